@@ -1,0 +1,28 @@
+//! KP5xx: history rules, judged by `kpdata diff` between two revisions of the package.
+
+crate::rules! {
+    DESIGNATION_REMOVED {
+        code: "KP501", name: "designation-removed", severity: Error,
+        summary: "A designation row was deleted instead of recording a delisting action.",
+        why: "A designation is an event that happened; a delisting is a new event. Deleting the row rewrites history.",
+        example: "des-un-kpi-013-listed is gone in the pull request",
+        fix: "Restore the row and add a new row with action `delisted` and its source.",
+        hint: "restore the row and add a `delisted` action",
+    }
+    RELEASED_ID_CHANGED {
+        code: "KP502", name: "released-id-changed", severity: Error,
+        summary: "A record present in the last release disappeared while an identical record appeared under a new id.",
+        why: "Ids are stable once released: researchers join on them.",
+        example: "act-0042 renamed to act-kim-jong-un",
+        fix: "Keep the released id.",
+        hint: "keep the released id",
+    }
+    VALUE_CHANGED_WITHOUT_CITATION {
+        code: "KP503", name: "value-changed-without-citation", severity: Warning,
+        summary: "A record's values changed while its citations did not.",
+        why: "A correction should come with the source that supports it; otherwise reviewers cannot check it.",
+        example: "action_date changed, source_ids unchanged",
+        fix: "Cite the source that supports the new value (or explain in the pull request).",
+        hint: "cite the source for the new value",
+    }
+}

@@ -1,0 +1,188 @@
+//! Paths from manifests and data are untrusted: they must be plain relative paths that stay
+//! inside the root, pass through no symlink, and end at a regular file. All checks happen
+//! before anything is opened, so a FIFO or a link to `/dev/zero` can never hang the tool.
+
+use std::fs;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+use crate::PackageError;
+
+/// Why a relative path was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathProblem {
+    Empty,
+    Absolute,
+    ParentDir,
+    Backslash,
+    Symlink(String),
+    NotRegularFile,
+    NotFound,
+    Io(String),
+}
+
+impl std::fmt::Display for PathProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PathProblem::Empty => f.write_str("the path is empty"),
+            PathProblem::Absolute => f.write_str("absolute paths are not allowed"),
+            PathProblem::ParentDir => f.write_str("`..` is not allowed in paths"),
+            PathProblem::Backslash => f.write_str("use `/` as the path separator"),
+            PathProblem::Symlink(p) => write!(f, "`{p}` is a symbolic link; links are not followed"),
+            PathProblem::NotRegularFile => f.write_str("not a regular file"),
+            PathProblem::NotFound => f.write_str("no such file"),
+            PathProblem::Io(e) => f.write_str(e),
+        }
+    }
+}
+
+/// Checks the shape of a relative path without touching the file system.
+pub fn check_relative(rel: &str) -> Result<(), PathProblem> {
+    if rel.is_empty() {
+        return Err(PathProblem::Empty);
+    }
+    if rel.contains('\\') {
+        return Err(PathProblem::Backslash);
+    }
+    if rel.contains('\0') {
+        return Err(PathProblem::Io("the path contains a NUL byte".into()));
+    }
+    let p = Path::new(rel);
+    for c in p.components() {
+        match c {
+            Component::Normal(_) | Component::CurDir => {}
+            Component::ParentDir => return Err(PathProblem::ParentDir),
+            Component::RootDir | Component::Prefix(_) => return Err(PathProblem::Absolute),
+        }
+    }
+    Ok(())
+}
+
+/// The repository root. Every path handed out by it is inside it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Root {
+    dir: PathBuf,
+}
+
+impl Root {
+    pub fn new(dir: &Path) -> Result<Root, PackageError> {
+        let md = fs::metadata(dir).map_err(|e| {
+            PackageError::new(format!("cannot open the package folder `{}`: {e}", dir.display()))
+        })?;
+        if !md.is_dir() {
+            return Err(PackageError::new(format!("`{}` is not a folder", dir.display())));
+        }
+        Ok(Root { dir: dir.to_path_buf() })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Resolves `rel` to a regular file inside the root, refusing symlinks at every step.
+    pub fn resolve_file(&self, rel: &str) -> Result<PathBuf, PathProblem> {
+        check_relative(rel)?;
+        let mut cur = self.dir.clone();
+        let comps: Vec<_> = Path::new(rel).components().filter(|c| matches!(c, Component::Normal(_))).collect();
+        for (i, c) in comps.iter().enumerate() {
+            cur.push(c);
+            let md = match fs::symlink_metadata(&cur) {
+                Ok(md) => md,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(PathProblem::NotFound),
+                Err(e) => return Err(PathProblem::Io(e.to_string())),
+            };
+            if md.file_type().is_symlink() {
+                let shown: Vec<_> = comps[..=i].iter().map(|c| c.as_os_str().to_string_lossy()).collect();
+                return Err(PathProblem::Symlink(shown.join("/")));
+            }
+            if i + 1 == comps.len() && !md.file_type().is_file() {
+                return Err(PathProblem::NotRegularFile);
+            }
+        }
+        Ok(cur)
+    }
+
+    /// Resolves `rel` to a folder inside the root (symlinks refused).
+    pub fn resolve_dir(&self, rel: &str) -> Result<PathBuf, PathProblem> {
+        check_relative(rel)?;
+        let mut cur = self.dir.clone();
+        for c in Path::new(rel).components().filter(|c| matches!(c, Component::Normal(_))) {
+            cur.push(c);
+            let md = fs::symlink_metadata(&cur).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => PathProblem::NotFound,
+                _ => PathProblem::Io(e.to_string()),
+            })?;
+            if md.file_type().is_symlink() {
+                return Err(PathProblem::Symlink(rel.to_string()));
+            }
+            if !md.is_dir() {
+                return Err(PathProblem::Io("not a folder".into()));
+            }
+        }
+        Ok(cur)
+    }
+
+    /// Opens a regular file inside the root.
+    pub fn open(&self, rel: &str) -> Result<fs::File, PackageError> {
+        let p = self.resolve_file(rel).map_err(|e| path_error(rel, e))?;
+        fs::File::open(&p).map_err(|e| PackageError::new(format!("cannot open `{rel}`: {e}")))
+    }
+
+    /// Reads a whole (small) file inside the root, at most `max` bytes.
+    pub fn read_limited(&self, rel: &str, max: u64) -> Result<Vec<u8>, PackageError> {
+        let f = self.open(rel)?;
+        let mut buf = Vec::new();
+        f.take(max + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| PackageError::new(format!("cannot read `{rel}`: {e}")))?;
+        if buf.len() as u64 > max {
+            return Err(PackageError::new(format!("`{rel}` is larger than {max} bytes")));
+        }
+        Ok(buf)
+    }
+
+    /// Reads a manifest-sized file (schemas, the manifest itself): at most 16 MiB.
+    pub fn read(&self, rel: &str) -> Result<Vec<u8>, PackageError> {
+        self.read_limited(rel, 16 << 20)
+    }
+}
+
+fn path_error(rel: &str, e: PathProblem) -> PackageError {
+    let hint = match e {
+        PathProblem::NotFound => "check the path in kpdata.toml (paths are relative to the repository root)",
+        _ => "paths must be plain relative paths to regular files inside the repository",
+    };
+    PackageError::new(format!("`{rel}`: {e}")).with_hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_escapes() {
+        assert_eq!(check_relative("../x"), Err(PathProblem::ParentDir));
+        assert_eq!(check_relative("a/../../x"), Err(PathProblem::ParentDir));
+        assert_eq!(check_relative("/etc/passwd"), Err(PathProblem::Absolute));
+        assert_eq!(check_relative("a\\b"), Err(PathProblem::Backslash));
+        assert_eq!(check_relative(""), Err(PathProblem::Empty));
+        assert!(check_relative("datasets/a.csv").is_ok());
+        assert!(check_relative("./datasets/a.csv").is_ok());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn refuses_symlinks_inside_and_out_and_non_files() {
+        let t = tempfile::tempdir().unwrap();
+        fs::create_dir(t.path().join("d")).unwrap();
+        fs::write(t.path().join("d/real.csv"), "a\n").unwrap();
+        std::os::unix::fs::symlink(t.path().join("d/real.csv"), t.path().join("d/link.csv")).unwrap();
+        std::os::unix::fs::symlink("/etc", t.path().join("out")).unwrap();
+        let root = Root::new(t.path()).unwrap();
+        assert!(root.resolve_file("d/real.csv").is_ok());
+        assert!(matches!(root.resolve_file("d/link.csv"), Err(PathProblem::Symlink(_))));
+        assert!(matches!(root.resolve_file("out/passwd"), Err(PathProblem::Symlink(_))));
+        assert_eq!(root.resolve_file("d"), Err(PathProblem::NotRegularFile));
+        assert_eq!(root.resolve_file("d/none.csv"), Err(PathProblem::NotFound));
+    }
+}
