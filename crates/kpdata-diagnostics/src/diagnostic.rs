@@ -60,7 +60,11 @@ impl Diagnostic {
             field: None,
             pointer: None,
             message: message.into(),
-            hint: if rule.hint.is_empty() { None } else { Some(rule.hint.to_string()) },
+            hint: if rule.hint.is_empty() {
+                None
+            } else {
+                Some(rule.hint.to_string())
+            },
         }
     }
 

@@ -48,7 +48,10 @@ mod tests {
 
     #[test]
     fn escapes_controls_and_bidi() {
-        assert_eq!(escape_value("a\u{202E}b\0c\u{1b}", 80), "a\\u{202E}b\\u{0000}c\\u{001B}");
+        assert_eq!(
+            escape_value("a\u{202E}b\0c\u{1b}", 80),
+            "a\\u{202E}b\\u{0000}c\\u{001B}"
+        );
         assert_eq!(escape_value("x\u{200B}y", 80), "x\\u{200B}y");
         assert_eq!(escape_value("tab\there", 80), "tab\\u{0009}here");
     }

@@ -64,7 +64,10 @@ impl Report {
             Severity::Info => self.summary.infos += 1,
         }
         self.names.insert(d.code, d.name);
-        let entry = self.per_key.entry((d.path.clone(), d.code)).or_insert((0, 0));
+        let entry = self
+            .per_key
+            .entry((d.path.clone(), d.code))
+            .or_insert((0, 0));
         if self.cap == 0 || entry.0 < self.cap {
             entry.0 += 1;
             self.diagnostics.push(d);
@@ -86,7 +89,8 @@ impl Report {
 
     /// Sorted findings.
     pub fn finish(mut self) -> (Vec<Diagnostic>, Vec<Suppressed>, Summary) {
-        self.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.diagnostics
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         let suppressed = self
             .per_key
             .into_iter()
@@ -115,7 +119,11 @@ mod tests {
     fn caps_per_file_and_rule_and_counts_the_rest() {
         let mut r = Report::new(2);
         for i in 0..5 {
-            r.push(Diagnostic::new(&BLANK_ROW, "blank").path("a.csv").row(i + 2));
+            r.push(
+                Diagnostic::new(&BLANK_ROW, "blank")
+                    .path("a.csv")
+                    .row(i + 2),
+            );
         }
         r.push(Diagnostic::new(&BLANK_ROW, "blank").path("b.csv").row(2));
         let (d, s, sum) = r.finish();
@@ -133,7 +141,17 @@ mod tests {
         r.push(Diagnostic::new(&BLANK_ROW, "x").path("a.csv").row(9));
         r.push(Diagnostic::new(&BLANK_ROW, "x").path("a.csv").row(3));
         let (d, _, _) = r.finish();
-        let got: Vec<_> = d.iter().map(|d| (d.path.clone().unwrap(), d.row.unwrap())).collect();
-        assert_eq!(got, vec![("a.csv".into(), 3), ("a.csv".into(), 9), ("b.csv".into(), 2)]);
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.path.clone().unwrap(), d.row.unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("a.csv".into(), 3),
+                ("a.csv".into(), 9),
+                ("b.csv".into(), 2)
+            ]
+        );
     }
 }

@@ -9,7 +9,10 @@ pub struct PackageError {
 
 impl PackageError {
     pub fn new(message: impl Into<String>) -> Self {
-        PackageError { message: message.into(), hint: None }
+        PackageError {
+            message: message.into(),
+            hint: None,
+        }
     }
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());

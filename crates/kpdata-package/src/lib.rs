@@ -34,10 +34,16 @@ impl Package {
         let manifest = Manifest::load(&root)?;
         let mut schemas = Vec::with_capacity(manifest.datasets.len());
         for ds in &manifest.datasets {
-            let bytes = root.read(&ds.schema).map_err(|e| e.context(format!("schema of dataset `{}`", ds.name)))?;
+            let bytes = root
+                .read(&ds.schema)
+                .map_err(|e| e.context(format!("schema of dataset `{}`", ds.name)))?;
             schemas.push(RecordSchema::from_bytes(&ds.schema, &bytes)?);
         }
-        Ok(Package { root, manifest, schemas })
+        Ok(Package {
+            root,
+            manifest,
+            schemas,
+        })
     }
 
     pub fn dataset(&self, name: &str) -> Option<(&Dataset, &RecordSchema)> {

@@ -79,7 +79,10 @@ pub struct Provenance {
 
 impl Default for Provenance {
     fn default() -> Self {
-        Provenance { registry: "sources".into(), archive_dir: "datasets/archive".into() }
+        Provenance {
+            registry: "sources".into(),
+            archive_dir: "datasets/archive".into(),
+        }
     }
 }
 
@@ -155,14 +158,17 @@ impl Manifest {
 
     pub fn parse(text: &str) -> Result<Manifest, PackageError> {
         let m: Manifest = toml::from_str(text).map_err(|e| {
-            PackageError::new(format!("{MANIFEST_FILE} is invalid: {}", e.message().trim()))
-                .with_hint(match e.span() {
-                    Some(span) => {
-                        let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                        format!("see line {line} of {MANIFEST_FILE}")
-                    }
-                    None => format!("see the manifest section of the README"),
-                })
+            PackageError::new(format!(
+                "{MANIFEST_FILE} is invalid: {}",
+                e.message().trim()
+            ))
+            .with_hint(match e.span() {
+                Some(span) => {
+                    let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+                    format!("see line {line} of {MANIFEST_FILE}")
+                }
+                None => format!("see the manifest section of the README"),
+            })
         })?;
         m.check()?;
         Ok(m)
@@ -177,32 +183,53 @@ impl Manifest {
         if self.limits.field_size == 0 || self.limits.columns == 0 || self.limits.file_size == 0 {
             return bad("limits must be greater than zero".into());
         }
-        check_relative(&self.provenance.archive_dir)
-            .or_else(|e| bad(format!("provenance.archive_dir `{}`: {e}", self.provenance.archive_dir)))?;
+        check_relative(&self.provenance.archive_dir).or_else(|e| {
+            bad(format!(
+                "provenance.archive_dir `{}`: {e}",
+                self.provenance.archive_dir
+            ))
+        })?;
         let mut seen = std::collections::BTreeSet::new();
         for d in &self.datasets {
-            if d.name.is_empty() || !d.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || c == '.') {
-                return bad(format!("dataset name `{}` must be lowercase letters, digits, `_`, `-` or `.`", d.name));
+            if d.name.is_empty()
+                || !d.name.chars().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' || c == '.'
+                })
+            {
+                return bad(format!(
+                    "dataset name `{}` must be lowercase letters, digits, `_`, `-` or `.`",
+                    d.name
+                ));
             }
             if !seen.insert(d.name.as_str()) {
                 return bad(format!("dataset `{}` is declared twice", d.name));
             }
             for (what, p) in [("path", &d.path), ("schema", &d.schema)] {
-                check_relative(p).or_else(|e| bad(format!("dataset `{}` {what} `{p}`: {e}", d.name)))?;
+                check_relative(p)
+                    .or_else(|e| bad(format!("dataset `{}` {what} `{p}`: {e}", d.name)))?;
             }
         }
         for d in &self.datasets {
             for fk in &d.foreign_keys {
                 if !self.datasets.iter().any(|o| o.name == fk.dataset) {
-                    return bad(format!("dataset `{}` has a foreign key to unknown dataset `{}`", d.name, fk.dataset));
+                    return bad(format!(
+                        "dataset `{}` has a foreign key to unknown dataset `{}`",
+                        d.name, fk.dataset
+                    ));
                 }
                 if fk.fields.len() != fk.reference.len() || fk.fields.is_empty() {
-                    return bad(format!("dataset `{}`: a foreign key needs as many `fields` as `reference` fields", d.name));
+                    return bad(format!(
+                        "dataset `{}`: a foreign key needs as many `fields` as `reference` fields",
+                        d.name
+                    ));
                 }
             }
         }
         if self.datasets.iter().any(|d| d.cite == CitePolicy::Required)
-            && !self.datasets.iter().any(|d| d.name == self.provenance.registry)
+            && !self
+                .datasets
+                .iter()
+                .any(|d| d.name == self.provenance.registry)
         {
             return bad(format!(
                 "datasets must cite sources, but the registry dataset `{}` is not declared",

@@ -28,7 +28,9 @@ impl std::fmt::Display for PathProblem {
             PathProblem::Absolute => f.write_str("absolute paths are not allowed"),
             PathProblem::ParentDir => f.write_str("`..` is not allowed in paths"),
             PathProblem::Backslash => f.write_str("use `/` as the path separator"),
-            PathProblem::Symlink(p) => write!(f, "`{p}` is a symbolic link; links are not followed"),
+            PathProblem::Symlink(p) => {
+                write!(f, "`{p}` is a symbolic link; links are not followed")
+            }
             PathProblem::NotRegularFile => f.write_str("not a regular file"),
             PathProblem::NotFound => f.write_str("no such file"),
             PathProblem::Io(e) => f.write_str(e),
@@ -67,12 +69,20 @@ pub struct Root {
 impl Root {
     pub fn new(dir: &Path) -> Result<Root, PackageError> {
         let md = fs::metadata(dir).map_err(|e| {
-            PackageError::new(format!("cannot open the package folder `{}`: {e}", dir.display()))
+            PackageError::new(format!(
+                "cannot open the package folder `{}`: {e}",
+                dir.display()
+            ))
         })?;
         if !md.is_dir() {
-            return Err(PackageError::new(format!("`{}` is not a folder", dir.display())));
+            return Err(PackageError::new(format!(
+                "`{}` is not a folder",
+                dir.display()
+            )));
         }
-        Ok(Root { dir: dir.to_path_buf() })
+        Ok(Root {
+            dir: dir.to_path_buf(),
+        })
     }
 
     pub fn dir(&self) -> &Path {
@@ -83,16 +93,24 @@ impl Root {
     pub fn resolve_file(&self, rel: &str) -> Result<PathBuf, PathProblem> {
         check_relative(rel)?;
         let mut cur = self.dir.clone();
-        let comps: Vec<_> = Path::new(rel).components().filter(|c| matches!(c, Component::Normal(_))).collect();
+        let comps: Vec<_> = Path::new(rel)
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+            .collect();
         for (i, c) in comps.iter().enumerate() {
             cur.push(c);
             let md = match fs::symlink_metadata(&cur) {
                 Ok(md) => md,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(PathProblem::NotFound),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(PathProblem::NotFound)
+                }
                 Err(e) => return Err(PathProblem::Io(e.to_string())),
             };
             if md.file_type().is_symlink() {
-                let shown: Vec<_> = comps[..=i].iter().map(|c| c.as_os_str().to_string_lossy()).collect();
+                let shown: Vec<_> = comps[..=i]
+                    .iter()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect();
                 return Err(PathProblem::Symlink(shown.join("/")));
             }
             if i + 1 == comps.len() && !md.file_type().is_file() {
@@ -106,7 +124,10 @@ impl Root {
     pub fn resolve_dir(&self, rel: &str) -> Result<PathBuf, PathProblem> {
         check_relative(rel)?;
         let mut cur = self.dir.clone();
-        for c in Path::new(rel).components().filter(|c| matches!(c, Component::Normal(_))) {
+        for c in Path::new(rel)
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+        {
             cur.push(c);
             let md = fs::symlink_metadata(&cur).map_err(|e| match e.kind() {
                 std::io::ErrorKind::NotFound => PathProblem::NotFound,
@@ -136,7 +157,9 @@ impl Root {
             .read_to_end(&mut buf)
             .map_err(|e| PackageError::new(format!("cannot read `{rel}`: {e}")))?;
         if buf.len() as u64 > max {
-            return Err(PackageError::new(format!("`{rel}` is larger than {max} bytes")));
+            return Err(PackageError::new(format!(
+                "`{rel}` is larger than {max} bytes"
+            )));
         }
         Ok(buf)
     }
@@ -149,7 +172,9 @@ impl Root {
 
 fn path_error(rel: &str, e: PathProblem) -> PackageError {
     let hint = match e {
-        PathProblem::NotFound => "check the path in kpdata.toml (paths are relative to the repository root)",
+        PathProblem::NotFound => {
+            "check the path in kpdata.toml (paths are relative to the repository root)"
+        }
         _ => "paths must be plain relative paths to regular files inside the repository",
     };
     PackageError::new(format!("`{rel}`: {e}")).with_hint(hint)
@@ -176,12 +201,19 @@ mod tests {
         let t = tempfile::tempdir().unwrap();
         fs::create_dir(t.path().join("d")).unwrap();
         fs::write(t.path().join("d/real.csv"), "a\n").unwrap();
-        std::os::unix::fs::symlink(t.path().join("d/real.csv"), t.path().join("d/link.csv")).unwrap();
+        std::os::unix::fs::symlink(t.path().join("d/real.csv"), t.path().join("d/link.csv"))
+            .unwrap();
         std::os::unix::fs::symlink("/etc", t.path().join("out")).unwrap();
         let root = Root::new(t.path()).unwrap();
         assert!(root.resolve_file("d/real.csv").is_ok());
-        assert!(matches!(root.resolve_file("d/link.csv"), Err(PathProblem::Symlink(_))));
-        assert!(matches!(root.resolve_file("out/passwd"), Err(PathProblem::Symlink(_))));
+        assert!(matches!(
+            root.resolve_file("d/link.csv"),
+            Err(PathProblem::Symlink(_))
+        ));
+        assert!(matches!(
+            root.resolve_file("out/passwd"),
+            Err(PathProblem::Symlink(_))
+        ));
         assert_eq!(root.resolve_file("d"), Err(PathProblem::NotRegularFile));
         assert_eq!(root.resolve_file("d/none.csv"), Err(PathProblem::NotFound));
     }

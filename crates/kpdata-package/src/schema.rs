@@ -17,7 +17,10 @@ pub enum FieldType {
     Integer,
     Number,
     Boolean,
-    Array { separator: String, item: Box<FieldType> },
+    Array {
+        separator: String,
+        item: Box<FieldType>,
+    },
     /// No `type`, or several non-null types: the cell stays a string.
     Any,
 }
@@ -70,9 +73,8 @@ pub struct RecordSchema {
 
 impl RecordSchema {
     pub fn from_bytes(path: &str, bytes: &[u8]) -> Result<RecordSchema, PackageError> {
-        let json: Value = serde_json::from_slice(bytes).map_err(|e| {
-            PackageError::new(format!("schema `{path}` is not valid JSON: {e}"))
-        })?;
+        let json: Value = serde_json::from_slice(bytes)
+            .map_err(|e| PackageError::new(format!("schema `{path}` is not valid JSON: {e}")))?;
         RecordSchema::from_value(path, json)
     }
 
@@ -102,7 +104,10 @@ impl RecordSchema {
                         Some("text") => FieldKind::Text,
                         _ => FieldKind::Other,
                     },
-                    description: p.get("description").and_then(Value::as_str).map(str::to_string),
+                    description: p
+                        .get("description")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                     schema: p.clone(),
                 });
             }
@@ -111,7 +116,10 @@ impl RecordSchema {
             path: path.to_string(),
             closed: obj.get("additionalProperties") == Some(&Value::Bool(false)),
             title: obj.get("title").and_then(Value::as_str).map(str::to_string),
-            description: obj.get("description").and_then(Value::as_str).map(str::to_string),
+            description: obj
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string),
             json,
             fields,
         })
@@ -139,18 +147,29 @@ fn scalar_type(name: &str) -> Option<FieldType> {
 fn field_type(p: &Value) -> FieldType {
     let names: Vec<&str> = match p.get("type") {
         Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).filter(|s| *s != "null").collect(),
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|s| *s != "null")
+            .collect(),
         _ => vec![],
     };
     match names.as_slice() {
         ["array"] => {
-            let separator = p.get("x-separator").and_then(Value::as_str).unwrap_or(";").to_string();
+            let separator = p
+                .get("x-separator")
+                .and_then(Value::as_str)
+                .unwrap_or(";")
+                .to_string();
             let item = p.get("items").map(field_type).unwrap_or(FieldType::String);
             let item = match item {
                 FieldType::Array { .. } | FieldType::Any => FieldType::String,
                 t => t,
             };
-            FieldType::Array { separator, item: Box::new(item) }
+            FieldType::Array {
+                separator,
+                item: Box::new(item),
+            }
         }
         [one] => scalar_type(one).unwrap_or(FieldType::Any),
         _ => FieldType::Any,
@@ -179,7 +198,10 @@ mod tests {
         assert_eq!(s.fields[1].ty, FieldType::Integer);
         assert_eq!(
             s.fields[2].ty,
-            FieldType::Array { separator: "|".into(), item: Box::new(FieldType::String) }
+            FieldType::Array {
+                separator: "|".into(),
+                item: Box::new(FieldType::String)
+            }
         );
         assert_eq!(s.fields[3].format.as_deref(), Some("partial-date"));
     }

@@ -1,1 +1,72 @@
-fn main() {}
+//! `kpdata`: the command-line adapter. It parses arguments, calls the library crates, renders
+//! their results and maps them to exit codes: 0 clean, 1 findings of error severity, 2 the tool
+//! could not run. Nothing else in the workspace prints, exits or reads the environment.
+
+mod cli;
+mod commands;
+mod render;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// A failure of the tool itself (not a finding): printed as `error:` and `hint:` lines, exit 2.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Failure {
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<kpdata_package::PackageError> for Failure {
+    fn from(e: kpdata_package::PackageError) -> Self {
+        Failure {
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::new(e.to_string())
+    }
+}
+
+pub type CmdResult = Result<ExitCode, Failure>;
+
+fn main() -> ExitCode {
+    let cli = match cli::Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match commands::run(cli) {
+        Ok(code) => code,
+        Err(f) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {}", f.message);
+                if let Some(h) = f.hint {
+                    eprintln!("hint: {h}");
+                }
+            }
+            ExitCode::from(2)
+        }
+    }
+}

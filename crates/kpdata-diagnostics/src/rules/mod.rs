@@ -110,8 +110,17 @@ mod tests {
             assert!(names.insert(r.name), "duplicate name {}", r.name);
             assert!(!RETIRED.contains(&r.code), "{} is retired", r.code);
             assert!(r.code.len() == 5 && r.code.starts_with("KP"), "{}", r.code);
-            assert!(r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'), "{}", r.name);
-            for (what, text) in [("summary", r.summary), ("why", r.why), ("example", r.example), ("fix", r.fix)] {
+            assert!(
+                r.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                r.name
+            );
+            for (what, text) in [
+                ("summary", r.summary),
+                ("why", r.why),
+                ("example", r.example),
+                ("fix", r.fix),
+            ] {
                 assert!(!text.trim().is_empty(), "{} has no {what}", r.code);
             }
         }

@@ -1,0 +1,162 @@
+//! How a CSV cell becomes a typed JSON value, according to the schema's `type`.
+//!
+//! - An empty cell is an absent value (the property is left out of the record).
+//! - `integer`: optional `-`, ASCII digits, fitting in 64 bits (`+1`, `01.0`, `1e3` are not
+//!   integers).
+//! - `number`: a JSON number literal (no `NaN`, `inf`, `+1` or `.5`).
+//! - `boolean`: `true` or `false` exactly.
+//! - `array`: the cell split on the declared separator; each item typed by `items`.
+//!
+//! A cell that does not parse as its type is kept as a string, so the schema validator reports
+//! the `type` error at the right pointer with the schema's own words.
+
+use kpdata_package::FieldType;
+use serde_json::{Number, Value};
+
+/// Types one non-empty cell.
+pub fn typed_value(ty: &FieldType, cell: &str) -> Value {
+    match ty {
+        FieldType::String | FieldType::Any => Value::String(cell.to_string()),
+        FieldType::Integer => parse_integer(cell)
+            .map(Value::from)
+            .unwrap_or_else(|| Value::String(cell.to_string())),
+        FieldType::Number => parse_number(cell)
+            .map(Value::Number)
+            .unwrap_or_else(|| Value::String(cell.to_string())),
+        FieldType::Boolean => match cell {
+            "true" => Value::Bool(true),
+            "false" => Value::Bool(false),
+            _ => Value::String(cell.to_string()),
+        },
+        FieldType::Array { separator, item } => Value::Array(
+            split_array(cell, separator)
+                .map(|part| typed_value(item, part))
+                .collect(),
+        ),
+    }
+}
+
+/// Splits an array cell on its separator. Items are not trimmed: `a; b` has the item ` b`,
+/// which the schema's pattern or the text rules then report.
+pub fn split_array<'a>(cell: &'a str, separator: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    cell.split(separator)
+}
+
+/// Strict integer parse: optional leading `-`, digits only, within i64 (or u64 when positive).
+pub fn parse_integer(s: &str) -> Option<Number> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Ok(i) = s.parse::<i64>() {
+        return Some(Number::from(i));
+    }
+    s.parse::<u64>().ok().map(Number::from)
+}
+
+/// Strict JSON-number parse (the grammar of RFC 8259 section 6), finite only.
+pub fn parse_number(s: &str) -> Option<Number> {
+    if !is_json_number(s) {
+        return None;
+    }
+    if let Some(n) = parse_integer(s) {
+        return Some(n);
+    }
+    let f: f64 = s.parse().ok()?;
+    Number::from_f64(f)
+}
+
+fn is_json_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    if b.first() == Some(&b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_len = i - int_start;
+    if int_len == 0 || (int_len > 1 && b[int_start] == b'0') {
+        return false;
+    }
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let s = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == s {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_are_strict() {
+        assert_eq!(typed_value(&FieldType::Integer, "42"), Value::from(42));
+        assert_eq!(typed_value(&FieldType::Integer, "-7"), Value::from(-7));
+        for bad in ["+1", "1.0", "1e3", " 1", "", "-", "12O0"] {
+            assert_eq!(
+                typed_value(&FieldType::Integer, bad),
+                Value::String(bad.into()),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            typed_value(&FieldType::Integer, "18446744073709551615"),
+            Value::from(u64::MAX)
+        );
+    }
+
+    #[test]
+    fn numbers_follow_json_grammar() {
+        assert_eq!(
+            typed_value(&FieldType::Number, "1.5"),
+            serde_json::json!(1.5)
+        );
+        assert_eq!(
+            typed_value(&FieldType::Number, "-0.5e3"),
+            serde_json::json!(-500.0)
+        );
+        for bad in ["NaN", "inf", ".5", "1.", "01", "+1", "1e"] {
+            assert_eq!(
+                typed_value(&FieldType::Number, bad),
+                Value::String(bad.into()),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn booleans_and_arrays() {
+        assert_eq!(typed_value(&FieldType::Boolean, "true"), Value::Bool(true));
+        assert_eq!(
+            typed_value(&FieldType::Boolean, "TRUE"),
+            Value::String("TRUE".into())
+        );
+        let arr = FieldType::Array {
+            separator: ";".into(),
+            item: Box::new(FieldType::Integer),
+        };
+        assert_eq!(typed_value(&arr, "1;2;x"), serde_json::json!([1, 2, "x"]));
+    }
+}

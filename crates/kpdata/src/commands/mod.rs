@@ -1,0 +1,24 @@
+//! One module per command: each turns parsed arguments into a call of the library crates and
+//! a rendered result.
+
+pub mod diff;
+pub mod import;
+pub mod release;
+pub mod rules;
+pub mod validate;
+pub mod verify;
+
+use crate::cli::{Cli, Command};
+use crate::CmdResult;
+
+pub fn run(cli: Cli) -> CmdResult {
+    match cli.command {
+        Command::Validate(a) => validate::run(a),
+        Command::Rules => rules::list(),
+        Command::Rule { rule } => rules::show(&rule),
+        Command::Import(a) => import::run(a),
+        Command::Diff(a) => diff::run(a),
+        Command::Release(a) => release::run(a),
+        Command::Verify(a) => verify::run(a),
+    }
+}

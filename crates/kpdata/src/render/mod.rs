@@ -1,0 +1,1 @@
+//! Renderers: turn findings into text, JSON or GitHub annotations.
