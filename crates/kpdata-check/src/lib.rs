@@ -1,1 +1,8 @@
-//! kpdata-check
+//! Checks over records: schemas, keys, provenance and text rules. Rules never do I/O except
+//! through the readers and the package root they are handed.
+
+pub mod dates;
+pub mod formats;
+pub mod schema;
+pub mod quote;
+pub mod text;

@@ -1,0 +1,232 @@
+//! Record schemas compiled with the `jsonschema` crate: draft 2020-12, `format` asserted, the
+//! domain formats registered, patterns on the linear-time `regex` engine, and no network (the
+//! crate is built without its HTTP features, and every external `$ref` is refused up front).
+
+use std::sync::Arc;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{PatternOptions, ValidationError, Validator};
+use kpdata_diagnostics::rules::{limits as lim, schema as rs};
+use kpdata_diagnostics::{escape_value, Diagnostic, Rule};
+use serde_json::Value;
+
+use crate::formats::FORMATS;
+
+/// Largest number of schema nodes and `$ref`s accepted before compiling.
+const MAX_SCHEMA_NODES: usize = 20_000;
+const MAX_REFS: usize = 500;
+
+/// A compiled record schema, cheap to share between threads.
+#[derive(Clone)]
+pub struct CompiledSchema {
+    validator: Arc<Validator>,
+}
+
+/// One schema violation of a record, before it is given a file position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub rule: &'static Rule,
+    /// JSON Pointer inside the record (`/action_date`, `/source_ids/1`).
+    pub pointer: String,
+    /// The top-level property the pointer starts with, if any.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl CompiledSchema {
+    /// Compiles `schema`; a schema that cannot be used is a `schema-error` (or
+    /// `schema-too-complex`) finding naming the schema file.
+    pub fn compile(schema: &Value, schema_path: &str) -> Result<CompiledSchema, Diagnostic> {
+        let mut nodes = 0usize;
+        let mut refs = Vec::new();
+        walk(schema, &mut nodes, &mut refs);
+        if nodes > MAX_SCHEMA_NODES || refs.len() > MAX_REFS {
+            return Err(Diagnostic::new(
+                &lim::SCHEMA_TOO_COMPLEX,
+                format!("the schema has {nodes} nodes and {} `$ref`s (at most {MAX_SCHEMA_NODES} and {MAX_REFS})", refs.len()),
+            )
+            .path(schema_path));
+        }
+        for r in &refs {
+            if !r.starts_with('#') {
+                return Err(Diagnostic::new(
+                    &rs::SCHEMA_ERROR,
+                    format!("`$ref` to `{}` is not allowed: kpdata resolves only references inside the schema (`#/$defs/...`) and never fetches", escape_value(r, 120)),
+                )
+                .path(schema_path)
+                .hint("copy the referenced schema into `$defs` and refer to it as `#/$defs/NAME`"));
+            }
+        }
+        let mut opts = jsonschema::draft202012::options()
+            .should_validate_formats(true)
+            .should_ignore_unknown_formats(false)
+            .with_pattern_options(PatternOptions::regex());
+        for (name, check) in FORMATS {
+            opts = opts.with_format(*name, *check);
+        }
+        let validator = opts.build(schema).map_err(|e| {
+            Diagnostic::new(&rs::SCHEMA_ERROR, format!("the schema cannot be compiled: {}", escape_value(&e.to_string(), 300)))
+                .path(schema_path)
+                .pointer(e.schema_path().as_str().to_string())
+        })?;
+        Ok(CompiledSchema { validator: Arc::new(validator) })
+    }
+
+    pub fn is_valid(&self, record: &Value) -> bool {
+        self.validator.is_valid(record)
+    }
+
+    /// Every violation of `record`, in the validator's order.
+    pub fn violations(&self, record: &Value) -> Vec<Violation> {
+        if self.validator.is_valid(record) {
+            return Vec::new();
+        }
+        self.validator.iter_errors(record).map(|e| violation(&e)).collect()
+    }
+}
+
+fn walk<'a>(v: &'a Value, nodes: &mut usize, refs: &mut Vec<&'a str>) {
+    let mut stack = vec![v];
+    while let Some(v) = stack.pop() {
+        *nodes += 1;
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    if k == "$ref" || k == "$dynamicRef" {
+                        if let Some(s) = x.as_str() {
+                            refs.push(s);
+                        }
+                    }
+                    stack.push(x);
+                }
+            }
+            Value::Array(a) => stack.extend(a.iter()),
+            _ => {}
+        }
+    }
+}
+
+fn first_segment(pointer: &str) -> Option<String> {
+    let seg = pointer.strip_prefix('/')?.split('/').next()?;
+    Some(seg.replace("~1", "/").replace("~0", "~"))
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{}`", escape_value(s, 80)),
+        other => format!("`{}`", escape_value(&other.to_string(), 80)),
+    }
+}
+
+fn violation(e: &ValidationError<'_>) -> Violation {
+    let pointer = e.instance_path().as_str().to_string();
+    let instance = show(e.instance());
+    let (rule, message, field) = match e.kind() {
+        ValidationErrorKind::Type { kind } => {
+            let want = match kind {
+                jsonschema::error::TypeKind::Single(t) => t.to_string(),
+                jsonschema::error::TypeKind::Multiple(ts) => {
+                    ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or ")
+                }
+            };
+            (&rs::TYPE_ERROR, format!("{instance} is not of type {want}"), None)
+        }
+        ValidationErrorKind::Required { property } => {
+            let p = property.as_str().unwrap_or_default().to_string();
+            (&rs::REQUIRED_VALUE, format!("`{}` is required but empty", escape_value(&p, 80)), Some(p))
+        }
+        ValidationErrorKind::Pattern { pattern } => (
+            &rs::PATTERN_MISMATCH,
+            format!("{instance} does not match the pattern `{}`", escape_value(pattern, 120)),
+            None,
+        ),
+        ValidationErrorKind::Enum { options } => {
+            (&rs::ENUM_MISMATCH, format!("{instance} is not one of {}", escape_value(&options.to_string(), 200)), None)
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            (&rs::ENUM_MISMATCH, format!("{instance} is not {}", show(expected_value)), None)
+        }
+        ValidationErrorKind::Format { format } => {
+            (&rs::FORMAT_ERROR, format!("{instance} is not a valid `{format}`"), None)
+        }
+        ValidationErrorKind::MinLength { .. }
+        | ValidationErrorKind::MaxLength { .. }
+        | ValidationErrorKind::MinItems { .. }
+        | ValidationErrorKind::MaxItems { .. } => (&rs::LENGTH_ERROR, escape_value(&e.to_string(), 300), None),
+        ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. }
+        | ValidationErrorKind::MultipleOf { .. } => (&rs::RANGE_ERROR, escape_value(&e.to_string(), 300), None),
+        ValidationErrorKind::Referencing(_) => (&rs::SCHEMA_ERROR, escape_value(&e.to_string(), 300), None),
+        _ => (
+            &rs::CONSTRAINT_ERROR,
+            format!("{} (schema: {})", escape_value(&e.to_string(), 300), e.schema_path().as_str()),
+            None,
+        ),
+    };
+    let field = field.or_else(|| first_segment(&pointer));
+    let pointer = match (e.kind(), &field) {
+        (ValidationErrorKind::Required { .. }, Some(f)) => format!("{pointer}/{}", f.replace('~', "~0").replace('/', "~1")),
+        _ => pointer,
+    };
+    Violation { rule, pointer, field, message }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn schema() -> CompiledSchema {
+        CompiledSchema::compile(
+            &json!({
+                "type": "object",
+                "required": ["id"],
+                "properties": {
+                    "id": {"type": "string", "pattern": "^a-[0-9]+$"},
+                    "d": {"type": "string", "format": "date"},
+                    "p": {"type": "string", "format": "partial-date"},
+                    "imo": {"type": "string", "format": "imo-number"},
+                    "n": {"type": "integer", "minimum": 0},
+                    "t": {"enum": ["x", "y"]}
+                }
+            }),
+            "s.json",
+        )
+        .unwrap()
+    }
+
+    fn names(v: Value) -> Vec<(&'static str, String)> {
+        schema().violations(&v).into_iter().map(|x| (x.rule.name, x.pointer)).collect()
+    }
+
+    #[test]
+    fn maps_keywords_to_rules_with_pointers() {
+        assert_eq!(names(json!({"id": "a-1"})), vec![]);
+        assert_eq!(names(json!({})), vec![("required-value", "/id".to_string())]);
+        assert_eq!(names(json!({"id": "b"})), vec![("pattern-mismatch", "/id".to_string())]);
+        assert_eq!(names(json!({"id": "a-1", "d": "2015-02-30"})), vec![("format-error", "/d".to_string())]);
+        assert_eq!(names(json!({"id": "a-1", "p": "2015-02-30"})), vec![("format-error", "/p".to_string())]);
+        assert_eq!(names(json!({"id": "a-1", "p": "2015-02"})), vec![]);
+        assert_eq!(names(json!({"id": "a-1", "imo": "9132613"})), vec![("format-error", "/imo".to_string())]);
+        assert_eq!(names(json!({"id": "a-1", "n": "x"})), vec![("type-error", "/n".to_string())]);
+        assert_eq!(names(json!({"id": "a-1", "n": -1})), vec![("range-error", "/n".to_string())]);
+        assert_eq!(names(json!({"id": "a-1", "t": "z"})), vec![("enum-mismatch", "/t".to_string())]);
+    }
+
+    #[test]
+    fn remote_refs_are_refused_without_fetching() {
+        let e = CompiledSchema::compile(&json!({"$ref": "https://example.org/s.json"}), "s.json").err().unwrap();
+        assert_eq!(e.name, "schema-error");
+        let e = CompiledSchema::compile(&json!({"$ref": "other.json"}), "s.json").err().unwrap();
+        assert_eq!(e.name, "schema-error");
+        assert!(CompiledSchema::compile(&json!({"$defs": {"a": {"type": "string"}}, "$ref": "#/$defs/a"}), "s.json").is_ok());
+    }
+
+    #[test]
+    fn unknown_format_is_a_schema_error() {
+        let e = CompiledSchema::compile(&json!({"format": "no-such-format"}), "s.json").err().unwrap();
+        assert_eq!(e.name, "schema-error");
+    }
+}
