@@ -79,7 +79,11 @@ impl PartialDate {
     /// The last day the date may stand for.
     pub fn latest(&self) -> Day {
         let m = self.month.unwrap_or(12);
-        (self.year, m, self.day.unwrap_or_else(|| days_in_month(self.year, m)))
+        (
+            self.year,
+            m,
+            self.day.unwrap_or_else(|| days_in_month(self.year, m)),
+        )
     }
 }
 
@@ -113,9 +117,26 @@ mod tests {
     #[test]
     fn parses_partial_dates_and_rejects_impossible_ones() {
         assert_eq!(PartialDate::parse("2015").unwrap().latest(), (2015, 12, 31));
-        assert_eq!(PartialDate::parse("2016-02").unwrap().latest(), (2016, 2, 29));
-        assert_eq!(PartialDate::parse("2015-01-02").unwrap().earliest(), (2015, 1, 2));
-        for bad in ["2015-02-30", "2015-13", "2015-00", "15", "2015-1-02", "2015-01-02T00:00", "", "2015--01", "201a", "2100-02-29"] {
+        assert_eq!(
+            PartialDate::parse("2016-02").unwrap().latest(),
+            (2016, 2, 29)
+        );
+        assert_eq!(
+            PartialDate::parse("2015-01-02").unwrap().earliest(),
+            (2015, 1, 2)
+        );
+        for bad in [
+            "2015-02-30",
+            "2015-13",
+            "2015-00",
+            "15",
+            "2015-1-02",
+            "2015-01-02T00:00",
+            "",
+            "2015--01",
+            "201a",
+            "2100-02-29",
+        ] {
             assert!(PartialDate::parse(bad).is_none(), "{bad}");
         }
         assert!(PartialDate::parse("2000-02-29").is_some());

@@ -32,7 +32,11 @@ pub fn is_imo_number(s: &str) -> bool {
     if b.len() != 7 || !b.iter().all(u8::is_ascii_digit) {
         return false;
     }
-    let sum: u32 = b[..6].iter().zip([7u32, 6, 5, 4, 3, 2]).map(|(d, w)| (d - b'0') as u32 * w).sum();
+    let sum: u32 = b[..6]
+        .iter()
+        .zip([7u32, 6, 5, 4, 3, 2])
+        .map(|(d, w)| (d - b'0') as u32 * w)
+        .sum();
     sum % 10 == (b[6] - b'0') as u32
 }
 
@@ -54,7 +58,9 @@ mod tests {
     fn un_refs() {
         assert!(is_un_1718_ref("KPi.013"));
         assert!(is_un_1718_ref("KPe.075"));
-        for bad in ["KPI.013", "KPi.13", "KPi.013 ", "KPx.001", "KPi-013", "kpi.013"] {
+        for bad in [
+            "KPI.013", "KPi.13", "KPi.013 ", "KPx.001", "KPi-013", "kpi.013",
+        ] {
             assert!(!is_un_1718_ref(bad), "{bad}");
         }
     }

@@ -3,6 +3,11 @@
 
 pub mod dates;
 pub mod formats;
-pub mod schema;
+pub mod keys;
+pub mod package;
+pub mod pipeline;
 pub mod quote;
+pub mod record;
+pub mod registry;
+pub mod schema;
 pub mod text;

@@ -14,9 +14,10 @@ pub fn normalize(s: &str) -> String {
     for c in s.nfc() {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
-            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}' | '\u{00BB}' => '"',
-            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}'
-            | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
+            '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'
+            | '\u{00BB}' => '"',
+            '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+            | '\u{2212}' | '\u{FE58}' | '\u{FE63}' | '\u{FF0D}' => '-',
             c => c,
         };
         if c.is_whitespace() {
@@ -40,7 +41,9 @@ pub struct ArchivedText {
 
 impl ArchivedText {
     pub fn new(bytes: &[u8]) -> ArchivedText {
-        ArchivedText { folded: normalize(&String::from_utf8_lossy(bytes)) }
+        ArchivedText {
+            folded: normalize(&String::from_utf8_lossy(bytes)),
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -53,7 +56,8 @@ impl ArchivedText {
 
     /// Whether the (already folded) quote occurs.
     pub fn contains(&self, folded_quote: &str) -> bool {
-        !folded_quote.is_empty() && memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()).is_some()
+        !folded_quote.is_empty()
+            && memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()).is_some()
     }
 
     /// The passage of the text that best matches a quote that does not occur: the place where
@@ -61,20 +65,32 @@ impl ArchivedText {
     /// passage and how many characters of the quote matched there.
     pub fn closest(&self, folded_quote: &str) -> Option<(String, usize)> {
         let hay = self.folded.as_bytes();
-        let bounds: Vec<usize> = folded_quote.char_indices().map(|(i, _)| i).chain([folded_quote.len()]).collect();
+        let bounds: Vec<usize> = folded_quote
+            .char_indices()
+            .map(|(i, _)| i)
+            .chain([folded_quote.len()])
+            .collect();
         let found = |s: &str| memchr::memmem::find(hay, s.as_bytes());
         // Longest prefix that occurs (occurrence is monotone in length: binary search).
         let (mut lo, mut hi) = (0usize, bounds.len() - 1);
         while lo < hi {
             let mid = (lo + hi).div_ceil(2);
-            if found(&folded_quote[..bounds[mid]]).is_some() { lo = mid } else { hi = mid - 1 }
+            if found(&folded_quote[..bounds[mid]]).is_some() {
+                lo = mid
+            } else {
+                hi = mid - 1
+            }
         }
         let prefix_chars = lo;
         let (mut lo2, mut hi2) = (0usize, bounds.len() - 1);
         while lo2 < hi2 {
             let mid = (lo2 + hi2).div_ceil(2);
             let start = bounds[bounds.len() - 1 - mid];
-            if found(&folded_quote[start..]).is_some() { lo2 = mid } else { hi2 = mid - 1 }
+            if found(&folded_quote[start..]).is_some() {
+                lo2 = mid
+            } else {
+                hi2 = mid - 1
+            }
         }
         let suffix_chars = lo2;
         if prefix_chars == 0 && suffix_chars == 0 {
@@ -89,9 +105,17 @@ impl ArchivedText {
             // Walk back so the passage ends where the suffix ends.
             let before = &self.folded[..at];
             let back = quote_chars.saturating_sub(suffix_chars);
-            before.char_indices().rev().nth(back.saturating_sub(1)).map(|(i, _)| i).unwrap_or(0)
+            before
+                .char_indices()
+                .rev()
+                .nth(back.saturating_sub(1))
+                .map(|(i, _)| i)
+                .unwrap_or(0)
         };
-        let passage: String = self.folded[start..].chars().take(quote_chars + 10).collect();
+        let passage: String = self.folded[start..]
+            .chars()
+            .take(quote_chars + 10)
+            .collect();
         Some((passage, prefix_chars.max(suffix_chars)))
     }
 }
@@ -110,7 +134,9 @@ mod tests {
     #[test]
     fn curly_quotes_dashes_and_line_breaks_fold() {
         let t = text();
-        assert!(t.contains(&normalize("is \"reviewing options\" to hold North Korean officials accountable - it said")));
+        assert!(t.contains(&normalize(
+            "is \"reviewing options\" to hold North Korean officials accountable - it said"
+        )));
         assert!(t.contains(&normalize("VOA's Korean Service")));
         assert!(t.contains(&normalize("officials\naccountable")));
     }
@@ -136,10 +162,14 @@ mod tests {
     #[test]
     fn closest_passage_shows_where_it_differs() {
         let t = text();
-        let (p, n) = t.closest(&normalize("North Korean officials accountible - it said")).unwrap();
+        let (p, n) = t
+            .closest(&normalize("North Korean officials accountible - it said"))
+            .unwrap();
         assert!(p.starts_with("North Korean officials accountable"), "{p}");
         assert_eq!(n, "North Korean officials account".len());
-        let (p, _) = t.closest(&normalize("XXXX Korean Service. 2014-02-17")).unwrap();
+        let (p, _) = t
+            .closest(&normalize("XXXX Korean Service. 2014-02-17"))
+            .unwrap();
         assert!(p.contains("Korean Service. 2014-02-17"), "{p}");
     }
 }

@@ -65,11 +65,19 @@ impl CompiledSchema {
             opts = opts.with_format(*name, *check);
         }
         let validator = opts.build(schema).map_err(|e| {
-            Diagnostic::new(&rs::SCHEMA_ERROR, format!("the schema cannot be compiled: {}", escape_value(&e.to_string(), 300)))
-                .path(schema_path)
-                .pointer(e.schema_path().as_str().to_string())
+            Diagnostic::new(
+                &rs::SCHEMA_ERROR,
+                format!(
+                    "the schema cannot be compiled: {}",
+                    escape_value(&e.to_string(), 300)
+                ),
+            )
+            .path(schema_path)
+            .pointer(e.schema_path().as_str().to_string())
         })?;
-        Ok(CompiledSchema { validator: Arc::new(validator) })
+        Ok(CompiledSchema {
+            validator: Arc::new(validator),
+        })
     }
 
     pub fn is_valid(&self, record: &Value) -> bool {
@@ -81,7 +89,10 @@ impl CompiledSchema {
         if self.validator.is_valid(record) {
             return Vec::new();
         }
-        self.validator.iter_errors(record).map(|e| violation(&e)).collect()
+        self.validator
+            .iter_errors(record)
+            .map(|e| violation(&e))
+            .collect()
     }
 }
 
@@ -125,52 +136,91 @@ fn violation(e: &ValidationError<'_>) -> Violation {
         ValidationErrorKind::Type { kind } => {
             let want = match kind {
                 jsonschema::error::TypeKind::Single(t) => t.to_string(),
-                jsonschema::error::TypeKind::Multiple(ts) => {
-                    ts.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" or ")
-                }
+                jsonschema::error::TypeKind::Multiple(ts) => ts
+                    .iter()
+                    .map(|t| t.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
             };
-            (&rs::TYPE_ERROR, format!("{instance} is not of type {want}"), None)
+            (
+                &rs::TYPE_ERROR,
+                format!("{instance} is not of type {want}"),
+                None,
+            )
         }
         ValidationErrorKind::Required { property } => {
             let p = property.as_str().unwrap_or_default().to_string();
-            (&rs::REQUIRED_VALUE, format!("`{}` is required but empty", escape_value(&p, 80)), Some(p))
+            (
+                &rs::REQUIRED_VALUE,
+                format!("`{}` is required but empty", escape_value(&p, 80)),
+                Some(p),
+            )
         }
         ValidationErrorKind::Pattern { pattern } => (
             &rs::PATTERN_MISMATCH,
-            format!("{instance} does not match the pattern `{}`", escape_value(pattern, 120)),
+            format!(
+                "{instance} does not match the pattern `{}`",
+                escape_value(pattern, 120)
+            ),
             None,
         ),
-        ValidationErrorKind::Enum { options } => {
-            (&rs::ENUM_MISMATCH, format!("{instance} is not one of {}", escape_value(&options.to_string(), 200)), None)
-        }
-        ValidationErrorKind::Constant { expected_value } => {
-            (&rs::ENUM_MISMATCH, format!("{instance} is not {}", show(expected_value)), None)
-        }
-        ValidationErrorKind::Format { format } => {
-            (&rs::FORMAT_ERROR, format!("{instance} is not a valid `{format}`"), None)
-        }
+        ValidationErrorKind::Enum { options } => (
+            &rs::ENUM_MISMATCH,
+            format!(
+                "{instance} is not one of {}",
+                escape_value(&options.to_string(), 200)
+            ),
+            None,
+        ),
+        ValidationErrorKind::Constant { expected_value } => (
+            &rs::ENUM_MISMATCH,
+            format!("{instance} is not {}", show(expected_value)),
+            None,
+        ),
+        ValidationErrorKind::Format { format } => (
+            &rs::FORMAT_ERROR,
+            format!("{instance} is not a valid `{format}`"),
+            None,
+        ),
         ValidationErrorKind::MinLength { .. }
         | ValidationErrorKind::MaxLength { .. }
         | ValidationErrorKind::MinItems { .. }
-        | ValidationErrorKind::MaxItems { .. } => (&rs::LENGTH_ERROR, escape_value(&e.to_string(), 300), None),
+        | ValidationErrorKind::MaxItems { .. } => {
+            (&rs::LENGTH_ERROR, escape_value(&e.to_string(), 300), None)
+        }
         ValidationErrorKind::Minimum { .. }
         | ValidationErrorKind::Maximum { .. }
         | ValidationErrorKind::ExclusiveMinimum { .. }
         | ValidationErrorKind::ExclusiveMaximum { .. }
-        | ValidationErrorKind::MultipleOf { .. } => (&rs::RANGE_ERROR, escape_value(&e.to_string(), 300), None),
-        ValidationErrorKind::Referencing(_) => (&rs::SCHEMA_ERROR, escape_value(&e.to_string(), 300), None),
+        | ValidationErrorKind::MultipleOf { .. } => {
+            (&rs::RANGE_ERROR, escape_value(&e.to_string(), 300), None)
+        }
+        ValidationErrorKind::Referencing(_) => {
+            (&rs::SCHEMA_ERROR, escape_value(&e.to_string(), 300), None)
+        }
         _ => (
             &rs::CONSTRAINT_ERROR,
-            format!("{} (schema: {})", escape_value(&e.to_string(), 300), e.schema_path().as_str()),
+            format!(
+                "{} (schema: {})",
+                escape_value(&e.to_string(), 300),
+                e.schema_path().as_str()
+            ),
             None,
         ),
     };
     let field = field.or_else(|| first_segment(&pointer));
     let pointer = match (e.kind(), &field) {
-        (ValidationErrorKind::Required { .. }, Some(f)) => format!("{pointer}/{}", f.replace('~', "~0").replace('/', "~1")),
+        (ValidationErrorKind::Required { .. }, Some(f)) => {
+            format!("{pointer}/{}", f.replace('~', "~0").replace('/', "~1"))
+        }
         _ => pointer,
     };
-    Violation { rule, pointer, field, message }
+    Violation {
+        rule,
+        pointer,
+        field,
+        message,
+    }
 }
 
 #[cfg(test)]
@@ -198,35 +248,73 @@ mod tests {
     }
 
     fn names(v: Value) -> Vec<(&'static str, String)> {
-        schema().violations(&v).into_iter().map(|x| (x.rule.name, x.pointer)).collect()
+        schema()
+            .violations(&v)
+            .into_iter()
+            .map(|x| (x.rule.name, x.pointer))
+            .collect()
     }
 
     #[test]
     fn maps_keywords_to_rules_with_pointers() {
         assert_eq!(names(json!({"id": "a-1"})), vec![]);
-        assert_eq!(names(json!({})), vec![("required-value", "/id".to_string())]);
-        assert_eq!(names(json!({"id": "b"})), vec![("pattern-mismatch", "/id".to_string())]);
-        assert_eq!(names(json!({"id": "a-1", "d": "2015-02-30"})), vec![("format-error", "/d".to_string())]);
-        assert_eq!(names(json!({"id": "a-1", "p": "2015-02-30"})), vec![("format-error", "/p".to_string())]);
+        assert_eq!(
+            names(json!({})),
+            vec![("required-value", "/id".to_string())]
+        );
+        assert_eq!(
+            names(json!({"id": "b"})),
+            vec![("pattern-mismatch", "/id".to_string())]
+        );
+        assert_eq!(
+            names(json!({"id": "a-1", "d": "2015-02-30"})),
+            vec![("format-error", "/d".to_string())]
+        );
+        assert_eq!(
+            names(json!({"id": "a-1", "p": "2015-02-30"})),
+            vec![("format-error", "/p".to_string())]
+        );
         assert_eq!(names(json!({"id": "a-1", "p": "2015-02"})), vec![]);
-        assert_eq!(names(json!({"id": "a-1", "imo": "9132613"})), vec![("format-error", "/imo".to_string())]);
-        assert_eq!(names(json!({"id": "a-1", "n": "x"})), vec![("type-error", "/n".to_string())]);
-        assert_eq!(names(json!({"id": "a-1", "n": -1})), vec![("range-error", "/n".to_string())]);
-        assert_eq!(names(json!({"id": "a-1", "t": "z"})), vec![("enum-mismatch", "/t".to_string())]);
+        assert_eq!(
+            names(json!({"id": "a-1", "imo": "9132613"})),
+            vec![("format-error", "/imo".to_string())]
+        );
+        assert_eq!(
+            names(json!({"id": "a-1", "n": "x"})),
+            vec![("type-error", "/n".to_string())]
+        );
+        assert_eq!(
+            names(json!({"id": "a-1", "n": -1})),
+            vec![("range-error", "/n".to_string())]
+        );
+        assert_eq!(
+            names(json!({"id": "a-1", "t": "z"})),
+            vec![("enum-mismatch", "/t".to_string())]
+        );
     }
 
     #[test]
     fn remote_refs_are_refused_without_fetching() {
-        let e = CompiledSchema::compile(&json!({"$ref": "https://example.org/s.json"}), "s.json").err().unwrap();
+        let e = CompiledSchema::compile(&json!({"$ref": "https://example.org/s.json"}), "s.json")
+            .err()
+            .unwrap();
         assert_eq!(e.name, "schema-error");
-        let e = CompiledSchema::compile(&json!({"$ref": "other.json"}), "s.json").err().unwrap();
+        let e = CompiledSchema::compile(&json!({"$ref": "other.json"}), "s.json")
+            .err()
+            .unwrap();
         assert_eq!(e.name, "schema-error");
-        assert!(CompiledSchema::compile(&json!({"$defs": {"a": {"type": "string"}}, "$ref": "#/$defs/a"}), "s.json").is_ok());
+        assert!(CompiledSchema::compile(
+            &json!({"$defs": {"a": {"type": "string"}}, "$ref": "#/$defs/a"}),
+            "s.json"
+        )
+        .is_ok());
     }
 
     #[test]
     fn unknown_format_is_a_schema_error() {
-        let e = CompiledSchema::compile(&json!({"format": "no-such-format"}), "s.json").err().unwrap();
+        let e = CompiledSchema::compile(&json!({"format": "no-such-format"}), "s.json")
+            .err()
+            .unwrap();
         assert_eq!(e.name, "schema-error");
     }
 }

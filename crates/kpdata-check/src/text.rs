@@ -41,7 +41,10 @@ pub fn is_nfc(s: &str) -> bool {
 
 /// A string cell that a spreadsheet could execute.
 pub fn looks_like_formula(s: &str) -> bool {
-    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
+    matches!(
+        s.as_bytes().first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    )
 }
 
 pub fn describe_char(c: char) -> String {

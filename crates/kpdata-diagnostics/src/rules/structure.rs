@@ -138,4 +138,12 @@ crate::rules! {
         fix: "Remove the leading character if it is not part of the value; kpdata neutralises such cells in the CSV it writes.",
         hint: "a spreadsheet may execute this cell",
     }
+    FILE_MISSING {
+        code: "KP118", name: "file-missing", severity: Error,
+        summary: "A dataset or schema file named in kpdata.toml does not exist or cannot be opened.",
+        why: "A dataset that silently disappears from validation also disappears from releases.",
+        example: "kpdata.toml lists datasets/statements.csv, which was deleted",
+        fix: "Restore the file, or remove the dataset from kpdata.toml.",
+        hint: "check the path in kpdata.toml",
+    }
 }

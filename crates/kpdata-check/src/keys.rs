@@ -1,0 +1,213 @@
+//! Primary keys, unique constraints and foreign keys, checked in record order after the
+//! per-record checks. Key values are remembered as 128-bit hashes (16 bytes a key plus the row),
+//! so memory grows with the number of keys, not their length.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use kpdata_diagnostics::rules::keys as kr;
+use kpdata_diagnostics::{escape_value, Diagnostic};
+
+/// A stable 128-bit hash of a key (SipHash with fixed keys, twice with different salts).
+pub fn key_hash(parts: &[String]) -> u128 {
+    let h = |salt: u8| {
+        let mut s = std::hash::DefaultHasher::new();
+        salt.hash(&mut s);
+        parts.hash(&mut s);
+        s.finish()
+    };
+    ((h(1) as u128) << 64) | h(2) as u128
+}
+
+pub fn show_key(fields: &[String], parts: &[String]) -> String {
+    if fields.len() == 1 {
+        format!("`{}` = `{}`", fields[0], escape_value(&parts[0], 80))
+    } else {
+        let pairs: Vec<String> = fields
+            .iter()
+            .zip(parts)
+            .map(|(f, v)| format!("{f}=`{}`", escape_value(v, 60)))
+            .collect();
+        format!("({})", pairs.join(", "))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyKind {
+    Primary,
+    Unique,
+}
+
+/// Duplicate detection for one key of one file.
+#[derive(Debug)]
+pub struct UniqueIndex {
+    pub kind: KeyKind,
+    pub fields: Vec<String>,
+    seen: HashMap<u128, u64>,
+}
+
+impl UniqueIndex {
+    pub fn new(kind: KeyKind, fields: Vec<String>) -> UniqueIndex {
+        UniqueIndex {
+            kind,
+            fields,
+            seen: HashMap::new(),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.seen.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seen.is_empty()
+    }
+
+    /// Checks one record's key value; `column` is the first key field's column.
+    pub fn check(
+        &mut self,
+        value: Option<&Vec<String>>,
+        row: u64,
+        line: u64,
+        path: &str,
+        column: Option<u64>,
+    ) -> Option<Diagnostic> {
+        let at = |d: Diagnostic| {
+            let d = d
+                .path(path.to_string())
+                .row(row)
+                .line(line)
+                .field(self.fields.join(","));
+            match column {
+                Some(c) => d.column(c),
+                None => d,
+            }
+        };
+        let Some(parts) = value else {
+            return match self.kind {
+                KeyKind::Primary => Some(at(Diagnostic::new(
+                    &kr::PRIMARY_KEY,
+                    format!("the primary key ({}) is empty", self.fields.join(", ")),
+                ))),
+                KeyKind::Unique => None,
+            };
+        };
+        match self.seen.entry(key_hash(parts)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(row);
+                None
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let (rule, what) = match self.kind {
+                    KeyKind::Primary => (&kr::PRIMARY_KEY, "primary key"),
+                    KeyKind::Unique => (&kr::UNIQUE_ERROR, "unique key"),
+                };
+                Some(at(Diagnostic::new(
+                    rule,
+                    format!(
+                        "the {what} {} repeats row {}",
+                        show_key(&self.fields, parts),
+                        o.get()
+                    ),
+                )))
+            }
+        }
+    }
+}
+
+/// The set of values a foreign key may point at.
+#[derive(Debug, Default)]
+pub struct KeySet {
+    set: HashSet<u128>,
+}
+
+impl KeySet {
+    pub fn insert(&mut self, parts: &[String]) {
+        self.set.insert(key_hash(parts));
+    }
+    pub fn contains(&self, parts: &[String]) -> bool {
+        self.set.contains(&key_hash(parts))
+    }
+    pub fn len(&self) -> usize {
+        self.set.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+}
+
+/// One foreign-key value to check: the referencing values (an array field gives several).
+#[derive(Debug, Clone)]
+pub struct Reference {
+    pub parts: Vec<String>,
+    pub row: u64,
+    pub line: u64,
+}
+
+pub fn foreign_key_finding(
+    path: &str,
+    fields: &[String],
+    target: &str,
+    reference: &[String],
+    r: &Reference,
+    column: Option<u64>,
+) -> Diagnostic {
+    let mut d = Diagnostic::new(
+        &kr::FOREIGN_KEY,
+        format!(
+            "{} does not exist in `{target}` ({})",
+            show_key(fields, &r.parts),
+            reference.join(", ")
+        ),
+    )
+    .path(path.to_string())
+    .row(r.row)
+    .line(r.line)
+    .field(fields.join(","));
+    if let Some(c) = column {
+        d = d.column(c);
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn duplicates_name_the_first_row_and_empty_primary_keys_fire() {
+        let mut ix = UniqueIndex::new(KeyKind::Primary, vec!["id".into()]);
+        assert!(ix
+            .check(Some(&vec!["a".into()]), 2, 2, "t.csv", Some(1))
+            .is_none());
+        let d = ix
+            .check(Some(&vec!["a".into()]), 5, 6, "t.csv", Some(1))
+            .unwrap();
+        assert_eq!(d.name, "primary-key");
+        assert!(d.message.contains("repeats row 2"), "{}", d.message);
+        assert_eq!((d.row, d.line), (Some(5), Some(6)));
+        assert_eq!(
+            ix.check(None, 7, 7, "t.csv", None).unwrap().name,
+            "primary-key"
+        );
+        let mut u = UniqueIndex::new(KeyKind::Unique, vec!["a".into(), "b".into()]);
+        assert!(u.check(None, 2, 2, "t.csv", None).is_none());
+        assert!(u
+            .check(Some(&vec!["x".into(), "y".into()]), 3, 3, "t.csv", None)
+            .is_none());
+        assert_eq!(
+            u.check(Some(&vec!["x".into(), "y".into()]), 4, 4, "t.csv", None)
+                .unwrap()
+                .name,
+            "unique-error"
+        );
+    }
+
+    #[test]
+    fn key_parts_do_not_run_together() {
+        assert_ne!(
+            key_hash(&["ab".into(), "c".into()]),
+            key_hash(&["a".into(), "bc".into()])
+        );
+    }
+}

@@ -1,0 +1,356 @@
+//! Validating a whole package: the registry and archive first, then every dataset in an order
+//! where referenced datasets come before the datasets that refer to them, so foreign keys are
+//! checked while streaming. References inside a cycle are checked at the end.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+
+use kpdata_diagnostics::rules::{limits as lim, provenance as pv, structure as st};
+use kpdata_diagnostics::{Diagnostic, Report};
+use kpdata_package::{
+    CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root,
+};
+use kpdata_read::read_table;
+
+use crate::dates::Day;
+use crate::keys::{foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
+use crate::pipeline::{check_csv, FileStats};
+use crate::record::{DatasetContext, Policy, RecordFacts};
+use crate::registry::{check_archives, Registry};
+use crate::schema::CompiledSchema;
+
+/// How to run a validation.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// "In the future" means after this day (HEAD's commit day, or --reference-date).
+    pub reference: Option<Day>,
+    /// Threads for checking records (1 = everything on the calling thread).
+    pub jobs: usize,
+    /// Findings kept per (file, rule); None = the manifest's `limits.findings_per_rule`.
+    pub max_per_rule: Option<u64>,
+}
+
+fn topo_order(datasets: &[Dataset], registry: &str) -> Vec<usize> {
+    let index: HashMap<&str, usize> = datasets
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.name.as_str(), i))
+        .collect();
+    let mut order = Vec::new();
+    let mut state = vec![0u8; datasets.len()];
+    fn visit(
+        i: usize,
+        ds: &[Dataset],
+        index: &HashMap<&str, usize>,
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+    ) {
+        if state[i] != 0 {
+            return;
+        }
+        state[i] = 1;
+        for fk in &ds[i].foreign_keys {
+            if let Some(&j) = index.get(fk.dataset.as_str()) {
+                visit(j, ds, index, state, order);
+            }
+        }
+        state[i] = 2;
+        order.push(i);
+    }
+    if let Some(&r) = index.get(registry) {
+        visit(r, datasets, &index, &mut state, &mut order);
+    }
+    for i in 0..datasets.len() {
+        visit(i, datasets, &index, &mut state, &mut order);
+    }
+    order
+}
+
+struct KeyPlan {
+    sets: Vec<Vec<String>>,
+    uniques: Vec<(usize, UniqueIndex)>,
+    /// (key-set index, global referenced-set id)
+    referenced: Vec<(usize, (String, Vec<String>))>,
+    /// (key-set index, foreign key index in the dataset, split arrays)
+    foreign: Vec<(usize, usize, bool)>,
+}
+
+fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
+    let mut sets: Vec<Vec<String>> = Vec::new();
+    let mut slot = |fields: &Vec<String>| -> usize {
+        match sets.iter().position(|s| s == fields) {
+            Some(i) => i,
+            None => {
+                sets.push(fields.clone());
+                sets.len() - 1
+            }
+        }
+    };
+    let mut uniques = Vec::new();
+    if !ds.primary_key.is_empty() {
+        uniques.push((
+            slot(&ds.primary_key),
+            UniqueIndex::new(KeyKind::Primary, ds.primary_key.clone()),
+        ));
+    }
+    for u in &ds.unique {
+        uniques.push((slot(u), UniqueIndex::new(KeyKind::Unique, u.clone())));
+    }
+    let mut referenced = Vec::new();
+    let mut seen = BTreeSet::new();
+    for other in all {
+        for fk in &other.foreign_keys {
+            if fk.dataset == ds.name && seen.insert(fk.reference.clone()) {
+                referenced.push((slot(&fk.reference), (ds.name.clone(), fk.reference.clone())));
+            }
+        }
+    }
+    let mut foreign = Vec::new();
+    for (k, fk) in ds.foreign_keys.iter().enumerate() {
+        let split = fk.fields.len() == 1
+            && matches!(
+                schema.field(&fk.fields[0]).map(|f| &f.ty),
+                Some(FieldType::Array { .. })
+            );
+        foreign.push((slot(&fk.fields), k, split));
+    }
+    KeyPlan {
+        sets,
+        uniques,
+        referenced,
+        foreign,
+    }
+}
+
+fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Diagnostic> {
+    match root.resolve_file(rel) {
+        Ok(p) => std::fs::File::open(&p).map_err(|e| {
+            Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel)
+        }),
+        Err(PathProblem::NotFound) => {
+            Err(Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel))
+        }
+        Err(e) => Err(Diagnostic::new(&lim::UNSAFE_PATH, format!("`{rel}`: {e}")).path(rel)),
+    }
+}
+
+/// Validates every dataset of the package. Findings are data: this never fails; files that
+/// cannot be read are findings too.
+pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
+    let limits: Limits = pkg.manifest.limits;
+    let cap = opts.max_per_rule.unwrap_or(limits.findings_per_rule) as usize;
+    let mut report = Report::new(cap);
+    let datasets = &pkg.manifest.datasets;
+    let prov = &pkg.manifest.provenance;
+    let jobs = opts.jobs.max(1);
+
+    // The registry and the archive.
+    let mut registry: Option<Arc<Registry>> = None;
+    if let Some(ds) = pkg.manifest.dataset(&prov.registry) {
+        if let Ok(file) = open_dataset(&pkg.root, &ds.path) {
+            if let Ok((table, _)) = read_table(file, &ds.path, &limits) {
+                report.extend(check_archives(&table, &pkg.root, &prov.archive_dir));
+                registry = Some(Arc::new(Registry::from_table(
+                    &table,
+                    Some(pkg.root.clone()),
+                    &prov.archive_dir,
+                )));
+            }
+        }
+    }
+
+    let mut key_sets: HashMap<(String, Vec<String>), KeySet> = HashMap::new();
+    let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
+    let mut cited: BTreeSet<String> = BTreeSet::new();
+    let mut done: BTreeSet<String> = BTreeSet::new();
+    let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
+
+    for i in topo_order(datasets, &prov.registry) {
+        let ds = &datasets[i];
+        let schema = Arc::new(pkg.schemas[i].clone());
+        let compiled = match CompiledSchema::compile(&schema.json, &ds.schema) {
+            Ok(c) => c,
+            Err(d) => {
+                report.push(d);
+                done.insert(ds.name.clone());
+                continue;
+            }
+        };
+        if schema.field("sensitivity").is_none() {
+            report.push(
+                Diagnostic::new(&pv::SENSITIVITY, format!("the schema of `{}` has no `sensitivity` field; every dataset marks each record `public` or `restricted`", ds.name))
+                    .path(ds.schema.clone()),
+            );
+        }
+        let mut plan = key_plan(ds, &schema, datasets);
+        let policy = Policy {
+            cite: Some(ds.cite),
+            require_quote: ds.require_quote,
+            require_official: ds.require_official,
+            event_dates: ds.event_dates.clone(),
+            reference: opts.reference,
+            sensitivity: schema.field("sensitivity").is_some(),
+        };
+        let reg = if ds.cite == CitePolicy::Registry {
+            None
+        } else {
+            registry.clone()
+        };
+        let ctx = DatasetContext::new(
+            &ds.path,
+            schema.clone(),
+            compiled,
+            policy,
+            reg,
+            plan.sets.clone(),
+        );
+        let file = match open_dataset(&pkg.root, &ds.path) {
+            Ok(f) => f,
+            Err(d) => {
+                report.push(d);
+                done.insert(ds.name.clone());
+                continue;
+            }
+        };
+        let mut local_refs: Vec<(usize, Vec<Reference>)> = Vec::new();
+        let mut diags_buf: Vec<Diagnostic> = Vec::new();
+        {
+            let mut on_diag = |d: Diagnostic| diags_buf.push(d);
+            let report_keys = &mut Vec::new();
+            let mut on_facts = |f: RecordFacts| {
+                for id in &f.cited {
+                    if !cited.contains(id) {
+                        cited.insert(id.clone());
+                    }
+                }
+                for (slot, ix) in plan.uniques.iter_mut() {
+                    if let Some(d) = ix.check(f.keys[*slot].as_ref(), f.row, f.line, &ds.path, None)
+                    {
+                        report_keys.push(d);
+                    }
+                }
+                for (slot, id) in &plan.referenced {
+                    if let Some(parts) = &f.keys[*slot] {
+                        key_sets.entry(id.clone()).or_default().insert(parts);
+                    }
+                }
+                for (slot, k, split) in &plan.foreign {
+                    let Some(parts) = &f.keys[*slot] else {
+                        continue;
+                    };
+                    let fk = &ds.foreign_keys[*k];
+                    let values: Vec<Vec<String>> = if *split {
+                        parts[0]
+                            .split('\u{1F}')
+                            .map(|s| vec![s.to_string()])
+                            .collect()
+                    } else {
+                        vec![parts.clone()]
+                    };
+                    for v in values {
+                        let r = Reference {
+                            parts: v,
+                            row: f.row,
+                            line: f.line,
+                        };
+                        let target = (fk.dataset.clone(), fk.reference.clone());
+                        if done.contains(&fk.dataset) {
+                            let ok = key_sets.get(&target).is_some_and(|s| s.contains(&r.parts));
+                            if !ok {
+                                report_keys.push(foreign_key_finding(
+                                    &ds.path,
+                                    &fk.fields,
+                                    &fk.dataset,
+                                    &fk.reference,
+                                    &r,
+                                    None,
+                                ));
+                            }
+                        } else {
+                            match local_refs.iter_mut().find(|(kk, _)| kk == k) {
+                                Some((_, v)) => v.push(r),
+                                None => local_refs.push((*k, vec![r])),
+                            }
+                        }
+                    }
+                }
+            };
+            let stats: std::io::Result<FileStats> =
+                check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts);
+            let mut header = Vec::new();
+            match stats {
+                Ok(s) => {
+                    report.summary.files += 1;
+                    report.summary.records += s.records;
+                    header = s.header;
+                }
+                Err(e) => diags_buf.push(
+                    Diagnostic::new(
+                        &st::FILE_MISSING,
+                        format!("reading `{}` failed: {e}", ds.path),
+                    )
+                    .path(ds.path.clone()),
+                ),
+            }
+            // Key findings carry the column of their first key field.
+            for mut d in std::mem::take(report_keys) {
+                d.column = first_column(&header, d.field.as_deref());
+                diags_buf.push(d);
+            }
+            headers.insert(i, header);
+        }
+        report.extend(diags_buf);
+        for (k, refs) in local_refs {
+            deferred.push((i, k, refs));
+        }
+        done.insert(ds.name.clone());
+    }
+
+    for (i, k, refs) in deferred {
+        let ds = &datasets[i];
+        let fk = &ds.foreign_keys[k];
+        let set = key_sets.get(&(fk.dataset.clone(), fk.reference.clone()));
+        for r in refs {
+            if !set.is_some_and(|s| s.contains(&r.parts)) {
+                let column = headers
+                    .get(&i)
+                    .and_then(|h| first_column(h, Some(&fk.fields[0])));
+                report.push(foreign_key_finding(
+                    &ds.path,
+                    &fk.fields,
+                    &fk.dataset,
+                    &fk.reference,
+                    &r,
+                    column,
+                ));
+            }
+        }
+    }
+
+    if let (Some(reg), Some(ds)) = (&registry, pkg.manifest.dataset(&prov.registry)) {
+        let mut uncited: Vec<_> = reg
+            .ids()
+            .filter(|id| !cited.contains(*id))
+            .filter_map(|id| reg.get(id))
+            .collect();
+        uncited.sort_by_key(|s| s.row);
+        for s in uncited {
+            report.push(
+                Diagnostic::new(
+                    &pv::SOURCE_UNCITED,
+                    format!("no record cites the source `{}`", s.id),
+                )
+                .path(ds.path.clone())
+                .row(s.row)
+                .line(s.line)
+                .field("source_id"),
+            );
+        }
+    }
+    report
+}
+
+fn first_column(header: &[String], fields: Option<&str>) -> Option<u64> {
+    let first = fields?.split(',').next()?;
+    header.iter().position(|h| h == first).map(|i| i as u64 + 1)
+}

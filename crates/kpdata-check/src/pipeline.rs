@@ -1,0 +1,286 @@
+//! One file, streamed: the reader thread parses batches, workers check them, and the caller's
+//! sinks receive findings and key facts in record order, whatever the thread count.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+
+use crossbeam_channel::bounded;
+use kpdata_diagnostics::rules::structure as st;
+use kpdata_diagnostics::{escape_value, Diagnostic};
+use kpdata_package::{FieldType, Limits};
+use kpdata_read::typing::typed_value;
+use kpdata_read::{Batch, Cell, CsvReader};
+use serde_json::{Map, Value};
+
+use crate::record::{DatasetContext, Pos, RecordFacts};
+
+/// How header columns map onto schema fields.
+struct Mapping {
+    /// Per header column: the field name and type to read it as (None: ignored column).
+    columns: Vec<Option<(String, FieldType)>>,
+    /// Field name → 1-based column.
+    column_of: HashMap<String, u64>,
+    /// Required fields with no column (reported once as missing-label).
+    absent: Vec<String>,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FileStats {
+    pub header: Vec<String>,
+    pub rows: u64,
+    pub records: u64,
+    pub bytes: u64,
+}
+
+fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -> Mapping {
+    let schema = &ctx.schema;
+    let mut columns = Vec::with_capacity(header.len());
+    let mut column_of = HashMap::new();
+    for (i, label) in header.iter().enumerate() {
+        if label.is_empty() || column_of.contains_key(label) {
+            columns.push(None);
+            continue;
+        }
+        match schema.field(label) {
+            Some(f) => {
+                column_of.insert(label.clone(), i as u64 + 1);
+                columns.push(Some((label.clone(), f.ty.clone())));
+            }
+            None => {
+                let near = schema
+                    .fields
+                    .iter()
+                    .map(|f| (edit_distance(&f.name, label), &f.name))
+                    .filter(|(d, _)| *d <= 2)
+                    .min();
+                if schema.closed {
+                    let mut d = Diagnostic::new(
+                        &st::INCORRECT_LABEL,
+                        format!(
+                            "`{}` is not a field of the schema `{}`",
+                            escape_value(label, 80),
+                            schema.path
+                        ),
+                    )
+                    .path(ctx.path.clone())
+                    .row(1)
+                    .line(1)
+                    .column(i as u64 + 1)
+                    .field(label.clone());
+                    if let Some((_, n)) = near {
+                        d = d.hint(format!("did you mean `{n}`?"));
+                    }
+                    out.push(d);
+                    columns.push(None);
+                } else {
+                    column_of.insert(label.clone(), i as u64 + 1);
+                    columns.push(Some((label.clone(), FieldType::String)));
+                }
+            }
+        }
+    }
+    let mut absent = Vec::new();
+    if !header.is_empty() {
+        for f in &schema.fields {
+            if !column_of.contains_key(&f.name) {
+                if f.required {
+                    out.push(
+                        Diagnostic::new(
+                            &st::MISSING_LABEL,
+                            format!("the required field `{}` has no column", f.name),
+                        )
+                        .path(ctx.path.clone())
+                        .row(1)
+                        .line(1)
+                        .field(f.name.clone()),
+                    );
+                }
+                absent.push(f.name.clone());
+            }
+        }
+    }
+    Mapping {
+        columns,
+        column_of,
+        absent,
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn check_batch(
+    batch: &Batch,
+    m: &Mapping,
+    ctx: &DatasetContext,
+) -> (Vec<Diagnostic>, Vec<RecordFacts>) {
+    let mut diags = batch.diagnostics.clone();
+    let mut facts = Vec::with_capacity(batch.len());
+    let column = |f: &str| m.column_of.get(f).copied();
+    let mut unreadable: Vec<&str> = Vec::new();
+    let mut rec = Map::new();
+    for r in batch.records() {
+        rec.clear();
+        unreadable.clear();
+        unreadable.extend(m.absent.iter().map(String::as_str));
+        for (i, col) in m.columns.iter().enumerate() {
+            let Some((name, ty)) = col else { continue };
+            match r.cell(i) {
+                Cell::Value("") => {}
+                Cell::Value(v) => {
+                    rec.insert(name.clone(), typed_value(ty, v));
+                }
+                Cell::Missing | Cell::Invalid => unreadable.push(name),
+            }
+        }
+        let pos = Pos {
+            row: r.row,
+            line: r.line,
+            pointer_prefix: "",
+        };
+        facts.push(ctx.check(&rec, pos, &column, &unreadable, &mut diags));
+    }
+    (diags, facts)
+}
+
+/// Checks one CSV file. `on_diag` and `on_facts` are called in record order.
+pub fn check_csv<R: Read + Send>(
+    input: R,
+    ctx: &DatasetContext,
+    limits: &Limits,
+    jobs: usize,
+    on_diag: &mut dyn FnMut(Diagnostic),
+    on_facts: &mut dyn FnMut(RecordFacts),
+) -> std::io::Result<FileStats> {
+    let mut reader = CsvReader::new(input, &ctx.path, limits);
+    let mut first = Batch::default();
+    let more = reader.next_batch(&mut first)?;
+    let mut header_diags = Vec::new();
+    let header = reader.header().unwrap_or_default().to_vec();
+    let m = mapping(&header, ctx, &mut header_diags);
+    header_diags.into_iter().for_each(&mut *on_diag);
+    let (d, f) = check_batch(&first, &m, ctx);
+    d.into_iter().for_each(&mut *on_diag);
+    let mut records = f.len() as u64;
+    f.into_iter().for_each(&mut *on_facts);
+    if !more {
+        return Ok(FileStats {
+            header: header.clone(),
+            rows: reader.rows(),
+            records,
+            bytes: reader.bytes(),
+        });
+    }
+    if jobs <= 1 {
+        let mut batch = first;
+        loop {
+            let more = reader.next_batch(&mut batch)?;
+            let (d, f) = check_batch(&batch, &m, ctx);
+            d.into_iter().for_each(&mut *on_diag);
+            records += f.len() as u64;
+            f.into_iter().for_each(&mut *on_facts);
+            if !more {
+                return Ok(FileStats {
+                    header: header.clone(),
+                    rows: reader.rows(),
+                    records,
+                    bytes: reader.bytes(),
+                });
+            }
+        }
+    }
+    let workers = jobs.saturating_sub(1).max(1);
+    let (work_tx, work_rx) = bounded::<(u64, Batch)>(workers * 2);
+    let (done_tx, done_rx) = bounded::<(u64, Vec<Diagnostic>, Vec<RecordFacts>)>(workers * 2);
+    let (recycle_tx, recycle_rx) = bounded::<Batch>(workers * 4);
+    let _ = recycle_tx.try_send(first);
+    std::thread::scope(|scope| {
+        let reader_handle = scope.spawn(move || -> std::io::Result<CsvReader<R>> {
+            let mut seq = 0u64;
+            loop {
+                let mut batch = recycle_rx.try_recv().unwrap_or_default();
+                let more = reader.next_batch(&mut batch)?;
+                if work_tx.send((seq, batch)).is_err() {
+                    return Ok(reader);
+                }
+                seq += 1;
+                if !more {
+                    return Ok(reader);
+                }
+            }
+        });
+        for _ in 0..workers {
+            let work_rx = work_rx.clone();
+            let done_tx = done_tx.clone();
+            let recycle_tx = recycle_tx.clone();
+            let m = &m;
+            scope.spawn(move || {
+                for (seq, batch) in work_rx {
+                    let (d, f) = check_batch(&batch, m, ctx);
+                    let _ = recycle_tx.try_send(batch);
+                    if done_tx.send((seq, d, f)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(done_tx);
+        drop(work_rx);
+        let mut next = 0u64;
+        let mut pending = BTreeMap::new();
+        for (seq, d, f) in done_rx {
+            pending.insert(seq, (d, f));
+            while let Some((d, f)) = pending.remove(&next) {
+                d.into_iter().for_each(&mut *on_diag);
+                records += f.len() as u64;
+                f.into_iter().for_each(&mut *on_facts);
+                next += 1;
+            }
+        }
+        let reader = reader_handle.join().expect("reader thread panicked")?;
+        Ok(FileStats {
+            header,
+            rows: reader.rows(),
+            records,
+            bytes: reader.bytes(),
+        })
+    })
+}
+
+/// Checks records that are already typed JSON objects (from the JSON reader).
+pub fn check_values(
+    records: &[(u64, u64, Value)],
+    ctx: &DatasetContext,
+    on_diag: &mut dyn FnMut(Diagnostic),
+    on_facts: &mut dyn FnMut(RecordFacts),
+) {
+    let mut diags = Vec::new();
+    let empty = Map::new();
+    for (row, line, v) in records {
+        let obj = v.as_object().unwrap_or(&empty);
+        let prefix = format!("/{}", row - 1);
+        let pos = Pos {
+            row: *row,
+            line: *line,
+            pointer_prefix: &prefix,
+        };
+        let f = ctx.check(obj, pos, &|_| None, &[], &mut diags);
+        diags.drain(..).for_each(&mut *on_diag);
+        on_facts(f);
+    }
+}

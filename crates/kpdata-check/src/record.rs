@@ -1,0 +1,517 @@
+//! Checks of one record that need nothing but the record, its dataset's settings and the
+//! (read-only) source registry: schema, text hygiene, dates, citations and quotes. These run in
+//! parallel; key checks, which need every record, run afterwards in order (`keys.rs`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use kpdata_diagnostics::rules::{domain as dm, provenance as pv, schema as rs, structure as st};
+use kpdata_diagnostics::{escape_value, Diagnostic};
+use kpdata_package::{CitePolicy, FieldKind, FieldType, RecordSchema};
+use serde_json::{Map, Value};
+
+use crate::dates::{format_day, Day, PartialDate};
+use crate::quote::normalize;
+use crate::registry::{url_problem, Registry};
+use crate::schema::CompiledSchema;
+use crate::text::{
+    describe_char, first_invisible, first_invisible_in_text, is_nfc, looks_like_formula,
+};
+
+/// What a dataset asks of its records beyond the schema.
+#[derive(Debug, Clone, Default)]
+pub struct Policy {
+    pub cite: Option<CitePolicy>,
+    pub require_quote: bool,
+    pub require_official: bool,
+    pub event_dates: Vec<String>,
+    /// Judge the record's dates against this day.
+    pub reference: Option<Day>,
+    /// Check the `sensitivity` field (package datasets).
+    pub sensitivity: bool,
+}
+
+/// Everything a worker needs to check records of one file. Cheap to share.
+pub struct DatasetContext {
+    pub path: String,
+    pub schema: Arc<RecordSchema>,
+    pub compiled: CompiledSchema,
+    pub policy: Policy,
+    pub registry: Option<Arc<Registry>>,
+    /// Key field sets whose values are handed to the key checks, per record.
+    pub key_sets: Vec<Vec<String>>,
+    quote_cache: Mutex<HashMap<(String, String), bool>>,
+    date_fields: Vec<String>,
+    url_fields: Vec<String>,
+}
+
+/// Where a record is, for its findings.
+#[derive(Debug, Clone, Copy)]
+pub struct Pos<'a> {
+    pub row: u64,
+    pub line: u64,
+    /// JSON pointer of the record in its document (`/3`), empty for CSV.
+    pub pointer_prefix: &'a str,
+}
+
+/// What the key checks need from one record: the value of each key set (None when a part is
+/// empty) and the cited source ids.
+#[derive(Debug, Clone, Default)]
+pub struct RecordFacts {
+    pub row: u64,
+    pub line: u64,
+    pub keys: Vec<Option<Vec<String>>>,
+    pub cited: Vec<String>,
+}
+
+impl DatasetContext {
+    pub fn new(
+        path: &str,
+        schema: Arc<RecordSchema>,
+        compiled: CompiledSchema,
+        policy: Policy,
+        registry: Option<Arc<Registry>>,
+        key_sets: Vec<Vec<String>>,
+    ) -> DatasetContext {
+        let date_fields = schema
+            .fields
+            .iter()
+            .filter(|f| matches!(f.format.as_deref(), Some("date" | "partial-date")))
+            .map(|f| f.name.clone())
+            .collect();
+        let url_fields = schema
+            .fields
+            .iter()
+            .filter(|f| {
+                matches!(f.format.as_deref(), Some("uri" | "url" | "iri")) || f.name == "url"
+            })
+            .map(|f| f.name.clone())
+            .collect();
+        DatasetContext {
+            path: path.to_string(),
+            schema,
+            compiled,
+            policy,
+            registry,
+            key_sets,
+            quote_cache: Mutex::new(HashMap::new()),
+            date_fields,
+            url_fields,
+        }
+    }
+
+    /// Checks one typed record. `column` gives a field's 1-based column (CSV); fields in
+    /// `unreadable` were already reported by the reader (missing or invalid cells) and get no
+    /// further findings.
+    pub fn check(
+        &self,
+        rec: &Map<String, Value>,
+        pos: Pos<'_>,
+        column: &dyn Fn(&str) -> Option<u64>,
+        unreadable: &[&str],
+        out: &mut Vec<Diagnostic>,
+    ) -> RecordFacts {
+        let at = |rule, field: &str, msg: String| {
+            let mut d = Diagnostic::new(rule, msg)
+                .path(self.path.clone())
+                .row(pos.row)
+                .line(pos.line)
+                .field(field.to_string())
+                .pointer(format!("{}/{}", pos.pointer_prefix, pointer_escape(field)));
+            if let Some(c) = column(field) {
+                d = d.column(c);
+            }
+            d
+        };
+
+        // 1. The schema.
+        let record = Value::Object(rec.clone());
+        if !self.compiled.is_valid(&record) {
+            for v in self.compiled.violations(&record) {
+                if let Some(f) = &v.field {
+                    if unreadable.contains(&f.as_str()) {
+                        continue;
+                    }
+                }
+                let mut d = Diagnostic::new(v.rule, v.message)
+                    .path(self.path.clone())
+                    .row(pos.row)
+                    .line(pos.line)
+                    .pointer(format!("{}{}", pos.pointer_prefix, v.pointer));
+                if let Some(f) = v.field {
+                    if let Some(c) = column(&f) {
+                        d = d.column(c);
+                    }
+                    d = d.field(f);
+                }
+                out.push(d);
+            }
+        }
+
+        // 2. Text hygiene and formulas.
+        for spec in &self.schema.fields {
+            let Some(v) = rec.get(&spec.name) else {
+                continue;
+            };
+            let strings: Vec<&str> = match v {
+                Value::String(s) => vec![s.as_str()],
+                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
+                _ => vec![],
+            };
+            for s in strings {
+                let bad = match spec.kind {
+                    FieldKind::Id | FieldKind::Name => first_invisible(s),
+                    FieldKind::Text => first_invisible_in_text(s),
+                    FieldKind::Other => None,
+                };
+                if let Some((i, c)) = bad {
+                    out.push(at(
+                        &rs::INVISIBLE_CHARACTER,
+                        &spec.name,
+                        format!(
+                            "`{}` has the invisible character {} at character {}",
+                            escape_value(s, 80),
+                            describe_char(c),
+                            i + 1
+                        ),
+                    ));
+                }
+                if matches!(spec.kind, FieldKind::Name | FieldKind::Text) && !is_nfc(s) {
+                    out.push(at(
+                        &rs::NOT_NFC,
+                        &spec.name,
+                        format!("`{}` is not in Unicode NFC", escape_value(s, 80)),
+                    ));
+                }
+                if matches!(spec.ty, FieldType::String | FieldType::Any) && looks_like_formula(s) {
+                    out.push(at(
+                        &st::FORMULA_INJECTION,
+                        &spec.name,
+                        format!(
+                            "`{}` starts with a character a spreadsheet runs as a formula",
+                            escape_value(s, 80)
+                        ),
+                    ));
+                }
+            }
+            if let (Some(of), Value::String(script)) =
+                (spec.schema.get("x-script-of").and_then(Value::as_str), v)
+            {
+                if let Some(Value::String(name)) = rec.get(of) {
+                    if let Some(msg) = script_mismatch(name, script) {
+                        out.push(at(&dm::SCRIPT_MISMATCH, &spec.name, msg));
+                    }
+                }
+            }
+        }
+
+        // 3. Sensitivity.
+        if self.policy.sensitivity && !unreadable.contains(&"sensitivity") {
+            match rec.get("sensitivity").and_then(Value::as_str) {
+                Some("public" | "restricted") => {}
+                Some(other) => out.push(at(
+                    &pv::SENSITIVITY,
+                    "sensitivity",
+                    format!(
+                        "`{}` is not `public` or `restricted`",
+                        escape_value(other, 40)
+                    ),
+                )),
+                None => out.push(at(
+                    &pv::SENSITIVITY,
+                    "sensitivity",
+                    "the record has no sensitivity; mark it `public` or `restricted`".into(),
+                )),
+            }
+        }
+
+        // 4. Dates against the reference date.
+        if let Some(reference) = self.policy.reference {
+            for f in &self.date_fields {
+                if let Some(d) = rec
+                    .get(f)
+                    .and_then(Value::as_str)
+                    .and_then(PartialDate::parse)
+                {
+                    if d.earliest() > reference {
+                        out.push(at(
+                            &pv::DATE_AFTER_REFERENCE,
+                            f,
+                            format!(
+                                "`{}` is after the reference date {}",
+                                escape_value(rec[f].as_str().unwrap_or(""), 20),
+                                format_day(reference)
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+
+        // 5. URLs.
+        for f in &self.url_fields {
+            if let Some(u) = rec.get(f).and_then(Value::as_str) {
+                if let Some((rule, msg)) = url_problem(u) {
+                    out.push(at(rule, f, msg));
+                }
+            }
+        }
+
+        // 6. The registry's own date order.
+        if self.policy.cite == Some(CitePolicy::Registry) {
+            let issued = rec
+                .get("issued")
+                .and_then(Value::as_str)
+                .and_then(PartialDate::parse);
+            let accessed = rec
+                .get("accessed")
+                .and_then(Value::as_str)
+                .and_then(PartialDate::parse);
+            if let (Some(i), Some(a)) = (issued, accessed) {
+                if a.latest() < i.earliest() {
+                    out.push(at(
+                        &pv::ACCESSED_BEFORE_ISSUED,
+                        "accessed",
+                        format!(
+                            "accessed {} is before issued {}",
+                            rec["accessed"].as_str().unwrap_or(""),
+                            rec["issued"].as_str().unwrap_or("")
+                        ),
+                    ));
+                }
+            }
+        }
+
+        // 7. Citations and quotes.
+        let cited: Vec<String> = match rec.get("source_ids") {
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            Some(Value::String(s)) => vec![s.clone()],
+            _ => vec![],
+        };
+        if matches!(
+            self.policy.cite,
+            Some(CitePolicy::Required | CitePolicy::Optional)
+        ) {
+            self.check_citations(rec, &cited, unreadable, &at, out);
+        }
+
+        // 8. Values for the key checks.
+        let keys = self
+            .key_sets
+            .iter()
+            .map(|fields| {
+                fields
+                    .iter()
+                    .map(|f| rec.get(f).and_then(key_string))
+                    .collect::<Option<Vec<String>>>()
+            })
+            .collect();
+        RecordFacts {
+            row: pos.row,
+            line: pos.line,
+            keys,
+            cited,
+        }
+    }
+
+    fn check_citations(
+        &self,
+        rec: &Map<String, Value>,
+        cited: &[String],
+        unreadable: &[&str],
+        at: &dyn Fn(&'static kpdata_diagnostics::Rule, &str, String) -> Diagnostic,
+        out: &mut Vec<Diagnostic>,
+    ) {
+        if unreadable.contains(&"source_ids") {
+            return;
+        }
+        if cited.is_empty() {
+            if self.policy.cite == Some(CitePolicy::Required) {
+                out.push(at(
+                    &pv::NO_CITATION,
+                    "source_ids",
+                    "the record cites no source".into(),
+                ));
+            }
+            return;
+        }
+        let Some(registry) = &self.registry else {
+            return;
+        };
+        let mut known = Vec::new();
+        for id in cited {
+            match registry.get(id) {
+                Some(s) => known.push(s),
+                None => out.push(at(
+                    &pv::UNKNOWN_SOURCE,
+                    "source_ids",
+                    format!(
+                        "`{}` is not in the source registry `{}`",
+                        escape_value(id, 80),
+                        registry.path
+                    ),
+                )),
+            }
+        }
+        if self.policy.require_official && !known.is_empty() && !known.iter().any(|s| s.official) {
+            out.push(at(
+                &pv::OFFICIAL_SOURCE_REQUIRED,
+                "source_ids",
+                format!(
+                    "the record cites only secondary sources ({})",
+                    cited.join(", ")
+                ),
+            ));
+        }
+        for f in &self.policy.event_dates {
+            let Some(text) = rec.get(f).and_then(Value::as_str) else {
+                continue;
+            };
+            let Some(event) = PartialDate::parse(text) else {
+                continue;
+            };
+            let issued: Vec<_> = known.iter().filter_map(|s| s.issued).collect();
+            if !issued.is_empty()
+                && issued.len() == known.len()
+                && issued.iter().all(|i| event.earliest() > i.latest())
+            {
+                out.push(at(
+                    &pv::EVENT_AFTER_SOURCE,
+                    f,
+                    format!("`{text}` is after the issued date of every cited source"),
+                ));
+            }
+        }
+        let quote = rec
+            .get("quote")
+            .and_then(Value::as_str)
+            .filter(|q| !q.trim().is_empty());
+        match quote {
+            None if self.policy.require_quote && !unreadable.contains(&"quote") => {
+                out.push(at(
+                    &pv::MISSING_QUOTE,
+                    "quote",
+                    "the record needs a verbatim quote from its source".into(),
+                ));
+            }
+            None => {}
+            Some(q) => {
+                if known.is_empty() {
+                    return;
+                }
+                let folded = normalize(q);
+                let mut texts = Vec::new();
+                for s in &known {
+                    let key = (s.id.clone(), folded.clone());
+                    if let Some(&hit) = self
+                        .quote_cache
+                        .lock()
+                        .ok()
+                        .and_then(|c| c.get(&key).copied())
+                        .as_ref()
+                    {
+                        if hit {
+                            return;
+                        }
+                        continue;
+                    }
+                    let Some(text) = registry.text(&s.id) else {
+                        continue;
+                    };
+                    let hit = text.contains(&folded);
+                    if let Ok(mut c) = self.quote_cache.lock() {
+                        if c.len() < 100_000 {
+                            c.insert(key, hit);
+                        }
+                    }
+                    if hit {
+                        return;
+                    }
+                    texts.push((s, text));
+                }
+                let closest = texts
+                    .iter()
+                    .filter_map(|(s, t)| t.closest(&folded).map(|(p, n)| (n, p, s)))
+                    .max_by_key(|(n, _, _)| *n);
+                let sources: Vec<String> = known.iter().map(|s| format!("`{}`", s.id)).collect();
+                let mut d = at(
+                    &pv::QUOTE_NOT_FOUND,
+                    "quote",
+                    format!(
+                        "the quote is not in the archived text of {}",
+                        sources.join(", ")
+                    ),
+                );
+                if let Some((n, passage, s)) = closest {
+                    let agree: String = folded.chars().take(n).collect();
+                    d.message.push_str(&format!(
+                        "; closest passage in `{}`: \"{}\" (the first {} characters agree: \"{}\")",
+                        s.archive_path.as_deref().unwrap_or(&s.id),
+                        escape_value(&passage, 160),
+                        n,
+                        escape_value(&agree, 80)
+                    ));
+                }
+                out.push(d);
+            }
+        }
+    }
+}
+
+/// The string form of a key value (strings as they are, numbers and booleans as JSON).
+pub fn key_string(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::String(_) | Value::Null => None,
+        Value::Array(a) => Some(
+            a.iter()
+                .filter_map(key_string)
+                .collect::<Vec<_>>()
+                .join("\u{1F}"),
+        ),
+        other => Some(other.to_string()),
+    }
+}
+
+pub fn pointer_escape(s: &str) -> String {
+    s.replace('~', "~0").replace('/', "~1")
+}
+
+/// Whether the letters of `name` fit the ISO 15924 `script` code.
+pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
+    let is_hangul = |c: char| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}');
+    let is_han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}');
+    let is_latin = |c: char| {
+        c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+    };
+    let (ok, label): (&dyn Fn(char) -> bool, &str) = match script {
+        "Latn" => (&|c| !is_hangul(c) && !is_han(c), "Latin"),
+        "Hang" => (&|c| !is_latin(c), "Hangul"),
+        "Hani" => (&|c| !is_latin(c) && !is_hangul(c), "Han"),
+        "Kore" => (&|c| !is_latin(c), "Korean (Hangul and Han)"),
+        _ => return None,
+    };
+    let bad = name.chars().find(|&c| !ok(c))?;
+    Some(format!(
+        "`{}` is marked `{script}` ({label}) but contains `{bad}`",
+        escape_value(name, 80)
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scripts() {
+        assert!(script_mismatch("Kim Jong Un", "Latn").is_none());
+        assert!(script_mismatch("김정은", "Latn").is_some());
+        assert!(script_mismatch("김정은", "Hang").is_none());
+        assert!(script_mismatch("Kim 정은", "Hang").is_some());
+        assert!(script_mismatch("金正恩", "Hani").is_none());
+    }
+}
