@@ -1,12 +1,127 @@
-//! `kpdata import` (not yet written).
+//! `kpdata import`: turn an official list file into the package's CSV datasets, reproducibly.
+//!
+//! The input file must be registered in the source registry (`<out>/sources.csv`) with its
+//! sha256: the imported rows cite that source id, so every row points at the archived bytes it
+//! came from. Rows of other imports in the same dataset files are kept; this import's rows are
+//! replaced. Same input, same bytes out.
 
-use clap::Args;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use kpdata_import::{ImportError, Table};
 
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]
-pub struct ImportArgs {}
+#[command(after_help = "Examples:
+  kpdata import un-sc-consolidated datasets/archive/un/un_sc_consolidated_2024-09-26.xml
+  kpdata import ofac-sdn datasets/archive/ofac/sdn_2024-07-02.csv --alt datasets/archive/ofac/alt_uploaded-2026-06-02.csv
 
-pub fn run(_args: ImportArgs) -> CmdResult {
-    Err(Failure::new("`kpdata import` is not available yet"))
+The input files must be registered (with their sha256) in <out>/sources.csv.")]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub list: ImportList,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportList {
+    /// The UN Security Council Consolidated List XML (imports the DPRK / 1718 entries)
+    UnScConsolidated {
+        /// The consolidated.xml file (as archived)
+        file: PathBuf,
+        /// The datasets folder to write into (holds sources.csv)
+        #[arg(long, default_value = "datasets", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// The OFAC SDN list, legacy CSV (imports the DPRK-program entries)
+    OfacSdn {
+        /// The sdn.csv file (as archived)
+        sdn: PathBuf,
+        /// The alt.csv file with aliases (as archived)
+        #[arg(long, value_name = "ALT.csv")]
+        alt: Option<PathBuf>,
+        /// The datasets folder to write into (holds sources.csv)
+        #[arg(long, default_value = "datasets", value_name = "DIR")]
+        out: PathBuf,
+    },
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))
+}
+
+fn import_failure(e: ImportError) -> Failure {
+    Failure::new(e.message).hint("the input is not what the importer can read faithfully; nothing was written")
+}
+
+/// The registry's source id for a file, found by its sha256.
+fn source_id(out: &Path, file: &Path, bytes: &[u8]) -> Result<String, Failure> {
+    let registry = out.join("sources.csv");
+    let reg = read(&registry)?;
+    let sha = kpdata_import::sha256_hex(bytes);
+    kpdata_import::find_source_by_sha256(&reg, &sha)
+        .map_err(import_failure)?
+        .ok_or_else(|| {
+            Failure::new(format!(
+                "{} (sha256 {sha}) is not registered in {}",
+                file.display(),
+                registry.display()
+            ))
+            .hint("archive the file under datasets/archive/ and add a sources.csv row with its sha256")
+        })
+}
+
+fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
+    // Build every file first, so a failure writes nothing.
+    let mut files = Vec::new();
+    for t in tables {
+        let path = out.join(format!("{}.csv", t.name));
+        let existing = match std::fs::read(&path) {
+            Ok(b) => Some(b),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(Failure::new(format!("cannot read {}: {e}", path.display()))),
+        };
+        let merged = kpdata_import::merge(existing.as_deref(), t).map_err(import_failure)?;
+        let bytes = kpdata_import::write_csv(&merged).map_err(import_failure)?;
+        files.push((path, bytes, t.rows.len(), merged.rows.len()));
+    }
+    for (path, bytes, mine, total) in files {
+        let tmp = path.with_extension("csv.tmp");
+        std::fs::write(&tmp, &bytes)
+            .and_then(|_| std::fs::rename(&tmp, &path))
+            .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
+        #[allow(clippy::print_stdout)]
+        {
+            println!("wrote {} ({total} rows, {mine} from this import)", path.display());
+        }
+    }
+    Ok(())
+}
+
+pub fn run(args: ImportArgs) -> CmdResult {
+    match args.list {
+        ImportList::UnScConsolidated { file, out } => {
+            let bytes = read(&file)?;
+            let src = source_id(&out, &file, &bytes)?;
+            let tables = kpdata_import::un::import(&bytes, &src).map_err(import_failure)?;
+            write_tables(&out, &tables)?;
+        }
+        ImportList::OfacSdn { sdn, alt, out } => {
+            let sdn_bytes = read(&sdn)?;
+            let sdn_src = source_id(&out, &sdn, &sdn_bytes)?;
+            let (alt_bytes, alt_src) = match &alt {
+                Some(p) => {
+                    let b = read(p)?;
+                    let s = source_id(&out, p, &b)?;
+                    (Some(b), s)
+                }
+                None => (None, String::new()),
+            };
+            let tables = kpdata_import::ofac::import(&sdn_bytes, alt_bytes.as_deref(), &sdn_src, &alt_src)
+                .map_err(import_failure)?;
+            write_tables(&out, &tables)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,358 @@
+//! Importer for the OFAC SDN list in its legacy CSV form (`sdn.csv`, with aliases from
+//! `alt.csv`).
+//!
+//! # The legacy format, and how each quirk is handled
+//! - No header row: columns are positional (OFAC `dat_spec.txt`): sdn.csv has 12
+//!   (`ent_num, SDN_Name, SDN_Type, Program, Title, Call_Sign, Vess_type, Tonnage, GRT, Vess_flag,
+//!   Vess_owner, Remarks`), alt.csv has 5 (`ent_num, alt_num, alt_type, alt_name, alt_remarks`).
+//!   A record with another number of fields is an error.
+//! - `-0-` (often unquoted and followed by a space: `-0- `) means empty.
+//! - CRLF line ends (read by the csv crate as record terminators).
+//! - A DOS end-of-file byte 0x1A after the last record is dropped; a 0x1A anywhere else is an
+//!   error.
+//! - Several program tags in one field as `A] [B`: split on `] [`; each tag is trimmed; a
+//!   leftover bracket is an error.
+//! - Bytes must be UTF-8 (the files are plain ASCII); surrounding spaces are trimmed.
+//!
+//! # Selection (the rule of `extract.py` in the sources folder: 598 rows of the 2024-07-02 file)
+//! Every sdn.csv record with a program tag starting with `DPRK` (DPRK, DPRK2, DPRK3, DPRK4,
+//! DPRK-NKSPEA), plus every record tagged `NPWMD` whose Remarks contain
+//! `North Korea Sanctions Regulations`. `designations.note` says which rule picked the row.
+//!
+//! # Field by field
+//! | field | what happens |
+//! |---|---|
+//! | `ent_num` | ids (`act-ofac-12210`, `des-ofac-12210`), `designations.authority_ref`, identifier scheme `ofac_ent_num` |
+//! | `SDN_Name` | `actors.primary_name` and the `primary` name row |
+//! | `SDN_Type` | `actors.actor_type`: empty → `organization`, `individual` → `person`, `vessel` → `vessel`, `aircraft` → `aircraft`; any other value (in any row of the file) is an error |
+//! | `Program` | `designations.programs` as `ofac:<TAG>` keys in published order; a tag outside the known set (DPRK, DPRK2, DPRK3, DPRK4, DPRK-NKSPEA, NPWMD, CYBER2) on a selected row is an error |
+//! | `Title` | `actors.title` |
+//! | `Call_Sign` | identifier scheme `call_sign` |
+//! | `Vess_type`, `Vess_flag`, `Tonnage`, `GRT`, `Vess_owner` | `actors.vessel_type`, `vessel_flag`, `vessel_tonnage`, `vessel_grt`, `vessel_owner` as published |
+//! | `Remarks` | `actors.remarks`; selection; on vessels, `IMO #######` gives an identifier of scheme `imo_ship` (check digit verified, a failing one is an error). Company IMO numbers of entities and the `a.k.a.` names inside Remarks are NOT extracted (aliases come from alt.csv). |
+//! | alt `ent_num` | join key: only rows whose ent_num is a selected sdn.csv entry are used (alt.csv is a newer file with entries the sdn.csv copy lacks) |
+//! | alt `alt_num` | the name id (`nam-ofac-12210-alt-345`) |
+//! | alt `alt_type` | kept in `source_quality` and mapped: `aka` → `alias`, `fka` → `previous_name`; any other value on a used row is an error |
+//! | alt `alt_name` | `actor_names.name` |
+//! | alt `alt_remarks` | `actor_names.note` |
+//!
+//! The SDN file has no dates: every designation row has an empty `action_date`. Rows cite the
+//! sdn.csv source, alias rows the alt.csv source.
+
+use std::collections::BTreeMap;
+
+use crate::script;
+use crate::{
+    check_nfc, imo_valid, ImportError, Result, Table, ACTORS, ACTOR_IDENTIFIERS, ACTOR_NAMES,
+    DESIGNATIONS,
+};
+
+/// Program tags this importer knows (on selected rows).
+pub const KNOWN_TAGS: &[&str] = &[
+    "DPRK",
+    "DPRK2",
+    "DPRK3",
+    "DPRK4",
+    "DPRK-NKSPEA",
+    "NPWMD",
+    "CYBER2",
+];
+
+const SDN_COLUMNS: usize = 12;
+const ALT_COLUMNS: usize = 5;
+
+/// Reads a legacy OFAC CSV file into trimmed records with `-0-` turned into empty strings.
+pub fn read_legacy(bytes: &[u8], columns: usize, file: &str) -> Result<Vec<Vec<String>>> {
+    let mut body = bytes;
+    if let Some(stripped) = body.strip_suffix(&[0x1A]) {
+        body = stripped;
+    }
+    if let Some(i) = body.iter().position(|&b| b == 0x1A) {
+        return Err(ImportError::new(format!(
+            "{file}: a 0x1A byte at offset {i}, before the end of the file"
+        )));
+    }
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(body);
+    let mut out = Vec::new();
+    for (i, rec) in rdr.byte_records().enumerate() {
+        let rec = rec.map_err(|e| ImportError::new(format!("{file}: {e}")))?;
+        if rec.len() != columns {
+            return Err(ImportError::new(format!(
+                "{file}: record {} has {} fields, expected {columns}",
+                i + 1,
+                rec.len()
+            )));
+        }
+        let mut row = Vec::with_capacity(columns);
+        for f in rec.iter() {
+            let s = std::str::from_utf8(f).map_err(|_| {
+                ImportError::new(format!("{file}: record {} is not UTF-8/ASCII", i + 1))
+            })?;
+            let s = s.trim_matches([' ', '\t', '\r', '\n']);
+            row.push(if s == "-0-" { String::new() } else { s.to_string() });
+        }
+        out.push(row);
+    }
+    Ok(out)
+}
+
+fn actor_type(sdn_type: &str) -> Option<&'static str> {
+    Some(match sdn_type {
+        "" => "organization",
+        "individual" => "person",
+        "vessel" => "vessel",
+        "aircraft" => "aircraft",
+        _ => return None,
+    })
+}
+
+fn split_programs(field: &str) -> Result<Vec<String>> {
+    let tags: Vec<String> = field
+        .split("] [")
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+        .collect();
+    for t in &tags {
+        if t.contains(['[', ']']) {
+            return Err(ImportError::new(format!(
+                "program field {field:?}: cannot split it into tags"
+            )));
+        }
+    }
+    Ok(tags)
+}
+
+/// The 7-digit numbers written as `IMO #######` in a text.
+fn imo_numbers(remarks: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let b = remarks.as_bytes();
+    let mut from = 0;
+    while let Some(i) = remarks[from..].find("IMO ") {
+        let start = from + i + 4;
+        let end = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if end - start == 7 && !out.iter().any(|x: &String| x == &remarks[start..end]) {
+            out.push(remarks[start..end].to_string());
+        }
+        from = start;
+    }
+    out
+}
+
+/// Why a row was selected, or `None`.
+pub fn selection_rule(tags: &[String], remarks: &str) -> Option<&'static str> {
+    if tags.iter().any(|t| t.starts_with("DPRK")) {
+        Some("selected: OFAC program tag DPRK*")
+    } else if tags.iter().any(|t| t == "NPWMD")
+        && remarks.contains("North Korea Sanctions Regulations")
+    {
+        Some("selected: NPWMD entry whose Remarks cite the North Korea Sanctions Regulations")
+    } else {
+        None
+    }
+}
+
+/// Imports the DPRK-program entries of sdn.csv (and their aliases from alt.csv, if given).
+/// Returns `actors`, `actor_names`, `actor_identifiers` and `designations`, sorted by id.
+pub fn import(
+    sdn: &[u8],
+    alt: Option<&[u8]>,
+    sdn_source_id: &str,
+    alt_source_id: &str,
+) -> Result<Vec<Table>> {
+    let mut actors = Table::new("actors", ACTORS, "act-ofac-");
+    let mut names = Table::new("actor_names", ACTOR_NAMES, "nam-ofac-");
+    let mut idents = Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-ofac-");
+    let mut desigs = Table::new("designations", DESIGNATIONS, "des-ofac-");
+    let public = || "public".to_string();
+    let mut selected: BTreeMap<String, String> = BTreeMap::new(); // ent_num -> actor_id
+
+    for r in read_legacy(sdn, SDN_COLUMNS, "sdn.csv")? {
+        let [ent, name, sdn_type, program, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks] =
+            <[String; SDN_COLUMNS]>::try_from(r).expect("column count checked");
+        if ent.is_empty() || !ent.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ImportError::new(format!(
+                "sdn.csv: ent_num {ent:?} is not a number"
+            )));
+        }
+        let at = |msg: String| ImportError::new(format!("sdn.csv ent_num {ent}: {msg}"));
+        let atype = actor_type(&sdn_type).ok_or_else(|| {
+            at(format!(
+                "unknown SDN_Type {sdn_type:?} (known: empty, individual, vessel, aircraft)"
+            ))
+        })?;
+        let tags = split_programs(&program).map_err(|e| at(e.message))?;
+        let Some(rule) = selection_rule(&tags, &remarks) else {
+            continue;
+        };
+        for t in &tags {
+            if !KNOWN_TAGS.contains(&t.as_str()) {
+                return Err(at(format!(
+                    "unknown program tag {t:?} (known: {})",
+                    KNOWN_TAGS.join(", ")
+                )));
+            }
+        }
+        if name.is_empty() {
+            return Err(at("no SDN_Name".into()));
+        }
+        check_nfc(&format!("ent_num {ent}"), &name)?;
+        let script = script::detect(&name)
+            .map_err(|e| at(e.message))?
+            .map(|s| s.code().to_string())
+            .unwrap_or_default();
+        let actor_id = format!("act-ofac-{ent}");
+        selected.insert(ent.clone(), actor_id.clone());
+        let src = || sdn_source_id.to_string();
+
+        actors.push(&[
+            ("actor_id", actor_id.clone()),
+            ("actor_type", atype.into()),
+            ("primary_name", name.clone()),
+            ("title", title),
+            ("nationality", String::new()),
+            ("vessel_type", vess_type),
+            ("vessel_flag", flag),
+            ("vessel_tonnage", tonnage),
+            ("vessel_grt", grt),
+            ("vessel_owner", owner),
+            ("remarks", remarks.clone()),
+            ("source_ids", src()),
+            ("sensitivity", public()),
+        ])?;
+        names.push(&[
+            ("name_id", format!("nam-ofac-{ent}-0")),
+            ("actor_id", actor_id.clone()),
+            ("name", name),
+            ("name_type", "primary".into()),
+            ("script", script),
+            ("source_quality", String::new()),
+            ("note", String::new()),
+            ("source_ids", src()),
+            ("sensitivity", public()),
+        ])?;
+        let mut ident = |suffix: &str, scheme: &str, value: String| {
+            idents.push(&[
+                ("identifier_id", format!("idn-ofac-{ent}-{suffix}")),
+                ("actor_id", actor_id.clone()),
+                ("scheme", scheme.into()),
+                ("value", value),
+                ("note", String::new()),
+                ("source_ids", src()),
+                ("sensitivity", public()),
+            ])
+        };
+        ident("ent-num", "ofac_ent_num", ent.clone())?;
+        if !call_sign.is_empty() {
+            ident("call-sign", "call_sign", call_sign)?;
+        }
+        if atype == "vessel" {
+            let imos = imo_numbers(&remarks);
+            if imos.len() > 1 {
+                return Err(at(format!("several IMO numbers in Remarks: {imos:?}")));
+            }
+            for imo in imos {
+                if !imo_valid(&imo) {
+                    return Err(at(format!("IMO {imo} fails the check digit")));
+                }
+                ident("imo", "imo_ship", imo)?;
+            }
+        }
+        desigs.push(&[
+            ("designation_id", format!("des-ofac-{ent}")),
+            ("actor_id", actor_id.clone()),
+            ("authority", "us_ofac".into()),
+            (
+                "programs",
+                tags.iter()
+                    .map(|t| format!("ofac:{t}"))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+            ),
+            ("instrument_id", String::new()),
+            ("action", "listed".into()),
+            ("action_date", String::new()),
+            ("date_kind", String::new()),
+            ("authority_ref", ent.clone()),
+            ("note", rule.into()),
+            ("source_ids", src()),
+            ("sensitivity", public()),
+        ])?;
+    }
+
+    if let Some(alt) = alt {
+        for r in read_legacy(alt, ALT_COLUMNS, "alt.csv")? {
+            let [ent, alt_num, alt_type, alt_name, alt_remarks] =
+                <[String; ALT_COLUMNS]>::try_from(r).expect("column count checked");
+            let Some(actor_id) = selected.get(&ent) else {
+                continue;
+            };
+            let at = |msg: String| {
+                ImportError::new(format!("alt.csv ent_num {ent} alt_num {alt_num}: {msg}"))
+            };
+            if alt_num.is_empty() || !alt_num.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(at("alt_num is not a number".into()));
+            }
+            let ty = match alt_type.as_str() {
+                "aka" => "alias",
+                "fka" => "previous_name",
+                other => {
+                    return Err(at(format!(
+                        "unknown alt_type {other:?} (known: aka, fka)"
+                    )))
+                }
+            };
+            if alt_name.is_empty() {
+                return Err(at("no alt_name".into()));
+            }
+            check_nfc(&format!("alt {alt_num}"), &alt_name)?;
+            let script = script::detect(&alt_name)
+                .map_err(|e| at(e.message))?
+                .map(|s| s.code().to_string())
+                .unwrap_or_default();
+            names.push(&[
+                ("name_id", format!("nam-ofac-{ent}-alt-{alt_num}")),
+                ("actor_id", actor_id.clone()),
+                ("name", alt_name),
+                ("name_type", ty.into()),
+                ("script", script),
+                ("source_quality", alt_type.clone()),
+                ("note", alt_remarks),
+                ("source_ids", alt_source_id.to_string()),
+                ("sensitivity", public()),
+            ])?;
+        }
+    }
+    Ok(vec![
+        actors.finish()?,
+        names.finish()?,
+        idents.finish()?,
+        desigs.finish()?,
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_quirks() {
+        let f = b"1,\"A\",-0- ,\"DPRK] [NPWMD\"\r\n2,\"B\",\"x\",-0-\r\n\x1a";
+        let r = read_legacy(f, 4, "t").unwrap();
+        assert_eq!(r.len(), 2);
+        assert_eq!(r[0], ["1", "A", "", "DPRK] [NPWMD"]);
+        assert_eq!(r[1][3], "");
+        assert!(read_legacy(b"1,\x1a,2\r\n", 3, "t").is_err());
+        assert_eq!(split_programs("DPRK] [NPWMD").unwrap(), ["DPRK", "NPWMD"]);
+    }
+
+    #[test]
+    fn imo_extraction() {
+        assert_eq!(
+            imo_numbers("Vessel Registration Identification IMO 8514435; x IMO 12345678."),
+            ["8514435"]
+        );
+    }
+}

@@ -1,0 +1,367 @@
+//! Importer for the UN Security Council Consolidated List XML (`consolidated.xml`): the entries
+//! of the 1718 Committee regime (`<UN_LIST_TYPE>DPRK</UN_LIST_TYPE>`).
+//!
+//! # Selection
+//! Every `INDIVIDUALS/INDIVIDUAL` and `ENTITIES/ENTITY` whose `UN_LIST_TYPE` is `DPRK`; all other
+//! regimes are skipped without being read further.
+//!
+//! # Field by field (each child element of a DPRK entry is mapped or ignored on purpose;
+//! any other element is an error)
+//! | element | what happens |
+//! |---|---|
+//! | `REFERENCE_NUMBER` | trimmed (some copies carry a trailing space); must match `KPi.###` for an INDIVIDUAL, `KPe.###` for an ENTITY; gives the ids (`act-un-kpi-013`), `designations.authority_ref` and an `actor_identifiers` row (scheme `un_ref`) |
+//! | `DATAID` | `actor_identifiers` row, scheme `un_dataid` |
+//! | `FIRST_NAME` .. `FOURTH_NAME` | joined with single spaces: `actors.primary_name` and the `primary` row of `actor_names` |
+//! | `NAME_ORIGINAL_SCRIPT` | an `actor_names` row of type `original_script` (the 2024-09-26 list has none for DPRK entries) |
+//! | `INDIVIDUAL_ALIAS` / `ENTITY_ALIAS` | `actor_names` rows; `QUALITY` kept in `source_quality` and mapped: `Good`, `a.k.a.` → `alias`; `Low` → `weak_alias`; `f.k.a.` → `previous_name`; any other quality is an error; empty alias elements are skipped; the alias's `DATE_OF_BIRTH` is ignored |
+//! | `LISTED_ON` | a `listed` row in `designations` with this date (`date_kind` `listed_on`) |
+//! | `LAST_DAY_UPDATED/VALUE` | one `amended` row per distinct date (`date_kind` `last_updated`): the list says the entry was updated then, not what changed |
+//! | `UN_LIST_TYPE` | selection; program `un:DPRK` |
+//! | `DESIGNATION/VALUE` | `actors.title` (several joined with `; `) |
+//! | `NATIONALITY/VALUE` | `actors.nationality` (joined with `; `) |
+//! | `COMMENTS1` | `actors.remarks` |
+//! | `INDIVIDUAL_DOCUMENT` | passports (`TYPE_OF_DOCUMENT` `Passport`, and its French and Spanish duplicates `Numéro de passeport`, `Número de pasaporte`) become `actor_identifiers` rows of scheme `passport`, one per distinct number, with the document's `NOTE`; issuing country and issue date are ignored; any other document type is an error |
+//! | `VERSIONNUM`, `LIST_TYPE`, `SORT_KEY`, `SORT_KEY_LAST_MOD`, `SUBMITTED_BY` | ignored: list bookkeeping |
+//! | `INDIVIDUAL_ADDRESS`, `ENTITY_ADDRESS`, `INDIVIDUAL_DATE_OF_BIRTH`, `INDIVIDUAL_PLACE_OF_BIRTH`, `GENDER`, `TITLE` | ignored: not part of the published model (personal details are kept to what identifies a designee: names and passport numbers) |
+//!
+//! Text is taken as published; only runs of ASCII whitespace (the XML's line wrapping) are
+//! collapsed to one space and ends trimmed. Names must be NFC already.
+//!
+//! Every row cites the one source id given (the archived XML's registry entry).
+
+use crate::script;
+use crate::xml::{self, Element};
+use crate::{
+    check_nfc, collapse_ws, ImportError, Result, Table, ACTORS, ACTOR_IDENTIFIERS, ACTOR_NAMES,
+    DESIGNATIONS,
+};
+
+const MAPPED: &[&str] = &[
+    "REFERENCE_NUMBER",
+    "DATAID",
+    "FIRST_NAME",
+    "SECOND_NAME",
+    "THIRD_NAME",
+    "FOURTH_NAME",
+    "NAME_ORIGINAL_SCRIPT",
+    "INDIVIDUAL_ALIAS",
+    "ENTITY_ALIAS",
+    "LISTED_ON",
+    "LAST_DAY_UPDATED",
+    "UN_LIST_TYPE",
+    "DESIGNATION",
+    "NATIONALITY",
+    "COMMENTS1",
+    "INDIVIDUAL_DOCUMENT",
+];
+
+const IGNORED: &[&str] = &[
+    "VERSIONNUM",
+    "LIST_TYPE",
+    "SORT_KEY",
+    "SORT_KEY_LAST_MOD",
+    "SUBMITTED_BY",
+    "INDIVIDUAL_ADDRESS",
+    "ENTITY_ADDRESS",
+    "INDIVIDUAL_DATE_OF_BIRTH",
+    "INDIVIDUAL_PLACE_OF_BIRTH",
+    "GENDER",
+    "TITLE",
+];
+
+const PASSPORT_TYPES: &[&str] = &["Passport", "Numéro de passeport", "Número de pasaporte"];
+
+/// The `dateGenerated` attribute of the list's root element (its as-of time), if present.
+pub fn date_generated(xml_bytes: &[u8]) -> Result<Option<String>> {
+    Ok(xml::parse(xml_bytes)?
+        .attr("dateGenerated")
+        .map(str::to_string))
+}
+
+fn text(e: &Element, name: &str) -> String {
+    e.child(name).map(|c| collapse_ws(&c.text)).unwrap_or_default()
+}
+
+fn values(e: &Element, name: &str) -> Vec<String> {
+    e.children_named(name)
+        .flat_map(|c| c.children_named("VALUE"))
+        .map(|v| collapse_ws(&v.text))
+        .filter(|v| !v.is_empty())
+        .collect()
+}
+
+/// `YYYY-MM-DD`, a real calendar date.
+pub(crate) fn check_date(what: &str, s: &str) -> Result<()> {
+    let bad = || ImportError::new(format!("{what}: {s:?} is not a YYYY-MM-DD date"));
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return Err(bad());
+    }
+    let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
+    let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return Err(bad()),
+    };
+    if d == 0 || d > days {
+        return Err(bad());
+    }
+    Ok(())
+}
+
+fn alias_type(quality: &str) -> Option<&'static str> {
+    Some(match quality {
+        "Good" | "a.k.a." => "alias",
+        "Low" => "weak_alias",
+        "f.k.a." => "previous_name",
+        _ => return None,
+    })
+}
+
+fn script_code(name: &str) -> Result<String> {
+    Ok(script::detect(name)?
+        .map(|s| s.code().to_string())
+        .unwrap_or_default())
+}
+
+/// Imports the DPRK entries of the consolidated list. Returns the tables `actors`,
+/// `actor_names`, `actor_identifiers` and `designations`, each sorted by id.
+pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
+    let root = xml::parse(xml_bytes)?;
+    if root.name != "CONSOLIDATED_LIST" {
+        return Err(ImportError::new(format!(
+            "the root element is <{}>, not <CONSOLIDATED_LIST>",
+            root.name
+        )));
+    }
+    let mut actors = Table::new("actors", ACTORS, "act-un-");
+    let mut names = Table::new("actor_names", ACTOR_NAMES, "nam-un-");
+    let mut idents = Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-un-");
+    let mut desigs = Table::new("designations", DESIGNATIONS, "des-un-");
+    let src = || source_id.to_string();
+    let public = || "public".to_string();
+
+    for (section, tag, actor_type, letter) in [
+        ("INDIVIDUALS", "INDIVIDUAL", "person", 'i'),
+        ("ENTITIES", "ENTITY", "organization", 'e'),
+    ] {
+        for e in root
+            .children_named(section)
+            .flat_map(|s| s.children_named(tag))
+        {
+            if text(e, "UN_LIST_TYPE") != "DPRK" {
+                continue;
+            }
+            let reference = text(e, "REFERENCE_NUMBER");
+            let ok_ref = reference.len() == 7
+                && reference.starts_with("KP")
+                && reference.as_bytes()[2] == letter as u8
+                && reference.as_bytes()[3] == b'.'
+                && reference[4..].bytes().all(|b| b.is_ascii_digit());
+            if !ok_ref {
+                return Err(ImportError::new(format!(
+                    "{tag} with REFERENCE_NUMBER {reference:?}: expected KP{letter}.### for a DPRK {tag}"
+                )));
+            }
+            let at = |msg: String| ImportError::new(format!("{reference}: {msg}"));
+            for c in &e.children {
+                if !MAPPED.contains(&c.name.as_str()) && !IGNORED.contains(&c.name.as_str()) {
+                    return Err(at(format!(
+                        "unknown element <{}>; map it or add it to the ignored list on purpose",
+                        c.name
+                    )));
+                }
+            }
+            let key = reference.to_ascii_lowercase().replace('.', "-");
+            let actor_id = format!("act-un-{key}");
+
+            let primary = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
+                .iter()
+                .map(|t| text(e, t))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            if primary.is_empty() {
+                return Err(at("no name".into()));
+            }
+            check_nfc(&reference, &primary)?;
+            let listed_on = text(e, "LISTED_ON");
+            check_date(&format!("{reference} LISTED_ON"), &listed_on)?;
+            let dataid = text(e, "DATAID");
+            if dataid.is_empty() || !dataid.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(at(format!("DATAID {dataid:?} is not a number")));
+            }
+
+            actors.push(&[
+                ("actor_id", actor_id.clone()),
+                ("actor_type", actor_type.into()),
+                ("primary_name", primary.clone()),
+                ("title", values(e, "DESIGNATION").join("; ")),
+                ("nationality", values(e, "NATIONALITY").join("; ")),
+                ("vessel_type", String::new()),
+                ("vessel_flag", String::new()),
+                ("vessel_tonnage", String::new()),
+                ("vessel_grt", String::new()),
+                ("vessel_owner", String::new()),
+                ("remarks", text(e, "COMMENTS1")),
+                ("source_ids", src()),
+                ("sensitivity", public()),
+            ])?;
+
+            // Names: the primary name, the original-script name, then aliases in list order.
+            let mut name_row = |id: String, name: String, ty: &str, quality: String| -> Result<()> {
+                check_nfc(&reference, &name)?;
+                let script = script_code(&name).map_err(|e| at(e.message))?;
+                names.push(&[
+                    ("name_id", id),
+                    ("actor_id", actor_id.clone()),
+                    ("name", name),
+                    ("name_type", ty.into()),
+                    ("script", script),
+                    ("source_quality", quality),
+                    ("note", String::new()),
+                    ("source_ids", src()),
+                    ("sensitivity", public()),
+                ])
+            };
+            name_row(format!("nam-un-{key}-0"), primary, "primary", String::new())?;
+            let original = text(e, "NAME_ORIGINAL_SCRIPT");
+            if !original.is_empty() {
+                name_row(
+                    format!("nam-un-{key}-os"),
+                    original,
+                    "original_script",
+                    String::new(),
+                )?;
+            }
+            let mut n = 0;
+            for a in e
+                .children
+                .iter()
+                .filter(|c| c.name == "INDIVIDUAL_ALIAS" || c.name == "ENTITY_ALIAS")
+            {
+                for c in &a.children {
+                    if !["ALIAS_NAME", "QUALITY", "DATE_OF_BIRTH", "NOTE", "CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"]
+                        .contains(&c.name.as_str())
+                    {
+                        return Err(at(format!("unknown alias element <{}>", c.name)));
+                    }
+                }
+                let alias = text(a, "ALIAS_NAME");
+                let quality = text(a, "QUALITY");
+                if alias.is_empty() && quality.is_empty() {
+                    continue;
+                }
+                if alias.is_empty() {
+                    return Err(at(format!("an alias of quality {quality:?} has no name")));
+                }
+                let ty = alias_type(&quality).ok_or_else(|| {
+                    at(format!(
+                        "alias {alias:?} has the unknown QUALITY {quality:?} (known: Good, Low, a.k.a., f.k.a.)"
+                    ))
+                })?;
+                n += 1;
+                name_row(format!("nam-un-{key}-{n}"), alias, ty, quality)?;
+            }
+
+            // Identifiers.
+            let mut ident = |id: String, scheme: &str, value: String, note: String| {
+                idents.push(&[
+                    ("identifier_id", id),
+                    ("actor_id", actor_id.clone()),
+                    ("scheme", scheme.into()),
+                    ("value", value),
+                    ("note", note),
+                    ("source_ids", src()),
+                    ("sensitivity", public()),
+                ])
+            };
+            ident(format!("idn-un-{key}-un-ref"), "un_ref", reference.clone(), String::new())?;
+            ident(format!("idn-un-{key}-dataid"), "un_dataid", dataid, String::new())?;
+            let mut passports: Vec<(String, String)> = Vec::new();
+            for d in e.children_named("INDIVIDUAL_DOCUMENT") {
+                let ty = text(d, "TYPE_OF_DOCUMENT");
+                let number = text(d, "NUMBER");
+                let note = text(d, "NOTE");
+                if ty.is_empty() && number.is_empty() && note.is_empty() {
+                    continue;
+                }
+                if !PASSPORT_TYPES.contains(&ty.as_str()) {
+                    return Err(at(format!(
+                        "document type {ty:?} is not known (known: {})",
+                        PASSPORT_TYPES.join(", ")
+                    )));
+                }
+                if number.is_empty() {
+                    return Err(at("a passport without a number".into()));
+                }
+                match passports.iter_mut().find(|(n, _)| *n == number) {
+                    Some((_, existing)) => {
+                        if existing.is_empty() {
+                            *existing = note;
+                        }
+                    }
+                    None => passports.push((number, note)),
+                }
+            }
+            for (i, (number, note)) in passports.into_iter().enumerate() {
+                ident(format!("idn-un-{key}-passport-{}", i + 1), "passport", number, note)?;
+            }
+
+            // Designations: the listing, then one `amended` row per update date.
+            let mut desig = |id: String, action: &str, date: String, kind: &str| {
+                desigs.push(&[
+                    ("designation_id", id),
+                    ("actor_id", actor_id.clone()),
+                    ("authority", "unsc".into()),
+                    ("programs", "un:DPRK".into()),
+                    ("instrument_id", String::new()),
+                    ("action", action.into()),
+                    ("action_date", date),
+                    ("date_kind", kind.into()),
+                    ("authority_ref", reference.clone()),
+                    ("note", String::new()),
+                    ("source_ids", src()),
+                    ("sensitivity", public()),
+                ])
+            };
+            desig(format!("des-un-{key}-listed"), "listed", listed_on, "listed_on")?;
+            let mut updated = values(e, "LAST_DAY_UPDATED");
+            for u in &updated {
+                check_date(&format!("{reference} LAST_DAY_UPDATED"), u)?;
+            }
+            updated.sort();
+            updated.dedup();
+            for u in updated {
+                desig(
+                    format!("des-un-{key}-amended-{u}"),
+                    "amended",
+                    u,
+                    "last_updated",
+                )?;
+            }
+        }
+    }
+    Ok(vec![
+        actors.finish()?,
+        names.finish()?,
+        idents.finish()?,
+        desigs.finish()?,
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert!(check_date("d", "2016-02-29").is_ok());
+        assert!(check_date("d", "2015-02-29").is_err());
+        assert!(check_date("d", "2015-2-01").is_err());
+    }
+}
