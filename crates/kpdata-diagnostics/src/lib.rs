@@ -14,4 +14,4 @@ pub mod rules;
 pub use diagnostic::{Diagnostic, Severity};
 pub use escape::{escape_value, truncate_value};
 pub use report::{Report, Summary, Suppressed};
-pub use rules::{catalog, lookup, Rule};
+pub use rules::{catalog, index_page, lookup, Rule};

@@ -45,6 +45,44 @@ pub struct Rule {
     pub hint: &'static str,
 }
 
+impl Rule {
+    /// The rule's documentation page (Markdown), as printed by `kpdata rule` and generated
+    /// into `docs/rules/`.
+    pub fn page(&self) -> String {
+        format!(
+            "# {code} `{name}`\n\nSeverity: {sev}\n\n{summary}\n\n## Why it matters\n\n{why}\n\n## Example\n\n```text\n{example}\n```\n\n## How to fix\n\n{fix}\n",
+            code = self.code,
+            name = self.name,
+            sev = self.severity.as_str(),
+            summary = self.summary,
+            why = self.why,
+            example = self.example,
+            fix = self.fix,
+        )
+    }
+
+    /// The file name of the rule's page under `docs/rules/`.
+    pub fn page_file(&self) -> String {
+        format!("{}-{}.md", self.code, self.name)
+    }
+}
+
+/// The index page of `docs/rules/`.
+pub fn index_page() -> String {
+    let mut s = String::from("# Rules\n\nEvery finding kpdata reports has a stable code and a name. Codes are never reused.\nPrint one page with `kpdata rule CODE` (or its name).\n\n| code | name | severity | what it checks |\n|---|---|---|---|\n");
+    for r in catalog() {
+        s.push_str(&format!(
+            "| [{}]({}) | `{}` | {} | {} |\n",
+            r.code,
+            r.page_file(),
+            r.name,
+            r.severity.as_str(),
+            r.summary.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
 /// Codes that once existed and must never be given to another rule.
 pub const RETIRED: &[&str] = &[];
 

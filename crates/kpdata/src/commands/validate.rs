@@ -1,8 +1,166 @@
-//! `kpdata validate`.
+//! `kpdata validate`: the package in `--root` (default), or any files with `--schema`.
 
-use crate::cli::ValidateArgs;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use kpdata_check::dates::{day_of_timestamp, Day, PartialDate};
+use kpdata_check::files::{validate_files, Input};
+use kpdata_check::package::{validate_package as check_package, Options};
+use kpdata_diagnostics::Report;
+use kpdata_package::{Limits, Package, RecordSchema};
+
+use crate::cli::{Format, ValidateArgs};
+use crate::render::{self, Rendered};
 use crate::{CmdResult, Failure};
 
-pub fn run(_args: ValidateArgs) -> CmdResult {
-    Err(Failure::new("not yet"))
+pub fn run(args: ValidateArgs) -> CmdResult {
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let report = match &args.schema {
+        Some(schema) => validate_with_schema(schema, &args, jobs)?,
+        None => {
+            if !args.files.is_empty() {
+                return Err(Failure::new("files were given without --schema")
+                    .hint("use `kpdata validate --schema RECORD.schema.json FILE...`, or no files to check the package"));
+            }
+            let reference = reference_day(&args.root, args.reference_date.as_deref())?;
+            let pkg = Package::load(&args.root)?;
+            let opts = Options {
+                reference,
+                jobs,
+                max_per_rule: args.max_per_rule,
+            };
+            check_package(&pkg, &opts)
+        }
+    };
+    emit(report, args.format)
+}
+
+/// Validates the package at `root` for a release: the same checks as `kpdata validate`.
+pub fn validate_package(root: &Path, reference_date: Option<&str>) -> Result<Report, Failure> {
+    let reference = reference_day(root, reference_date)?;
+    let pkg = Package::load(root)?;
+    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+    Ok(check_package(
+        &pkg,
+        &Options {
+            reference,
+            jobs,
+            max_per_rule: None,
+        },
+    ))
+}
+
+/// `--reference-date`, or the day of HEAD's commit: never the wall clock.
+fn reference_day(root: &Path, given: Option<&str>) -> Result<Option<Day>, Failure> {
+    if let Some(s) = given {
+        let d = PartialDate::parse(s)
+            .filter(|d| d.day.is_some())
+            .ok_or_else(|| {
+                Failure::new(format!("`{s}` is not a date"))
+                    .hint("write the reference date as YYYY-MM-DD")
+            })?;
+        return Ok(Some(d.earliest()));
+    }
+    match kpdata_git::Repo::discover(root).and_then(|r| r.commit_time("HEAD")) {
+        Ok(t) => Ok(Some(day_of_timestamp(t))),
+        Err(_) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("warning: no git commit to take the reference date from; dates are not checked against a reference date");
+                eprintln!("hint: pass --reference-date YYYY-MM-DD");
+            }
+            Ok(None)
+        }
+    }
+}
+
+fn validate_with_schema(
+    schema: &Path,
+    args: &ValidateArgs,
+    jobs: usize,
+) -> Result<Report, Failure> {
+    let shown = schema.display().to_string();
+    let bytes = read_regular(schema, 16 << 20)
+        .map_err(|e| Failure::new(format!("cannot read the schema `{shown}`: {e}")))?;
+    let schema = RecordSchema::from_bytes(&shown, &bytes)?;
+    if args.files.is_empty() {
+        return Err(Failure::new("no files to check").hint(
+            "name one or more CSV or JSON files after --schema SCHEMA (`-` reads stdin as CSV)",
+        ));
+    }
+    let limits = Limits::default();
+    let mut inputs = Vec::new();
+    for f in &args.files {
+        let display = f.display().to_string();
+        let json = f
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if display == "-" {
+            inputs.push(Input {
+                display: "<stdin>".into(),
+                reader: Box::new(std::io::stdin()),
+                json: false,
+            });
+            continue;
+        }
+        let md = std::fs::metadata(f).map_err(|e| {
+            Failure::new(format!("cannot open `{display}`: {e}")).hint("check the file name")
+        })?;
+        if !md.is_file() {
+            return Err(Failure::new(format!("`{display}` is not a regular file"))
+                .hint("kpdata reads regular files only (use `-` for stdin)"));
+        }
+        let file = std::fs::File::open(f)
+            .map_err(|e| Failure::new(format!("cannot open `{display}`: {e}")))?;
+        inputs.push(Input {
+            display,
+            reader: Box::new(file),
+            json,
+        });
+    }
+    let cap = args.max_per_rule.unwrap_or(limits.findings_per_rule) as usize;
+    Ok(validate_files(&schema, inputs, &limits, jobs, cap)?)
+}
+
+fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let md = std::fs::metadata(p)?;
+    if !md.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    let mut buf = Vec::new();
+    std::fs::File::open(p)?.take(max).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Renders a finished report to stdout and maps it to the exit code.
+pub fn emit(report: Report, format: Format) -> CmdResult {
+    let errors = report.has_errors();
+    let (diagnostics, suppressed, summary) = report.finish();
+    let r = Rendered {
+        diagnostics: &diagnostics,
+        suppressed: &suppressed,
+        summary: &summary,
+    };
+    let text = match format {
+        Format::Text => {
+            let color = std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+            render::text::render(&r, &render::text::Style { color })
+        }
+        Format::Json => render::json::render(&r),
+        Format::Github => render::github::render(&r),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())
+        .map_err(|e| Failure::new(format!("cannot write the report: {e}")))?;
+    Ok(if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
