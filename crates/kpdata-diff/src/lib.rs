@@ -1,1 +1,56 @@
-//! kpdata-diff
+//! Record-level diffs of the package between two revisions, and the history rules judged on
+//! them.
+//!
+//! - [`Snapshot`]: the package (manifest, schemas, tables) from the working tree
+//!   ([`Snapshot::from_worktree`]) or at a revision, read from git objects without a checkout
+//!   ([`Snapshot::at_revision`]).
+//! - [`diff`] → [`PackageDiff`]: per dataset, schema changes (fields added, removed, retyped)
+//!   and records added, removed and changed (matched by primary key), sorted by key;
+//!   [`PackageDiff::required_bump`] gives the least semver [`Bump`] the changes need.
+//!   `PackageDiff` serializes to the JSON of `kpdata diff --format json` and `changes.json`.
+//! - [`history_findings`]: KP501–KP503 as [`Diagnostic`](kpdata_diagnostics::Diagnostic)s.
+//! - [`render_markdown`] and [`render_text`]: deterministic renderings that escape every value
+//!   they echo.
+
+mod compare;
+pub mod escape;
+mod history;
+mod model;
+mod render;
+mod snapshot;
+
+pub use compare::diff;
+pub use history::{history_findings, DESIGNATIONS, SOURCE_IDS};
+pub use model::{
+    Bump, BumpReason, ChangedRecord, DatasetDiff, DatasetStatus, DatasetSummary, FieldChange,
+    FieldInfo, FieldRetyped, Key, PackageDiff, RecordEntry, SchemaChanges, Values,
+};
+pub use render::{
+    render_markdown, render_markdown_with, render_text, render_text_with, RenderOptions,
+};
+pub use snapshot::{LoadError, Snapshot};
+
+use kpdata_diagnostics::Diagnostic;
+use serde::Serialize;
+
+/// The JSON report of `kpdata diff --format json`: the diff's fields, the required bump and
+/// its reasons, and the history findings.
+#[derive(Debug, Serialize)]
+pub struct DiffReport<'a> {
+    #[serde(flatten)]
+    pub diff: &'a PackageDiff,
+    pub required_bump: Bump,
+    pub bump_reasons: Vec<BumpReason>,
+    pub findings: &'a [Diagnostic],
+}
+
+impl<'a> DiffReport<'a> {
+    pub fn new(diff: &'a PackageDiff, findings: &'a [Diagnostic]) -> Self {
+        DiffReport {
+            diff,
+            required_bump: diff.required_bump(),
+            bump_reasons: diff.bump_reasons(),
+            findings,
+        }
+    }
+}

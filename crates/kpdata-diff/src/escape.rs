@@ -1,0 +1,125 @@
+//! Echoing untrusted cell values safely. Every value a diff shows passes through one of these:
+//! control, bidi and zero-width characters become `\u{..}` escapes and long values are cut
+//! ([`escape_value`]); then the markdown or text specials are neutralised, so a cell can never
+//! start a GitHub workflow command (`::error::`, `##[error]`), mention a user (`@octocat`),
+//! inject HTML or links, or break a table.
+
+use kpdata_diagnostics::escape_value;
+
+/// A value as inline markdown text (safe in a table cell or a list item).
+pub fn md(value: &str, max_chars: usize) -> String {
+    let value = escape_value(value, max_chars);
+    let mut out = String::with_capacity(value.len() + 8);
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '`' | '*' | '_' | '[' | ']' | '~' | '#' | '|' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '@' => {
+                out.push('@');
+                // Break `@name` and `@org/team` mentions with a zero-width space.
+                if chars
+                    .peek()
+                    .is_some_and(|n| n.is_alphanumeric() || matches!(n, '-' | '_'))
+                {
+                    out.push('\u{200B}');
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A field name or other identifier in markdown: in backticks when it is plain, escaped text
+/// otherwise.
+pub fn md_code(name: &str, max_chars: usize) -> String {
+    if !name.is_empty()
+        && name.chars().count() <= max_chars
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+    {
+        format!("`{name}`")
+    } else {
+        md(name, max_chars)
+    }
+}
+
+/// A value in plain text output (terminal or CI log).
+pub fn text(value: &str, max_chars: usize) -> String {
+    escape_value(value, max_chars)
+}
+
+/// The last line of defence for text that reaches a CI log: no line may start (after
+/// spaces) with `::` and no line may contain `##[`, the two forms of GitHub workflow commands.
+pub fn guard_workflow_commands(rendered: &str) -> String {
+    let mut out = String::with_capacity(rendered.len());
+    for line in rendered.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("::") {
+            let indent = line.len() - trimmed.len();
+            out.push_str(&line[..indent]);
+            out.push('\\');
+            out.push_str(trimmed);
+        } else {
+            out.push_str(line);
+        }
+    }
+    out.replace("##[", "#\\#[")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_neutralises_commands_mentions_html_and_tables() {
+        assert_eq!(md("::error::x", 80), "::error::x"); // never at a line start: see render
+        assert_eq!(
+            md("@octocat and @org/team", 80),
+            "@\u{200B}octocat and @\u{200B}org/team"
+        );
+        assert_eq!(md("a@b.org", 80), "a@\u{200B}b.org");
+        assert_eq!(md("me @ home", 80), "me @ home");
+        assert_eq!(md("<script>&", 80), "&lt;script&gt;&amp;");
+        assert_eq!(md("a|b`c", 80), "a\\|b\\`c");
+        assert_eq!(md("[x](http://e)", 80), "\\[x\\](http://e)");
+        assert_eq!(
+            md("line\nnext\u{202E}", 80),
+            "line\\\\u{000A}next\\\\u{202E}"
+        );
+        assert_eq!(md("##[error]x", 80), "\\#\\#\\[error\\]x");
+        assert_eq!(md("김정은", 80), "김정은");
+    }
+
+    #[test]
+    fn markdown_truncates() {
+        let out = md(&"a".repeat(500), 10);
+        assert!(out.starts_with("aaaaaaaaaa…"), "{out}");
+    }
+
+    #[test]
+    fn code_only_for_plain_names() {
+        assert_eq!(md_code("source_ids", 80), "`source_ids`");
+        assert_eq!(md_code("a`b", 80), "a\\`b");
+        assert_eq!(md_code("", 80), "");
+    }
+
+    #[test]
+    fn guard_breaks_workflow_commands() {
+        let g = guard_workflow_commands("ok\n  ::error::x\n::warning file=a::b\nx ##[error]y\n");
+        assert_eq!(
+            g,
+            "ok\n  \\::error::x\n\\::warning file=a::b\nx #\\#[error]y\n"
+        );
+        for line in g.lines() {
+            assert!(!line.trim_start().starts_with("::"));
+        }
+    }
+}

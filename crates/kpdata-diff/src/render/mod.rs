@@ -1,0 +1,70 @@
+//! Human-readable renderings of a diff and its history findings: markdown (pull-request
+//! summaries, release `CHANGES.md`) and plain text (terminals, CI logs). Both are
+//! deterministic and escape every value they echo (see [`crate::escape`]).
+
+mod markdown;
+mod text;
+
+pub use markdown::{render_markdown, render_markdown_with};
+pub use text::{render_text, render_text_with};
+
+use kpdata_diagnostics::{Diagnostic, Severity};
+
+/// Caps that keep a rendering short on huge changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Records listed per dataset and kind (added, removed, changed); 0 = all.
+    pub max_records: usize,
+    /// Findings listed; 0 = all.
+    pub max_findings: usize,
+    /// Characters shown of one value before it is cut.
+    pub max_value_chars: usize,
+    /// The first line (markdown: a heading, written as given). `None`: a heading naming the
+    /// two sides.
+    pub title: Option<String>,
+}
+
+impl RenderOptions {
+    /// Markdown defaults: 50 records per list, 100 findings, values cut at 120 characters.
+    pub fn markdown() -> Self {
+        RenderOptions {
+            max_records: 50,
+            max_findings: 100,
+            max_value_chars: 120,
+            title: None,
+        }
+    }
+    /// Text defaults: everything listed, values cut at 200 characters.
+    pub fn text() -> Self {
+        RenderOptions {
+            max_records: 0,
+            max_findings: 0,
+            max_value_chars: 200,
+            title: None,
+        }
+    }
+}
+
+fn take<T>(items: &[T], max: usize) -> (&[T], usize) {
+    if max == 0 || items.len() <= max {
+        (items, 0)
+    } else {
+        (&items[..max], items.len() - max)
+    }
+}
+
+fn counts(findings: &[Diagnostic]) -> (usize, usize) {
+    let errors = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    let warnings = findings
+        .iter()
+        .filter(|d| d.severity == Severity::Warning)
+        .count();
+    (errors, warnings)
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
