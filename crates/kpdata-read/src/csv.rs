@@ -166,6 +166,8 @@ struct FieldTmp {
     raw_start: u64,
     oversize: bool,
     quoted: bool,
+    /// The field's quote was never closed: its value is not trusted.
+    unterminated: bool,
 }
 
 /// The streaming reader. Call [`CsvReader::next_batch`] until it returns `false`.
@@ -389,6 +391,7 @@ impl<R: Read> CsvReader<R> {
             raw_start: self.field_raw_start,
             oversize: self.field_oversize,
             quoted: self.field_quoted,
+            unterminated: false,
         });
     }
 
@@ -570,6 +573,9 @@ impl<R: Read> CsvReader<R> {
                 }
                 self.pending.push(d);
                 self.end_field();
+                if let Some(f) = self.fields.last_mut() {
+                    f.unterminated = true;
+                }
                 self.end_record(batch);
             }
             _ => {
@@ -761,6 +767,10 @@ impl<R: Read> CsvReader<R> {
         let has_bom = memchr::memchr(0xEF, &self.scratch).is_some();
         for i in 0..self.fields.len() {
             let f = self.fields[i];
+            if f.unterminated {
+                batch.cells.push(CellSpan { start: 0, end: 0, kind: CellKind::Invalid });
+                continue;
+            }
             if f.oversize {
                 let mut d = self
                     .diag(
@@ -820,7 +830,10 @@ impl<R: Read> CsvReader<R> {
             }
         }
         let n = self.fields.len();
-        if n < width && !self.too_many_columns {
+        let unterminated = self.fields.last().is_some_and(|f| f.unterminated);
+        if unterminated {
+            // The rest of the file is in one field: counting its cells would only add noise.
+        } else if n < width && !self.too_many_columns {
             let missing: Vec<String> = self.header.as_ref().unwrap()[n..]
                 .iter()
                 .map(|l| format!("`{}`", escape_value(l, 40)))

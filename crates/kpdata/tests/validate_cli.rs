@@ -1,0 +1,159 @@
+//! `kpdata validate`, `kpdata rules` and `kpdata rule` as a user runs them: exit codes,
+//! the three output formats (snapshots), and the generated rule pages.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate")
+}
+
+fn kpdata(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpdata"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kpdata")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+const BAD: &[&str] = &["validate", "--schema", "designation.schema.json", "bad.csv", "bad.json", "cr.csv"];
+
+#[test]
+fn text_report_snapshot() {
+    let o = kpdata(&fixtures(), BAD);
+    assert_eq!(o.status.code(), Some(1));
+    insta::assert_snapshot!("validate_text", stdout(&o));
+}
+
+#[test]
+fn json_report_snapshot() {
+    let mut args = BAD.to_vec();
+    args.extend(["--format", "json"]);
+    let o = kpdata(&fixtures(), &args);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["valid"], false);
+    for d in v["diagnostics"].as_array().unwrap() {
+        for key in ["code", "name", "severity", "path", "row", "line", "column", "field", "pointer", "message", "hint"] {
+            assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+    }
+    insta::assert_snapshot!("validate_json", stdout(&o));
+}
+
+#[test]
+fn github_report_snapshot() {
+    let mut args = BAD.to_vec();
+    args.extend(["--format", "github"]);
+    let o = kpdata(&fixtures(), &args);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    for line in out.lines() {
+        assert!(line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice ") || line.starts_with("kpdata: "), "{line}");
+    }
+    insta::assert_snapshot!("validate_github", out);
+}
+
+#[test]
+fn physical_lines_for_cr_only_and_blank_lines() {
+    let o = kpdata(&fixtures(), &["validate", "--schema", "designation.schema.json", "cr.csv", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let got: Vec<(String, u64, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| (d["name"].as_str().unwrap().to_string(), d["row"].as_u64().unwrap(), d["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(got, vec![("pattern-mismatch".into(), 2, 2), ("blank-row".into(), 3, 3), ("pattern-mismatch".into(), 4, 4)]);
+}
+
+#[test]
+fn clean_files_exit_zero() {
+    let o = kpdata(&fixtures(), &["validate", "--schema", "designation.schema.json", "good.csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).starts_with("ok: checked 1 file, 2 records: 0 errors, 0 warnings"), "{}", stdout(&o));
+}
+
+#[test]
+fn tool_failures_exit_two_with_error_and_hint() {
+    let dir = fixtures();
+    for args in [
+        vec!["validate", "--schema", "designation.schema.json", "missing.csv"],
+        vec!["validate", "--schema", "no-such-schema.json", "good.csv"],
+        vec!["validate", "--no-such-flag"],
+        vec!["validate", "--root", "."],
+        vec!["validate", "--reference-date", "2015-02-30"],
+        vec!["rule", "no-such-rule"],
+    ] {
+        let o = kpdata(&dir, &args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("error"), "{args:?}: {}", stderr(&o));
+    }
+    let o = kpdata(&dir, &["validate", "--root", "."]);
+    assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
+}
+
+#[test]
+fn a_directory_or_fifo_is_not_read() {
+    let o = kpdata(&fixtures(), &["validate", "--schema", "designation.schema.json", "."]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not a regular file"));
+}
+
+#[test]
+fn help_shows_an_example_of_each_form() {
+    let o = kpdata(&fixtures(), &["validate", "--help"]);
+    let h = stdout(&o);
+    assert!(h.contains("kpdata validate  "));
+    assert!(h.contains("--schema record.schema.json a.csv"));
+    assert!(h.contains("--format github"));
+}
+
+#[test]
+fn rules_and_rule_pages() {
+    let o = kpdata(&fixtures(), &["rules"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("KP106  blank-row"));
+    let by_code = kpdata(&fixtures(), &["rule", "KP106"]);
+    let by_name = kpdata(&fixtures(), &["rule", "blank-row"]);
+    assert_eq!(stdout(&by_code), stdout(&by_name));
+    assert!(stdout(&by_code).contains("## Why it matters"));
+}
+
+/// docs/rules/ is generated from the catalog; regenerate with `KPDATA_BLESS=1 cargo test`.
+#[test]
+fn rule_docs_do_not_drift() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/rules");
+    let mut expected = vec![("README.md".to_string(), kpdata_diagnostics::index_page())];
+    for r in kpdata_diagnostics::catalog() {
+        expected.push((r.page_file(), r.page()));
+    }
+    if std::env::var_os("KPDATA_BLESS").is_some() {
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        for (f, text) in &expected {
+            std::fs::write(dir.join(f), text).unwrap();
+        }
+    }
+    let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+        .expect("docs/rules exists (run with KPDATA_BLESS=1)")
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    on_disk.sort();
+    let mut names: Vec<String> = expected.iter().map(|(f, _)| f.clone()).collect();
+    names.sort();
+    assert_eq!(on_disk, names, "docs/rules is out of date: run KPDATA_BLESS=1 cargo test -p kpdata --test validate_cli");
+    for (f, text) in expected {
+        let disk = std::fs::read_to_string(dir.join(&f)).unwrap();
+        assert_eq!(disk, text, "docs/rules/{f} is out of date: run KPDATA_BLESS=1 cargo test -p kpdata --test validate_cli");
+    }
+}
