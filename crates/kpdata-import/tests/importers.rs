@@ -1,0 +1,330 @@
+//! Importer tests: small fixtures for each importer (mapping, quirks, errors), and the real
+//! archived sources (counts, dates, determinism, and that the committed datasets are exactly
+//! what the importers produce).
+
+use std::path::{Path, PathBuf};
+
+use kpdata_import::{merge, ofac, un, write_csv, Table};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
+        .expect("fixture")
+}
+
+fn table<'a>(tables: &'a [Table], name: &str) -> &'a Table {
+    tables.iter().find(|t| t.name == name).expect(name)
+}
+
+fn row<'a>(t: &'a Table, id: &str) -> Vec<(&'a str, &'a str)> {
+    let r = t.rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("no row {id}"));
+    t.header.iter().map(String::as_str).zip(r.iter().map(String::as_str)).collect()
+}
+
+fn get<'a>(r: &[(&'a str, &'a str)], k: &str) -> &'a str {
+    r.iter().find(|(h, _)| *h == k).map(|(_, v)| *v).expect(k)
+}
+
+// ---------------------------------------------------------------- UN fixture
+
+#[test]
+fn un_fixture_maps_every_field() {
+    let t = un::import(&fixture("un_small.xml"), "src-un").unwrap();
+    let actors = table(&t, "actors");
+    assert_eq!(actors.column("actor_id"), ["act-un-kpe-902", "act-un-kpi-901"]);
+    let p = row(actors, "act-un-kpi-901");
+    assert_eq!(get(&p, "actor_type"), "person");
+    assert_eq!(get(&p, "primary_name"), "TEST PERSON ONE");
+    assert_eq!(get(&p, "title"), "Official; Representative");
+    assert_eq!(get(&p, "remarks"), "First line second line & more.");
+    assert_eq!(get(&p, "source_ids"), "src-un");
+    let e = row(actors, "act-un-kpe-902");
+    assert_eq!(get(&e, "actor_type"), "organization");
+    assert_eq!(get(&e, "primary_name"), "TEST TRADING (TTC)");
+
+    let names = table(&t, "actor_names");
+    let n: Vec<(&str, &str, &str, &str)> = names
+        .rows
+        .iter()
+        .map(|r| (r[0].as_str(), r[3].as_str(), r[4].as_str(), r[5].as_str()))
+        .collect();
+    assert_eq!(
+        n,
+        [
+            ("nam-un-kpe-902-0", "primary", "Latn", ""),
+            ("nam-un-kpe-902-1", "previous_name", "Latn", "f.k.a."),
+            ("nam-un-kpe-902-2", "alias", "Hani", "a.k.a."),
+            ("nam-un-kpi-901-0", "primary", "Latn", ""),
+            ("nam-un-kpi-901-1", "alias", "Latn", "Good"),
+            ("nam-un-kpi-901-2", "weak_alias", "", "Low"), // mixed Latin + Han: no script
+        ]
+    );
+
+    let ids = table(&t, "actor_identifiers");
+    let p = row(ids, "idn-un-kpi-901-passport-1");
+    assert_eq!(get(&p, "value"), "P123");
+    assert_eq!(get(&p, "note"), "Expires 1 Jan. 2020");
+    assert!(!ids.rows.iter().any(|r| r[0] == "idn-un-kpi-901-passport-2"), "duplicates folded");
+    assert_eq!(get(&row(ids, "idn-un-kpi-901-un-ref"), "value"), "KPi.901"); // trailing space trimmed
+    assert_eq!(get(&row(ids, "idn-un-kpi-901-dataid"), "value"), "6908100");
+
+    let d = table(&t, "designations");
+    assert_eq!(
+        d.column("designation_id"),
+        [
+            "des-un-kpe-902-listed",
+            "des-un-kpi-901-amended-2016-04-01",
+            "des-un-kpi-901-amended-2017-06-05",
+            "des-un-kpi-901-listed"
+        ]
+    );
+    let l = row(d, "des-un-kpi-901-listed");
+    assert_eq!(get(&l, "action"), "listed");
+    assert_eq!(get(&l, "action_date"), "2016-03-02");
+    assert_eq!(get(&l, "date_kind"), "listed_on");
+    assert_eq!(get(&l, "authority"), "unsc");
+    assert_eq!(get(&l, "programs"), "un:DPRK");
+    assert_eq!(get(&l, "authority_ref"), "KPi.901");
+}
+
+fn un_with(from: &str, to: &str) -> Result<Vec<Table>, kpdata_import::ImportError> {
+    let xml = String::from_utf8(fixture("un_small.xml")).unwrap();
+    assert!(xml.contains(from), "{from}");
+    un::import(xml.replacen(from, to, 1).as_bytes(), "src-un")
+}
+
+#[test]
+fn un_unknown_coded_values_are_errors() {
+    let e = un_with("<QUALITY>Low</QUALITY>", "<QUALITY>Medium</QUALITY>").unwrap_err();
+    assert!(e.message.contains("unknown QUALITY \"Medium\""), "{e}");
+    let e = un_with("<TYPE_OF_DOCUMENT>Passport<", "<TYPE_OF_DOCUMENT>National identification no.<").unwrap_err();
+    assert!(e.message.contains("document type"), "{e}");
+    let e = un_with("<SORT_KEY/>", "<NEW_FIELD>x</NEW_FIELD>").unwrap_err();
+    assert!(e.message.contains("unknown element <NEW_FIELD>"), "{e}");
+    let e = un_with("KPi.901 ", "KPe.901").unwrap_err();
+    assert!(e.message.contains("expected KPi.###"), "{e}");
+    let e = un_with("2016-03-02", "2016-02-30").unwrap_err();
+    assert!(e.message.contains("LISTED_ON"), "{e}");
+    let e = un_with("<ALIAS_NAME>Test Person-One", "<ALIAS_NAME>Тест").unwrap_err();
+    assert!(e.message.contains("not Latin, Hangul or Han"), "{e}");
+}
+
+// -------------------------------------------------------------- OFAC fixture
+
+#[test]
+fn ofac_fixture_selection_and_mapping() {
+    let t = ofac::import(&fixture("sdn_small.csv"), Some(&fixture("alt_small.csv")), "src-sdn", "src-alt")
+        .unwrap();
+    let actors = table(&t, "actors");
+    assert_eq!(actors.column("actor_id"), ["act-ofac-100", "act-ofac-200", "act-ofac-400"]);
+    assert_eq!(actors.column("actor_type"), ["organization", "person", "vessel"]);
+    let ship = row(actors, "act-ofac-400");
+    assert_eq!(get(&ship, "vessel_tonnage"), "2,000");
+    assert_eq!(get(&ship, "vessel_flag"), "Korea, North");
+    assert_eq!(get(&ship, "title"), ""); // -0- is empty
+
+    let d = table(&t, "designations");
+    let e = row(d, "des-ofac-100");
+    assert_eq!(get(&e, "programs"), "ofac:DPRK;ofac:DPRK2");
+    assert_eq!(get(&e, "action_date"), "", "the SDN file has no dates");
+    assert_eq!(get(&e, "authority_ref"), "100");
+    assert!(get(&row(d, "des-ofac-200"), "note").contains("North Korea Sanctions Regulations"));
+
+    let ids = table(&t, "actor_identifiers");
+    assert_eq!(get(&row(ids, "idn-ofac-400-imo"), "value"), "9132612");
+    assert_eq!(get(&row(ids, "idn-ofac-400-call-sign"), "value"), "HMXX1");
+    assert_eq!(get(&row(ids, "idn-ofac-100-ent-num"), "scheme"), "ofac_ent_num");
+
+    let names = table(&t, "actor_names");
+    assert_eq!(
+        names.column("name_id"),
+        ["nam-ofac-100-0", "nam-ofac-100-alt-7", "nam-ofac-100-alt-8", "nam-ofac-200-0", "nam-ofac-400-0"]
+    );
+    let fka = row(names, "nam-ofac-100-alt-8");
+    assert_eq!(get(&fka, "name_type"), "previous_name");
+    assert_eq!(get(&fka, "source_quality"), "fka");
+    assert_eq!(get(&fka, "source_ids"), "src-alt");
+    assert_eq!(get(&fka, "note"), "");
+}
+
+#[test]
+fn ofac_legacy_quirks() {
+    // -0- (with its trailing space), CRLF and the final 0x1A.
+    let sdn = fixture("sdn_small.csv");
+    assert!(sdn.ends_with(b"\r\n\x1a"));
+    let recs = ofac::read_legacy(&sdn, 12, "sdn").unwrap();
+    assert_eq!(recs.len(), 5);
+    assert!(recs.iter().all(|r| r.iter().all(|c| c != "-0-" && !c.ends_with('\r'))));
+    assert_eq!(recs[0][2], "");
+    // The same file with LF line ends, or without the 0x1A byte, reads the same.
+    let lf: Vec<u8> = String::from_utf8(sdn.clone()).unwrap().replace("\r\n", "\n").into_bytes();
+    assert_eq!(ofac::read_legacy(&lf, 12, "sdn").unwrap(), recs);
+    assert_eq!(ofac::read_legacy(&sdn[..sdn.len() - 1], 12, "sdn").unwrap(), recs);
+    // A 0x1A inside the data, or a short record, is an error.
+    let mut bad = sdn.clone();
+    bad.insert(3, 0x1A);
+    assert!(ofac::read_legacy(&bad, 12, "sdn").is_err());
+    assert!(ofac::read_legacy(b"1,\"A\"\r\n", 12, "sdn").is_err());
+    assert!(ofac::read_legacy(b"1,\"\xff\",3\r\n", 3, "sdn").is_err());
+}
+
+fn sdn_with(from: &str, to: &str) -> Result<Vec<Table>, kpdata_import::ImportError> {
+    let s = String::from_utf8(fixture("sdn_small.csv")).unwrap();
+    assert!(s.contains(from), "{from}");
+    ofac::import(s.replacen(from, to, 1).as_bytes(), Some(&fixture("alt_small.csv")), "a", "b")
+}
+
+#[test]
+fn ofac_unknown_coded_values_are_errors() {
+    let e = sdn_with("\"individual\"", "\"ship\"").unwrap_err();
+    assert!(e.message.contains("unknown SDN_Type \"ship\""), "{e}");
+    let e = sdn_with("DPRK] [DPRK2", "DPRK] [DPRK9").unwrap_err();
+    assert!(e.message.contains("unknown program tag \"DPRK9\""), "{e}");
+    let e = sdn_with("IMO 9132612", "IMO 9132613").unwrap_err();
+    assert!(e.message.contains("check digit"), "{e}");
+    // An unknown SDN_Type is an error even on a row that is not selected.
+    let e = sdn_with("\"CUBAN THING\",-0- ", "\"CUBAN THING\",\"boat\"").unwrap_err();
+    assert!(e.message.contains("unknown SDN_Type"), "{e}");
+    let alt = String::from_utf8(fixture("alt_small.csv")).unwrap().replacen("\"fka\"", "\"nka\"", 1);
+    let e = ofac::import(&fixture("sdn_small.csv"), Some(alt.as_bytes()), "a", "b").unwrap_err();
+    assert!(e.message.contains("unknown alt_type \"nka\""), "{e}");
+}
+
+#[test]
+fn csv_output_is_lf_and_refuses_formula_cells() {
+    let t = ofac::import(&fixture("sdn_small.csv"), None, "src-sdn", "").unwrap();
+    let bytes = write_csv(table(&t, "actors")).unwrap();
+    assert!(!bytes.contains(&b'\r'));
+    assert!(bytes.starts_with(b"actor_id,actor_type,primary_name,"));
+    let e = sdn_with("\"TEST PERSON\"", "\"=HYPERLINK()\"").unwrap();
+    let err = write_csv(table(&e, "actors")).unwrap_err();
+    assert!(err.message.contains("formula"), "{err}");
+}
+
+// ------------------------------------------------------- the real archived sources
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// The archived source files (committed in datasets/archive), or the shared sources folder.
+fn source(archived: &str, shared: &str) -> Option<Vec<u8>> {
+    let a = repo().join("datasets/archive").join(archived);
+    let s = repo().join("../../shared/sources").join(shared);
+    match std::fs::read(&a).or_else(|_| std::fs::read(&s)) {
+        Ok(b) => Some(b),
+        Err(_) => {
+            eprintln!("note: {archived} not found (neither archived nor in ../shared/sources); test skipped");
+            None
+        }
+    }
+}
+
+fn real_un() -> Option<Vec<u8>> {
+    source("un/un_sc_consolidated_2024-09-26.xml", "raw/un/un_sc_consolidated_2024-09-26.xml")
+}
+fn real_sdn() -> Option<(Vec<u8>, Vec<u8>)> {
+    Some((
+        source("ofac/sdn_2024-07-02.csv", "raw/ofac/sdn_2024-07-02.csv")?,
+        source("ofac/alt_uploaded-2026-06-02.csv", "raw/ofac/alt_uploaded-2026-06-02.csv")?,
+    ))
+}
+
+const UN_SRC: &str = "src-un-sc-consolidated-2024-09-26";
+const SDN_SRC: &str = "src-ofac-sdn-2024-07-02";
+const ALT_SRC: &str = "src-ofac-alt-2026-06-02";
+
+#[test]
+fn real_un_list_has_155_dprk_entries_dated_by_listed_on() {
+    let Some(xml) = real_un() else { return };
+    let t = un::import(&xml, UN_SRC).unwrap();
+    let actors = table(&t, "actors");
+    assert_eq!(actors.rows.len(), 155);
+    let types = actors.column("actor_type");
+    assert_eq!(types.iter().filter(|t| **t == "person").count(), 80);
+    assert_eq!(types.iter().filter(|t| **t == "organization").count(), 75);
+
+    // Every listing row's date is the entry's LISTED_ON, read independently here.
+    let text = String::from_utf8(xml).unwrap();
+    let mut listed = std::collections::BTreeMap::new();
+    for chunk in text.split("<REFERENCE_NUMBER>").skip(1) {
+        let reference = chunk[..chunk.find('<').unwrap()].trim().to_string();
+        if let Some(rest) = chunk.split("<LISTED_ON>").nth(1) {
+            if reference.starts_with("KP") {
+                listed.insert(reference, rest[..10].to_string());
+            }
+        }
+    }
+    assert_eq!(listed.len(), 155);
+    let d = table(&t, "designations");
+    let rows: Vec<_> = d.rows.iter().filter(|r| r[0].ends_with("-listed")).collect();
+    assert_eq!(rows.len(), 155);
+    let (i_ref, i_date, i_act) = (
+        d.header.iter().position(|h| h == "authority_ref").unwrap(),
+        d.header.iter().position(|h| h == "action_date").unwrap(),
+        d.header.iter().position(|h| h == "action").unwrap(),
+    );
+    for r in rows {
+        assert_eq!(r[i_act], "listed");
+        assert_eq!(Some(&r[i_date]), listed.get(&r[i_ref]), "{}", r[0]);
+    }
+    let kpi = d.rows.iter().filter(|r| r[0].ends_with("-listed") && r[i_ref].starts_with("KPi")).count();
+    assert_eq!(kpi, 80);
+}
+
+#[test]
+fn real_sdn_selects_598_dprk_entries() {
+    let Some((sdn, alt)) = real_sdn() else { return };
+    let t = ofac::import(&sdn, Some(&alt), SDN_SRC, ALT_SRC).unwrap();
+    assert_eq!(table(&t, "actors").rows.len(), 598);
+    let d = table(&t, "designations");
+    assert_eq!(d.rows.len(), 598);
+    assert!(d.column("action_date").iter().all(|x| x.is_empty()));
+    let by_rule = |s: &str| d.column("note").iter().filter(|n| n.contains(s)).count();
+    assert_eq!(by_rule("tag DPRK*"), 489);
+    assert_eq!(by_rule("NPWMD entry"), 109);
+    let types = table(&t, "actors").column("actor_type");
+    for (ty, n) in [("organization", 251), ("person", 226), ("vessel", 105), ("aircraft", 16)] {
+        assert_eq!(types.iter().filter(|x| **x == ty).count(), n, "{ty}");
+    }
+    // Known entries from the sources' excerpt notes.
+    let rgb = row(d, "des-ofac-12210");
+    assert_eq!(get(&rgb, "programs"), "ofac:DPRK;ofac:DPRK2");
+    // Aliases only for selected entries, citing alt.csv.
+    let names = table(&t, "actor_names");
+    let alt_rows: Vec<_> = names.rows.iter().filter(|r| r[0].contains("-alt-")).collect();
+    assert_eq!(alt_rows.len(), 531);
+    assert!(alt_rows.iter().all(|r| r.last().unwrap() == "public" && r[r.len() - 2] == ALT_SRC));
+}
+
+fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String, Vec<u8>)> {
+    let un_t = un::import(xml, UN_SRC).unwrap();
+    let of_t = ofac::import(sdn, Some(alt), SDN_SRC, ALT_SRC).unwrap();
+    let (first, second) = if ofac_first { (&of_t, &un_t) } else { (&un_t, &of_t) };
+    let mut out = Vec::new();
+    for a in first {
+        let b = second.iter().find(|b| b.name == a.name).unwrap();
+        let one = write_csv(&merge(None, a).unwrap()).unwrap();
+        let both = write_csv(&merge(Some(&one), b).unwrap()).unwrap();
+        // Re-importing the first list over the merged file changes nothing.
+        let again = write_csv(&merge(Some(&both), a).unwrap()).unwrap();
+        assert_eq!(both, again, "{}", a.name);
+        out.push((a.name.clone(), both));
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn imports_are_deterministic_and_match_the_committed_datasets() {
+    let (Some(xml), Some((sdn, alt))) = (real_un(), real_sdn()) else { return };
+    let a = run_all(&xml, &sdn, &alt, false);
+    let b = run_all(&xml, &sdn, &alt, true);
+    assert_eq!(a, b, "import order must not matter");
+    for (name, bytes) in &a {
+        let committed = std::fs::read(repo().join("datasets").join(format!("{name}.csv"))).unwrap_or_default();
+        assert!(
+            &committed == bytes,
+            "datasets/{name}.csv differs from a fresh import; run the two `kpdata import` commands in kpdata.toml"
+        );
+    }
+}
