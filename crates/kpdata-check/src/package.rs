@@ -14,7 +14,7 @@ use kpdata_read::read_table;
 
 use crate::dates::Day;
 use crate::keys::{foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
-use crate::pipeline::{check_csv, FileStats};
+use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
 use crate::schema::CompiledSchema;
@@ -276,7 +276,25 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
                 }
             };
             let stats: std::io::Result<FileStats> =
-                check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts);
+                if ds.path.to_ascii_lowercase().ends_with(".json") {
+                    kpdata_read::json::read_json(file, &ds.path, &limits).map(|out| {
+                        out.diagnostics.into_iter().for_each(&mut on_diag);
+                        let recs: Vec<_> = out
+                            .records
+                            .into_iter()
+                            .map(|r| (r.row, r.line, r.value))
+                            .collect();
+                        check_values(&recs, &ctx, &mut on_diag, &mut on_facts);
+                        FileStats {
+                            header: Vec::new(),
+                            rows: out.items,
+                            records: recs.len() as u64,
+                            bytes: 0,
+                        }
+                    })
+                } else {
+                    check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts)
+                };
             let mut header = Vec::new();
             match stats {
                 Ok(s) => {
