@@ -6,6 +6,9 @@
 
 use kpdata_diagnostics::escape_value;
 
+/// For text already cut to length.
+const NO_CUT: usize = 1 << 24;
+
 /// A value as inline markdown text (safe in a table cell or a list item).
 pub fn md(value: &str, max_chars: usize) -> String {
     let value = escape_value(value, max_chars);
@@ -49,6 +52,38 @@ pub fn md_code(name: &str, max_chars: usize) -> String {
     } else {
         md(name, max_chars)
     }
+}
+
+/// A message written by kpdata with values quoted in backticks (`` `des-1` was removed ``):
+/// quoted parts become code spans when they hold nothing markdown or HTML could act on, and
+/// everything else is escaped like [`md`].
+pub fn md_message(message: &str, max_chars: usize) -> String {
+    let message = escape_value(message, max_chars);
+    let parts: Vec<&str> = message.split('`').collect();
+    if parts.len() % 2 == 0 {
+        // Unbalanced backticks: no code spans at all.
+        return md(&message, NO_CUT);
+    }
+    let plain = |c: char| !matches!(c, '<' | '>' | '&' | '@' | '|' | '$' | '\\');
+    let mut out = String::with_capacity(message.len() + 8);
+    for (i, part) in parts.iter().enumerate() {
+        if i % 2 == 0 {
+            out.push_str(&md(part, NO_CUT));
+        } else if !part.is_empty()
+            && !part.starts_with(' ')
+            && !part.ends_with(' ')
+            && part.chars().all(plain)
+        {
+            out.push('`');
+            out.push_str(part);
+            out.push('`');
+        } else {
+            out.push_str("\\`");
+            out.push_str(&md(part, NO_CUT));
+            out.push_str("\\`");
+        }
+    }
+    out
 }
 
 /// A value in plain text output (terminal or CI log).
@@ -102,6 +137,23 @@ mod tests {
     fn markdown_truncates() {
         let out = md(&"a".repeat(500), 10);
         assert!(out.starts_with("aaaaaaaaaa…"), "{out}");
+    }
+
+    #[test]
+    fn messages_keep_plain_code_spans_only() {
+        assert_eq!(
+            md_message("designation `des-1` (row 3 in main) was removed", 200),
+            "designation `des-1` (row 3 in main) was removed"
+        );
+        assert_eq!(
+            md_message("`<script>` and `@octocat` and `a|b`", 200),
+            "\\`&lt;script&gt;\\` and \\`@\u{200B}octocat\\` and \\`a\\|b\\`"
+        );
+        assert_eq!(md_message("odd ` count `x`", 200), "odd \\` count \\`x\\`");
+        assert_eq!(
+            md_message("a\n`b\u{202E}`", 200),
+            "a\\\\u{000A}\\`b\\\\u{202E}\\`"
+        );
     }
 
     #[test]

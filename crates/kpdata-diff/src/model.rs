@@ -244,8 +244,11 @@ impl PackageDiff {
                 DatasetStatus::Changed => {
                     let s = &d.schema;
                     if !s.fields_removed.is_empty() {
-                        let names: Vec<_> =
-                            s.fields_removed.iter().map(|f| f.name.as_str()).collect();
+                        let names: Vec<_> = s
+                            .fields_removed
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect();
                         push(
                             Bump::Major,
                             format!(
@@ -257,8 +260,11 @@ impl PackageDiff {
                         );
                     }
                     if !s.fields_retyped.is_empty() {
-                        let names: Vec<_> =
-                            s.fields_retyped.iter().map(|f| f.name.as_str()).collect();
+                        let names: Vec<_> = s
+                            .fields_retyped
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect();
                         push(
                             Bump::Major,
                             format!(
@@ -273,8 +279,11 @@ impl PackageDiff {
                         push(Bump::Major, format!("primary key of `{}` changed", d.name));
                     }
                     if !s.fields_added.is_empty() {
-                        let names: Vec<_> =
-                            s.fields_added.iter().map(|f| f.name.as_str()).collect();
+                        let names: Vec<_> = s
+                            .fields_added
+                            .iter()
+                            .map(|f| format!("`{}`", f.name))
+                            .collect();
                         push(
                             Bump::Minor,
                             format!(

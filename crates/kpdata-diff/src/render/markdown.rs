@@ -6,7 +6,7 @@ use std::fmt::Write;
 use kpdata_diagnostics::Diagnostic;
 
 use super::{counts, plural, take, RenderOptions};
-use crate::escape::{guard_workflow_commands, md, md_code};
+use crate::escape::{guard_workflow_commands, md, md_code, md_message};
 use crate::model::*;
 
 /// [`render_markdown_with`] with [`RenderOptions::markdown`].
@@ -45,7 +45,7 @@ pub fn render_markdown_with(
         );
         o.push('\n');
         for r in &reasons {
-            let _ = writeln!(o, "- {}: {}", r.bump.as_str(), v(&r.reason));
+            let _ = writeln!(o, "- {}: {}", r.bump.as_str(), md_message(&r.reason, 1000));
         }
     }
     if !findings.is_empty() {
@@ -128,10 +128,10 @@ fn findings_section(o: &mut String, findings: &[Diagnostic], opts: &RenderOption
             f.severity.as_str(),
             f.code,
             f.name,
-            md(&f.message, 1000)
+            md_message(&f.message, 1000)
         );
         if let Some(h) = &f.hint {
-            let _ = write!(o, " — hint: {}", md(h, 1000));
+            let _ = write!(o, " — hint: {}", md_message(h, 1000));
         }
         o.push('\n');
     }
