@@ -18,7 +18,11 @@ fn md(s: &str) -> String {
 
 fn str_list(v: Option<&toml::Value>) -> Vec<String> {
     v.and_then(toml::Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -56,7 +60,10 @@ fn rules(p: &Value) -> String {
             out.push(format!("pattern `{f}`"));
         }
         if let Some(e) = s.get("enum").and_then(Value::as_array) {
-            let vals: Vec<String> = e.iter().map(|v| format!("`{}`", v.as_str().unwrap_or(&v.to_string()))).collect();
+            let vals: Vec<String> = e
+                .iter()
+                .map(|v| format!("`{}`", v.as_str().unwrap_or(&v.to_string())))
+                .collect();
             out.push(format!("one of {}", vals.join(", ")));
         }
     }
@@ -118,7 +125,12 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
     let mut loaded = Vec::new();
     o.push_str("## Datasets\n\n| dataset | file | rows | primary key | citations |\n|---|---|---|---|---|\n");
     for d in &datasets {
-        let s = |k: &str| d.get(k).and_then(toml::Value::as_str).unwrap_or("").to_string();
+        let s = |k: &str| {
+            d.get(k)
+                .and_then(toml::Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
         let (name, path, schema_path) = (s("name"), s("path"), s("schema"));
         let bytes = read(&path)
             .ok_or_else(|| ImportError::new(format!("dataset `{name}`: {path} does not exist")))?;
@@ -155,7 +167,9 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
             o.push_str(&md(desc));
         }
         o.push_str("\n\n");
-        o.push_str(&format!("- File: `{path}` ({rows} rows); schema: `{schema_path}`\n"));
+        o.push_str(&format!(
+            "- File: `{path}` ({rows} rows); schema: `{schema_path}`\n"
+        ));
         o.push_str(&format!(
             "- Primary key: {}\n",
             str_list(d.get("primary_key")).join(", ")
@@ -247,7 +261,11 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
 
 fn str_list_json(v: Option<&Value>) -> Vec<String> {
     v.and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -278,8 +296,14 @@ primary_key = ["key"]
             }
         };
         let d = data_dictionary(manifest, &read).unwrap();
-        assert!(d.contains("| [`vocab_x`](#vocab_x) | `x.csv` | 2 | key | optional |"), "{d}");
-        assert!(d.contains("| `key` | string | yes | pattern `^[a-z]$` |  | the key |"), "{d}");
+        assert!(
+            d.contains("| [`vocab_x`](#vocab_x) | `x.csv` | 2 | key | optional |"),
+            "{d}"
+        );
+        assert!(
+            d.contains("| `key` | string | yes | pattern `^[a-z]$` |  | the key |"),
+            "{d}"
+        );
         assert!(d.contains("array of string (split on `;`)"));
         assert!(d.contains("| `b` | B\\|c |"));
     }

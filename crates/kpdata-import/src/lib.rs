@@ -129,7 +129,10 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     for ((da, x), (db, y)) in ca.iter().zip(cb.iter()) {
         let ord = if *da && *db {
             let (xt, yt) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
-            xt.len().cmp(&yt.len()).then(xt.cmp(yt)).then(x.len().cmp(&y.len()))
+            xt.len()
+                .cmp(&yt.len())
+                .then(xt.cmp(yt))
+                .then(x.len().cmp(&y.len()))
         } else {
             x.cmp(y)
         };
@@ -195,7 +198,10 @@ pub fn find_source_by_sha256(registry_csv: &[u8], sha256_hex: &str) -> Result<Op
     let (id, sha) = (col("source_id")?, col("sha256")?);
     for rec in rdr.records() {
         let rec = rec.map_err(err)?;
-        if rec.get(sha).is_some_and(|s| s.eq_ignore_ascii_case(sha256_hex)) {
+        if rec
+            .get(sha)
+            .is_some_and(|s| s.eq_ignore_ascii_case(sha256_hex))
+        {
             return Ok(rec.get(id).map(str::to_string));
         }
     }
@@ -270,7 +276,11 @@ pub fn imo_valid(s: &str) -> bool {
     if s.len() != 7 || d.len() != 7 {
         return false;
     }
-    let sum: u32 = d[..6].iter().zip([7, 6, 5, 4, 3, 2]).map(|(a, b)| a * b).sum();
+    let sum: u32 = d[..6]
+        .iter()
+        .zip([7, 6, 5, 4, 3, 2])
+        .map(|(a, b)| a * b)
+        .sum();
     sum % 10 == d[6]
 }
 
@@ -357,21 +367,27 @@ mod tests {
     #[test]
     fn csv_refuses_formula_cells_and_writes_lf() {
         let mut t = Table::new("t", &["id", "v"], "x-");
-        t.push(&[("id", "x-1".into()), ("v", "a,b".into())]).unwrap();
+        t.push(&[("id", "x-1".into()), ("v", "a,b".into())])
+            .unwrap();
         assert_eq!(write_csv(&t).unwrap(), b"id,v\nx-1,\"a,b\"\n");
-        t.push(&[("id", "x-2".into()), ("v", "=1+1".into())]).unwrap();
+        t.push(&[("id", "x-2".into()), ("v", "=1+1".into())])
+            .unwrap();
         assert!(write_csv(&t).unwrap_err().message.contains("formula"));
     }
 
     #[test]
     fn merge_keeps_other_imports_and_sorts() {
         let mut t = Table::new("t", &["id", "v"], "x-");
-        t.push(&[("id", "x-10".into()), ("v", "new".into())]).unwrap();
+        t.push(&[("id", "x-10".into()), ("v", "new".into())])
+            .unwrap();
         let existing = b"id,v\nx-10,old\ny-2,keep\nx-3,gone\n";
         let m = merge(Some(existing), &t).unwrap();
         assert_eq!(
             m.rows,
-            vec![vec!["x-10".to_string(), "new".into()], vec!["y-2".into(), "keep".into()]]
+            vec![
+                vec!["x-10".to_string(), "new".into()],
+                vec!["y-2".into(), "keep".into()]
+            ]
         );
         assert!(merge(Some(b"id,w\n"), &t).is_err());
     }

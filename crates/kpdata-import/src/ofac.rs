@@ -92,7 +92,11 @@ pub fn read_legacy(bytes: &[u8], columns: usize, file: &str) -> Result<Vec<Vec<S
                 ImportError::new(format!("{file}: record {} is not UTF-8/ASCII", i + 1))
             })?;
             let s = s.trim_matches([' ', '\t', '\r', '\n']);
-            row.push(if s == "-0-" { String::new() } else { s.to_string() });
+            row.push(if s == "-0-" {
+                String::new()
+            } else {
+                s.to_string()
+            });
         }
         out.push(row);
     }
@@ -298,11 +302,7 @@ pub fn import(
             let ty = match alt_type.as_str() {
                 "aka" => "alias",
                 "fka" => "previous_name",
-                other => {
-                    return Err(at(format!(
-                        "unknown alt_type {other:?} (known: aka, fka)"
-                    )))
-                }
+                other => return Err(at(format!("unknown alt_type {other:?} (known: aka, fka)"))),
             };
             if alt_name.is_empty() {
                 return Err(at("no alt_name".into()));

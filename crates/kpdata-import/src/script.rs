@@ -81,7 +81,10 @@ mod tests {
         assert_eq!(detect("Cho’n Myo’ng-kuk").unwrap(), Some(Script::Latn));
         assert_eq!(detect("朝鲜联合机械贸易会社").unwrap(), Some(Script::Hani));
         assert_eq!(detect("김정은").unwrap(), Some(Script::Hang));
-        assert_eq!(detect("華信船務(香港)有限公司").unwrap(), Some(Script::Hani));
+        assert_eq!(
+            detect("華信船務(香港)有限公司").unwrap(),
+            Some(Script::Hani)
+        );
         assert_eq!(detect("Jin Tiesan (金铁三)").unwrap(), None);
         assert!(detect("Ким").is_err());
     }

@@ -79,7 +79,9 @@ pub fn date_generated(xml_bytes: &[u8]) -> Result<Option<String>> {
 }
 
 fn text(e: &Element, name: &str) -> String {
-    e.child(name).map(|c| collapse_ws(&c.text)).unwrap_or_default()
+    e.child(name)
+        .map(|c| collapse_ws(&c.text))
+        .unwrap_or_default()
 }
 
 fn values(e: &Element, name: &str) -> Vec<String> {
@@ -213,21 +215,22 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
             ])?;
 
             // Names: the primary name, the original-script name, then aliases in list order.
-            let mut name_row = |id: String, name: String, ty: &str, quality: String| -> Result<()> {
-                check_nfc(&reference, &name)?;
-                let script = script_code(&name).map_err(|e| at(e.message))?;
-                names.push(&[
-                    ("name_id", id),
-                    ("actor_id", actor_id.clone()),
-                    ("name", name),
-                    ("name_type", ty.into()),
-                    ("script", script),
-                    ("source_quality", quality),
-                    ("note", String::new()),
-                    ("source_ids", src()),
-                    ("sensitivity", public()),
-                ])
-            };
+            let mut name_row =
+                |id: String, name: String, ty: &str, quality: String| -> Result<()> {
+                    check_nfc(&reference, &name)?;
+                    let script = script_code(&name).map_err(|e| at(e.message))?;
+                    names.push(&[
+                        ("name_id", id),
+                        ("actor_id", actor_id.clone()),
+                        ("name", name),
+                        ("name_type", ty.into()),
+                        ("script", script),
+                        ("source_quality", quality),
+                        ("note", String::new()),
+                        ("source_ids", src()),
+                        ("sensitivity", public()),
+                    ])
+                };
             name_row(format!("nam-un-{key}-0"), primary, "primary", String::new())?;
             let original = text(e, "NAME_ORIGINAL_SCRIPT");
             if !original.is_empty() {
@@ -245,8 +248,15 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                 .filter(|c| c.name == "INDIVIDUAL_ALIAS" || c.name == "ENTITY_ALIAS")
             {
                 for c in &a.children {
-                    if !["ALIAS_NAME", "QUALITY", "DATE_OF_BIRTH", "NOTE", "CITY_OF_BIRTH", "COUNTRY_OF_BIRTH"]
-                        .contains(&c.name.as_str())
+                    if ![
+                        "ALIAS_NAME",
+                        "QUALITY",
+                        "DATE_OF_BIRTH",
+                        "NOTE",
+                        "CITY_OF_BIRTH",
+                        "COUNTRY_OF_BIRTH",
+                    ]
+                    .contains(&c.name.as_str())
                     {
                         return Err(at(format!("unknown alias element <{}>", c.name)));
                     }
@@ -280,8 +290,18 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                     ("sensitivity", public()),
                 ])
             };
-            ident(format!("idn-un-{key}-un-ref"), "un_ref", reference.clone(), String::new())?;
-            ident(format!("idn-un-{key}-dataid"), "un_dataid", dataid, String::new())?;
+            ident(
+                format!("idn-un-{key}-un-ref"),
+                "un_ref",
+                reference.clone(),
+                String::new(),
+            )?;
+            ident(
+                format!("idn-un-{key}-dataid"),
+                "un_dataid",
+                dataid,
+                String::new(),
+            )?;
             let mut passports: Vec<(String, String)> = Vec::new();
             for d in e.children_named("INDIVIDUAL_DOCUMENT") {
                 let ty = text(d, "TYPE_OF_DOCUMENT");
@@ -309,7 +329,12 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                 }
             }
             for (i, (number, note)) in passports.into_iter().enumerate() {
-                ident(format!("idn-un-{key}-passport-{}", i + 1), "passport", number, note)?;
+                ident(
+                    format!("idn-un-{key}-passport-{}", i + 1),
+                    "passport",
+                    number,
+                    note,
+                )?;
             }
 
             // Designations: the listing, then one `amended` row per update date.
@@ -329,7 +354,12 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                     ("sensitivity", public()),
                 ])
             };
-            desig(format!("des-un-{key}-listed"), "listed", listed_on, "listed_on")?;
+            desig(
+                format!("des-un-{key}-listed"),
+                "listed",
+                listed_on,
+                "listed_on",
+            )?;
             let mut updated = values(e, "LAST_DAY_UPDATED");
             for u in &updated {
                 check_date(&format!("{reference} LAST_DAY_UPDATED"), u)?;

@@ -7,8 +7,12 @@ use std::path::{Path, PathBuf};
 use kpdata_import::{merge, ofac, un, write_csv, Table};
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name))
-        .expect("fixture")
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name),
+    )
+    .expect("fixture")
 }
 
 fn table<'a>(tables: &'a [Table], name: &str) -> &'a Table {
@@ -16,8 +20,16 @@ fn table<'a>(tables: &'a [Table], name: &str) -> &'a Table {
 }
 
 fn row<'a>(t: &'a Table, id: &str) -> Vec<(&'a str, &'a str)> {
-    let r = t.rows.iter().find(|r| r[0] == id).unwrap_or_else(|| panic!("no row {id}"));
-    t.header.iter().map(String::as_str).zip(r.iter().map(String::as_str)).collect()
+    let r = t
+        .rows
+        .iter()
+        .find(|r| r[0] == id)
+        .unwrap_or_else(|| panic!("no row {id}"));
+    t.header
+        .iter()
+        .map(String::as_str)
+        .zip(r.iter().map(String::as_str))
+        .collect()
 }
 
 fn get<'a>(r: &[(&'a str, &'a str)], k: &str) -> &'a str {
@@ -30,7 +42,10 @@ fn get<'a>(r: &[(&'a str, &'a str)], k: &str) -> &'a str {
 fn un_fixture_maps_every_field() {
     let t = un::import(&fixture("un_small.xml"), "src-un").unwrap();
     let actors = table(&t, "actors");
-    assert_eq!(actors.column("actor_id"), ["act-un-kpe-902", "act-un-kpi-901"]);
+    assert_eq!(
+        actors.column("actor_id"),
+        ["act-un-kpe-902", "act-un-kpi-901"]
+    );
     let p = row(actors, "act-un-kpi-901");
     assert_eq!(get(&p, "actor_type"), "person");
     assert_eq!(get(&p, "primary_name"), "TEST PERSON ONE");
@@ -63,7 +78,10 @@ fn un_fixture_maps_every_field() {
     let p = row(ids, "idn-un-kpi-901-passport-1");
     assert_eq!(get(&p, "value"), "P123");
     assert_eq!(get(&p, "note"), "Expires 1 Jan. 2020");
-    assert!(!ids.rows.iter().any(|r| r[0] == "idn-un-kpi-901-passport-2"), "duplicates folded");
+    assert!(
+        !ids.rows.iter().any(|r| r[0] == "idn-un-kpi-901-passport-2"),
+        "duplicates folded"
+    );
     assert_eq!(get(&row(ids, "idn-un-kpi-901-un-ref"), "value"), "KPi.901"); // trailing space trimmed
     assert_eq!(get(&row(ids, "idn-un-kpi-901-dataid"), "value"), "6908100");
 
@@ -96,7 +114,11 @@ fn un_with(from: &str, to: &str) -> Result<Vec<Table>, kpdata_import::ImportErro
 fn un_unknown_coded_values_are_errors() {
     let e = un_with("<QUALITY>Low</QUALITY>", "<QUALITY>Medium</QUALITY>").unwrap_err();
     assert!(e.message.contains("unknown QUALITY \"Medium\""), "{e}");
-    let e = un_with("<TYPE_OF_DOCUMENT>Passport<", "<TYPE_OF_DOCUMENT>National identification no.<").unwrap_err();
+    let e = un_with(
+        "<TYPE_OF_DOCUMENT>Passport<",
+        "<TYPE_OF_DOCUMENT>National identification no.<",
+    )
+    .unwrap_err();
     assert!(e.message.contains("document type"), "{e}");
     let e = un_with("<SORT_KEY/>", "<NEW_FIELD>x</NEW_FIELD>").unwrap_err();
     assert!(e.message.contains("unknown element <NEW_FIELD>"), "{e}");
@@ -112,11 +134,22 @@ fn un_unknown_coded_values_are_errors() {
 
 #[test]
 fn ofac_fixture_selection_and_mapping() {
-    let t = ofac::import(&fixture("sdn_small.csv"), Some(&fixture("alt_small.csv")), "src-sdn", "src-alt")
-        .unwrap();
+    let t = ofac::import(
+        &fixture("sdn_small.csv"),
+        Some(&fixture("alt_small.csv")),
+        "src-sdn",
+        "src-alt",
+    )
+    .unwrap();
     let actors = table(&t, "actors");
-    assert_eq!(actors.column("actor_id"), ["act-ofac-100", "act-ofac-200", "act-ofac-400"]);
-    assert_eq!(actors.column("actor_type"), ["organization", "person", "vessel"]);
+    assert_eq!(
+        actors.column("actor_id"),
+        ["act-ofac-100", "act-ofac-200", "act-ofac-400"]
+    );
+    assert_eq!(
+        actors.column("actor_type"),
+        ["organization", "person", "vessel"]
+    );
     let ship = row(actors, "act-ofac-400");
     assert_eq!(get(&ship, "vessel_tonnage"), "2,000");
     assert_eq!(get(&ship, "vessel_flag"), "Korea, North");
@@ -132,12 +165,21 @@ fn ofac_fixture_selection_and_mapping() {
     let ids = table(&t, "actor_identifiers");
     assert_eq!(get(&row(ids, "idn-ofac-400-imo"), "value"), "9132612");
     assert_eq!(get(&row(ids, "idn-ofac-400-call-sign"), "value"), "HMXX1");
-    assert_eq!(get(&row(ids, "idn-ofac-100-ent-num"), "scheme"), "ofac_ent_num");
+    assert_eq!(
+        get(&row(ids, "idn-ofac-100-ent-num"), "scheme"),
+        "ofac_ent_num"
+    );
 
     let names = table(&t, "actor_names");
     assert_eq!(
         names.column("name_id"),
-        ["nam-ofac-100-0", "nam-ofac-100-alt-7", "nam-ofac-100-alt-8", "nam-ofac-200-0", "nam-ofac-400-0"]
+        [
+            "nam-ofac-100-0",
+            "nam-ofac-100-alt-7",
+            "nam-ofac-100-alt-8",
+            "nam-ofac-200-0",
+            "nam-ofac-400-0"
+        ]
     );
     let fka = row(names, "nam-ofac-100-alt-8");
     assert_eq!(get(&fka, "name_type"), "previous_name");
@@ -153,12 +195,20 @@ fn ofac_legacy_quirks() {
     assert!(sdn.ends_with(b"\r\n\x1a"));
     let recs = ofac::read_legacy(&sdn, 12, "sdn").unwrap();
     assert_eq!(recs.len(), 5);
-    assert!(recs.iter().all(|r| r.iter().all(|c| c != "-0-" && !c.ends_with('\r'))));
+    assert!(recs
+        .iter()
+        .all(|r| r.iter().all(|c| c != "-0-" && !c.ends_with('\r'))));
     assert_eq!(recs[0][2], "");
     // The same file with LF line ends, or without the 0x1A byte, reads the same.
-    let lf: Vec<u8> = String::from_utf8(sdn.clone()).unwrap().replace("\r\n", "\n").into_bytes();
+    let lf: Vec<u8> = String::from_utf8(sdn.clone())
+        .unwrap()
+        .replace("\r\n", "\n")
+        .into_bytes();
     assert_eq!(ofac::read_legacy(&lf, 12, "sdn").unwrap(), recs);
-    assert_eq!(ofac::read_legacy(&sdn[..sdn.len() - 1], 12, "sdn").unwrap(), recs);
+    assert_eq!(
+        ofac::read_legacy(&sdn[..sdn.len() - 1], 12, "sdn").unwrap(),
+        recs
+    );
     // A 0x1A inside the data, or a short record, is an error.
     let mut bad = sdn.clone();
     bad.insert(3, 0x1A);
@@ -170,7 +220,12 @@ fn ofac_legacy_quirks() {
 fn sdn_with(from: &str, to: &str) -> Result<Vec<Table>, kpdata_import::ImportError> {
     let s = String::from_utf8(fixture("sdn_small.csv")).unwrap();
     assert!(s.contains(from), "{from}");
-    ofac::import(s.replacen(from, to, 1).as_bytes(), Some(&fixture("alt_small.csv")), "a", "b")
+    ofac::import(
+        s.replacen(from, to, 1).as_bytes(),
+        Some(&fixture("alt_small.csv")),
+        "a",
+        "b",
+    )
 }
 
 #[test]
@@ -184,7 +239,9 @@ fn ofac_unknown_coded_values_are_errors() {
     // An unknown SDN_Type is an error even on a row that is not selected.
     let e = sdn_with("\"CUBAN THING\",-0- ", "\"CUBAN THING\",\"boat\"").unwrap_err();
     assert!(e.message.contains("unknown SDN_Type"), "{e}");
-    let alt = String::from_utf8(fixture("alt_small.csv")).unwrap().replacen("\"fka\"", "\"nka\"", 1);
+    let alt = String::from_utf8(fixture("alt_small.csv"))
+        .unwrap()
+        .replacen("\"fka\"", "\"nka\"", 1);
     let e = ofac::import(&fixture("sdn_small.csv"), Some(alt.as_bytes()), "a", "b").unwrap_err();
     assert!(e.message.contains("unknown alt_type \"nka\""), "{e}");
 }
@@ -220,12 +277,18 @@ fn source(archived: &str, shared: &str) -> Option<Vec<u8>> {
 }
 
 fn real_un() -> Option<Vec<u8>> {
-    source("un/un_sc_consolidated_2024-09-26.xml", "raw/un/un_sc_consolidated_2024-09-26.xml")
+    source(
+        "un/un_sc_consolidated_2024-09-26.xml",
+        "raw/un/un_sc_consolidated_2024-09-26.xml",
+    )
 }
 fn real_sdn() -> Option<(Vec<u8>, Vec<u8>)> {
     Some((
         source("ofac/sdn_2024-07-02.csv", "raw/ofac/sdn_2024-07-02.csv")?,
-        source("ofac/alt_uploaded-2026-06-02.csv", "raw/ofac/alt_uploaded-2026-06-02.csv")?,
+        source(
+            "ofac/alt_uploaded-2026-06-02.csv",
+            "raw/ofac/alt_uploaded-2026-06-02.csv",
+        )?,
     ))
 }
 
@@ -256,7 +319,11 @@ fn real_un_list_has_155_dprk_entries_dated_by_listed_on() {
     }
     assert_eq!(listed.len(), 155);
     let d = table(&t, "designations");
-    let rows: Vec<_> = d.rows.iter().filter(|r| r[0].ends_with("-listed")).collect();
+    let rows: Vec<_> = d
+        .rows
+        .iter()
+        .filter(|r| r[0].ends_with("-listed"))
+        .collect();
     assert_eq!(rows.len(), 155);
     let (i_ref, i_date, i_act) = (
         d.header.iter().position(|h| h == "authority_ref").unwrap(),
@@ -267,7 +334,11 @@ fn real_un_list_has_155_dprk_entries_dated_by_listed_on() {
         assert_eq!(r[i_act], "listed");
         assert_eq!(Some(&r[i_date]), listed.get(&r[i_ref]), "{}", r[0]);
     }
-    let kpi = d.rows.iter().filter(|r| r[0].ends_with("-listed") && r[i_ref].starts_with("KPi")).count();
+    let kpi = d
+        .rows
+        .iter()
+        .filter(|r| r[0].ends_with("-listed") && r[i_ref].starts_with("KPi"))
+        .count();
     assert_eq!(kpi, 80);
 }
 
@@ -283,7 +354,12 @@ fn real_sdn_selects_598_dprk_entries() {
     assert_eq!(by_rule("tag DPRK*"), 489);
     assert_eq!(by_rule("NPWMD entry"), 109);
     let types = table(&t, "actors").column("actor_type");
-    for (ty, n) in [("organization", 251), ("person", 226), ("vessel", 105), ("aircraft", 16)] {
+    for (ty, n) in [
+        ("organization", 251),
+        ("person", 226),
+        ("vessel", 105),
+        ("aircraft", 16),
+    ] {
         assert_eq!(types.iter().filter(|x| **x == ty).count(), n, "{ty}");
     }
     // Known entries from the sources' excerpt notes.
@@ -291,15 +367,25 @@ fn real_sdn_selects_598_dprk_entries() {
     assert_eq!(get(&rgb, "programs"), "ofac:DPRK;ofac:DPRK2");
     // Aliases only for selected entries, citing alt.csv.
     let names = table(&t, "actor_names");
-    let alt_rows: Vec<_> = names.rows.iter().filter(|r| r[0].contains("-alt-")).collect();
+    let alt_rows: Vec<_> = names
+        .rows
+        .iter()
+        .filter(|r| r[0].contains("-alt-"))
+        .collect();
     assert_eq!(alt_rows.len(), 531);
-    assert!(alt_rows.iter().all(|r| r.last().unwrap() == "public" && r[r.len() - 2] == ALT_SRC));
+    assert!(alt_rows
+        .iter()
+        .all(|r| r.last().unwrap() == "public" && r[r.len() - 2] == ALT_SRC));
 }
 
 fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String, Vec<u8>)> {
     let un_t = un::import(xml, UN_SRC).unwrap();
     let of_t = ofac::import(sdn, Some(alt), SDN_SRC, ALT_SRC).unwrap();
-    let (first, second) = if ofac_first { (&of_t, &un_t) } else { (&un_t, &of_t) };
+    let (first, second) = if ofac_first {
+        (&of_t, &un_t)
+    } else {
+        (&un_t, &of_t)
+    };
     let mut out = Vec::new();
     for a in first {
         let b = second.iter().find(|b| b.name == a.name).unwrap();
@@ -316,12 +402,15 @@ fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String,
 
 #[test]
 fn imports_are_deterministic_and_match_the_committed_datasets() {
-    let (Some(xml), Some((sdn, alt))) = (real_un(), real_sdn()) else { return };
+    let (Some(xml), Some((sdn, alt))) = (real_un(), real_sdn()) else {
+        return;
+    };
     let a = run_all(&xml, &sdn, &alt, false);
     let b = run_all(&xml, &sdn, &alt, true);
     assert_eq!(a, b, "import order must not matter");
     for (name, bytes) in &a {
-        let committed = std::fs::read(repo().join("datasets").join(format!("{name}.csv"))).unwrap_or_default();
+        let committed =
+            std::fs::read(repo().join("datasets").join(format!("{name}.csv"))).unwrap_or_default();
         assert!(
             &committed == bytes,
             "datasets/{name}.csv differs from a fresh import; run the two `kpdata import` commands in kpdata.toml"

@@ -52,7 +52,8 @@ fn read(path: &Path) -> Result<Vec<u8>, Failure> {
 }
 
 fn import_failure(e: ImportError) -> Failure {
-    Failure::new(e.message).hint("the input is not what the importer can read faithfully; nothing was written")
+    Failure::new(e.message)
+        .hint("the input is not what the importer can read faithfully; nothing was written")
 }
 
 /// The registry's source id for a file, found by its sha256.
@@ -93,7 +94,10 @@ fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
             .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
         #[allow(clippy::print_stdout)]
         {
-            println!("wrote {} ({total} rows, {mine} from this import)", path.display());
+            println!(
+                "wrote {} ({total} rows, {mine} from this import)",
+                path.display()
+            );
         }
     }
     Ok(())
@@ -118,8 +122,9 @@ pub fn run(args: ImportArgs) -> CmdResult {
                 }
                 None => (None, String::new()),
             };
-            let tables = kpdata_import::ofac::import(&sdn_bytes, alt_bytes.as_deref(), &sdn_src, &alt_src)
-                .map_err(import_failure)?;
+            let tables =
+                kpdata_import::ofac::import(&sdn_bytes, alt_bytes.as_deref(), &sdn_src, &alt_src)
+                    .map_err(import_failure)?;
             write_tables(&out, &tables)?;
         }
     }
