@@ -1,6 +1,8 @@
 //! Renderers: turn a finished report (findings, suppressed counts, summary) into text, JSON or
 //! GitHub workflow commands. They never see CSV or JSON input, only `Diagnostic` values.
 
+pub mod diff_github;
+pub mod diff_json;
 pub mod github;
 pub mod json;
 pub mod text;
