@@ -28,7 +28,7 @@ pub use model::{
 pub use render::{
     render_markdown, render_markdown_with, render_text, render_text_with, RenderOptions,
 };
-pub use snapshot::{LoadError, Snapshot};
+pub use snapshot::{LoadError, Snapshot, RESTRICTED, SENSITIVITY};
 
 use kpdata_diagnostics::Diagnostic;
 use serde::Serialize;

@@ -207,20 +207,6 @@ impl PackageDiff {
         self.datasets.iter().filter(|d| d.has_changes())
     }
 
-    /// The same diff restricted to datasets published in releases (for `CHANGES.md`).
-    pub fn published(&self) -> PackageDiff {
-        PackageDiff {
-            base: self.base.clone(),
-            head: self.head.clone(),
-            datasets: self
-                .datasets
-                .iter()
-                .filter(|d| d.publish)
-                .cloned()
-                .collect(),
-        }
-    }
-
     /// Why the changes need a bump, most significant first, then by dataset.
     pub fn bump_reasons(&self) -> Vec<BumpReason> {
         let mut out = Vec::new();

@@ -13,6 +13,11 @@ use kpdata_package::{
 };
 use kpdata_read::{read_table, Record, Table};
 
+/// The column that marks a row `public` or `restricted`.
+pub const SENSITIVITY: &str = "sensitivity";
+/// Rows with this sensitivity never reach a release.
+pub const RESTRICTED: &str = "restricted";
+
 /// The package could not be loaded at a revision or from the working tree.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LoadError {
@@ -147,6 +152,36 @@ impl Snapshot {
             snap.add(&ds.name, &ds.path, schema, &data[..], &limits)?;
         }
         Ok(snap)
+    }
+
+    /// What a release publishes of this snapshot: datasets with `publish = false` left out,
+    /// and rows whose `sensitivity` is `restricted` dropped (row numbers stay those of the
+    /// file). Diff two of these for a release's `CHANGES.md` and `changes.json`, so nothing
+    /// unpublished appears there.
+    pub fn published(&self) -> Snapshot {
+        let mut out = self.clone();
+        out.manifest.datasets.retain(|d| d.publish);
+        let keep: Vec<&str> = out
+            .manifest
+            .datasets
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        out.schemas.retain(|name, _| keep.contains(&name.as_str()));
+        out.tables.retain(|name, _| keep.contains(&name.as_str()));
+        for table in out.tables.values_mut() {
+            if let Some(i) = table.column(SENSITIVITY) {
+                table
+                    .records
+                    .retain(|r| r.values.get(i).and_then(|v| v.as_deref()) != Some(RESTRICTED));
+            }
+        }
+        out.diagnostics.retain(|d| {
+            d.path
+                .as_deref()
+                .is_some_and(|p| out.tables.values().any(|t| t.path == p))
+        });
+        out
     }
 
     fn empty(label: &str, manifest: Manifest) -> Snapshot {

@@ -520,3 +520,53 @@ fn findings_are_deterministic() {
     assert_eq!(d1, d2);
     assert_eq!(f1, f2);
 }
+
+#[test]
+fn published_snapshots_leave_out_restricted_rows_and_internal_datasets() {
+    let t = tempfile::tempdir().unwrap();
+    let s = base(t.path());
+    s.write(
+        "kpdata.toml",
+        MANIFEST.replace(
+            "cite = \"optional\"",
+            "cite = \"optional\"\npublish = false",
+        ),
+    );
+    s.write(
+        "datasets/entities.csv",
+        "entity_id,name,kind,source_ids,sensitivity\n\
+         ent-1,Korea Mining Development Trading Corporation,organization,un-2016,public\n\
+         ent-2,Tanchon Commercial Bank,organization,un-2016,public\n\
+         ent-3,Kim Jong Un,person,un-2017,public\n",
+    );
+    s.commit("sensitivity").unwrap();
+    s.write(
+        "datasets/entities.csv",
+        "entity_id,name,kind,source_ids,sensitivity\n\
+         ent-1,Korea Mining Development Trading Corporation,organization,un-2016,public\n\
+         ent-2,Tanchon Commercial Bank,organization,un-2016,restricted\n\
+         ent-3,Kim Jong Un,person,un-2017,public\n\
+         ent-4,A Witness,person,un-2017,restricted\n\
+         ent-5,Ri Su Yong,person,un-2017,public\n",
+    );
+    s.write("datasets/notes.csv", "topic,text\nsecret,internal note\n");
+    s.commit("head").unwrap();
+    let repo = Repo::discover(s.dir()).unwrap();
+    let b = Snapshot::at_revision(&repo, "HEAD~1").unwrap().published();
+    let h = Snapshot::at_revision(&repo, "HEAD").unwrap().published();
+    assert!(!h.tables.contains_key("notes") && !h.schemas.contains_key("notes"));
+    let d = diff(&b, &h);
+    let md = render_markdown(&d, &[]);
+    assert!(
+        !md.contains("Witness") && !md.contains("internal note"),
+        "{md}"
+    );
+    let e = dataset(&d, "entities");
+    let keys =
+        |v: &[kpdata_diff::RecordEntry]| v.iter().map(|e| e.key.display()).collect::<Vec<_>>();
+    // ent-2 turned restricted: for the release it is gone. ent-5 is new and public.
+    assert_eq!(keys(&e.removed), ["ent-2"]);
+    assert_eq!(keys(&e.added), ["ent-5"]);
+    assert_eq!((e.added[0].row, e.added[0].line), (6, 6));
+    assert!(e.changed.is_empty());
+}
