@@ -284,6 +284,32 @@ pub fn imo_valid(s: &str) -> bool {
     sum % 10 == d[6]
 }
 
+/// The 7-digit numbers labelled IMO in a free text, in order, without repeats. Accepted labels
+/// (all seen in the lists): `IMO 1234567` (OFAC: "Vessel Registration Identification IMO",
+/// "Company Number IMO", "Identification Number IMO"), `IMO number: 1234567`,
+/// `IMO Number: 1234567`, `(IMO) Number: 1234567` (UN COMMENTS1). Numbers of another length
+/// are not taken.
+pub fn imo_numbers(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("IMO") {
+        let mut rest = &text[from + i + 3..];
+        from += i + 3;
+        rest = rest.strip_prefix(')').unwrap_or(rest);
+        for label in [" number:", " Number:"] {
+            rest = rest.strip_prefix(label).unwrap_or(rest);
+        }
+        let Some(rest) = rest.strip_prefix(' ') else {
+            continue;
+        };
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 7 && !out.iter().any(|x| x == &rest[..7]) {
+            out.push(rest[..7].to_string());
+        }
+    }
+    out
+}
+
 // Column layouts shared by the importers (the schemas in `schemas/` describe each column).
 
 pub const ACTORS: &[&str] = &[
@@ -357,6 +383,18 @@ mod tests {
         }
         assert!(!imo_valid("9132613"));
         assert!(!imo_valid("913261"));
+    }
+
+    #[test]
+    fn imo_labels() {
+        assert_eq!(
+            imo_numbers(
+                "Vessel Registration Identification IMO 8514435; x IMO 12345678; IMO number: 5936312. \
+                 International Maritime Organization (IMO) Number: 1790183. IMO Number: 5936312"
+            ),
+            ["8514435", "5936312", "1790183"]
+        );
+        assert!(imo_numbers("IMO 123456.").is_empty());
     }
 
     #[test]

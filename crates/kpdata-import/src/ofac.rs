@@ -29,12 +29,22 @@
 //! | `Title` | `actors.title` |
 //! | `Call_Sign` | identifier scheme `call_sign` |
 //! | `Vess_type`, `Vess_flag`, `Tonnage`, `GRT`, `Vess_owner` | `actors.vessel_type`, `vessel_flag`, `vessel_tonnage`, `vessel_grt`, `vessel_owner` as published |
-//! | `Remarks` | `actors.remarks`; selection; on vessels, `IMO #######` gives an identifier of scheme `imo_ship` (check digit verified, a failing one is an error). Company IMO numbers of entities and the `a.k.a.` names inside Remarks are NOT extracted (aliases come from alt.csv). |
+//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations (OFAC labels these "Company Number IMO", "Identification Number IMO" and sometimes "Vessel Registration Identification IMO"); numbers of another length are not taken. Other details inside Remarks (dates of birth, `a.k.a.` names, addresses) stay in the remarks text only (aliases come from alt.csv). |
 //! | alt `ent_num` | join key: only rows whose ent_num is a selected sdn.csv entry are used (alt.csv is a newer file with entries the sdn.csv copy lacks) |
 //! | alt `alt_num` | the name id (`nam-ofac-12210-alt-345`) |
 //! | alt `alt_type` | kept in `source_quality` and mapped: `aka` → `alias`, `fka` → `previous_name`; any other value on a used row is an error |
 //! | alt `alt_name` | `actor_names.name` |
 //! | alt `alt_remarks` | `actor_names.note` |
+//!
+//! # Certain matches with the UN list
+//! Given [`Links`] (the IMO numbers of the UN import, see [`links_from`]), an OFAC entry whose
+//! IMO number is identical to a UN actor's is the same actor: it gets no `actors` row of its own;
+//! its designation, names and entity number point at the UN actor, and its designation note says
+//! so (with the OFAC Remarks, which would otherwise be lost). Names are never used to match.
+//! Two OFAC entries are never merged with each other: the 2024-07-02 file gives IMO 1991835 to
+//! two differently named entries (ent_num 19583, labelled "Vessel Registration Identification",
+//! and 23723, "Company Number"); both keep their own actor and identifier row, side by side.
+//! If two OFAC entries carry the IMO number of one UN actor, the import fails.
 //!
 //! The SDN file has no dates: every designation row has an empty `action_date`. Rows cite the
 //! sdn.csv source, alias rows the alt.csv source.
@@ -43,8 +53,8 @@ use std::collections::BTreeMap;
 
 use crate::script;
 use crate::{
-    check_nfc, imo_valid, ImportError, Result, Table, ACTORS, ACTOR_IDENTIFIERS, ACTOR_NAMES,
-    DESIGNATIONS,
+    check_nfc, imo_numbers, imo_valid, ImportError, Result, Table, ACTORS, ACTOR_IDENTIFIERS,
+    ACTOR_NAMES, DESIGNATIONS,
 };
 
 /// Program tags this importer knows (on selected rows).
@@ -129,21 +139,56 @@ fn split_programs(field: &str) -> Result<Vec<String>> {
     Ok(tags)
 }
 
-/// The 7-digit numbers written as `IMO #######` in a text.
-fn imo_numbers(remarks: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let b = remarks.as_bytes();
-    let mut from = 0;
-    while let Some(i) = remarks[from..].find("IMO ") {
-        let start = from + i + 4;
-        let end = start + b[start..].iter().take_while(|c| c.is_ascii_digit()).count();
-        if end - start == 7 && !out.iter().any(|x: &String| x == &remarks[start..end]) {
-            out.push(remarks[start..end].to_string());
+/// Identifiers of actors of another list, for certain matches: (scheme, value) → (actor_id,
+/// reference, value). Only IMO numbers (`imo_ship`, `imo_company`) are used: never names.
+pub type Links = BTreeMap<(String, String), (String, String, String)>;
+
+/// The IMO numbers of the actors in another import's tables (the UN list's), keyed for [`import`].
+/// A number held by two actors there is ambiguous and is an error.
+pub fn links_from(tables: &[Table]) -> Result<Links> {
+    let mut out = Links::new();
+    let Some(idents) = tables.iter().find(|t| t.name == "actor_identifiers") else {
+        return Ok(out);
+    };
+    let col = |n: &str| {
+        idents
+            .header
+            .iter()
+            .position(|h| h == n)
+            .expect("identifier columns")
+    };
+    let (actor, scheme, value) = (col("actor_id"), col("scheme"), col("value"));
+    let mut refs: BTreeMap<&str, &str> = BTreeMap::new();
+    for r in &idents.rows {
+        if r[scheme] == "un_ref" {
+            refs.insert(&r[actor], &r[value]);
         }
-        from = start;
     }
-    out
+    for r in &idents.rows {
+        if r[scheme] != "imo_ship" && r[scheme] != "imo_company" {
+            continue;
+        }
+        let reference = refs.get(r[actor].as_str()).copied().unwrap_or(&r[actor]);
+        let entry = (r[actor].clone(), reference.to_string(), r[value].clone());
+        if let Some(prev) = out.insert((r[scheme].clone(), r[value].clone()), entry) {
+            if prev.0 != r[actor] {
+                return Err(ImportError::new(format!(
+                    "IMO number {} is held by two actors ({} and {}): no certain match",
+                    r[value], prev.0, r[actor]
+                )));
+            }
+        }
+    }
+    Ok(out)
 }
+
+/// How OFAC labels IMO numbers in Remarks (kept in the identifier's note).
+const IMO_LABELS: &[&str] = &[
+    "Vessel Registration Identification",
+    "alt. Identification Number",
+    "Identification Number",
+    "Company Number",
+];
 
 /// Why a row was selected, or `None`.
 pub fn selection_rule(tags: &[String], remarks: &str) -> Option<&'static str> {
@@ -163,6 +208,7 @@ pub fn selection_rule(tags: &[String], remarks: &str) -> Option<&'static str> {
 pub fn import(
     sdn: &[u8],
     alt: Option<&[u8]>,
+    links: &Links,
     sdn_source_id: &str,
     alt_source_id: &str,
 ) -> Result<Vec<Table>> {
@@ -172,6 +218,7 @@ pub fn import(
     let mut desigs = Table::new("designations", DESIGNATIONS, "des-ofac-");
     let public = || "public".to_string();
     let mut selected: BTreeMap<String, String> = BTreeMap::new(); // ent_num -> actor_id
+    let mut linked_imos: BTreeMap<String, String> = BTreeMap::new(); // IMO -> ent_num
 
     for r in read_legacy(sdn, SDN_COLUMNS, "sdn.csv")? {
         let [ent, name, sdn_type, program, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks] =
@@ -207,25 +254,85 @@ pub fn import(
             .map_err(|e| at(e.message))?
             .map(|s| s.code().to_string())
             .unwrap_or_default();
-        let actor_id = format!("act-ofac-{ent}");
+        // IMO numbers: a ship's on vessels, a company's on organisations.
+        let imos = match atype {
+            "vessel" | "organization" => imo_numbers(&remarks),
+            _ => Vec::new(),
+        };
+        let scheme = if atype == "vessel" {
+            "imo_ship"
+        } else {
+            "imo_company"
+        };
+        if atype == "vessel" {
+            if imos.len() > 1 {
+                return Err(at(format!("several IMO numbers in Remarks: {imos:?}")));
+            }
+            if let Some(imo) = imos.iter().find(|i| !imo_valid(i)) {
+                return Err(at(format!("IMO {imo} fails the check digit")));
+            }
+        }
+        // A certain match with an actor of the other list: an identical IMO number.
+        let mut matched: Vec<&(String, String, String)> = Vec::new();
+        for imo in &imos {
+            if let Some(m) = links.get(&(scheme.to_string(), imo.clone())) {
+                if !matched.iter().any(|x| x.0 == m.0) {
+                    matched.push(m);
+                }
+            }
+        }
+        if matched.len() > 1 {
+            return Err(at(format!(
+                "its IMO numbers match several actors of the other list: {:?}",
+                matched.iter().map(|m| &m.0).collect::<Vec<_>>()
+            )));
+        }
+        let link = matched.first().copied();
+        if let Some((id, _, imo)) = link {
+            if let Some(other) = linked_imos.insert(imo.clone(), ent.clone()) {
+                return Err(at(format!(
+                    "ent_num {other} and {ent} both carry IMO number {imo} of {id}: no certain match"
+                )));
+            }
+        }
+        let actor_id = match link {
+            Some((id, _, _)) => id.clone(),
+            None => format!("act-ofac-{ent}"),
+        };
         selected.insert(ent.clone(), actor_id.clone());
         let src = || sdn_source_id.to_string();
 
-        actors.push(&[
-            ("actor_id", actor_id.clone()),
-            ("actor_type", atype.into()),
-            ("primary_name", name.clone()),
-            ("title", title),
-            ("nationality", String::new()),
-            ("vessel_type", vess_type),
-            ("vessel_flag", flag),
-            ("vessel_tonnage", tonnage),
-            ("vessel_grt", grt),
-            ("vessel_owner", owner),
-            ("remarks", remarks.clone()),
-            ("source_ids", src()),
-            ("sensitivity", public()),
-        ])?;
+        let mut note = rule.to_string();
+        match link {
+            None => actors.push(&[
+                ("actor_id", actor_id.clone()),
+                ("actor_type", atype.into()),
+                ("primary_name", name.clone()),
+                ("title", title),
+                ("nationality", String::new()),
+                ("vessel_type", vess_type),
+                ("vessel_flag", flag),
+                ("vessel_tonnage", tonnage),
+                ("vessel_grt", grt),
+                ("vessel_owner", owner),
+                ("remarks", remarks.clone()),
+                ("source_ids", src()),
+                ("sensitivity", public()),
+            ])?,
+            Some((id, reference, imo)) => {
+                if [&title, &vess_type, &flag, &tonnage, &grt, &owner]
+                    .iter()
+                    .any(|v| !v.is_empty())
+                {
+                    return Err(at(format!(
+                        "matched to {id}, but it has actor fields (Title, vessel data) that would be lost"
+                    )));
+                }
+                note = format!(
+                    "{rule}; same actor as UN {reference} ({id}): identical IMO number {imo} in both lists; OFAC Remarks: {remarks}"
+                );
+            }
+        }
         names.push(&[
             ("name_id", format!("nam-ofac-{ent}-0")),
             ("actor_id", actor_id.clone()),
@@ -237,32 +344,42 @@ pub fn import(
             ("source_ids", src()),
             ("sensitivity", public()),
         ])?;
-        let mut ident = |suffix: &str, scheme: &str, value: String| {
+        let mut ident = |suffix: &str, scheme: &str, value: String, note: String| {
             idents.push(&[
                 ("identifier_id", format!("idn-ofac-{ent}-{suffix}")),
                 ("actor_id", actor_id.clone()),
                 ("scheme", scheme.into()),
                 ("value", value),
-                ("note", String::new()),
+                ("note", note),
                 ("source_ids", src()),
                 ("sensitivity", public()),
             ])
         };
-        ident("ent-num", "ofac_ent_num", ent.clone())?;
+        ident("ent-num", "ofac_ent_num", ent.clone(), String::new())?;
         if !call_sign.is_empty() {
-            ident("call-sign", "call_sign", call_sign)?;
+            ident("call-sign", "call_sign", call_sign, String::new())?;
         }
-        if atype == "vessel" {
-            let imos = imo_numbers(&remarks);
-            if imos.len() > 1 {
-                return Err(at(format!("several IMO numbers in Remarks: {imos:?}")));
+        let base = if atype == "vessel" {
+            "imo"
+        } else {
+            "imo-company"
+        };
+        for (i, imo) in imos.into_iter().enumerate() {
+            // The matched actor's own row already states a shared number.
+            if links.contains_key(&(scheme.to_string(), imo.clone())) {
+                continue;
             }
-            for imo in imos {
-                if !imo_valid(&imo) {
-                    return Err(at(format!("IMO {imo} fails the check digit")));
-                }
-                ident("imo", "imo_ship", imo)?;
-            }
+            let suffix = if i == 0 {
+                base.to_string()
+            } else {
+                format!("{base}-{}", i + 1)
+            };
+            let label = IMO_LABELS
+                .iter()
+                .find(|l| remarks.contains(&format!("{l} IMO {imo}")))
+                .map(|l| format!("labelled \"{l} IMO\" in the Remarks"))
+                .unwrap_or_default();
+            ident(&suffix, scheme, imo, label)?;
         }
         desigs.push(&[
             ("designation_id", format!("des-ofac-{ent}")),
@@ -280,7 +397,7 @@ pub fn import(
             ("action_date", String::new()),
             ("date_kind", String::new()),
             ("authority_ref", ent.clone()),
-            ("note", rule.into()),
+            ("note", note),
             ("source_ids", src()),
             ("sensitivity", public()),
         ])?;
@@ -346,13 +463,5 @@ mod tests {
         assert_eq!(r[1][3], "");
         assert!(read_legacy(b"1,\x1a,2\r\n", 3, "t").is_err());
         assert_eq!(split_programs("DPRK] [NPWMD").unwrap(), ["DPRK", "NPWMD"]);
-    }
-
-    #[test]
-    fn imo_extraction() {
-        assert_eq!(
-            imo_numbers("Vessel Registration Identification IMO 8514435; x IMO 12345678."),
-            ["8514435"]
-        );
     }
 }

@@ -19,7 +19,7 @@
 //! | `UN_LIST_TYPE` | selection; program `un:DPRK` |
 //! | `DESIGNATION/VALUE` | `actors.title` (several joined with `; `) |
 //! | `NATIONALITY/VALUE` | `actors.nationality` (joined with `; `) |
-//! | `COMMENTS1` | `actors.remarks` |
+//! | `COMMENTS1` | `actors.remarks`; on entities, a number labelled IMO (`IMO number: 5936312`, `(IMO) Number: ...`, `Company Number IMO ...`) gives an identifier of scheme `imo_company` |
 //! | `INDIVIDUAL_DOCUMENT` | passports (`TYPE_OF_DOCUMENT` `Passport`, and its French and Spanish duplicates `Numéro de passeport`, `Número de pasaporte`) become `actor_identifiers` rows of scheme `passport`, one per distinct number, with the document's `NOTE`; issuing country and issue date are ignored; any other document type is an error |
 //! | `VERSIONNUM`, `LIST_TYPE`, `SORT_KEY`, `SORT_KEY_LAST_MOD`, `SUBMITTED_BY` | ignored: list bookkeeping |
 //! | `INDIVIDUAL_ADDRESS`, `ENTITY_ADDRESS`, `INDIVIDUAL_DATE_OF_BIRTH`, `INDIVIDUAL_PLACE_OF_BIRTH`, `GENDER`, `TITLE` | ignored: not part of the published model (personal details are kept to what identifies a designee: names and passport numbers) |
@@ -302,6 +302,22 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                 dataid,
                 String::new(),
             )?;
+            if actor_type == "organization" {
+                let remarks = text(e, "COMMENTS1");
+                for (i, imo) in crate::imo_numbers(&remarks).into_iter().enumerate() {
+                    let suffix = if i == 0 {
+                        String::new()
+                    } else {
+                        format!("-{}", i + 1)
+                    };
+                    ident(
+                        format!("idn-un-{key}-imo-company{suffix}"),
+                        "imo_company",
+                        imo,
+                        "from COMMENTS1".into(),
+                    )?;
+                }
+            }
             let mut passports: Vec<(String, String)> = Vec::new();
             for d in e.children_named("INDIVIDUAL_DOCUMENT") {
                 let ty = text(d, "TYPE_OF_DOCUMENT");

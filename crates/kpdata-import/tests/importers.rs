@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use kpdata_import::{merge, ofac, un, write_csv, Table};
 
+fn no_links() -> ofac::Links {
+    ofac::Links::new()
+}
+
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(
         Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -75,6 +79,10 @@ fn un_fixture_maps_every_field() {
     );
 
     let ids = table(&t, "actor_identifiers");
+    assert_eq!(
+        get(&row(ids, "idn-un-kpe-902-imo-company"), "value"),
+        "5936312"
+    );
     let p = row(ids, "idn-un-kpi-901-passport-1");
     assert_eq!(get(&p, "value"), "P123");
     assert_eq!(get(&p, "note"), "Expires 1 Jan. 2020");
@@ -137,6 +145,7 @@ fn ofac_fixture_selection_and_mapping() {
     let t = ofac::import(
         &fixture("sdn_small.csv"),
         Some(&fixture("alt_small.csv")),
+        &no_links(),
         "src-sdn",
         "src-alt",
     )
@@ -144,11 +153,16 @@ fn ofac_fixture_selection_and_mapping() {
     let actors = table(&t, "actors");
     assert_eq!(
         actors.column("actor_id"),
-        ["act-ofac-100", "act-ofac-200", "act-ofac-400"]
+        [
+            "act-ofac-100",
+            "act-ofac-200",
+            "act-ofac-400",
+            "act-ofac-600"
+        ]
     );
     assert_eq!(
         actors.column("actor_type"),
-        ["organization", "person", "vessel"]
+        ["organization", "person", "vessel", "organization"]
     );
     let ship = row(actors, "act-ofac-400");
     assert_eq!(get(&ship, "vessel_tonnage"), "2,000");
@@ -178,8 +192,14 @@ fn ofac_fixture_selection_and_mapping() {
             "nam-ofac-100-alt-7",
             "nam-ofac-100-alt-8",
             "nam-ofac-200-0",
-            "nam-ofac-400-0"
+            "nam-ofac-400-0",
+            "nam-ofac-600-0",
+            "nam-ofac-600-alt-11"
         ]
+    );
+    assert_eq!(
+        get(&row(ids, "idn-ofac-600-imo-company"), "value"),
+        "5936312"
     );
     let fka = row(names, "nam-ofac-100-alt-8");
     assert_eq!(get(&fka, "name_type"), "previous_name");
@@ -189,12 +209,65 @@ fn ofac_fixture_selection_and_mapping() {
 }
 
 #[test]
+fn ofac_links_to_un_actor_only_on_identical_imo() {
+    let un_t = un::import(&fixture("un_small.xml"), "src-un").unwrap();
+    let links = ofac::links_from(&un_t).unwrap();
+    assert_eq!(links.len(), 1);
+    let t = ofac::import(
+        &fixture("sdn_small.csv"),
+        Some(&fixture("alt_small.csv")),
+        &links,
+        "src-sdn",
+        "src-alt",
+    )
+    .unwrap();
+    // No OFAC actor row for 600: its designation, names and entity number point at the UN actor.
+    let actors = table(&t, "actors");
+    assert_eq!(
+        actors.column("actor_id"),
+        ["act-ofac-100", "act-ofac-200", "act-ofac-400"]
+    );
+    let d = row(table(&t, "designations"), "des-ofac-600");
+    assert_eq!(get(&d, "actor_id"), "act-un-kpe-902");
+    assert!(
+        get(&d, "note").contains("same actor as UN KPe.902"),
+        "{d:?}"
+    );
+    assert!(get(&d, "note").contains("OFAC Remarks: Secondary sanctions risk"));
+    let names = table(&t, "actor_names");
+    assert_eq!(
+        get(&row(names, "nam-ofac-600-0"), "actor_id"),
+        "act-un-kpe-902"
+    );
+    assert_eq!(
+        get(&row(names, "nam-ofac-600-alt-11"), "actor_id"),
+        "act-un-kpe-902"
+    );
+    let ids = table(&t, "actor_identifiers");
+    assert_eq!(
+        get(&row(ids, "idn-ofac-600-ent-num"), "actor_id"),
+        "act-un-kpe-902"
+    );
+    // The shared IMO number is stated once, by the UN actor's row.
+    assert!(!ids.rows.iter().any(|r| r[0] == "idn-ofac-600-imo-company"));
+    // Same names but a different IMO number: no link.
+    let s = String::from_utf8(fixture("sdn_small.csv"))
+        .unwrap()
+        .replace("IMO 5936312", "IMO 5936313");
+    let t = ofac::import(s.as_bytes(), None, &links, "src-sdn", "").unwrap();
+    assert!(table(&t, "actors")
+        .rows
+        .iter()
+        .any(|r| r[0] == "act-ofac-600"));
+}
+
+#[test]
 fn ofac_legacy_quirks() {
     // -0- (with its trailing space), CRLF and the final 0x1A.
     let sdn = fixture("sdn_small.csv");
     assert!(sdn.ends_with(b"\r\n\x1a"));
     let recs = ofac::read_legacy(&sdn, 12, "sdn").unwrap();
-    assert_eq!(recs.len(), 5);
+    assert_eq!(recs.len(), 6);
     assert!(recs
         .iter()
         .all(|r| r.iter().all(|c| c != "-0-" && !c.ends_with('\r'))));
@@ -223,6 +296,7 @@ fn sdn_with(from: &str, to: &str) -> Result<Vec<Table>, kpdata_import::ImportErr
     ofac::import(
         s.replacen(from, to, 1).as_bytes(),
         Some(&fixture("alt_small.csv")),
+        &no_links(),
         "a",
         "b",
     )
@@ -242,13 +316,20 @@ fn ofac_unknown_coded_values_are_errors() {
     let alt = String::from_utf8(fixture("alt_small.csv"))
         .unwrap()
         .replacen("\"fka\"", "\"nka\"", 1);
-    let e = ofac::import(&fixture("sdn_small.csv"), Some(alt.as_bytes()), "a", "b").unwrap_err();
+    let e = ofac::import(
+        &fixture("sdn_small.csv"),
+        Some(alt.as_bytes()),
+        &no_links(),
+        "a",
+        "b",
+    )
+    .unwrap_err();
     assert!(e.message.contains("unknown alt_type \"nka\""), "{e}");
 }
 
 #[test]
 fn csv_output_is_lf_and_refuses_formula_cells() {
-    let t = ofac::import(&fixture("sdn_small.csv"), None, "src-sdn", "").unwrap();
+    let t = ofac::import(&fixture("sdn_small.csv"), None, &no_links(), "src-sdn", "").unwrap();
     let bytes = write_csv(table(&t, "actors")).unwrap();
     assert!(!bytes.contains(&b'\r'));
     assert!(bytes.starts_with(b"actor_id,actor_type,primary_name,"));
@@ -345,15 +426,24 @@ fn real_un_list_has_155_dprk_entries_dated_by_listed_on() {
 #[test]
 fn real_sdn_selects_598_dprk_entries() {
     let Some((sdn, alt)) = real_sdn() else { return };
-    let t = ofac::import(&sdn, Some(&alt), SDN_SRC, ALT_SRC).unwrap();
-    assert_eq!(table(&t, "actors").rows.len(), 598);
+    // Without the UN list: one actor per entry.
+    let alone = ofac::import(&sdn, Some(&alt), &no_links(), SDN_SRC, ALT_SRC).unwrap();
+    assert_eq!(table(&alone, "actors").rows.len(), 598);
+    let Some(xml) = real_un() else { return };
+    let links = ofac::links_from(&un::import(&xml, UN_SRC).unwrap()).unwrap();
+    let t = ofac::import(&sdn, Some(&alt), &links, SDN_SRC, ALT_SRC).unwrap();
+    // 16 OFAC organisations share their IMO company number with a UN entity: one actor each.
+    assert_eq!(table(&t, "actors").rows.len(), 598 - 16);
+    let linked = row(table(&t, "designations"), "des-ofac-23707");
+    assert_eq!(get(&linked, "actor_id"), "act-un-kpe-061");
+    assert!(get(&linked, "note").contains("identical IMO number 5936312"));
     let d = table(&t, "designations");
     assert_eq!(d.rows.len(), 598);
     assert!(d.column("action_date").iter().all(|x| x.is_empty()));
     let by_rule = |s: &str| d.column("note").iter().filter(|n| n.contains(s)).count();
     assert_eq!(by_rule("tag DPRK*"), 489);
     assert_eq!(by_rule("NPWMD entry"), 109);
-    let types = table(&t, "actors").column("actor_type");
+    let types = table(&alone, "actors").column("actor_type");
     for (ty, n) in [
         ("organization", 251),
         ("person", 226),
@@ -380,7 +470,8 @@ fn real_sdn_selects_598_dprk_entries() {
 
 fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String, Vec<u8>)> {
     let un_t = un::import(xml, UN_SRC).unwrap();
-    let of_t = ofac::import(sdn, Some(alt), SDN_SRC, ALT_SRC).unwrap();
+    let links = ofac::links_from(&un_t).unwrap();
+    let of_t = ofac::import(sdn, Some(alt), &links, SDN_SRC, ALT_SRC).unwrap();
     let (first, second) = if ofac_first {
         (&of_t, &un_t)
     } else {

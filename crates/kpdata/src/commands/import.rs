@@ -16,7 +16,8 @@ use crate::{CmdResult, Failure};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   kpdata import un-sc-consolidated datasets/archive/un/un_sc_consolidated_2024-09-26.xml
-  kpdata import ofac-sdn datasets/archive/ofac/sdn_2024-07-02.csv --alt datasets/archive/ofac/alt_uploaded-2026-06-02.csv
+  kpdata import ofac-sdn datasets/archive/ofac/sdn_2024-07-02.csv --alt datasets/archive/ofac/alt_uploaded-2026-06-02.csv \
+      --un datasets/archive/un/un_sc_consolidated_2024-09-26.xml
 
 The input files must be registered (with their sha256) in <out>/sources.csv.")]
 pub struct ImportArgs {
@@ -41,6 +42,10 @@ pub enum ImportList {
         /// The alt.csv file with aliases (as archived)
         #[arg(long, value_name = "ALT.csv")]
         alt: Option<PathBuf>,
+        /// The UN consolidated.xml: OFAC entries with an IMO number identical to a UN actor's
+        /// are linked to that actor (the only certain match; names are never matched)
+        #[arg(long, value_name = "UN.xml")]
+        un: Option<PathBuf>,
         /// The datasets folder to write into (holds sources.csv)
         #[arg(long, default_value = "datasets", value_name = "DIR")]
         out: PathBuf,
@@ -111,7 +116,7 @@ pub fn run(args: ImportArgs) -> CmdResult {
             let tables = kpdata_import::un::import(&bytes, &src).map_err(import_failure)?;
             write_tables(&out, &tables)?;
         }
-        ImportList::OfacSdn { sdn, alt, out } => {
+        ImportList::OfacSdn { sdn, alt, un, out } => {
             let sdn_bytes = read(&sdn)?;
             let sdn_src = source_id(&out, &sdn, &sdn_bytes)?;
             let (alt_bytes, alt_src) = match &alt {
@@ -122,9 +127,23 @@ pub fn run(args: ImportArgs) -> CmdResult {
                 }
                 None => (None, String::new()),
             };
-            let tables =
-                kpdata_import::ofac::import(&sdn_bytes, alt_bytes.as_deref(), &sdn_src, &alt_src)
-                    .map_err(import_failure)?;
+            let links = match &un {
+                Some(p) => {
+                    let b = read(p)?;
+                    let s = source_id(&out, p, &b)?;
+                    let un_tables = kpdata_import::un::import(&b, &s).map_err(import_failure)?;
+                    kpdata_import::ofac::links_from(&un_tables).map_err(import_failure)?
+                }
+                None => Default::default(),
+            };
+            let tables = kpdata_import::ofac::import(
+                &sdn_bytes,
+                alt_bytes.as_deref(),
+                &links,
+                &sdn_src,
+                &alt_src,
+            )
+            .map_err(import_failure)?;
             write_tables(&out, &tables)?;
         }
     }
