@@ -154,6 +154,25 @@ impl Snapshot {
         Ok(snap)
     }
 
+    /// The package before it existed: `head`'s manifest with no datasets, so that a diff
+    /// against it lists every dataset as added (a base revision without `kpdata.toml`, or a
+    /// first release with no previous one).
+    pub fn before_package(label: &str, head: &Snapshot) -> Snapshot {
+        let mut manifest = head.manifest.clone();
+        manifest.datasets.clear();
+        Snapshot::empty(label, manifest)
+    }
+
+    /// Whether `kpdata.toml` exists at `rev` in the folder `prefix` (`""`: the root).
+    pub fn exists_at(repo: &Repo, rev: &str, prefix: &str) -> Result<bool, LoadError> {
+        let path = if prefix.is_empty() {
+            MANIFEST_FILE.to_string()
+        } else {
+            format!("{}/{MANIFEST_FILE}", prefix.trim_end_matches('/'))
+        };
+        Ok(repo.read_file(rev, &path)?.is_some())
+    }
+
     /// What a release publishes of this snapshot: datasets with `publish = false` left out,
     /// and rows whose `sensitivity` is `restricted` dropped (row numbers stay those of the
     /// file). Diff two of these for a release's `CHANGES.md` and `changes.json`, so nothing

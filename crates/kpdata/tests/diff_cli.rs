@@ -127,6 +127,30 @@ fn removed_designation_exits_1_in_every_format() {
 }
 
 #[test]
+fn a_base_without_the_package_shows_every_dataset_as_added() {
+    let t = tempfile::tempdir().unwrap();
+    let s = Scratch::init(t.path()).unwrap();
+    s.write("README.md", "before the package\n");
+    s.commit("first").unwrap();
+    s.write("kpdata.toml", MANIFEST)
+        .write("schemas/sources.schema.json", SOURCES_SCHEMA)
+        .write("schemas/designations.schema.json", DESIGNATIONS_SCHEMA)
+        .write("datasets/sources.csv", SOURCES)
+        .write("datasets/designations.csv", DESIGNATIONS);
+    let (code, out, err) = kpdata(t.path(), &["diff", "--base", "HEAD", "--format", "json"]);
+    assert_eq!(code, 0, "{out}{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["required_bump"], "minor");
+    let statuses: Vec<_> = v["datasets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["added", "added"]);
+}
+
+#[test]
 fn json_carries_the_diff_the_bump_and_the_findings() {
     let (_t, s, root) = package("");
     s.write(
@@ -503,6 +527,48 @@ fn workflows_are_well_formed_and_call_real_commands() {
     called.sort();
     called.dedup();
     assert_eq!(called, ["diff", "release", "validate", "verify"]);
+}
+
+/// Where PyYAML is installed, a real YAML parse as well (CI images may lack it: then skipped).
+#[test]
+fn workflows_parse_with_pyyaml_when_available() {
+    const SCRIPT: &str = r#"
+import sys
+try:
+    import yaml
+except ImportError:
+    sys.exit(3)
+for path in sys.argv[1:]:
+    doc = yaml.safe_load(open(path, encoding="utf-8"))
+    assert isinstance(doc, dict), path
+    on = doc.get("on", doc.get(True))
+    assert on, path + ": no `on`"
+    jobs = doc["jobs"]
+    assert isinstance(jobs, dict) and jobs, path + ": no jobs"
+    for name, job in jobs.items():
+        assert isinstance(job.get("steps"), list), path + ": job " + name + " has no steps"
+        for step in job["steps"]:
+            assert ("run" in step) != ("uses" in step), path + ": a step needs run or uses"
+"#;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.github/workflows");
+    let files: Vec<PathBuf> = workflows().iter().map(|(n, _)| dir.join(n)).collect();
+    let out = match Command::new("python3")
+        .arg("-c")
+        .arg(SCRIPT)
+        .args(&files)
+        .output()
+    {
+        Ok(o) => o,
+        Err(_) => return eprintln!("python3 not found: PyYAML check skipped"),
+    };
+    if out.status.code() == Some(3) {
+        return eprintln!("PyYAML not installed: check skipped");
+    }
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 #[test]

@@ -94,12 +94,18 @@ pub fn run(args: DiffArgs) -> CmdResult {
         }
     })?;
     let prefix = prefix_of(&repo, &args.root)?;
-    let base = Snapshot::at_revision_in(&repo, &args.base, &prefix).map_err(failure)?;
     let head = match &args.head {
         Some(rev) => Snapshot::at_revision_in(&repo, rev, &prefix),
         None => Snapshot::from_worktree(&args.root),
     }
     .map_err(failure)?;
+    // A base from before the package existed (the pull request that adds it): all is new.
+    let base = if Snapshot::exists_at(&repo, &args.base, &prefix).map_err(failure)? {
+        Snapshot::at_revision_in(&repo, &args.base, &prefix).map_err(failure)?
+    } else {
+        let id = repo.resolve(&args.base).map_err(|e| failure(e.into()))?;
+        Snapshot::before_package(&format!("{} ({})", args.base, id.short()), &head)
+    };
     let d = diff(&base, &head);
     let findings = history_findings(&d, &base, &head);
 
