@@ -458,6 +458,19 @@ fn markdown_caps_long_lists() {
     );
     assert!(all.contains("des-x59") && !all.contains("more added"));
     assert!(render_text(&d, &f).contains("des-x59"));
+    let small = render_markdown_with(
+        &d,
+        &f,
+        &RenderOptions {
+            max_bytes: 2000,
+            ..RenderOptions::markdown()
+        },
+    );
+    assert!(small.len() <= 2000, "{}", small.len());
+    assert!(
+        small.ends_with("`kpdata diff --format json` lists every change.\n"),
+        "{small}"
+    );
 }
 
 #[test]

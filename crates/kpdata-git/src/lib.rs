@@ -61,8 +61,15 @@ impl fmt::Debug for Repo {
 impl Repo {
     /// Finds the repository that contains `path` (walking up like `git` does).
     pub fn discover(path: &Path) -> Result<Repo> {
-        let repo = Repository::discover(path).map_err(|_| GitError::NotARepository {
-            path: path.display().to_string(),
+        let repo = Repository::discover(path).map_err(|e| match e.code() {
+            git2::ErrorCode::NotFound => GitError::NotARepository {
+                path: path.display().to_string(),
+            },
+            // E.g. libgit2's ownership check (`safe.directory`) in a container.
+            _ => GitError::git(
+                format!("cannot open the git repository at `{}`", path.display()),
+                e,
+            ),
         })?;
         let workdir = repo
             .workdir()

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use kpdata_diagnostics::Diagnostic;
 
-use super::{counts, plural, take, RenderOptions};
+use super::{cap_bytes, counts, plural, take, RenderOptions};
 use crate::escape::{guard_workflow_commands, md, md_code, md_message};
 use crate::model::*;
 
@@ -54,7 +54,7 @@ pub fn render_markdown_with(
     for d in diff.changed_datasets() {
         dataset_section(&mut o, d, diff, opts);
     }
-    guard_workflow_commands(&o)
+    cap_bytes(guard_workflow_commands(&o), opts.max_bytes)
 }
 
 fn summary_table(o: &mut String, diff: &PackageDiff) {

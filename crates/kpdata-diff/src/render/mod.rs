@@ -22,6 +22,9 @@ pub struct RenderOptions {
     /// The first line (markdown: a heading, written as given). `None`: a heading naming the
     /// two sides.
     pub title: Option<String>,
+    /// Largest output in bytes (0 = no limit); longer output is cut at a line end with a note.
+    /// GitHub refuses a job summary over 1 MiB.
+    pub max_bytes: usize,
 }
 
 impl RenderOptions {
@@ -32,6 +35,7 @@ impl RenderOptions {
             max_findings: 100,
             max_value_chars: 120,
             title: None,
+            max_bytes: 900_000,
         }
     }
     /// Text defaults: everything listed, values cut at 200 characters.
@@ -41,8 +45,25 @@ impl RenderOptions {
             max_findings: 0,
             max_value_chars: 200,
             title: None,
+            max_bytes: 0,
         }
     }
+}
+
+/// Cuts `out` to at most `max` bytes at a line end, saying so.
+fn cap_bytes(mut out: String, max: usize) -> String {
+    if max == 0 || out.len() <= max {
+        return out;
+    }
+    let note = "\n…cut here to stay within the size limit; `kpdata diff --format json` lists every change.\n";
+    let mut end = max.saturating_sub(note.len());
+    while !out.is_char_boundary(end) {
+        end -= 1;
+    }
+    let end = out[..end].rfind('\n').map_or(0, |i| i + 1);
+    out.truncate(end);
+    out.push_str(note);
+    out
 }
 
 fn take<T>(items: &[T], max: usize) -> (&[T], usize) {

@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use kpdata_diagnostics::Diagnostic;
 
-use super::{counts, plural, take, RenderOptions};
+use super::{cap_bytes, counts, plural, take, RenderOptions};
 use crate::escape::{guard_workflow_commands, text};
 use crate::model::*;
 
@@ -162,7 +162,7 @@ pub fn render_text_with(
             plural(warnings, "warning", "warnings")
         );
     }
-    guard_workflow_commands(&o)
+    cap_bytes(guard_workflow_commands(&o), opts.max_bytes)
 }
 
 fn more(o: &mut String, n: usize, what: &str) {
