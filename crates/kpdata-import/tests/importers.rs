@@ -344,10 +344,51 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The project's shared sources folder (outside the repository; may be absent).
+fn shared_sources() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/sources")
+}
+
+#[test]
+fn archived_copies_are_byte_identical_to_the_shared_sources() {
+    let pairs = [
+        (
+            "un/un_sc_consolidated_2024-09-26.xml",
+            "raw/un/un_sc_consolidated_2024-09-26.xml",
+        ),
+        ("ofac/sdn_2024-07-02.csv", "raw/ofac/sdn_2024-07-02.csv"),
+        (
+            "ofac/alt_uploaded-2026-06-02.csv",
+            "raw/ofac/alt_uploaded-2026-06-02.csv",
+        ),
+        (
+            "excerpts/coi_dprk_2014_and_un_resolutions_excerpts.md",
+            "raw/human_rights/coi_dprk_2014_and_un_resolutions_excerpts.md",
+        ),
+        (
+            "excerpts/us_dprk_designation_actions_excerpts.md",
+            "raw/ofac/us_dprk_designation_actions_excerpts.md",
+        ),
+        (
+            "news/voa-us-reviewing-options-dprk-human-rights.txt",
+            "archive/voa-us-reviewing-options-dprk-human-rights.txt",
+        ),
+    ];
+    if !shared_sources().is_dir() {
+        eprintln!("note: ../shared/sources is absent; comparison skipped");
+        return;
+    }
+    for (archived, shared) in pairs {
+        let a = std::fs::read(repo().join("datasets/archive").join(archived)).expect(archived);
+        let s = std::fs::read(shared_sources().join(shared)).expect(shared);
+        assert!(a == s, "{archived} differs from ../shared/sources/{shared}");
+    }
+}
+
 /// The archived source files (committed in datasets/archive), or the shared sources folder.
 fn source(archived: &str, shared: &str) -> Option<Vec<u8>> {
     let a = repo().join("datasets/archive").join(archived);
-    let s = repo().join("../../shared/sources").join(shared);
+    let s = shared_sources().join(shared);
     match std::fs::read(&a).or_else(|_| std::fs::read(&s)) {
         Ok(b) => Some(b),
         Err(_) => {
