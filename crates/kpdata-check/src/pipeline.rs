@@ -7,19 +7,19 @@ use std::io::Read;
 use crossbeam_channel::bounded;
 use kpdata_diagnostics::rules::structure as st;
 use kpdata_diagnostics::{escape_value, Diagnostic};
-use kpdata_package::{FieldType, Limits};
+use kpdata_package::{FieldType, Limits, RecordSchema};
 use kpdata_read::typing::typed_value;
-use kpdata_read::{Batch, Cell, CsvReader};
+use kpdata_read::{Batch, Cell, CsvReader, RecordRef};
 use serde_json::{Map, Value};
 
-use crate::record::{DatasetContext, Pos, RecordFacts};
+use crate::record::{DatasetContext, JsonView, Pos, RecordFacts, RecordView};
 
 /// How header columns map onto schema fields.
 struct Mapping {
     /// Per header column: the field name and type to read it as (None: ignored column).
     columns: Vec<Option<(String, FieldType)>>,
-    /// Field name → 1-based column.
-    column_of: HashMap<String, u64>,
+    /// Schema field index → header column (0-based).
+    field_col: Vec<Option<usize>>,
     /// Required fields with no column (reported once as missing-label).
     absent: Vec<String>,
 }
@@ -100,9 +100,14 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
             }
         }
     }
+    let field_col = schema
+        .fields
+        .iter()
+        .map(|f| column_of.get(&f.name).map(|c| *c as usize - 1))
+        .collect();
     Mapping {
         columns,
-        column_of,
+        field_col,
         absent,
     }
 }
@@ -124,6 +129,55 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// A CSV record as a [`RecordView`]: cells are read in place; the typed record is built only
+/// when the `jsonschema` crate has to see it.
+struct CsvView<'a> {
+    rec: RecordRef<'a>,
+    m: &'a Mapping,
+    schema: &'a RecordSchema,
+}
+
+impl RecordView for CsvView<'_> {
+    fn text(&self, field: usize) -> Option<&str> {
+        self.rec.value(self.m.field_col[field]?)
+    }
+    fn items(&self, field: usize) -> Vec<&str> {
+        let Some(text) = self.text(field) else {
+            return Vec::new();
+        };
+        match &self.schema.fields[field].ty {
+            FieldType::Array { separator, .. } => text.split(separator.as_str()).collect(),
+            _ => vec![text],
+        }
+    }
+    fn key(&self, field: usize) -> Option<String> {
+        let text = self.text(field)?;
+        Some(match &self.schema.fields[field].ty {
+            FieldType::Array { separator, .. } => text
+                .split(separator.as_str())
+                .collect::<Vec<_>>()
+                .join("\u{1F}"),
+            _ => text.to_string(),
+        })
+    }
+    fn to_value(&self) -> Value {
+        let mut rec = Map::new();
+        for (i, col) in self.m.columns.iter().enumerate() {
+            let Some((name, ty)) = col else { continue };
+            if let Some(v) = self.rec.value(i) {
+                rec.insert(name.clone(), typed_value(ty, v));
+            }
+        }
+        Value::Object(rec)
+    }
+    fn column(&self, field: usize) -> Option<u64> {
+        self.m.field_col[field].map(|c| c as u64 + 1)
+    }
+    fn is_csv(&self) -> bool {
+        true
+    }
+}
+
 fn check_batch(
     batch: &Batch,
     m: &Mapping,
@@ -131,29 +185,28 @@ fn check_batch(
 ) -> (Vec<Diagnostic>, Vec<RecordFacts>) {
     let mut diags = batch.diagnostics.clone();
     let mut facts = Vec::with_capacity(batch.len());
-    let column = |f: &str| m.column_of.get(f).copied();
     let mut unreadable: Vec<&str> = Vec::new();
-    let mut rec = Map::new();
     for r in batch.records() {
-        rec.clear();
         unreadable.clear();
         unreadable.extend(m.absent.iter().map(String::as_str));
         for (i, col) in m.columns.iter().enumerate() {
-            let Some((name, ty)) = col else { continue };
-            match r.cell(i) {
-                Cell::Value("") => {}
-                Cell::Value(v) => {
-                    rec.insert(name.clone(), typed_value(ty, v));
+            if let Some((name, _)) = col {
+                if matches!(r.cell(i), Cell::Missing | Cell::Invalid) {
+                    unreadable.push(name);
                 }
-                Cell::Missing | Cell::Invalid => unreadable.push(name),
             }
         }
+        let view = CsvView {
+            rec: r,
+            m,
+            schema: &ctx.schema,
+        };
         let pos = Pos {
             row: r.row,
             line: r.line,
             pointer_prefix: "",
         };
-        facts.push(ctx.check(&rec, pos, &column, &unreadable, &mut diags));
+        facts.push(ctx.check(&view, pos, &unreadable, &mut diags));
     }
     (diags, facts)
 }
@@ -279,7 +332,11 @@ pub fn check_values(
             line: *line,
             pointer_prefix: &prefix,
         };
-        let f = ctx.check(obj, pos, &|_| None, &[], &mut diags);
+        let view = JsonView {
+            map: obj,
+            schema: &ctx.schema,
+        };
+        let f = ctx.check(&view, pos, &[], &mut diags);
         diags.drain(..).for_each(&mut *on_diag);
         on_facts(f);
     }

@@ -11,6 +11,7 @@ use kpdata_package::{CitePolicy, FieldKind, FieldType, RecordSchema};
 use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
+use crate::fast::{FastSchema, Verdict};
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::CompiledSchema;
@@ -31,18 +32,81 @@ pub struct Policy {
     pub sensitivity: bool,
 }
 
+/// A record as the checks see it, whether it came from CSV cells or a JSON object. Fields are
+/// addressed by their index in the schema's `fields`.
+pub trait RecordView {
+    /// The text of a field when it is a non-empty string (CSV: the cell as written).
+    fn text(&self, field: usize) -> Option<&str>;
+    /// The string items of a field: an array's items, or the string itself.
+    fn items(&self, field: usize) -> Vec<&str>;
+    /// The field's value as a key part (array items joined with U+001F).
+    fn key(&self, field: usize) -> Option<String>;
+    /// The typed record for the `jsonschema` crate.
+    fn to_value(&self) -> Value;
+    /// The 1-based column of a field (CSV).
+    fn column(&self, field: usize) -> Option<u64>;
+    /// Whether `text` gives the cells as written, so the fast path may judge them.
+    fn is_csv(&self) -> bool;
+}
+
+/// A JSON object as a record.
+pub struct JsonView<'a> {
+    pub map: &'a Map<String, Value>,
+    pub schema: &'a RecordSchema,
+}
+
+impl RecordView for JsonView<'_> {
+    fn text(&self, field: usize) -> Option<&str> {
+        self.map
+            .get(&self.schema.fields[field].name)?
+            .as_str()
+            .filter(|s| !s.is_empty())
+    }
+    fn items(&self, field: usize) -> Vec<&str> {
+        match self.map.get(&self.schema.fields[field].name) {
+            Some(Value::String(s)) => vec![s.as_str()],
+            Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
+            _ => vec![],
+        }
+    }
+    fn key(&self, field: usize) -> Option<String> {
+        self.map
+            .get(&self.schema.fields[field].name)
+            .and_then(key_string)
+    }
+    fn to_value(&self) -> Value {
+        Value::Object(self.map.clone())
+    }
+    fn column(&self, _field: usize) -> Option<u64> {
+        None
+    }
+    fn is_csv(&self) -> bool {
+        false
+    }
+}
+
 /// Everything a worker needs to check records of one file. Cheap to share.
 pub struct DatasetContext {
     pub path: String,
     pub schema: Arc<RecordSchema>,
     pub compiled: CompiledSchema,
+    pub fast: Option<FastSchema>,
     pub policy: Policy,
     pub registry: Option<Arc<Registry>>,
     /// Key field sets whose values are handed to the key checks, per record.
     pub key_sets: Vec<Vec<String>>,
+    key_idx: Vec<Vec<Option<usize>>>,
     quote_cache: Mutex<HashMap<(String, String), bool>>,
-    date_fields: Vec<String>,
-    url_fields: Vec<String>,
+    date_fields: Vec<usize>,
+    url_fields: Vec<usize>,
+    text_fields: Vec<(usize, bool)>,
+    script_fields: Vec<(usize, usize)>,
+    event_fields: Vec<usize>,
+    f_sensitivity: Option<usize>,
+    f_source_ids: Option<usize>,
+    f_quote: Option<usize>,
+    f_issued: Option<usize>,
+    f_accessed: Option<usize>,
 }
 
 /// Where a record is, for its findings.
@@ -73,120 +137,152 @@ impl DatasetContext {
         registry: Option<Arc<Registry>>,
         key_sets: Vec<Vec<String>>,
     ) -> DatasetContext {
-        let date_fields = schema
+        let idx = |name: &str| schema.field_index(name);
+        let pick = |pred: &dyn Fn(&kpdata_package::FieldSpec) -> bool| -> Vec<usize> {
+            schema
+                .fields
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| pred(f))
+                .map(|(i, _)| i)
+                .collect()
+        };
+        let date_fields = pick(&|f| matches!(f.format.as_deref(), Some("date" | "partial-date")));
+        let url_fields = pick(&|f| {
+            matches!(f.format.as_deref(), Some("uri" | "url" | "iri")) || f.name == "url"
+        });
+        let text_fields = schema
             .fields
             .iter()
-            .filter(|f| matches!(f.format.as_deref(), Some("date" | "partial-date")))
-            .map(|f| f.name.clone())
-            .collect();
-        let url_fields = schema
-            .fields
-            .iter()
-            .filter(|f| {
-                matches!(f.format.as_deref(), Some("uri" | "url" | "iri")) || f.name == "url"
+            .enumerate()
+            .filter(|(_, f)| {
+                f.kind != FieldKind::Other || matches!(f.ty, FieldType::String | FieldType::Any)
             })
-            .map(|f| f.name.clone())
+            .map(|(i, f)| (i, matches!(f.ty, FieldType::String | FieldType::Any)))
+            .collect();
+        let script_fields = schema
+            .fields
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| Some((i, idx(f.schema.get("x-script-of")?.as_str()?)?)))
+            .collect();
+        let event_fields = policy.event_dates.iter().filter_map(|f| idx(f)).collect();
+        let key_idx = key_sets
+            .iter()
+            .map(|fs| fs.iter().map(|f| idx(f)).collect())
             .collect();
         DatasetContext {
             path: path.to_string(),
-            schema,
+            fast: FastSchema::compile(&schema),
+            f_sensitivity: idx("sensitivity"),
+            f_source_ids: idx("source_ids"),
+            f_quote: idx("quote"),
+            f_issued: idx("issued"),
+            f_accessed: idx("accessed"),
+            schema: schema.clone(),
             compiled,
             policy,
             registry,
             key_sets,
+            key_idx,
             quote_cache: Mutex::new(HashMap::new()),
             date_fields,
             url_fields,
+            text_fields,
+            script_fields,
+            event_fields,
         }
     }
 
-    /// Checks one typed record. `column` gives a field's 1-based column (CSV); fields in
-    /// `unreadable` were already reported by the reader (missing or invalid cells) and get no
-    /// further findings.
+    fn name(&self, field: usize) -> &str {
+        &self.schema.fields[field].name
+    }
+
+    /// Checks one record. Fields in `unreadable` were already reported by the reader (missing
+    /// or invalid cells, or no column at all) and get no further findings.
     pub fn check(
         &self,
-        rec: &Map<String, Value>,
+        view: &dyn RecordView,
         pos: Pos<'_>,
-        column: &dyn Fn(&str) -> Option<u64>,
         unreadable: &[&str],
         out: &mut Vec<Diagnostic>,
     ) -> RecordFacts {
-        let at = |rule, field: &str, msg: String| {
+        let at = |rule, field: usize, msg: String| {
+            let name = self.name(field);
             let mut d = Diagnostic::new(rule, msg)
                 .path(self.path.clone())
                 .row(pos.row)
                 .line(pos.line)
-                .field(field.to_string())
-                .pointer(format!("{}/{}", pos.pointer_prefix, pointer_escape(field)));
-            if let Some(c) = column(field) {
+                .field(name.to_string())
+                .pointer(format!("{}/{}", pos.pointer_prefix, pointer_escape(name)));
+            if let Some(c) = view.column(field) {
                 d = d.column(c);
             }
             d
         };
 
-        // 1. The schema.
-        let record = Value::Object(rec.clone());
-        if !self.compiled.is_valid(&record) {
-            for v in self.compiled.violations(&record) {
-                if let Some(f) = &v.field {
-                    if unreadable.contains(&f.as_str()) {
-                        continue;
+        // 1. The schema: the fast path proves most rows valid; the rest go to jsonschema.
+        let verdict = match &self.fast {
+            Some(fast) if view.is_csv() => fast.verdict(|i| view.text(i)),
+            _ => Verdict::Unknown,
+        };
+        if verdict != Verdict::Valid {
+            let record = view.to_value();
+            if !self.compiled.is_valid(&record) {
+                for v in self.compiled.violations(&record) {
+                    if let Some(f) = &v.field {
+                        if unreadable.contains(&f.as_str()) {
+                            continue;
+                        }
                     }
-                }
-                let mut d = Diagnostic::new(v.rule, v.message)
-                    .path(self.path.clone())
-                    .row(pos.row)
-                    .line(pos.line)
-                    .pointer(format!("{}{}", pos.pointer_prefix, v.pointer));
-                if let Some(f) = v.field {
-                    if let Some(c) = column(&f) {
-                        d = d.column(c);
+                    let mut d = Diagnostic::new(v.rule, v.message)
+                        .path(self.path.clone())
+                        .row(pos.row)
+                        .line(pos.line)
+                        .pointer(format!("{}{}", pos.pointer_prefix, v.pointer));
+                    if let Some(f) = v.field {
+                        if let Some(c) = self.schema.field_index(&f).and_then(|i| view.column(i)) {
+                            d = d.column(c);
+                        }
+                        d = d.field(f);
                     }
-                    d = d.field(f);
+                    out.push(d);
                 }
-                out.push(d);
             }
         }
 
         // 2. Text hygiene and formulas.
-        for spec in &self.schema.fields {
-            let Some(v) = rec.get(&spec.name) else {
-                continue;
-            };
-            let strings: Vec<&str> = match v {
-                Value::String(s) => vec![s.as_str()],
-                Value::Array(a) => a.iter().filter_map(Value::as_str).collect(),
-                _ => vec![],
-            };
-            for s in strings {
+        for &(i, stringy) in &self.text_fields {
+            let spec = &self.schema.fields[i];
+            for s in view.items(i) {
                 let bad = match spec.kind {
                     FieldKind::Id | FieldKind::Name => first_invisible(s),
                     FieldKind::Text => first_invisible_in_text(s),
                     FieldKind::Other => None,
                 };
-                if let Some((i, c)) = bad {
+                if let Some((n, c)) = bad {
                     out.push(at(
                         &rs::INVISIBLE_CHARACTER,
-                        &spec.name,
+                        i,
                         format!(
                             "`{}` has the invisible character {} at character {}",
                             escape_value(s, 80),
                             describe_char(c),
-                            i + 1
+                            n + 1
                         ),
                     ));
                 }
                 if matches!(spec.kind, FieldKind::Name | FieldKind::Text) && !is_nfc(s) {
                     out.push(at(
                         &rs::NOT_NFC,
-                        &spec.name,
+                        i,
                         format!("`{}` is not in Unicode NFC", escape_value(s, 80)),
                     ));
                 }
-                if matches!(spec.ty, FieldType::String | FieldType::Any) && looks_like_formula(s) {
+                if stringy && looks_like_formula(s) {
                     out.push(at(
                         &st::FORMULA_INJECTION,
-                        &spec.name,
+                        i,
                         format!(
                             "`{}` starts with a character a spreadsheet runs as a formula",
                             escape_value(s, 80)
@@ -194,52 +290,49 @@ impl DatasetContext {
                     ));
                 }
             }
-            if let (Some(of), Value::String(script)) =
-                (spec.schema.get("x-script-of").and_then(Value::as_str), v)
-            {
-                if let Some(Value::String(name)) = rec.get(of) {
-                    if let Some(msg) = script_mismatch(name, script) {
-                        out.push(at(&dm::SCRIPT_MISMATCH, &spec.name, msg));
-                    }
+        }
+        for &(script, name) in &self.script_fields {
+            if let (Some(sc), Some(n)) = (view.text(script), view.text(name)) {
+                if let Some(msg) = script_mismatch(n, sc) {
+                    out.push(at(&dm::SCRIPT_MISMATCH, script, msg));
                 }
             }
         }
 
         // 3. Sensitivity.
         if self.policy.sensitivity && !unreadable.contains(&"sensitivity") {
-            match rec.get("sensitivity").and_then(Value::as_str) {
-                Some("public" | "restricted") => {}
-                Some(other) => out.push(at(
-                    &pv::SENSITIVITY,
-                    "sensitivity",
-                    format!(
-                        "`{}` is not `public` or `restricted`",
-                        escape_value(other, 40)
-                    ),
-                )),
-                None => out.push(at(
-                    &pv::SENSITIVITY,
-                    "sensitivity",
-                    "the record has no sensitivity; mark it `public` or `restricted`".into(),
-                )),
+            if let Some(f) = self.f_sensitivity {
+                match view.text(f) {
+                    Some("public" | "restricted") => {}
+                    Some(other) => out.push(at(
+                        &pv::SENSITIVITY,
+                        f,
+                        format!(
+                            "`{}` is not `public` or `restricted`",
+                            escape_value(other, 40)
+                        ),
+                    )),
+                    None => out.push(at(
+                        &pv::SENSITIVITY,
+                        f,
+                        "the record has no sensitivity; mark it `public` or `restricted`".into(),
+                    )),
+                }
             }
         }
 
         // 4. Dates against the reference date.
         if let Some(reference) = self.policy.reference {
-            for f in &self.date_fields {
-                if let Some(d) = rec
-                    .get(f)
-                    .and_then(Value::as_str)
-                    .and_then(PartialDate::parse)
-                {
+            for &f in &self.date_fields {
+                let Some(text) = view.text(f) else { continue };
+                if let Some(d) = PartialDate::parse(text) {
                     if d.earliest() > reference {
                         out.push(at(
                             &pv::DATE_AFTER_REFERENCE,
                             f,
                             format!(
                                 "`{}` is after the reference date {}",
-                                escape_value(rec[f].as_str().unwrap_or(""), 20),
+                                escape_value(text, 20),
                                 format_day(reference)
                             ),
                         ));
@@ -249,8 +342,8 @@ impl DatasetContext {
         }
 
         // 5. URLs.
-        for f in &self.url_fields {
-            if let Some(u) = rec.get(f).and_then(Value::as_str) {
+        for &f in &self.url_fields {
+            if let Some(u) = view.text(f) {
                 if let Some((rule, msg)) = url_problem(u) {
                     out.push(at(rule, f, msg));
                 }
@@ -259,54 +352,52 @@ impl DatasetContext {
 
         // 6. The registry's own date order.
         if self.policy.cite == Some(CitePolicy::Registry) {
-            let issued = rec
-                .get("issued")
-                .and_then(Value::as_str)
-                .and_then(PartialDate::parse);
-            let accessed = rec
-                .get("accessed")
-                .and_then(Value::as_str)
-                .and_then(PartialDate::parse);
-            if let (Some(i), Some(a)) = (issued, accessed) {
-                if a.latest() < i.earliest() {
-                    out.push(at(
-                        &pv::ACCESSED_BEFORE_ISSUED,
-                        "accessed",
-                        format!(
-                            "accessed {} is before issued {}",
-                            rec["accessed"].as_str().unwrap_or(""),
-                            rec["issued"].as_str().unwrap_or("")
-                        ),
-                    ));
+            if let (Some(fi), Some(fa)) = (self.f_issued, self.f_accessed) {
+                let (ti, ta) = (view.text(fi), view.text(fa));
+                if let (Some(i), Some(a)) = (
+                    ti.and_then(PartialDate::parse),
+                    ta.and_then(PartialDate::parse),
+                ) {
+                    if a.latest() < i.earliest() {
+                        out.push(at(
+                            &pv::ACCESSED_BEFORE_ISSUED,
+                            fa,
+                            format!(
+                                "accessed {} is before issued {}",
+                                ta.unwrap_or(""),
+                                ti.unwrap_or("")
+                            ),
+                        ));
+                    }
                 }
             }
         }
 
         // 7. Citations and quotes.
-        let cited: Vec<String> = match rec.get("source_ids") {
-            Some(Value::Array(a)) => a
-                .iter()
-                .filter_map(Value::as_str)
+        let cited: Vec<String> = match self.f_source_ids {
+            Some(f) => view
+                .items(f)
+                .into_iter()
+                .filter(|s| !s.is_empty())
                 .map(str::to_string)
                 .collect(),
-            Some(Value::String(s)) => vec![s.clone()],
-            _ => vec![],
+            None => Vec::new(),
         };
         if matches!(
             self.policy.cite,
             Some(CitePolicy::Required | CitePolicy::Optional)
         ) {
-            self.check_citations(rec, &cited, unreadable, &at, out);
+            self.check_citations(view, &cited, unreadable, &at, out);
         }
 
         // 8. Values for the key checks.
         let keys = self
-            .key_sets
+            .key_idx
             .iter()
             .map(|fields| {
                 fields
                     .iter()
-                    .map(|f| rec.get(f).and_then(key_string))
+                    .map(|f| f.and_then(|f| view.key(f)))
                     .collect::<Option<Vec<String>>>()
             })
             .collect();
@@ -320,12 +411,18 @@ impl DatasetContext {
 
     fn check_citations(
         &self,
-        rec: &Map<String, Value>,
+        view: &dyn RecordView,
         cited: &[String],
         unreadable: &[&str],
-        at: &dyn Fn(&'static kpdata_diagnostics::Rule, &str, String) -> Diagnostic,
+        at: &dyn Fn(&'static kpdata_diagnostics::Rule, usize, String) -> Diagnostic,
         out: &mut Vec<Diagnostic>,
     ) {
+        let Some(f_ids) = self.f_source_ids else {
+            if self.policy.cite == Some(CitePolicy::Required) && self.schema.fields.is_empty() {
+                return;
+            }
+            return;
+        };
         if unreadable.contains(&"source_ids") {
             return;
         }
@@ -333,7 +430,7 @@ impl DatasetContext {
             if self.policy.cite == Some(CitePolicy::Required) {
                 out.push(at(
                     &pv::NO_CITATION,
-                    "source_ids",
+                    f_ids,
                     "the record cites no source".into(),
                 ));
             }
@@ -348,7 +445,7 @@ impl DatasetContext {
                 Some(s) => known.push(s),
                 None => out.push(at(
                     &pv::UNKNOWN_SOURCE,
-                    "source_ids",
+                    f_ids,
                     format!(
                         "`{}` is not in the source registry `{}`",
                         escape_value(id, 80),
@@ -360,17 +457,15 @@ impl DatasetContext {
         if self.policy.require_official && !known.is_empty() && !known.iter().any(|s| s.official) {
             out.push(at(
                 &pv::OFFICIAL_SOURCE_REQUIRED,
-                "source_ids",
+                f_ids,
                 format!(
                     "the record cites only secondary sources ({})",
                     cited.join(", ")
                 ),
             ));
         }
-        for f in &self.policy.event_dates {
-            let Some(text) = rec.get(f).and_then(Value::as_str) else {
-                continue;
-            };
+        for &f in &self.event_fields {
+            let Some(text) = view.text(f) else { continue };
             let Some(event) = PartialDate::parse(text) else {
                 continue;
             };
@@ -386,15 +481,23 @@ impl DatasetContext {
                 ));
             }
         }
-        let quote = rec
-            .get("quote")
-            .and_then(Value::as_str)
-            .filter(|q| !q.trim().is_empty());
+        let Some(f_quote) = self.f_quote else {
+            if self.policy.require_quote {
+                out.push(at(
+                    &pv::MISSING_QUOTE,
+                    f_ids,
+                    "the dataset needs a verbatim quote, but its schema has no `quote` field"
+                        .into(),
+                ));
+            }
+            return;
+        };
+        let quote = view.text(f_quote).filter(|q| !q.trim().is_empty());
         match quote {
             None if self.policy.require_quote && !unreadable.contains(&"quote") => {
                 out.push(at(
                     &pv::MISSING_QUOTE,
-                    "quote",
+                    f_quote,
                     "the record needs a verbatim quote from its source".into(),
                 ));
             }
@@ -407,12 +510,11 @@ impl DatasetContext {
                 let mut texts = Vec::new();
                 for s in &known {
                     let key = (s.id.clone(), folded.clone());
-                    if let Some(&hit) = self
+                    if let Some(hit) = self
                         .quote_cache
                         .lock()
                         .ok()
                         .and_then(|c| c.get(&key).copied())
-                        .as_ref()
                     {
                         if hit {
                             return;
@@ -440,7 +542,7 @@ impl DatasetContext {
                 let sources: Vec<String> = known.iter().map(|s| format!("`{}`", s.id)).collect();
                 let mut d = at(
                     &pv::QUOTE_NOT_FOUND,
-                    "quote",
+                    f_quote,
                     format!(
                         "the quote is not in the archived text of {}",
                         sources.join(", ")
