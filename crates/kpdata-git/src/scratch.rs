@@ -22,6 +22,10 @@ impl Scratch {
     pub fn init(dir: &Path) -> Result<Scratch> {
         fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
         let repo = Repository::init(dir).map_err(|e| GitError::git("git init", e))?;
+        // Commit bytes exactly as written, whatever the machine's global git config says.
+        repo.config()
+            .and_then(|mut c| c.set_bool("core.autocrlf", false))
+            .map_err(|e| GitError::git("git config", e))?;
         Ok(Scratch {
             repo,
             dir: dir.to_path_buf(),
