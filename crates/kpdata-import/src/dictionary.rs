@@ -194,6 +194,25 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
                 events.join(", ")
             ));
         }
+        if let Some(dep) = schema.get("dependentRequired").and_then(Value::as_object) {
+            for (k, v) in dep {
+                o.push_str(&format!(
+                    "- When `{k}` is given, also required: {}\n",
+                    str_list_json(Some(v)).join(", ")
+                ));
+            }
+        }
+        let conditions = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(|a| a.len())
+            .unwrap_or(0)
+            + usize::from(schema.get("if").is_some());
+        if conditions > 0 {
+            o.push_str(&format!(
+                "- Conditional rules (`if`/`then`) in the schema: {conditions}\n"
+            ));
+        }
         o.push('\n');
 
         let fks: Vec<(Vec<String>, String, Vec<String>)> = d
