@@ -1,6 +1,26 @@
 //! The diff as data: [`PackageDiff`] → [`DatasetDiff`] → schema and record changes. This is the
 //! wire format of `kpdata diff --format json` and of `changes.json` in releases: field names
-//! are stable; lists are sorted (datasets by name, records by key, fields by name).
+//! are stable; lists are sorted (datasets by name, records by key, schema fields by name;
+//! the fields of a changed record in column order).
+//!
+//! ```text
+//! { "base": "v1.2.0 (1a2b3c4d5e6f)", "head": "working tree",
+//!   "datasets": [ { "name", "path", "base_path"?, "status": added|removed|changed|unchanged,
+//!                   "publish", "primary_key": [..],
+//!                   "summary": {"added", "removed", "changed", "unchanged"},
+//!                   "schema": {"fields_added": [{"name", "type"}], "fields_removed": [..],
+//!                              "fields_retyped": [{"name", "old", "new"}], "primary_key"?},
+//!                   "added":   [{"key": [..], "row", "line", "values": {field: value|null}}],
+//!                   "removed": [ same, located in the base ],
+//!                   "changed": [{"key", "base_row", "base_line", "row", "line",
+//!                                "changes": [{"field", "old", "new"}]}] } ],
+//!   // added by DiffReport (`kpdata diff --format json`):
+//!   "required_bump": none|patch|minor|major, "bump_reasons": [{"bump", "dataset", "reason"}],
+//!   "findings": [Diagnostic] }
+//! ```
+//!
+//! `line` is 0 when unknown (JSON datasets). Values are the cells exactly as in the file, not
+//! escaped: escaping is the renderers' job.
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
