@@ -78,6 +78,9 @@ fn rules(p: &Value) -> String {
     if let Some(k) = p.get("x-kind").and_then(Value::as_str) {
         out.push(format!("kind `{k}`"));
     }
+    if let Some(k) = p.get("x-script-of").and_then(Value::as_str) {
+        out.push(format!("script of `{k}`"));
+    }
     out.join("; ")
 }
 
