@@ -5,7 +5,9 @@
 //! file system, no clock, no environment. The `kpdata import` command does the I/O.
 //!
 //! - [`un::import`]: the UN Security Council Consolidated List XML (the 1718 / DPRK entries).
-//! - [`ofac::import`]: the OFAC SDN list in its legacy CSV form (`sdn.csv` + `alt.csv`).
+//! - [`ofac::import`]: the OFAC SDN list in its legacy CSV form (`sdn.csv` + `alt.csv`); with
+//!   [`ofac::links_from`] the UN import's IMO numbers, so that an OFAC entry whose IMO number is
+//!   identical to a UN actor's becomes that actor (the only certain match; never names).
 //! - [`merge`]: combines freshly imported rows with the rows other imports wrote to the same
 //!   dataset file (each import owns an id prefix, e.g. `act-un-`), in a stable order, so that
 //!   running an import twice gives the same bytes whatever order the imports ran in.

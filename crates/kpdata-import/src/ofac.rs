@@ -204,7 +204,9 @@ pub fn selection_rule(tags: &[String], remarks: &str) -> Option<&'static str> {
 }
 
 /// Imports the DPRK-program entries of sdn.csv (and their aliases from alt.csv, if given).
-/// Returns `actors`, `actor_names`, `actor_identifiers` and `designations`, sorted by id.
+/// `links` (from [`links_from`] on the UN import, or empty) joins entries with an identical IMO
+/// number to the UN actor. Returns `actors`, `actor_names`, `actor_identifiers` and
+/// `designations`, sorted by id.
 pub fn import(
     sdn: &[u8],
     alt: Option<&[u8]>,
