@@ -289,7 +289,11 @@ fn check_string(c: &Checks, s: &str) -> Verdict {
             return Verdict::Invalid;
         }
     }
-    if c.min_length.is_some() || c.max_length.is_some() {
+    // A string has between len/4 and len characters: count only when that does not decide.
+    let bytes = s.len() as u64;
+    let decided = c.min_length.is_none_or(|m| bytes.div_ceil(4) >= m)
+        && c.max_length.is_none_or(|m| bytes <= m);
+    if !decided {
         let n = s.chars().count() as u64;
         if c.min_length.is_some_and(|m| n < m) || c.max_length.is_some_and(|m| n > m) {
             return Verdict::Invalid;

@@ -135,11 +135,13 @@ struct CsvView<'a> {
     rec: RecordRef<'a>,
     m: &'a Mapping,
     schema: &'a RecordSchema,
+    /// The text of each schema field (None: empty, missing or unreadable), sliced once.
+    texts: &'a [Option<&'a str>],
 }
 
 impl RecordView for CsvView<'_> {
     fn text(&self, field: usize) -> Option<&str> {
-        self.rec.value(self.m.field_col[field]?)
+        self.texts[field]
     }
     fn items(&self, field: usize) -> Vec<&str> {
         let Some(text) = self.text(field) else {
@@ -186,20 +188,30 @@ fn check_batch(
     let mut diags = batch.diagnostics.clone();
     let mut facts = Vec::with_capacity(batch.len());
     let mut unreadable: Vec<&str> = Vec::new();
+    let width = m.columns.len();
     for r in batch.records() {
         unreadable.clear();
         unreadable.extend(m.absent.iter().map(String::as_str));
-        for (i, col) in m.columns.iter().enumerate() {
-            if let Some((name, _)) = col {
-                if matches!(r.cell(i), Cell::Missing | Cell::Invalid) {
-                    unreadable.push(name);
+        // A full row of readable cells has nothing unreadable: skip the scan.
+        if r.len() < width || r.has_invalid() {
+            for (i, col) in m.columns.iter().enumerate() {
+                if let Some((name, _)) = col {
+                    if matches!(r.cell(i), Cell::Missing | Cell::Invalid) {
+                        unreadable.push(name);
+                    }
                 }
             }
         }
+        let texts: Vec<Option<&str>> = m
+            .field_col
+            .iter()
+            .map(|c| c.and_then(|c| r.value(c)))
+            .collect();
         let view = CsvView {
             rec: r,
             m,
             schema: &ctx.schema,
+            texts: &texts,
         };
         let pos = Pos {
             row: r.row,
@@ -257,7 +269,7 @@ pub fn check_csv<R: Read + Send>(
             }
         }
     }
-    let workers = jobs.saturating_sub(1).max(1);
+    let workers = jobs;
     let (work_tx, work_rx) = bounded::<(u64, Batch)>(workers * 2);
     let (done_tx, done_rx) = bounded::<(u64, Vec<Diagnostic>, Vec<RecordFacts>)>(workers * 2);
     let (recycle_tx, recycle_rx) = bounded::<Batch>(workers * 4);

@@ -254,6 +254,15 @@ impl DatasetContext {
         // 2. Text hygiene and formulas.
         for &(i, stringy) in &self.text_fields {
             let spec = &self.schema.fields[i];
+            // Printable ASCII has no invisible characters, is NFC, and needs only the formula
+            // check: most cells end here.
+            if let Some(t) = view.text(i) {
+                if t.bytes().all(|b| (0x20..0x7F).contains(&b))
+                    && !(stringy && looks_like_formula(t))
+                {
+                    continue;
+                }
+            }
             for s in view.items(i) {
                 let bad = match spec.kind {
                     FieldKind::Id | FieldKind::Name => first_invisible(s),
@@ -374,7 +383,7 @@ impl DatasetContext {
         }
 
         // 7. Citations and quotes.
-        let cited: Vec<String> = match self.f_source_ids {
+        let cited: Vec<String> = match self.f_source_ids.filter(|_| self.policy.cite.is_some()) {
             Some(f) => view
                 .items(f)
                 .into_iter()

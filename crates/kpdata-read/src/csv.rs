@@ -21,7 +21,7 @@ const CHUNK: usize = 256 * 1024;
 const BATCH_RECORDS: usize = 8192;
 const BATCH_BYTES: usize = 4 << 20;
 
-/// Bytes that end a run inside an unquoted field (delimiter, quote, CR, LF).
+/// Bytes that end a run: delimiter, quote, CR, LF (unquoted) or quote, CR, LF (quoted).
 const fn table(quoted: bool) -> [bool; 256] {
     let mut t = [false; 256];
     t[b'"' as usize] = true;
@@ -35,12 +35,25 @@ const fn table(quoted: bool) -> [bool; 256] {
 static UNQUOTED_SPECIAL: [bool; 256] = table(false);
 static QUOTED_SPECIAL: [bool; 256] = table(true);
 
+/// Length of the run before the next special byte. Most fields are short: a table lookup per
+/// byte for the first 32 bytes, then SIMD searches for long values.
 #[inline]
-fn scan(bytes: &[u8], special: &[bool; 256]) -> usize {
-    bytes
-        .iter()
-        .position(|&b| special[b as usize])
-        .unwrap_or(bytes.len())
+fn scan(bytes: &[u8], special: &[bool; 256], quoted: bool) -> usize {
+    let head = bytes.len().min(32);
+    if let Some(i) = bytes[..head].iter().position(|&b| special[b as usize]) {
+        return i;
+    }
+    if head == bytes.len() {
+        return head;
+    }
+    let rest = &bytes[head..];
+    let n = if quoted {
+        memchr::memchr3(b'"', b'\n', b'\r', rest).unwrap_or(rest.len())
+    } else {
+        let n = memchr::memchr3(b',', b'\n', b'\r', rest).unwrap_or(rest.len());
+        memchr::memchr(b'"', &rest[..n]).unwrap_or(n)
+    };
+    head + n
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +163,10 @@ impl<'a> RecordRef<'a> {
             Some(c) if c.kind == CellKind::Invalid => Cell::Invalid,
             Some(c) => Cell::Value(&self.text[c.start..c.end]),
         }
+    }
+    /// Whether a cell could not be read (invalid UTF-8, too large, unterminated).
+    pub fn has_invalid(&self) -> bool {
+        self.cells.iter().any(|c| c.kind == CellKind::Invalid)
     }
     /// The cell's text if present and not empty (an empty cell is an absent value).
     pub fn value(&self, i: usize) -> Option<&'a str> {
@@ -453,7 +470,7 @@ impl<R: Read> CsvReader<R> {
                     _ => self.state = State::Unquoted,
                 },
                 State::Unquoted => {
-                    let n = scan(&self.buf[self.pos..self.len], &UNQUOTED_SPECIAL);
+                    let n = scan(&self.buf[self.pos..self.len], &UNQUOTED_SPECIAL, false);
                     if n > 0 {
                         let (s, e) = (self.pos, self.pos + n);
                         let chunk = std::mem::take(&mut self.buf);
@@ -484,7 +501,7 @@ impl<R: Read> CsvReader<R> {
                     }
                 }
                 State::Quoted => {
-                    let n = scan(&self.buf[self.pos..self.len], &QUOTED_SPECIAL);
+                    let n = scan(&self.buf[self.pos..self.len], &QUOTED_SPECIAL, true);
                     if n > 0 {
                         let (s, e) = (self.pos, self.pos + n);
                         let chunk = std::mem::take(&mut self.buf);
@@ -765,6 +782,9 @@ impl<R: Read> CsvReader<R> {
         let first = batch.cells.len();
         let width = self.header.as_ref().map_or(0, |h| h.len());
         let has_bom = memchr::memchr(0xEF, &self.scratch).is_some();
+        // One validation for the whole record; fields are sliced from it (field boundaries are
+        // ASCII delimiters, so they are char boundaries). Per-field checks only on failure.
+        let whole = std::str::from_utf8(&self.scratch).ok();
         for i in 0..self.fields.len() {
             let f = self.fields[i];
             if f.unterminated {
@@ -794,7 +814,14 @@ impl<R: Read> CsvReader<R> {
                 });
                 continue;
             }
-            match std::str::from_utf8(self.field_bytes(i)) {
+            let start = if i == 0 { 0 } else { self.fields[i - 1].end };
+            // `get` refuses a split inside a character: two invalid halves can make a valid
+            // whole ("\xC3" + "\xA9"), and then the field check below reports them.
+            let text = match whole.and_then(|w| w.get(start..f.end)) {
+                Some(t) => Ok(t),
+                None => std::str::from_utf8(self.field_bytes(i)),
+            };
+            match text {
                 Ok(s) => {
                     if has_bom && s.contains('\u{FEFF}') {
                         let mut d = self

@@ -227,3 +227,13 @@ fn batches_keep_rows_across_chunk_boundaries() {
     let last = o.records.last().unwrap();
     assert_eq!((last.0, last.1), (100_001, 2 + 2 * 99_999));
 }
+
+#[test]
+fn a_character_split_across_two_fields_is_two_encoding_errors() {
+    let o = read(b"a,b\n\xC3,\xA9\n");
+    let names: Vec<_> = o.findings.iter().map(|f| (f.0.as_str(), f.3)).collect();
+    assert_eq!(
+        names,
+        vec![("encoding-error", Some(1)), ("encoding-error", Some(2))]
+    );
+}
