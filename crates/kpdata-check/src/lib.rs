@@ -2,6 +2,7 @@
 //! through the readers and the package root they are handed.
 
 pub mod dates;
+pub mod domain;
 pub mod fast;
 pub mod files;
 pub mod formats;

@@ -345,6 +345,8 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
         }
     }
 
+    report.extend(crate::domain::un_ref_actor_types(pkg));
+
     if let (Some(reg), Some(ds)) = (&registry, pkg.manifest.dataset(&prov.registry)) {
         let mut uncited: Vec<_> = reg
             .ids()

@@ -46,6 +46,28 @@ impl ArchivedText {
         }
     }
 
+    /// Like [`ArchivedText::new`], for a Markdown capture: the block-quote markers (`>` at the
+    /// start of a line) are layout, not text, so a quote may run across quoted lines.
+    pub fn markdown(bytes: &[u8]) -> ArchivedText {
+        let text = String::from_utf8_lossy(bytes);
+        let mut plain = String::with_capacity(text.len());
+        for line in text.split_inclusive('\n') {
+            let trimmed = line.trim_start_matches([' ', '\t']);
+            let mut rest = trimmed;
+            while let Some(r) = rest.strip_prefix('>') {
+                rest = r.strip_prefix(' ').unwrap_or(r);
+            }
+            plain.push_str(if rest.len() == trimmed.len() {
+                line
+            } else {
+                rest
+            });
+        }
+        ArchivedText {
+            folded: normalize(&plain),
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.folded.len()
     }
@@ -139,6 +161,14 @@ mod tests {
         )));
         assert!(t.contains(&normalize("VOA's Korean Service")));
         assert!(t.contains(&normalize("officials\naccountable")));
+    }
+
+    #[test]
+    fn markdown_block_quote_markers_are_not_text() {
+        let t = ArchivedText::markdown(b"> \"Pursuant to the authorities of this new E.O., Treasury today\n> has designated three entities\"\n\nA > B stays.\n");
+        assert!(t.contains(&normalize("Treasury today has designated three entities")));
+        assert!(t.contains(&normalize("A > B stays.")));
+        assert!(!ArchivedText::new(b"> a\n> b").contains("a b"));
     }
 
     #[test]

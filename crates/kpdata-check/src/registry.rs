@@ -112,7 +112,11 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        Some(Arc::new(ArchivedText::new(&bytes)))
+        Some(Arc::new(if rel.to_ascii_lowercase().ends_with(".md") {
+            ArchivedText::markdown(&bytes)
+        } else {
+            ArchivedText::new(&bytes)
+        }))
     }
 }
 

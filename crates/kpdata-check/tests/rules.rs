@@ -517,3 +517,58 @@ fn results_do_not_depend_on_threads() {
     assert_eq!(run(1), run(2));
     assert_eq!(run(1), run(8));
 }
+
+#[test]
+fn un_reference_must_match_the_actor_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |rel: &str, s: &str| {
+        let p = dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, s).unwrap();
+    };
+    w(
+        "kpdata.toml",
+        r#"
+[package]
+name = "t"
+title = "T"
+[[dataset]]
+name = "actors"
+path = "actors.csv"
+schema = "a.schema.json"
+cite = "optional"
+primary_key = ["actor_id"]
+[[dataset]]
+name = "designations"
+path = "designations.csv"
+schema = "d.schema.json"
+cite = "optional"
+primary_key = ["designation_id"]
+"#,
+    );
+    w(
+        "a.schema.json",
+        r#"{"type":"object","properties":{"actor_id":{"type":"string"},"actor_type":{"type":"string"},"sensitivity":{"type":"string"}}}"#,
+    );
+    w(
+        "d.schema.json",
+        r#"{"type":"object","properties":{"designation_id":{"type":"string"},"actor_id":{"type":"string"},"authority_ref":{"type":"string"},"sensitivity":{"type":"string"}}}"#,
+    );
+    w(
+        "actors.csv",
+        "actor_id,actor_type,sensitivity\na1,person,public\na2,organization,public\n",
+    );
+    w("designations.csv", "designation_id,actor_id,authority_ref,sensitivity\nd1,a1,KPi.001,public\nd2,a2,KPe.002,public\nd3,a2,KPi.003,public\nd4,a1,12345,public\n");
+    let pkg = Package::load(dir.path()).unwrap();
+    let (d, _, _) = validate_package(
+        &pkg,
+        &Options {
+            reference: None,
+            jobs: 1,
+            max_per_rule: None,
+        },
+    )
+    .finish();
+    let got: Vec<_> = d.iter().map(|d| (d.name, d.row.unwrap_or(0))).collect();
+    assert_eq!(got, vec![("un-ref-actor-type", 4)]);
+}
