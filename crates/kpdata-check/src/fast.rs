@@ -54,6 +54,8 @@ struct FastField {
 #[derive(Debug, Clone)]
 pub struct FastSchema {
     fields: Vec<FastField>,
+    /// `dependentRequired`: when the first field is present, the others must be too.
+    dependent: Vec<(usize, Vec<usize>)>,
 }
 
 const ANNOTATIONS: &[&str] = &[
@@ -186,7 +188,7 @@ impl FastSchema {
         let obj = schema.json.as_object()?;
         for (k, v) in obj {
             match k.as_str() {
-                "$schema" | "$id" | "properties" | "required" => {}
+                "$schema" | "$id" | "properties" | "required" | "dependentRequired" => {}
                 "type" if v == "object" => {}
                 "additionalProperties" if v.is_boolean() => {}
                 k if is_annotation(k) => {}
@@ -200,6 +202,17 @@ impl FastSchema {
                 schema.field(r.as_str()?)?;
             }
         }
+        let mut dependent = Vec::new();
+        if let Some(dep) = obj.get("dependentRequired") {
+            for (k, v) in dep.as_object()? {
+                let others = v
+                    .as_array()?
+                    .iter()
+                    .map(|o| schema.field_index(o.as_str()?))
+                    .collect::<Option<Vec<_>>>()?;
+                dependent.push((schema.field_index(k)?, others));
+            }
+        }
         let fields = schema
             .fields
             .iter()
@@ -210,7 +223,7 @@ impl FastSchema {
                 })
             })
             .collect::<Option<Vec<_>>>()?;
-        Some(FastSchema { fields })
+        Some(FastSchema { fields, dependent })
     }
 
     /// The verdict on a whole record. `cell(i)` is the text of schema field `i`, None when the
@@ -226,6 +239,11 @@ impl FastSchema {
                     Verdict::Invalid => return Verdict::Invalid,
                     Verdict::Unknown => out = Verdict::Unknown,
                 },
+            }
+        }
+        for (field, others) in &self.dependent {
+            if cell(*field).is_some() && others.iter().any(|o| cell(*o).is_none()) {
+                return Verdict::Invalid;
             }
         }
         out

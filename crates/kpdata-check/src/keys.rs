@@ -38,6 +38,22 @@ pub enum KeyKind {
     Unique,
 }
 
+/// A key value with its hash, computed once in the worker thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    pub hash: u128,
+    pub parts: Vec<String>,
+}
+
+impl Key {
+    pub fn new(parts: Vec<String>) -> Key {
+        Key {
+            hash: key_hash(&parts),
+            parts,
+        }
+    }
+}
+
 /// Duplicate detection for one key of one file.
 #[derive(Debug)]
 pub struct UniqueIndex {
@@ -66,7 +82,7 @@ impl UniqueIndex {
     /// Checks one record's key value; `column` is the first key field's column.
     pub fn check(
         &mut self,
-        value: Option<&Vec<String>>,
+        value: Option<&Key>,
         row: u64,
         line: u64,
         path: &str,
@@ -83,7 +99,7 @@ impl UniqueIndex {
                 None => d,
             }
         };
-        let Some(parts) = value else {
+        let Some(key) = value else {
             return match self.kind {
                 KeyKind::Primary => Some(at(Diagnostic::new(
                     &kr::PRIMARY_KEY,
@@ -92,7 +108,8 @@ impl UniqueIndex {
                 KeyKind::Unique => None,
             };
         };
-        match self.seen.entry(key_hash(parts)) {
+        let parts = &key.parts;
+        match self.seen.entry(key.hash) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(row);
                 None
@@ -122,11 +139,11 @@ pub struct KeySet {
 }
 
 impl KeySet {
-    pub fn insert(&mut self, parts: &[String]) {
-        self.set.insert(key_hash(parts));
+    pub fn insert(&mut self, hash: u128) {
+        self.set.insert(hash);
     }
-    pub fn contains(&self, parts: &[String]) -> bool {
-        self.set.contains(&key_hash(parts))
+    pub fn contains(&self, hash: u128) -> bool {
+        self.set.contains(&hash)
     }
     pub fn len(&self) -> usize {
         self.set.len()
@@ -140,6 +157,7 @@ impl KeySet {
 #[derive(Debug, Clone)]
 pub struct Reference {
     pub parts: Vec<String>,
+    pub hash: u128,
     pub row: u64,
     pub line: u64,
 }
@@ -178,10 +196,10 @@ mod tests {
     fn duplicates_name_the_first_row_and_empty_primary_keys_fire() {
         let mut ix = UniqueIndex::new(KeyKind::Primary, vec!["id".into()]);
         assert!(ix
-            .check(Some(&vec!["a".into()]), 2, 2, "t.csv", Some(1))
+            .check(Some(&Key::new(vec!["a".into()])), 2, 2, "t.csv", Some(1))
             .is_none());
         let d = ix
-            .check(Some(&vec!["a".into()]), 5, 6, "t.csv", Some(1))
+            .check(Some(&Key::new(vec!["a".into()])), 5, 6, "t.csv", Some(1))
             .unwrap();
         assert_eq!(d.name, "primary-key");
         assert!(d.message.contains("repeats row 2"), "{}", d.message);
@@ -193,12 +211,24 @@ mod tests {
         let mut u = UniqueIndex::new(KeyKind::Unique, vec!["a".into(), "b".into()]);
         assert!(u.check(None, 2, 2, "t.csv", None).is_none());
         assert!(u
-            .check(Some(&vec!["x".into(), "y".into()]), 3, 3, "t.csv", None)
+            .check(
+                Some(&Key::new(vec!["x".into(), "y".into()])),
+                3,
+                3,
+                "t.csv",
+                None
+            )
             .is_none());
         assert_eq!(
-            u.check(Some(&vec!["x".into(), "y".into()]), 4, 4, "t.csv", None)
-                .unwrap()
-                .name,
+            u.check(
+                Some(&Key::new(vec!["x".into(), "y".into()])),
+                4,
+                4,
+                "t.csv",
+                None
+            )
+            .unwrap()
+            .name,
             "unique-error"
         );
     }

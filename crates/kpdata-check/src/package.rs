@@ -13,7 +13,7 @@ use kpdata_package::{
 use kpdata_read::read_table;
 
 use crate::dates::Day;
-use crate::keys::{foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
+use crate::keys::{foreign_key_finding, Key, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
@@ -161,7 +161,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
 
     let mut key_sets: HashMap<(String, Vec<String>), KeySet> = HashMap::new();
     let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
-    let mut cited: BTreeSet<String> = BTreeSet::new();
+    let mut cited: Vec<bool> = vec![false; registry.as_ref().map_or(0, |r| r.len())];
     let mut done: BTreeSet<String> = BTreeSet::new();
     let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
 
@@ -214,14 +214,35 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
         };
         let mut local_refs: Vec<(usize, Vec<Reference>)> = Vec::new();
         let mut diags_buf: Vec<Diagnostic> = Vec::new();
+        // Key sets this dataset fills, and the finished sets its foreign keys point at, are
+        // taken out of the map for the duration of the file: no map lookup per record.
+        let mut own_sets: Vec<(usize, (String, Vec<String>), KeySet)> = plan
+            .referenced
+            .iter()
+            .map(|(slot, id)| (*slot, id.clone(), key_sets.remove(id).unwrap_or_default()))
+            .collect();
+        let targets: Vec<Option<KeySet>> = plan
+            .foreign
+            .iter()
+            .map(|(_, k, _)| {
+                let fk = &ds.foreign_keys[*k];
+                if done.contains(&fk.dataset) {
+                    Some(
+                        key_sets
+                            .remove(&(fk.dataset.clone(), fk.reference.clone()))
+                            .unwrap_or_default(),
+                    )
+                } else {
+                    None
+                }
+            })
+            .collect();
         {
             let mut on_diag = |d: Diagnostic| diags_buf.push(d);
             let report_keys = &mut Vec::new();
             let mut on_facts = |f: RecordFacts| {
-                for id in &f.cited {
-                    if !cited.contains(id) {
-                        cited.insert(id.clone());
-                    }
+                for &i in &f.cited {
+                    cited[i as usize] = true;
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
                     if let Some(d) = ix.check(f.keys[*slot].as_ref(), f.row, f.line, &ds.path, None)
@@ -229,47 +250,53 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
                         report_keys.push(d);
                     }
                 }
-                for (slot, id) in &plan.referenced {
-                    if let Some(parts) = &f.keys[*slot] {
-                        key_sets.entry(id.clone()).or_default().insert(parts);
+                for (slot, _, set) in own_sets.iter_mut() {
+                    if let Some(key) = &f.keys[*slot] {
+                        set.insert(key.hash);
                     }
                 }
-                for (slot, k, split) in &plan.foreign {
-                    let Some(parts) = &f.keys[*slot] else {
-                        continue;
-                    };
+                for (n, (slot, k, split)) in plan.foreign.iter().enumerate() {
+                    let Some(key) = &f.keys[*slot] else { continue };
                     let fk = &ds.foreign_keys[*k];
-                    let values: Vec<Vec<String>> = if *split {
-                        parts[0]
+                    let values: Vec<Key> = if *split {
+                        key.parts[0]
                             .split('\u{1F}')
-                            .map(|s| vec![s.to_string()])
+                            .map(|s| Key::new(vec![s.to_string()]))
                             .collect()
                     } else {
-                        vec![parts.clone()]
+                        vec![key.clone()]
                     };
                     for v in values {
-                        let r = Reference {
-                            parts: v,
-                            row: f.row,
-                            line: f.line,
-                        };
-                        let target = (fk.dataset.clone(), fk.reference.clone());
-                        if done.contains(&fk.dataset) {
-                            let ok = key_sets.get(&target).is_some_and(|s| s.contains(&r.parts));
-                            if !ok {
-                                report_keys.push(foreign_key_finding(
-                                    &ds.path,
-                                    &fk.fields,
-                                    &fk.dataset,
-                                    &fk.reference,
-                                    &r,
-                                    None,
-                                ));
+                        match &targets[n] {
+                            Some(set) => {
+                                if !set.contains(v.hash) {
+                                    let r = Reference {
+                                        parts: v.parts,
+                                        hash: v.hash,
+                                        row: f.row,
+                                        line: f.line,
+                                    };
+                                    report_keys.push(foreign_key_finding(
+                                        &ds.path,
+                                        &fk.fields,
+                                        &fk.dataset,
+                                        &fk.reference,
+                                        &r,
+                                        None,
+                                    ));
+                                }
                             }
-                        } else {
-                            match local_refs.iter_mut().find(|(kk, _)| kk == k) {
-                                Some((_, v)) => v.push(r),
-                                None => local_refs.push((*k, vec![r])),
+                            None => {
+                                let r = Reference {
+                                    parts: v.parts,
+                                    hash: v.hash,
+                                    row: f.row,
+                                    line: f.line,
+                                };
+                                match local_refs.iter_mut().find(|(kk, _)| kk == k) {
+                                    Some((_, v)) => v.push(r),
+                                    None => local_refs.push((*k, vec![r])),
+                                }
                             }
                         }
                     }
@@ -318,6 +345,15 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
             headers.insert(i, header);
         }
         report.extend(diags_buf);
+        for (_, id, set) in own_sets {
+            key_sets.insert(id, set);
+        }
+        for ((_, k, _), set) in plan.foreign.iter().zip(targets) {
+            if let Some(set) = set {
+                let fk = &ds.foreign_keys[*k];
+                key_sets.insert((fk.dataset.clone(), fk.reference.clone()), set);
+            }
+        }
         for (k, refs) in local_refs {
             deferred.push((i, k, refs));
         }
@@ -329,7 +365,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
         let fk = &ds.foreign_keys[k];
         let set = key_sets.get(&(fk.dataset.clone(), fk.reference.clone()));
         for r in refs {
-            if !set.is_some_and(|s| s.contains(&r.parts)) {
+            if !set.is_some_and(|s| s.contains(r.hash)) {
                 let column = headers
                     .get(&i)
                     .and_then(|h| first_column(h, Some(&fk.fields[0])));
@@ -350,7 +386,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
     if let (Some(reg), Some(ds)) = (&registry, pkg.manifest.dataset(&prov.registry)) {
         let mut uncited: Vec<_> = reg
             .ids()
-            .filter(|id| !cited.contains(*id))
+            .filter(|id| reg.get(id).is_some_and(|s| !cited[s.index as usize]))
             .filter_map(|id| reg.get(id))
             .collect();
         uncited.sort_by_key(|s| s.row);

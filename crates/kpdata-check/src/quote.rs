@@ -11,7 +11,13 @@ use unicode_normalization::UnicodeNormalization;
 pub fn normalize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
-    for c in s.nfc() {
+    // ASCII is already NFC and has no typographic quotes or dashes: skip the normalizer.
+    let chars: Box<dyn Iterator<Item = char> + '_> = if s.is_ascii() {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfc())
+    };
+    for c in chars {
         let c = match c {
             '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{02BC}' => '\'',
             '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{00AB}'

@@ -12,6 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
 use crate::fast::{FastSchema, Verdict};
+use crate::keys::Key;
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::CompiledSchema;
@@ -124,8 +125,9 @@ pub struct Pos<'a> {
 pub struct RecordFacts {
     pub row: u64,
     pub line: u64,
-    pub keys: Vec<Option<Vec<String>>>,
-    pub cited: Vec<String>,
+    pub keys: Vec<Option<Key>>,
+    /// Registry indices of the known sources the record cites.
+    pub cited: Vec<u32>,
 }
 
 impl DatasetContext {
@@ -383,20 +385,20 @@ impl DatasetContext {
         }
 
         // 7. Citations and quotes.
-        let cited: Vec<String> = match self.f_source_ids.filter(|_| self.policy.cite.is_some()) {
+        let cited: Vec<&str> = match self.f_source_ids.filter(|_| self.policy.cite.is_some()) {
             Some(f) => view
                 .items(f)
                 .into_iter()
                 .filter(|s| !s.is_empty())
-                .map(str::to_string)
                 .collect(),
             None => Vec::new(),
         };
+        let mut cited_idx = Vec::new();
         if matches!(
             self.policy.cite,
             Some(CitePolicy::Required | CitePolicy::Optional)
         ) {
-            self.check_citations(view, &cited, unreadable, &at, out);
+            self.check_citations(view, &cited, &mut cited_idx, unreadable, &at, out);
         }
 
         // 8. Values for the key checks.
@@ -408,20 +410,22 @@ impl DatasetContext {
                     .iter()
                     .map(|f| f.and_then(|f| view.key(f)))
                     .collect::<Option<Vec<String>>>()
+                    .map(Key::new)
             })
             .collect();
         RecordFacts {
             row: pos.row,
             line: pos.line,
             keys,
-            cited,
+            cited: cited_idx,
         }
     }
 
     fn check_citations(
         &self,
         view: &dyn RecordView,
-        cited: &[String],
+        cited: &[&str],
+        cited_idx: &mut Vec<u32>,
         unreadable: &[&str],
         at: &dyn Fn(&'static kpdata_diagnostics::Rule, usize, String) -> Diagnostic,
         out: &mut Vec<Diagnostic>,
@@ -451,7 +455,10 @@ impl DatasetContext {
         let mut known = Vec::new();
         for id in cited {
             match registry.get(id) {
-                Some(s) => known.push(s),
+                Some(s) => {
+                    cited_idx.push(s.index);
+                    known.push(s)
+                }
                 None => out.push(at(
                     &pv::UNKNOWN_SOURCE,
                     f_ids,

@@ -19,6 +19,8 @@ const MAX_ARCHIVE_TEXT: u64 = 256 << 20;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Source {
+    /// Position in the registry (0-based), for compact bookkeeping of what is cited.
+    pub index: u32,
     pub id: String,
     pub official: bool,
     pub issued: Option<PartialDate>,
@@ -54,7 +56,9 @@ impl Registry {
             let Some(id) = table.get(r, "source_id") else {
                 continue;
             };
+            let index = sources.len() as u32;
             sources.entry(id.to_string()).or_insert_with(|| Source {
+                index,
                 id: id.to_string(),
                 official: table.get(r, "tier") == Some("official"),
                 issued: table.get(r, "issued").and_then(PartialDate::parse),

@@ -106,7 +106,10 @@ proptest! {
                 req.push(json!(format!("f{i}")));
             }
         }
-        let schema_json = json!({"type": "object", "additionalProperties": false, "required": req, "properties": properties});
+        let mut schema_json = json!({"type": "object", "additionalProperties": false, "required": req, "properties": properties});
+        if props.len() >= 2 && required[3] {
+            schema_json["dependentRequired"] = json!({"f0": ["f1"]});
+        }
         let schema = RecordSchema::from_value("s.json", schema_json.clone()).unwrap();
         let fast = FastSchema::compile(&schema).expect("the generated subset compiles");
         let compiled = CompiledSchema::compile(&schema_json, "s.json").unwrap();
