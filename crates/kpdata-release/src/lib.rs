@@ -1,1 +1,40 @@
-//! kpdata-release
+//! Versioned, checksummed, byte-reproducible release folders, and their verification.
+//!
+//! This crate knows nothing of polars: the typed Parquet/JSON bytes come from an [`Encoder`]
+//! (implemented by `kpdata-parquet`), so `kpdata verify` and the planning code build without it.
+//!
+//! - [`input`]: the package at one commit, read through a file-reading closure (git objects or
+//!   a folder), restricted rows dropped, rows sorted by primary key ([`Frame`]).
+//! - [`version`]: semver rules: tags `vX.Y.Z` are the registry; the least bump the changes need.
+//! - [`build`]: every file of the release in memory (`datapackage.json`, `SHA256SUMS`,
+//!   `CITATION.cff`, `CHANGES.md`, `changes.json`, `schemas/`, `data/`).
+//! - [`stage`]: writes a release atomically (temporary folder beside the target, fsync, rename)
+//!   and compares a folder with a rebuilt release.
+//! - [`verify`]: checks a release folder against `SHA256SUMS` and `datapackage.json`; findings
+//!   carry KP6xx codes and name the damaged file.
+//!
+//! Nothing here reads the wall clock: every time comes from a commit.
+
+pub mod build;
+pub mod descriptor;
+mod error;
+pub mod frame;
+pub mod input;
+pub mod json;
+pub mod stage;
+pub mod sums;
+pub mod time;
+pub mod verify;
+pub mod version;
+
+pub use build::{build, ChangeLog, Release};
+pub use error::ReleaseError;
+pub use frame::{Column, ColumnType, Encoded, Encoder, Frame};
+pub use input::{DatasetInput, Input};
+pub use version::{Bump, Plan};
+
+/// `sha256` of `bytes`, lowercase hex.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}

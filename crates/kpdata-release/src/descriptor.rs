@@ -1,0 +1,184 @@
+//! `datapackage.json`: a Frictionless Data Package v2 descriptor, and the Table Schema of each
+//! resource derived from its JSON Schema.
+//!
+//! Besides the standard properties it carries two kpdata properties, so that a single flipped
+//! bit anywhere in the folder is blamed on the right file (see [`crate::verify`]):
+//! - `x-kpdata-files`: path, bytes and sha256 of every file except `datapackage.json` and
+//!   `SHA256SUMS` (a second witness for each file besides `SHA256SUMS`);
+//! - `x-kpdata-digest`: the sha256 of this descriptor's own bytes with the digest's 64 hex
+//!   digits replaced by `0`s (the descriptor's own witness).
+
+use serde_json::{json, Map, Value};
+
+use crate::frame::{Column, ColumnType, Frame};
+use crate::input::Input;
+
+pub const PROFILE: &str = "https://datapackage.org/profiles/2.0/datapackage.json";
+pub const DIGEST_KEY: &str = "x-kpdata-digest";
+pub const FILES_KEY: &str = "x-kpdata-files";
+pub const PARQUET_MEDIATYPE: &str = "application/vnd.apache.parquet";
+
+/// The byte pattern that precedes the digest in the pretty-printed descriptor.
+pub fn digest_marker() -> String {
+    format!("\"{DIGEST_KEY}\": \"")
+}
+
+/// The Table Schema field type of a column.
+fn field_type(ty: &ColumnType) -> (&'static str, Option<&'static str>) {
+    match ty {
+        ColumnType::String => ("string", None),
+        ColumnType::Integer => ("integer", None),
+        ColumnType::Number => ("number", None),
+        ColumnType::Boolean => ("boolean", None),
+        ColumnType::Date => ("date", None),
+        ColumnType::List { item, .. } => ("list", Some(field_type(item).0)),
+    }
+}
+
+fn field(col: &Column, primary_key: &[String]) -> Value {
+    let mut f = Map::new();
+    f.insert("name".into(), json!(col.name));
+    let (ty, item) = field_type(&col.ty);
+    f.insert("type".into(), json!(ty));
+    if let Some(item) = item {
+        f.insert("itemType".into(), json!(item));
+    }
+    let Some(spec) = &col.spec else {
+        return Value::Object(f);
+    };
+    let p = &spec.schema;
+    if let Some(t) = p.get("title").and_then(Value::as_str) {
+        f.insert("title".into(), json!(t));
+    }
+    if let Some(d) = &spec.description {
+        f.insert("description".into(), json!(d));
+    }
+    if ty == "string" {
+        if let Some(fmt) = spec.format.as_deref() {
+            match fmt {
+                "email" | "uri" | "uuid" => {
+                    f.insert("format".into(), json!(fmt));
+                }
+                "partial-date" => {
+                    // Not a Table Schema format: keep the meaning as a kpdata property.
+                    f.insert("x-kpdata-format".into(), json!(fmt));
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut c = Map::new();
+    if spec.required || (primary_key.len() == 1 && primary_key[0] == col.name) {
+        c.insert("required".into(), json!(true));
+    }
+    if primary_key.len() == 1 && primary_key[0] == col.name {
+        c.insert("unique".into(), json!(true));
+    }
+    if !matches!(col.ty, ColumnType::List { .. }) {
+        if let Some(e) = p.get("enum").and_then(Value::as_array) {
+            let vals: Vec<Value> = e.iter().filter(|v| !v.is_null()).cloned().collect();
+            c.insert("enum".into(), Value::Array(vals));
+        }
+        for (js, ts) in [
+            ("pattern", "pattern"),
+            ("minLength", "minLength"),
+            ("maxLength", "maxLength"),
+            ("minimum", "minimum"),
+            ("maximum", "maximum"),
+            ("exclusiveMinimum", "exclusiveMinimum"),
+            ("exclusiveMaximum", "exclusiveMaximum"),
+        ] {
+            if let Some(v) = p.get(js) {
+                c.insert(ts.into(), v.clone());
+            }
+        }
+    } else {
+        for (js, ts) in [("minItems", "minLength"), ("maxItems", "maxLength")] {
+            if let Some(v) = p.get(js) {
+                c.insert(ts.into(), v.clone());
+            }
+        }
+    }
+    if !c.is_empty() {
+        f.insert("constraints".into(), Value::Object(c));
+    }
+    Value::Object(f)
+}
+
+/// The Table Schema of one dataset. `resource_of` maps a referenced dataset to its resource
+/// name in this descriptor (None when the dataset is not published: the key is dropped).
+pub fn table_schema(
+    input: &Input,
+    frame: &Frame,
+    resource_of: &dyn Fn(&str) -> Option<String>,
+) -> Value {
+    let ds = input
+        .datasets
+        .iter()
+        .find(|d| d.dataset.name == frame.name)
+        .expect("frame of a published dataset");
+    let pk = &ds.dataset.primary_key;
+    let mut s = Map::new();
+    s.insert(
+        "fields".into(),
+        Value::Array(frame.columns.iter().map(|c| field(c, pk)).collect()),
+    );
+    if !pk.is_empty() {
+        s.insert("primaryKey".into(), json!(pk));
+    }
+    if !ds.dataset.unique.is_empty() {
+        s.insert("uniqueKeys".into(), json!(ds.dataset.unique));
+    }
+    let fks: Vec<Value> = ds
+        .dataset
+        .foreign_keys
+        .iter()
+        .filter_map(|fk| {
+            let mut reference = Map::new();
+            if fk.dataset != ds.dataset.name {
+                reference.insert("resource".into(), json!(resource_of(&fk.dataset)?));
+            }
+            reference.insert("fields".into(), json!(fk.reference));
+            Some(json!({"fields": fk.fields, "reference": reference}))
+        })
+        .collect();
+    if !fks.is_empty() {
+        s.insert("foreignKeys".into(), Value::Array(fks));
+    }
+    Value::Object(s)
+}
+
+/// Frictionless license objects from SPDX identifiers.
+pub fn licenses(ids: &[String]) -> Value {
+    Value::Array(
+        ids.iter()
+            .map(|id| json!({"name": id, "path": format!("https://spdx.org/licenses/{id}.html")}))
+            .collect(),
+    )
+}
+
+/// `sources`: the published rows of the source registry (title and URL).
+pub fn sources(input: &Input, frames: &[Frame]) -> Value {
+    let Some(frame) = frames
+        .iter()
+        .find(|f| f.name == input.manifest.provenance.registry)
+    else {
+        return Value::Array(vec![]);
+    };
+    let col = |n: &str| frame.columns.iter().position(|c| c.name == n);
+    let (title, url, id) = (col("title"), col("url"), col("source_id").or(col("id")));
+    let mut out = Vec::new();
+    for row in &frame.rows {
+        let get = |i: Option<usize>| i.and_then(|i| row[i].clone());
+        let Some(t) = get(title).or_else(|| get(id)) else {
+            continue;
+        };
+        let mut s = Map::new();
+        s.insert("title".into(), json!(t));
+        if let Some(u) = get(url) {
+            s.insert("path".into(), json!(u));
+        }
+        out.push(Value::Object(s));
+    }
+    Value::Array(out)
+}

@@ -1,0 +1,202 @@
+//! Writing a release atomically, and comparing a folder with a rebuilt release.
+//!
+//! The files are written into `.<name>.tmp-<pid>` beside the target, each file and folder is
+//! fsynced, and the folder is renamed into place: a run killed at any moment leaves either no
+//! target or the complete one. Temporary folders left by killed runs are removed by the next run.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::build::Release;
+use crate::ReleaseError;
+
+fn split_target(target: &Path) -> Result<(PathBuf, String), ReleaseError> {
+    let name = target
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| {
+            ReleaseError::new(format!("`{}` is not a usable folder name", target.display()))
+        })?
+        .to_string();
+    let parent = match target.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    Ok((parent, name))
+}
+
+/// The staging folder of `target` for this process.
+pub fn staging_dir(target: &Path) -> Result<PathBuf, ReleaseError> {
+    let (parent, name) = split_target(target)?;
+    Ok(parent.join(format!(".{name}.tmp-{}", std::process::id())))
+}
+
+fn pid_alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    let proc = Path::new("/proc");
+    if proc.is_dir() {
+        proc.join(pid.to_string()).exists()
+    } else {
+        false
+    }
+}
+
+/// Removes `.<name>.tmp-<pid>` folders beside `target` whose process is gone. Returns them.
+pub fn remove_stale(target: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
+    let (parent, name) = split_target(target)?;
+    let prefix = format!(".{name}.tmp-");
+    let mut removed = Vec::new();
+    let entries = match fs::read_dir(&parent) {
+        Ok(e) => e,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(removed),
+        Err(e) => return Err(e.into()),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let fname = entry.file_name();
+        let Some(fname) = fname.to_str() else { continue };
+        let Some(pid) = fname.strip_prefix(&prefix) else { continue };
+        let Ok(pid) = pid.parse::<u32>() else { continue };
+        if pid_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(&path)?;
+        } else {
+            fs::remove_file(&path)?;
+        }
+        removed.push(path);
+    }
+    Ok(removed)
+}
+
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+/// Writes `release` into `dir` (which must not exist), fsyncing every file and folder.
+pub fn write_files(dir: &Path, release: &Release) -> io::Result<()> {
+    fs::create_dir(dir)?;
+    let mut dirs = std::collections::BTreeSet::new();
+    for (rel, bytes) in &release.files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            if parent != dir && dirs.insert(parent.to_path_buf()) {
+                fs::create_dir_all(parent)?;
+            }
+        }
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    for d in dirs.iter().rev() {
+        sync_dir(d)?;
+    }
+    sync_dir(dir)
+}
+
+/// Writes `release` at `target` atomically. Refuses when `target` exists.
+pub fn write_atomically(target: &Path, release: &Release) -> Result<(), ReleaseError> {
+    if target.exists() {
+        return Err(ReleaseError::new(format!("`{}` already exists", target.display())));
+    }
+    let (parent, _) = split_target(target)?;
+    fs::create_dir_all(&parent).map_err(|e| {
+        ReleaseError::new(format!("cannot create `{}`: {e}", parent.display()))
+    })?;
+    remove_stale(target)?;
+    let stage = staging_dir(target)?;
+    if stage.exists() {
+        fs::remove_dir_all(&stage)?;
+    }
+    let result = write_files(&stage, release)
+        .and_then(|()| {
+            if target.exists() {
+                Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("`{}` appeared while the release was written", target.display()),
+                ))
+            } else {
+                fs::rename(&stage, target)
+            }
+        })
+        .and_then(|()| sync_dir(&parent));
+    if let Err(e) = result {
+        let _ = fs::remove_dir_all(&stage);
+        return Err(ReleaseError::new(format!(
+            "cannot write the release to `{}`: {e}",
+            target.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Every regular file under `dir`: `/`-separated relative path → full path. Symbolic links and
+/// other non-regular entries are listed too (as paths), so callers can report them.
+pub fn list_files(dir: &Path) -> io::Result<BTreeMap<String, PathBuf>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new())];
+    while let Some((d, prefix)) = stack.pop() {
+        for entry in fs::read_dir(&d)? {
+            let entry = entry?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() {
+                name
+            } else {
+                format!("{prefix}/{name}")
+            };
+            let ft = entry.file_type()?;
+            if ft.is_dir() {
+                stack.push((entry.path(), rel));
+            } else {
+                out.insert(rel, entry.path());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Differences between the files in `dir` and `release`: one line per differing file.
+pub fn compare(dir: &Path, release: &Release) -> io::Result<Vec<String>> {
+    let on_disk = list_files(dir)?;
+    let mut diffs = Vec::new();
+    for (rel, bytes) in &release.files {
+        match on_disk.get(rel) {
+            None => diffs.push(format!("{rel}: missing from the folder")),
+            Some(p) => {
+                let have = fs::read(p)?;
+                if &have != bytes {
+                    let at = have
+                        .iter()
+                        .zip(bytes)
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(have.len().min(bytes.len()));
+                    diffs.push(format!(
+                        "{rel}: differs from the rebuilt file (first difference at byte {at}; {} bytes in the folder, {} rebuilt)",
+                        have.len(),
+                        bytes.len()
+                    ));
+                }
+            }
+        }
+    }
+    for rel in on_disk.keys() {
+        if !release.files.contains_key(rel) {
+            diffs.push(format!("{rel}: not part of the rebuilt release"));
+        }
+    }
+    Ok(diffs)
+}

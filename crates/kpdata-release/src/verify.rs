@@ -1,0 +1,440 @@
+//! `kpdata verify`: checks a release folder against `SHA256SUMS` and `datapackage.json`.
+//!
+//! Every file but the two manifests has two witnesses: its line in `SHA256SUMS` and its entry in
+//! `datapackage.json` (`resources` for data, `x-kpdata-files` for all). `datapackage.json` has
+//! its line in `SHA256SUMS` and its own digest (`x-kpdata-digest`). `SHA256SUMS` is checked by
+//! its strict line format and by the other witnesses. So when a file and a checksum disagree, the
+//! third witness says which of the two is damaged, and each finding names the damaged file:
+//!
+//! | the file's hash matches | finding |
+//! |---|---|
+//! | both witnesses | none |
+//! | neither (same size as listed) | KP603 on the file |
+//! | neither (other size) | KP604 on the file (truncated or padded) |
+//! | `datapackage.json` only | KP603 on `SHA256SUMS` (its line is wrong) |
+//! | `SHA256SUMS` only | KP603 on `datapackage.json` |
+//!
+//! A listed file that is absent is KP601; an unlisted file is KP602; a path listed twice is
+//! KP605; a malformed or missing manifest is KP606.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+
+use kpdata_diagnostics::rules::verify::{
+    RELEASE_DUPLICATE_ENTRY, RELEASE_FILE_EXTRA, RELEASE_FILE_MISSING, RELEASE_HASH_MISMATCH,
+    RELEASE_MANIFEST_INVALID, RELEASE_SIZE_MISMATCH,
+};
+use kpdata_diagnostics::{escape_value, Diagnostic};
+use serde_json::Value;
+
+use crate::build::{digest_ok, DATAPACKAGE};
+use crate::descriptor::FILES_KEY;
+use crate::sums::{self, SUMS_FILE};
+use crate::{sha256_hex, ReleaseError};
+
+#[derive(Debug, Clone)]
+struct Listed {
+    bytes: Option<u64>,
+    hash: String,
+}
+
+fn shown(p: &str) -> String {
+    escape_value(p, 200)
+}
+
+/// One entry of a release folder as read from disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileEntry {
+    /// A regular file and its bytes.
+    File(Vec<u8>),
+    /// A symbolic link, device, socket...: never part of a release.
+    Other,
+}
+
+/// Verifies the release folder `dir`. `Err` only when `dir` is not a readable folder; every
+/// problem with its content is a finding (sorted by path).
+pub fn verify(dir: &Path) -> Result<Vec<Diagnostic>, ReleaseError> {
+    let md = fs::metadata(dir)
+        .map_err(|e| ReleaseError::new(format!("cannot open `{}`: {e}", dir.display())))?;
+    if !md.is_dir() {
+        return Err(ReleaseError::new(format!("`{}` is not a folder", dir.display()))
+            .hint("pass the release folder, e.g. `kpdata verify dist/1.0.0`"));
+    }
+    let listing = crate::stage::list_files(dir)
+        .map_err(|e| ReleaseError::new(format!("cannot list `{}`: {e}", dir.display())))?;
+    let mut files = BTreeMap::new();
+    for (rel, path) in listing {
+        let meta = fs::symlink_metadata(&path)
+            .map_err(|e| ReleaseError::new(format!("cannot read `{rel}`: {e}")))?;
+        let entry = if meta.file_type().is_file() {
+            FileEntry::File(
+                fs::read(&path)
+                    .map_err(|e| ReleaseError::new(format!("cannot read `{rel}`: {e}")))?,
+            )
+        } else {
+            FileEntry::Other
+        };
+        files.insert(rel, entry);
+    }
+    Ok(verify_files(&files))
+}
+
+/// Verifies a release given as relative path → entry (what [`verify`] reads from disk).
+pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+
+    // The files: size and hash (regular files only).
+    let mut disk: BTreeMap<&String, (u64, String, &[u8])> = BTreeMap::new();
+    for (rel, entry) in files {
+        match entry {
+            FileEntry::Other => out.push(
+                Diagnostic::new(
+                    &RELEASE_FILE_EXTRA,
+                    format!("`{}` is not a regular file", shown(rel)),
+                )
+                .path(rel.clone()),
+            ),
+            FileEntry::File(bytes) => {
+                disk.insert(rel, (bytes.len() as u64, sha256_hex(bytes), &bytes[..]));
+            }
+        }
+    }
+
+    // SHA256SUMS.
+    let mut sums: BTreeMap<String, (u64, String)> = BTreeMap::new();
+    match disk.get(&SUMS_FILE.to_string()) {
+        None => out.push(
+            Diagnostic::new(&RELEASE_MANIFEST_INVALID, "SHA256SUMS is missing").path(SUMS_FILE),
+        ),
+        Some((_, _, bytes)) => {
+            let (entries, bad) = sums::parse(bytes);
+            for b in bad {
+                out.push(
+                    Diagnostic::new(
+                        &RELEASE_MANIFEST_INVALID,
+                        format!("SHA256SUMS line {}: {}", b.line, shown(&b.problem)),
+                    )
+                    .path(SUMS_FILE)
+                    .line(b.line),
+                );
+            }
+            for e in entries {
+                if let Some((first, _)) = sums.get(&e.path) {
+                    out.push(
+                        Diagnostic::new(
+                            &RELEASE_DUPLICATE_ENTRY,
+                            format!(
+                                "SHA256SUMS lists `{}` twice (lines {first} and {})",
+                                shown(&e.path),
+                                e.line
+                            ),
+                        )
+                        .path(SUMS_FILE)
+                        .line(e.line),
+                    );
+                } else {
+                    sums.insert(e.path, (e.line, e.hash));
+                }
+            }
+        }
+    }
+
+    // datapackage.json.
+    let mut listed: BTreeMap<String, Listed> = BTreeMap::new();
+    let mut dp_self: Option<bool> = None;
+    let mut dp_parsed = false;
+    if let Some((_, _, bytes)) = disk.get(&DATAPACKAGE.to_string()) {
+        dp_self = digest_ok(bytes);
+        match serde_json::from_slice::<Value>(bytes) {
+            Err(e) => out.push(
+                Diagnostic::new(
+                    &RELEASE_MANIFEST_INVALID,
+                    format!("datapackage.json is not valid JSON: {e}"),
+                )
+                .path(DATAPACKAGE),
+            ),
+            Ok(v) => {
+                dp_parsed = true;
+                read_descriptor(&v, &mut listed, &mut out);
+            }
+        }
+    }
+    let dp_hash = disk.get(&DATAPACKAGE.to_string()).map(|d| d.1.clone());
+    let dp_matches_sums = match (&dp_hash, sums.get(DATAPACKAGE)) {
+        (Some(h), Some((_, s))) => h == s,
+        _ => false,
+    };
+    let dp_trusted = dp_parsed
+        && match dp_self {
+            Some(ok) => ok,
+            None => dp_matches_sums,
+        };
+
+    // Every path any witness or the folder knows.
+    let mut paths: Vec<&String> = disk.keys().copied().chain(sums.keys()).collect();
+    if dp_trusted {
+        paths.extend(listed.keys());
+    }
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        if p == SUMS_FILE {
+            continue;
+        }
+        let on_disk = disk.get(p);
+        let s = sums.get(p);
+        let d = if dp_trusted { listed.get(p) } else { None };
+        let line_of = |d: Diagnostic| match s {
+            Some((line, _)) => d.line(*line),
+            None => d,
+        };
+        let Some((size, hash, _)) = on_disk else {
+            if s.is_some() && d.is_none() && dp_trusted && p != DATAPACKAGE {
+                out.push(line_of(
+                    Diagnostic::new(
+                        &RELEASE_MANIFEST_INVALID,
+                        format!(
+                            "SHA256SUMS lists `{}`, which is neither in the folder nor in datapackage.json",
+                            shown(p)
+                        ),
+                    )
+                    .path(SUMS_FILE),
+                ));
+            } else {
+                let by = match (s.is_some(), d.is_some()) {
+                    (true, true) => "SHA256SUMS and datapackage.json list it",
+                    (true, false) => "SHA256SUMS lists it",
+                    _ => "datapackage.json lists it",
+                };
+                out.push(
+                    Diagnostic::new(
+                        &RELEASE_FILE_MISSING,
+                        format!("`{}` is missing ({by})", shown(p)),
+                    )
+                    .path(p.clone()),
+                );
+            }
+            continue;
+        };
+        if p == DATAPACKAGE {
+            match s {
+                None => out.push(
+                    Diagnostic::new(
+                        &RELEASE_MANIFEST_INVALID,
+                        "SHA256SUMS does not list datapackage.json",
+                    )
+                    .path(SUMS_FILE),
+                ),
+                Some((line, sh)) if sh != hash => {
+                    if dp_self == Some(true) {
+                        out.push(
+                            Diagnostic::new(
+                                &RELEASE_HASH_MISMATCH,
+                                format!("SHA256SUMS line {line}: the hash of datapackage.json is wrong (the descriptor's own digest is intact)"),
+                            )
+                            .path(SUMS_FILE)
+                            .line(*line),
+                        );
+                    } else {
+                        out.push(
+                            Diagnostic::new(
+                                &RELEASE_HASH_MISMATCH,
+                                "datapackage.json does not match its sha256 in SHA256SUMS",
+                            )
+                            .path(DATAPACKAGE),
+                        );
+                    }
+                }
+                Some(_) => {
+                    if dp_self == Some(false) {
+                        out.push(
+                            Diagnostic::new(
+                                &RELEASE_HASH_MISMATCH,
+                                "datapackage.json does not match its own digest (x-kpdata-digest)",
+                            )
+                            .path(DATAPACKAGE),
+                        );
+                    }
+                }
+            }
+            continue;
+        }
+        match (s, d) {
+            (None, None) => out.push(
+                Diagnostic::new(
+                    &RELEASE_FILE_EXTRA,
+                    format!(
+                        "`{}` is not listed in SHA256SUMS; it is not part of the release",
+                        shown(p)
+                    ),
+                )
+                .path(p.clone()),
+            ),
+            (None, Some(d)) => {
+                out.push(
+                    Diagnostic::new(
+                        &RELEASE_MANIFEST_INVALID,
+                        format!(
+                            "SHA256SUMS does not list `{}`, which datapackage.json lists",
+                            shown(p)
+                        ),
+                    )
+                    .path(SUMS_FILE),
+                );
+                if &d.hash != hash {
+                    out.push(mismatch(p, *size, d));
+                }
+            }
+            (Some((line, sh)), None) => {
+                if sh != hash {
+                    out.push(
+                        Diagnostic::new(
+                            &RELEASE_HASH_MISMATCH,
+                            format!(
+                                "`{}` does not match its sha256 in SHA256SUMS (line {line})",
+                                shown(p)
+                            ),
+                        )
+                        .path(p.clone()),
+                    );
+                }
+            }
+            (Some((line, sh)), Some(d)) => {
+                let s_ok = sh == hash;
+                let d_ok = &d.hash == hash && d.bytes.is_none_or(|b| b == *size);
+                match (s_ok, d_ok) {
+                    (true, true) => {}
+                    (false, true) => out.push(
+                        Diagnostic::new(
+                            &RELEASE_HASH_MISMATCH,
+                            format!(
+                                "SHA256SUMS line {line}: the hash of `{}` is wrong (the file matches datapackage.json)",
+                                shown(p)
+                            ),
+                        )
+                        .path(SUMS_FILE)
+                        .line(*line),
+                    ),
+                    (true, false) => out.push(
+                        Diagnostic::new(
+                            &RELEASE_HASH_MISMATCH,
+                            format!(
+                                "datapackage.json lists a wrong size or hash for `{}` (the file matches SHA256SUMS)",
+                                shown(p)
+                            ),
+                        )
+                        .path(DATAPACKAGE),
+                    ),
+                    (false, false) => out.push(mismatch(p, *size, d)),
+                }
+            }
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+fn mismatch(p: &str, size: u64, d: &Listed) -> Diagnostic {
+    match d.bytes {
+        Some(b) if b != size => Diagnostic::new(
+            &RELEASE_SIZE_MISMATCH,
+            format!("`{}` has {size} bytes; datapackage.json says {b}", shown(p)),
+        )
+        .path(p),
+        _ => Diagnostic::new(
+            &RELEASE_HASH_MISMATCH,
+            format!("`{}` does not match its sha256 in the release manifests", shown(p)),
+        )
+        .path(p),
+    }
+}
+
+/// Collects path → (bytes, hash) from `resources` and `x-kpdata-files`.
+fn read_descriptor(v: &Value, listed: &mut BTreeMap<String, Listed>, out: &mut Vec<Diagnostic>) {
+    let invalid = |msg: String| Diagnostic::new(&RELEASE_MANIFEST_INVALID, msg).path(DATAPACKAGE);
+    let Some(obj) = v.as_object() else {
+        out.push(invalid("datapackage.json is not a JSON object".into()));
+        return;
+    };
+    let mut resource_paths = std::collections::BTreeSet::new();
+    for (key, list) in [("resources", obj.get("resources")), (FILES_KEY, obj.get(FILES_KEY))] {
+        let Some(list) = list else {
+            if key == "resources" {
+                out.push(invalid("datapackage.json has no `resources`".into()));
+            }
+            continue;
+        };
+        let Some(items) = list.as_array() else {
+            out.push(invalid(format!("datapackage.json: `{key}` is not an array")));
+            continue;
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = item.get("path").and_then(Value::as_str);
+            let Some(path) = path else {
+                if key == "resources" && item.get("data").is_some() {
+                    continue; // inline data: nothing on disk
+                }
+                out.push(invalid(format!("datapackage.json: {key}[{i}] has no string `path`")));
+                continue;
+            };
+            if kpdata_package::check_relative(path).is_err()
+                || path.split('/').any(|c| c.is_empty() || c == ".")
+            {
+                out.push(invalid(format!(
+                    "datapackage.json: {key}[{i}] path `{}` is not a plain relative path",
+                    shown(path)
+                )));
+                continue;
+            }
+            if !seen.insert(path.to_string()) {
+                out.push(
+                    Diagnostic::new(
+                        &RELEASE_DUPLICATE_ENTRY,
+                        format!("datapackage.json lists `{}` twice in `{key}`", shown(path)),
+                    )
+                    .path(DATAPACKAGE),
+                );
+                continue;
+            }
+            let hash = item
+                .get("hash")
+                .and_then(Value::as_str)
+                .and_then(|h| h.strip_prefix("sha256:"))
+                .filter(|h| {
+                    h.len() == 64
+                        && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                });
+            let Some(hash) = hash else {
+                out.push(invalid(format!(
+                    "datapackage.json: {key}[{i}] (`{}`) has no `hash` of the form sha256:<64 lowercase hex digits>",
+                    shown(path)
+                )));
+                continue;
+            };
+            let bytes = item.get("bytes").and_then(Value::as_u64);
+            if key == "resources" {
+                resource_paths.insert(path.to_string());
+            }
+            match listed.get(path) {
+                Some(prev) if prev.hash != hash || (bytes.is_some() && prev.bytes.is_some() && prev.bytes != bytes) => {
+                    out.push(invalid(format!(
+                        "datapackage.json lists two different hashes or sizes for `{}`",
+                        shown(path)
+                    )));
+                }
+                Some(_) => {}
+                None => {
+                    listed.insert(
+                        path.to_string(),
+                        Listed {
+                            bytes,
+                            hash: hash.to_string(),
+                        },
+                    );
+                }
+            }
+        }
+    }
+}

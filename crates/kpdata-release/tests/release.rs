@@ -1,0 +1,280 @@
+//! Release building, atomic staging and verification, with a plain-text stand-in encoder (the
+//! polars encoder is tested in kpdata-parquet and end to end in the kpdata binary).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use kpdata_release::build::{build, ChangeLog, Release};
+use kpdata_release::frame::{Encoded, Encoder, Frame};
+use kpdata_release::input::Input;
+use kpdata_release::{stage, verify::verify};
+use semver::Version;
+
+struct TextEncoder;
+
+impl Encoder for TextEncoder {
+    fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
+        let mut s = String::new();
+        for row in &frame.rows {
+            let cells: Vec<String> = row.iter().map(|c| format!("{c:?}")).collect();
+            s.push_str(&cells.join(","));
+            s.push('\n');
+        }
+        Ok(Encoded {
+            parquet: format!("PAR1{s}").into_bytes(),
+            json: s.into_bytes(),
+        })
+    }
+}
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/pkg")
+}
+
+const COMMIT_TIME: i64 = 1_700_000_000;
+
+fn release() -> Release {
+    let input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+    build(
+        &input,
+        &Version::new(1, 0, 0),
+        &ChangeLog::First,
+        &TextEncoder,
+        &mut |_| {},
+    )
+    .unwrap()
+}
+
+#[test]
+fn builds_every_file_deterministically() {
+    let a = release();
+    let b = release();
+    assert_eq!(a, b);
+    let names: Vec<&str> = a.files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "CHANGES.md",
+            "CITATION.cff",
+            "SHA256SUMS",
+            "changes.json",
+            "data/actors.json",
+            "data/actors.parquet",
+            "data/events.json",
+            "data/events.parquet",
+            "datapackage.json",
+            "schemas/actors.schema.json",
+            "schemas/events.schema.json",
+        ]
+    );
+    let text = |p: &str| String::from_utf8(a.files[p].clone()).unwrap();
+    // Restricted rows and unpublished datasets never reach the release.
+    assert!(!text("data/actors.json").contains("Restricted Witness"));
+    assert!(!a.files.keys().any(|k| k.contains("notes")));
+    // Sorted by primary key: integers numerically.
+    let events = text("data/events.json");
+    let ids: Vec<&str> = events.lines().map(|l| l.split(',').next().unwrap()).collect();
+    assert_eq!(ids, ["Some(\"1\")", "Some(\"2\")", "Some(\"10\")"]);
+    let cff = text("CITATION.cff");
+    assert!(cff.contains("cff-version: 1.2.0\n"));
+    assert!(cff.contains("type: dataset\n"));
+    assert!(cff.contains("date-released: \"2023-11-14\"\n"));
+    assert!(cff.contains("version: \"1.0.0\"\n"));
+    let changes = text("CHANGES.md");
+    assert!(changes.contains("First release"), "{changes}");
+    assert!(changes.contains("| actors | 3 |"), "{changes}");
+    let sums = text("SHA256SUMS");
+    assert_eq!(sums.lines().count(), a.files.len() - 1);
+    assert!(!sums.contains("  SHA256SUMS\n"));
+}
+
+#[test]
+fn datapackage_is_a_frictionless_v2_descriptor() {
+    let a = release();
+    let dp: serde_json::Value = serde_json::from_slice(&a.files["datapackage.json"]).unwrap();
+    assert_eq!(
+        dp["$schema"],
+        "https://datapackage.org/profiles/2.0/datapackage.json"
+    );
+    assert_eq!(dp["version"], "1.0.0");
+    assert_eq!(dp["created"], "2023-11-14T22:13:20Z");
+    assert_eq!(dp["licenses"][0]["name"], "CC-BY-4.0");
+    let res = dp["resources"].as_array().unwrap();
+    assert_eq!(res.len(), 4);
+    let actors = &res[0];
+    assert_eq!(actors["name"], "actors");
+    assert_eq!(actors["path"], "data/actors.parquet");
+    assert_eq!(actors["rows"], 3);
+    assert_eq!(
+        actors["hash"],
+        format!(
+            "sha256:{}",
+            kpdata_release::sha256_hex(&a.files["data/actors.parquet"])
+        )
+    );
+    assert_eq!(actors["bytes"], a.files["data/actors.parquet"].len());
+    let fields = actors["schema"]["fields"].as_array().unwrap();
+    let ty = |n: &str| {
+        fields
+            .iter()
+            .find(|f| f["name"] == n)
+            .map(|f| f["type"].clone())
+            .unwrap()
+    };
+    assert_eq!(ty("listed_on"), "date");
+    assert_eq!(ty("born"), "string");
+    assert_eq!(ty("aliases"), "list");
+    assert_eq!(ty("tonnage"), "number");
+    assert_eq!(actors["schema"]["primaryKey"], serde_json::json!(["actor_id"]));
+    let events = &res[2];
+    assert_eq!(
+        events["schema"]["foreignKeys"][0]["reference"]["resource"],
+        "actors"
+    );
+    assert_eq!(res[3]["schema"]["foreignKeys"][0]["reference"]["resource"], "actors-json");
+    // Keys are sorted at every level.
+    let text = String::from_utf8(a.files["datapackage.json"].clone()).unwrap();
+    assert!(text.find("\"$schema\"").unwrap() < text.find("\"created\"").unwrap());
+    assert!(text.ends_with("}\n"));
+}
+
+#[test]
+fn stages_atomically_and_cleans_stale_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("dist/1.0.0");
+    let stale = tmp.path().join("dist/.1.0.0.tmp-999999999");
+    fs::create_dir_all(stale.join("data")).unwrap();
+    fs::write(stale.join("data/x"), b"half").unwrap();
+    let r = release();
+    stage::write_atomically(&target, &r).unwrap();
+    assert!(!stale.exists());
+    let entries: Vec<_> = fs::read_dir(tmp.path().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(entries, ["1.0.0"]);
+    assert!(stage::compare(&target, &r).unwrap().is_empty());
+    assert!(verify(&target).unwrap().is_empty());
+    // A second write refuses the existing folder.
+    assert!(stage::write_atomically(&target, &r).is_err());
+    // Two folders, identical bytes.
+    let other = tmp.path().join("elsewhere/1.0.0");
+    stage::write_atomically(&other, &release()).unwrap();
+    for (rel, bytes) in &r.files {
+        assert_eq!(&fs::read(other.join(rel)).unwrap(), bytes, "{rel}");
+    }
+}
+
+fn codes_and_paths(dir: &Path) -> Vec<(String, String)> {
+    verify(dir)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.code.to_string(), d.path.unwrap_or_default()))
+        .collect()
+}
+
+/// Flips every bit of every file of a tiny release, one at a time: verify must report
+/// something, and only about the flipped file. In memory and on both cores to stay fast in
+/// debug builds (the on-disk wrapper is exercised by the other tests).
+#[test]
+fn verify_names_the_right_file_for_every_flipped_bit() {
+    use kpdata_release::verify::{verify_files, FileEntry};
+    use std::collections::BTreeMap;
+    let input = Input::from_dir(&fixture().with_file_name("mini"), COMMIT_TIME).unwrap();
+    let r = build(&input, &Version::new(0, 1, 0), &ChangeLog::First, &TextEncoder, &mut |_| {})
+        .unwrap();
+    let files: BTreeMap<String, FileEntry> = r
+        .files
+        .iter()
+        .map(|(k, v)| (k.clone(), FileEntry::File(v.clone())))
+        .collect();
+    assert!(verify_files(&files).is_empty());
+    let total: usize = r.files.values().map(Vec::len).sum();
+    assert!(total < 8_000, "keep the release tiny: {total} bytes");
+    let jobs: Vec<(String, usize)> = r
+        .files
+        .iter()
+        .flat_map(|(k, v)| (0..v.len()).map(move |i| (k.clone(), i)))
+        .collect();
+    let checked = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        for part in jobs.chunks(jobs.len().div_ceil(2)) {
+            let (files, checked) = (&files, &checked);
+            s.spawn(move || {
+                let mut files = files.clone();
+                for (rel, i) in part {
+                    for bit in 0..8 {
+                        let FileEntry::File(b) = files.get_mut(rel).unwrap() else {
+                            unreachable!()
+                        };
+                        b[*i] ^= 1 << bit;
+                        let found: Vec<(&str, String)> = verify_files(&files)
+                            .into_iter()
+                            .map(|d| (d.code, d.path.unwrap_or_default()))
+                            .collect();
+                        assert!(
+                            !found.is_empty() && found.iter().all(|(_, p)| p == rel),
+                            "{rel} byte {i} bit {bit}: {found:?}"
+                        );
+                        let FileEntry::File(b) = files.get_mut(rel).unwrap() else {
+                            unreachable!()
+                        };
+                        b[*i] ^= 1 << bit;
+                        checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
+                }
+            });
+        }
+    });
+    assert_eq!(checked.into_inner(), total * 8);
+}
+
+#[test]
+fn verify_reports_missing_extra_truncated_and_duplicated_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("r");
+    let r = release();
+    stage::write_atomically(&dir, &r).unwrap();
+
+    fs::remove_file(dir.join("data/events.json")).unwrap();
+    assert_eq!(
+        codes_and_paths(&dir),
+        [("KP601".into(), "data/events.json".into())]
+    );
+    fs::write(dir.join("data/events.json"), &r.files["data/events.json"]).unwrap();
+
+    fs::write(dir.join("data/extra.csv"), b"x").unwrap();
+    assert_eq!(
+        codes_and_paths(&dir),
+        [("KP602".into(), "data/extra.csv".into())]
+    );
+    fs::remove_file(dir.join("data/extra.csv")).unwrap();
+
+    let full = &r.files["data/actors.parquet"];
+    fs::write(dir.join("data/actors.parquet"), &full[..full.len() - 3]).unwrap();
+    assert_eq!(
+        codes_and_paths(&dir),
+        [("KP604".into(), "data/actors.parquet".into())]
+    );
+    fs::write(dir.join("data/actors.parquet"), full).unwrap();
+
+    let sums = String::from_utf8(r.files["SHA256SUMS"].clone()).unwrap();
+    let first = sums.lines().next().unwrap();
+    fs::write(dir.join("SHA256SUMS"), format!("{sums}{first}\n")).unwrap();
+    assert_eq!(
+        codes_and_paths(&dir),
+        [("KP605".into(), "SHA256SUMS".into())]
+    );
+    let escaping = format!("{}  ../outside\n", "0".repeat(64));
+    fs::write(dir.join("SHA256SUMS"), format!("{sums}{escaping}")).unwrap();
+    assert_eq!(
+        codes_and_paths(&dir),
+        [("KP606".into(), "SHA256SUMS".into())]
+    );
+    fs::remove_file(dir.join("SHA256SUMS")).unwrap();
+    assert!(codes_and_paths(&dir).contains(&("KP606".into(), "SHA256SUMS".into())));
+    fs::write(dir.join("SHA256SUMS"), sums).unwrap();
+    assert!(verify(&dir).unwrap().is_empty());
+    assert!(verify(&dir.join("SHA256SUMS")).is_err());
+}
+
