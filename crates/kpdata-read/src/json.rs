@@ -678,29 +678,32 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Reports size and BOM findings of a string whose pointer is `ptr`.
-    fn string_findings(&mut self, s: &StrOut, ptr: impl FnOnce(&Self) -> String, what: &str) {
+    /// Reports size and BOM findings of a string whose pointer is `ptr`. `bom` is the string,
+    /// escaped for a message, when it contains U+FEFF.
+    fn string_findings(
+        &mut self,
+        start: usize,
+        too_large: bool,
+        bom: Option<String>,
+        ptr: impl FnOnce(&Self) -> String,
+        what: &str,
+    ) {
         if self.quiet() {
             return;
         }
-        if s.too_large {
+        if too_large {
             let p = ptr(self);
             let msg = format!(
                 "the {what} is larger than {} bytes (limits.field_size)",
                 self.field_size
             );
-            let d = self.diag_at(&lim::FIELD_TOO_LARGE, msg, s.start).pointer(p);
+            let d = self.diag_at(&lim::FIELD_TOO_LARGE, msg, start).pointer(p);
             self.diags.push(d);
-        } else if let Some(v) = &s.value {
-            if v.contains('\u{FEFF}') {
-                let p = ptr(self);
-                let msg = format!(
-                    "the {what} `{}` contains a byte-order mark (U+FEFF)",
-                    escape_value(v, 80)
-                );
-                let d = self.diag_at(&st::BOM_IN_VALUE, msg, s.start).pointer(p);
-                self.diags.push(d);
-            }
+        } else if let Some(shown) = bom {
+            let p = ptr(self);
+            let msg = format!("the {what} `{shown}` contains a byte-order mark (U+FEFF)");
+            let d = self.diag_at(&st::BOM_IN_VALUE, msg, start).pointer(p);
+            self.diags.push(d);
         }
     }
 
@@ -720,28 +723,19 @@ impl<'a> Parser<'a> {
             _ => return Err(self.unexpected("a double-quoted key")),
         }
         let s = self.string(true)?;
-        if self.quiet() {
-            // Inside a too-deep value nothing is kept.
-        } else {
+        if !self.quiet() {
             let valid = s.value.is_some();
-            let key = s.value.clone().unwrap_or_default();
-            let duplicate = match self.frames.last_mut() {
-                Some(Frame::Obj(map, k, ok)) => {
-                    let dup = valid && map.contains_key(&key);
-                    *k = key;
-                    *ok = valid;
-                    dup
-                }
-                _ => unreachable!("a key outside an object"),
+            let key = s.value.unwrap_or_default();
+            let bom = (!key.is_ascii() && key.contains('\u{FEFF}')).then(|| escape_value(&key, 80));
+            let Some(Frame::Obj(map, k, ok)) = self.frames.last_mut() else {
+                unreachable!("a key outside an object")
             };
-            if valid {
-                self.string_findings(&s, |p| p.pointer(true), "key");
-            } else {
-                self.string_findings(&s, |p| p.pointer(false), "key");
-            }
-            if duplicate {
+            let duplicate = (valid && map.contains_key(&key)).then(|| escape_value(&key, 80));
+            *k = key;
+            *ok = valid;
+            self.string_findings(s.start, s.too_large, bom, |p| p.pointer(true), "key");
+            if let Some(shown) = duplicate {
                 let ptr = self.pointer(true);
-                let shown = escape_value(s.value.as_deref().unwrap_or(""), 80);
                 let d = self
                     .diag_at(
                         &st::JSON_DUPLICATE_KEY,
@@ -830,7 +824,12 @@ impl<'a> Parser<'a> {
                 },
                 Some(b'"') => {
                     let s = self.string(false)?;
-                    self.string_findings(&s, |p| p.pointer(true), "string");
+                    let bom = s
+                        .value
+                        .as_deref()
+                        .filter(|v| !v.is_ascii() && v.contains('\u{FEFF}'))
+                        .map(|v| escape_value(v, 80));
+                    self.string_findings(s.start, s.too_large, bom, |p| p.pointer(true), "string");
                     s.value.map_or(Value::Null, Value::String)
                 }
                 Some(b'-' | b'0'..=b'9') => self.number()?,
