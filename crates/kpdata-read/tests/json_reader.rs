@@ -549,3 +549,55 @@ fn findings_carry_the_path() {
     assert_eq!(o.diagnostics[0].path.as_deref(), Some("data/x.json"));
     assert_eq!(o.diagnostics[0].code, "KP116");
 }
+
+// ---- the hostile corpus ---------------------------------------------------------------
+
+/// Rules the JSON reader itself reports (the rest of `expected.txt` comes from the checks).
+const JSON_READER_RULES: &[&str] = &[
+    "encoding-error",
+    "bom-in-value",
+    "json-syntax",
+    "json-duplicate-key",
+    "json-number-precision",
+    "json-not-records",
+    "json-too-deep",
+    "field-too-large",
+    "file-too-large",
+    "empty-file",
+];
+
+#[test]
+fn hostile_json_corpus_gives_the_expected_reader_findings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/hostile");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        let input = dir.join("input.json");
+        if !input.exists() {
+            continue;
+        }
+        cases += 1;
+        let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+        let mut want: Vec<String> = expected
+            .lines()
+            .filter(|l| JSON_READER_RULES.contains(&l.split(' ').next().unwrap()))
+            .map(str::to_string)
+            .collect();
+        let o = read_json(
+            std::fs::File::open(&input).unwrap(),
+            "input.json",
+            &Limits::default(),
+        )
+        .unwrap();
+        let show = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
+        let mut got: Vec<String> = o
+            .diagnostics
+            .iter()
+            .map(|d| format!("{} row={} line={}", d.name, show(d.row), show(d.line)))
+            .collect();
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "case {}", dir.display());
+    }
+    assert!(cases >= 10, "the corpus is missing: {}", root.display());
+}

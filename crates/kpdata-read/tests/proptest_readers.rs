@@ -381,3 +381,62 @@ proptest! {
         let _ = Manifest::parse(&text);
     }
 }
+
+// ---- the hostile corpus (CSV half; the JSON half is in json_reader.rs) -----------------
+
+/// Rules the CSV reader itself reports (the rest of `expected.txt` comes from the checks).
+const CSV_READER_RULES: &[&str] = &[
+    "empty-file",
+    "blank-label",
+    "duplicate-label",
+    "blank-row",
+    "extra-cell",
+    "missing-cell",
+    "unterminated-quote",
+    "stray-quote",
+    "encoding-error",
+    "bom-in-value",
+    "field-too-large",
+    "file-too-large",
+    "too-many-columns",
+];
+
+#[test]
+fn hostile_csv_corpus_gives_the_expected_reader_findings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/hostile");
+    let mut cases = 0;
+    for entry in std::fs::read_dir(&root).unwrap() {
+        let dir = entry.unwrap().path();
+        let input = dir.join("input.csv");
+        if !input.exists() {
+            continue;
+        }
+        cases += 1;
+        let expected = std::fs::read_to_string(dir.join("expected.txt")).unwrap();
+        let mut want: Vec<String> = expected
+            .lines()
+            .filter(|l| CSV_READER_RULES.contains(&l.split(' ').next().unwrap()))
+            .map(str::to_string)
+            .collect();
+        let bytes = std::fs::read(&input).unwrap();
+        let mut r = CsvReader::new(&bytes[..], "input.csv", &Limits::default());
+        let mut b = Batch::default();
+        let mut got = Vec::new();
+        let show = |v: Option<u64>| v.map_or("-".to_string(), |n| n.to_string());
+        loop {
+            let more = r.next_batch(&mut b).unwrap();
+            got.extend(
+                b.diagnostics
+                    .iter()
+                    .map(|d| format!("{} row={} line={}", d.name, show(d.row), show(d.line))),
+            );
+            if !more {
+                break;
+            }
+        }
+        want.sort();
+        got.sort();
+        assert_eq!(got, want, "case {}", dir.display());
+    }
+    assert!(cases >= 10, "the corpus is missing: {}", root.display());
+}
