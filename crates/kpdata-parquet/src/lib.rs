@@ -1,1 +1,213 @@
-//! kpdata-parquet
+//! The only crate that links polars: turns a release [`Frame`] (typed columns of text cells)
+//! into Parquet and JSON bytes.
+//!
+//! Reproducible by construction: the frame is rechunked before writing, and compression
+//! (zstd, default level), statistics (min, max, null count), row-group size (64 Ki rows) and
+//! data-page size are set explicitly; polars writes no timestamp and a fixed `created_by`.
+//! The JSON file is one array of objects (polars `JsonFormat::Json`): dates as `"YYYY-MM-DD"`,
+//! lists as arrays, empty cells as `null`, followed by a newline.
+
+use kpdata_read::typing::split_array;
+use kpdata_release::frame::{Column as FrameColumn, ColumnType, Encoded, Encoder, Frame};
+use polars::prelude::*;
+
+/// Rows per Parquet row group.
+pub const ROW_GROUP_SIZE: usize = 65_536;
+/// Bytes per Parquet data page.
+pub const DATA_PAGE_SIZE: usize = 1 << 20;
+
+/// The polars encoder used by `kpdata release`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PolarsEncoder;
+
+impl Encoder for PolarsEncoder {
+    fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
+        let mut df = to_dataframe(frame)?;
+        Ok(Encoded {
+            parquet: write_parquet(&mut df).map_err(|e| e.to_string())?,
+            json: write_json(&mut df).map_err(|e| e.to_string())?,
+        })
+    }
+}
+
+/// The polars dtype of a column type.
+pub fn dtype(ty: &ColumnType) -> DataType {
+    match ty {
+        ColumnType::String => DataType::String,
+        ColumnType::Integer => DataType::Int64,
+        ColumnType::Number => DataType::Float64,
+        ColumnType::Boolean => DataType::Boolean,
+        ColumnType::Date => DataType::Date,
+        ColumnType::List { item, .. } => DataType::List(Box::new(dtype(item))),
+    }
+}
+
+fn bad(frame: &Frame, col: &FrameColumn, row: usize, cell: &str) -> String {
+    format!(
+        "dataset `{}`, field `{}`, record {}: `{cell}` is not {}",
+        frame.name,
+        col.name,
+        row + 1,
+        col.ty.describe()
+    )
+}
+
+fn int(s: &str) -> Option<i64> {
+    kpdata_read::typing::parse_integer(s).and_then(|n| n.as_i64())
+}
+fn num(s: &str) -> Option<f64> {
+    kpdata_read::typing::parse_number(s).and_then(|n| n.as_f64())
+}
+fn boolean(s: &str) -> Option<bool> {
+    match s {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => None,
+    }
+}
+fn date(s: &str) -> Option<i32> {
+    kpdata_release::time::parse_date(s).and_then(|d| i32::try_from(d).ok())
+}
+
+/// Parses every cell of a scalar column; `Err` names the first cell that does not parse.
+fn parse_all<T>(
+    cells: impl Iterator<Item = Option<String>>,
+    parse: impl Fn(&str) -> Option<T>,
+    fail: impl Fn(usize, &str) -> String,
+) -> Result<Vec<Option<T>>, String> {
+    cells
+        .enumerate()
+        .map(|(i, c)| match c {
+            None => Ok(None),
+            Some(s) => parse(&s).map(Some).ok_or_else(|| fail(i, &s)),
+        })
+        .collect()
+}
+
+fn column(frame: &Frame, idx: usize) -> Result<Column, String> {
+    let col = &frame.columns[idx];
+    let name: PlSmallStr = col.name.as_str().into();
+    let cells = || frame.rows.iter().map(move |r| r[idx].clone());
+    let fail = |i: usize, s: &str| bad(frame, col, i, s);
+    let series = match &col.ty {
+        ColumnType::String => Series::new(name, cells().collect::<Vec<Option<String>>>()),
+        ColumnType::Integer => Series::new(name, parse_all(cells(), int, fail)?),
+        ColumnType::Number => Series::new(name, parse_all(cells(), num, fail)?),
+        ColumnType::Boolean => Series::new(name, parse_all(cells(), boolean, fail)?),
+        ColumnType::Date => {
+            let days = parse_all(cells(), date, fail)?;
+            Int32Chunked::from_iter_options(name, days.into_iter())
+                .into_date()
+                .into_series()
+        }
+        ColumnType::List { item, separator } => {
+            list_series(name, frame, col, idx, item, separator)?
+        }
+    };
+    Ok(series.into_column())
+}
+
+fn list_series(
+    name: PlSmallStr,
+    frame: &Frame,
+    col: &FrameColumn,
+    idx: usize,
+    item: &ColumnType,
+    sep: &str,
+) -> Result<Series, String> {
+    let n = frame.rows.len();
+    let cells = frame.rows.iter().map(|r| r[idx].as_deref());
+    macro_rules! primitive {
+        ($ty:ty, $dtype:expr, $parse:expr) => {{
+            let mut b = ListPrimitiveChunkedBuilder::<$ty>::new(name, n, n, $dtype);
+            for (i, c) in cells.enumerate() {
+                match c {
+                    None => b.append_null(),
+                    Some(s) => {
+                        let vals = split_array(s, sep)
+                            .map(|p| $parse(p).ok_or_else(|| bad(frame, col, i, p)))
+                            .collect::<Result<Vec<_>, String>>()?;
+                        b.append_slice(&vals);
+                    }
+                }
+            }
+            b.finish().into_series()
+        }};
+    }
+    Ok(match item {
+        ColumnType::Integer => primitive!(Int64Type, DataType::Int64, int),
+        ColumnType::Number => primitive!(Float64Type, DataType::Float64, num),
+        ColumnType::Date => {
+            let s = primitive!(Int32Type, DataType::Int32, date);
+            s.cast(&DataType::List(Box::new(DataType::Date)))
+                .map_err(|e| e.to_string())?
+        }
+        ColumnType::Boolean => {
+            let mut b = ListBooleanChunkedBuilder::new(name, n, n);
+            for (i, c) in cells.enumerate() {
+                match c {
+                    None => b.append_null(),
+                    Some(s) => {
+                        let vals = split_array(s, sep)
+                            .map(|p| boolean(p).ok_or_else(|| bad(frame, col, i, p)))
+                            .collect::<Result<Vec<_>, String>>()?;
+                        b.append_series(&Series::new(PlSmallStr::EMPTY, vals))
+                            .map_err(|e| e.to_string())?;
+                    }
+                }
+            }
+            b.finish().into_series()
+        }
+        ColumnType::String | ColumnType::List { .. } => {
+            let mut b = ListStringChunkedBuilder::new(name, n, n);
+            for c in cells {
+                match c {
+                    None => b.append_null(),
+                    Some(s) => b.append_values_iter(split_array(s, sep)),
+                }
+            }
+            b.finish().into_series()
+        }
+    })
+}
+
+/// The typed polars frame of a release frame (rechunked).
+pub fn to_dataframe(frame: &Frame) -> Result<DataFrame, String> {
+    let columns = (0..frame.columns.len())
+        .map(|i| column(frame, i))
+        .collect::<Result<Vec<_>, String>>()?;
+    let mut df = DataFrame::new(frame.rows.len(), columns).map_err(|e| e.to_string())?;
+    df.rechunk_mut();
+    Ok(df)
+}
+
+/// Parquet bytes with fixed options.
+pub fn write_parquet(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    df.rechunk_mut();
+    let mut buf = Vec::new();
+    ParquetWriter::new(&mut buf)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions {
+            min_value: true,
+            max_value: true,
+            distinct_count: false,
+            null_count: true,
+            binary_statistics_truncate_length: None,
+        })
+        .with_row_group_size(Some(ROW_GROUP_SIZE))
+        .with_data_page_size(Some(DATA_PAGE_SIZE))
+        .set_parallel(false)
+        .finish(df)?;
+    Ok(buf)
+}
+
+/// One JSON array of objects, with a final newline.
+pub fn write_json(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    df.rechunk_mut();
+    let mut buf = Vec::new();
+    JsonWriter::new(&mut buf)
+        .with_json_format(JsonFormat::Json)
+        .finish(df)?;
+    buf.push(b'\n');
+    Ok(buf)
+}
