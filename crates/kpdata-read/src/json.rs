@@ -230,7 +230,18 @@ impl<'a> Parser<'a> {
         if let Some(r) = self.row {
             d = d.row(r);
         }
+        if let Some(f) = self.field() {
+            d = d.field(f);
+        }
         d
+    }
+
+    /// The record's property the position is in (the first key of the pointer), if any.
+    fn field(&self) -> Option<String> {
+        match self.frames.first() {
+            Some(Frame::Obj(_, key, true)) if self.row.is_some() => Some(key.clone()),
+            _ => None,
+        }
     }
 
     /// Pointer of the value being read; `with_last_key` false leaves out the key of the
@@ -452,7 +463,7 @@ impl<'a> Parser<'a> {
                 "the number {} is out of the range of a double",
                 escape_value(text, 40)
             ))
-        } else if decimal_key(text) != decimal_key(&format!("{f:e}")) {
+        } else if !round_trips(text, f) {
             Some(format!(
                 "the number {} has more precision than a double holds; it would be read as {f:e}",
                 escape_value(text, 40)
@@ -903,6 +914,9 @@ impl<'a> Parser<'a> {
         .column(column);
         if let Some(r) = self.row {
             d = d.row(r).pointer(self.pointer(true));
+            if let Some(f) = self.field() {
+                d = d.field(f);
+            }
         }
         self.diags.push(d);
         Stop
@@ -1096,6 +1110,13 @@ fn unexpected_char(c: char, expected: &str) -> String {
     }
 }
 
+/// Whether the decimal `text`, which reads as `f`, says no more than `f` holds: it has no more
+/// significant digits than the shortest decimal that reads back as `f`. (When two decimals of
+/// that length both read as `f`, either is fine: serializers differ in which one they print.)
+fn round_trips(text: &str, f: f64) -> bool {
+    decimal_key(text).1.len() <= decimal_key(&format!("{f:e}")).1.len()
+}
+
 /// A decimal number as (negative, significant digits, exponent of the leading digit), so that
 /// `1.0`, `1e0` and `10e-1` compare equal. Zero is `(false, "", 0)`.
 fn decimal_key(text: &str) -> (bool, String, i64) {
@@ -1147,5 +1168,11 @@ mod tests {
         assert_eq!(decimal_key("-0.0"), decimal_key("0"));
         assert_ne!(decimal_key("1.000000000000000005"), decimal_key("1e0"));
         assert_eq!(decimal_key("123.4500"), (false, "12345".into(), 3));
+        assert!(round_trips("-1424627192763874.2", -1424627192763874.2));
+        assert!(round_trips("1.0", 1.0));
+        assert!(round_trips("1e2", 100.0));
+        assert!(!round_trips("1.000000000000000005", 1.0));
+        assert!(!round_trips("0.10000000000000001", 0.1));
+        assert!(!round_trips("1e-400", 0.0));
     }
 }

@@ -153,6 +153,7 @@ fn invalid_utf8_in_a_string_is_located_and_the_record_dropped() {
     assert!(d.message.contains("at byte 28"), "{}", d.message);
     assert!(d.message.contains("0xE9"), "{}", d.message);
     assert!(d.message.contains("Latin-1"), "{}", d.message);
+    assert_eq!(d.field.as_deref(), Some("name"));
     assert_eq!(rows(&o), vec![1, 3]);
 }
 
@@ -221,6 +222,9 @@ fn duplicate_keys_are_reported_with_the_pointer_of_the_key() {
             f("json-duplicate-key", 2, 3, 28, "/1/x/q"),
         ]
     );
+    // `field` is the record's property the finding is in.
+    assert_eq!(o.diagnostics[0].field.as_deref(), Some("id"));
+    assert_eq!(o.diagnostics[1].field.as_deref(), Some("x"));
     // The record is kept, with the last value, as other readers would.
     assert_eq!(o.records[1].value, json!({"id": "c", "x": {"q": 2}}));
 }
@@ -259,6 +263,7 @@ fn numbers_that_do_not_round_trip_are_reported() {
     assert_eq!(o.records[2].value, json!({"a": 1.0}));
     assert_eq!(o.records[3].value, json!({"a": null}));
     assert!(o.diagnostics[2].message.contains("1.000000000000000005"));
+    assert_eq!(o.diagnostics[4].field.as_deref(), Some("a"));
 }
 
 #[test]

@@ -327,6 +327,30 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(config(4096))]
+
+    /// Every double, however a serializer prints it (shortest form), reads back exactly and
+    /// without a precision finding; ties between two shortest forms are both accepted.
+    #[test]
+    fn every_double_printed_shortest_reads_back_exactly(bits in any::<u64>()) {
+        let f = f64::from_bits(bits);
+        prop_assume!(f.is_finite());
+        let texts = [
+            serde_json::to_string(&f).unwrap(),
+            format!("{f:e}"),
+            format!("{f:?}"),
+        ];
+        for t in texts {
+            let doc = format!("[{{\"x\": {t}}}]");
+            let o = read_json_slice(doc.as_bytes(), "p.json", &Limits::default());
+            prop_assert!(o.diagnostics.is_empty(), "{}: {:?}", t, o.diagnostics);
+            let got = o.records[0].value["x"].as_f64().unwrap();
+            prop_assert_eq!(got.to_bits(), f.to_bits(), "{}", t);
+        }
+    }
+}
+
 // ---- the manifest parser --------------------------------------------------------------
 
 /// Text biased towards TOML and the manifest's own keys.
