@@ -8,72 +8,116 @@ use std::collections::HashMap;
 use kpdata_diagnostics::rules::domain as dm;
 use kpdata_diagnostics::Diagnostic;
 use kpdata_package::Package;
-use kpdata_read::{read_table, Table};
+use kpdata_read::{Batch, CsvReader};
 
 use crate::formats::is_un_1718_ref;
 
-fn load(pkg: &Package, name: &str) -> Option<Table> {
-    let ds = pkg.manifest.dataset(name)?;
-    let path = pkg.root.resolve_file(&ds.path).ok()?;
-    let file = std::fs::File::open(path).ok()?;
-    read_table(file, &ds.path, &pkg.manifest.limits)
-        .ok()
-        .map(|(t, _)| t)
+/// Streams the rows of a dataset, handing `f` the values of the named columns.
+fn scan(
+    pkg: &Package,
+    name: &str,
+    columns: &[&str],
+    f: &mut dyn FnMut(&[Option<&str>], u64, u64, &str, &[Option<u64>]),
+) {
+    let Some(ds) = pkg.manifest.dataset(name) else {
+        return;
+    };
+    let Ok(path) = pkg.root.resolve_file(&ds.path) else {
+        return;
+    };
+    let Ok(file) = std::fs::File::open(path) else {
+        return;
+    };
+    let mut reader = CsvReader::new(file, &ds.path, &pkg.manifest.limits);
+    let mut batch = Batch::default();
+    let mut idx: Option<Vec<Option<usize>>> = None;
+    loop {
+        let Ok(more) = reader.next_batch(&mut batch) else {
+            return;
+        };
+        let idx = idx.get_or_insert_with(|| {
+            let header = reader.header().unwrap_or_default();
+            columns
+                .iter()
+                .map(|c| header.iter().position(|h| h == c))
+                .collect()
+        });
+        let cols: Vec<Option<u64>> = idx.iter().map(|i| i.map(|i| i as u64 + 1)).collect();
+        let mut values: Vec<Option<&str>> = Vec::with_capacity(columns.len());
+        for r in batch.records() {
+            values.clear();
+            values.extend(idx.iter().map(|i| i.and_then(|i| r.value(i))));
+            f(&values, r.row, r.line, &ds.path, &cols);
+        }
+        if !more {
+            return;
+        }
+    }
 }
 
 /// Findings of `un-ref-actor-type` for the whole package.
 pub fn un_ref_actor_types(pkg: &Package) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let Some(actors) = load(pkg, "actors") else {
+    if pkg.manifest.dataset("actors").is_none() {
         return out;
-    };
-    let types: HashMap<&str, &str> = actors
-        .records
-        .iter()
-        .filter_map(|r| Some((actors.get(r, "actor_id")?, actors.get(r, "actor_type")?)))
-        .collect();
+    }
+    let mut persons: HashMap<String, bool> = HashMap::new();
+    scan(
+        pkg,
+        "actors",
+        &["actor_id", "actor_type"],
+        &mut |v, _, _, _, _| {
+            if let (Some(id), Some(t)) = (v[0], v[1]) {
+                persons.insert(id.to_string(), t == "person");
+            }
+        },
+    );
     for (dataset, field, scheme) in [
         ("designations", "authority_ref", None),
         ("actor_identifiers", "value", Some("un_ref")),
     ] {
-        let Some(t) = load(pkg, dataset) else {
-            continue;
-        };
-        let col = t.column(field).map(|c| c as u64 + 1);
-        for r in &t.records {
-            if scheme.is_some() && t.get(r, "scheme") != scheme {
-                continue;
-            }
-            let (Some(reference), Some(actor)) = (t.get(r, field), t.get(r, "actor_id")) else {
-                continue;
-            };
-            if !is_un_1718_ref(reference) {
-                continue;
-            }
-            let Some(actor_type) = types.get(actor) else {
-                continue;
-            };
-            let individual = reference.as_bytes()[2] == b'i';
-            let person = *actor_type == "person";
-            if individual != person {
-                let mut d =
-                    Diagnostic::new(
+        scan(
+            pkg,
+            dataset,
+            &[field, "actor_id", "scheme"],
+            &mut |v, row, line, path, cols| {
+                if scheme.is_some() && v[2] != scheme {
+                    return;
+                }
+                let (Some(reference), Some(actor)) = (v[0], v[1]) else {
+                    return;
+                };
+                if !is_un_1718_ref(reference) {
+                    return;
+                }
+                let Some(&person) = persons.get(actor) else {
+                    return;
+                };
+                let individual = reference.as_bytes()[2] == b'i';
+                if individual != person {
+                    let mut d = Diagnostic::new(
                         &dm::UN_REF_ACTOR_TYPE,
                         format!(
-                        "`{reference}` is a UN reference for {} but `{actor}` is a `{actor_type}`",
-                        if individual { "an individual" } else { "an entity" }
-                    ),
+                            "`{reference}` is a UN reference for {} but `{actor}` is {}",
+                            if individual {
+                                "an individual"
+                            } else {
+                                "an entity"
+                            },
+                            if person { "a person" } else { "not a person" }
+                        ),
                     )
-                    .path(t.path.clone())
-                    .row(r.row)
-                    .line(r.line)
+                    .path(path)
+                    .row(row)
+                    .line(line)
                     .field(field);
-                if let Some(c) = col {
-                    d = d.column(c);
+                    if let Some(c) = cols[0] {
+                        d = d.column(c);
+                    }
+                    out.push(d);
                 }
-                out.push(d);
-            }
-        }
+            },
+        );
     }
     out
 }
