@@ -1,0 +1,448 @@
+#!/usr/bin/env python3
+"""Benchmark runner for kpdata (issue 7). Use `scripts/bench/run.sh`, which calls this.
+
+    scripts/bench/run.sh                      # build, generate 100k + 1M (+ 5M with --sizes), measure, write docs/benchmarks.md
+    scripts/bench/run.sh --sizes 100000,1000000,5000000 --runs 5
+    scripts/bench/run.sh --only kpdata        # re-measure only the kpdata cases (after a code change)
+    scripts/bench/run.sh --bin path/to/kpdata # measure a given binary, no build
+    scripts/bench/run.sh --rev 364fb58        # build that commit (git archive into bench-data/src/) and measure it
+
+Every case runs under `/usr/bin/time -v` (`--runs` times, default 3; Frictionless once), after
+reading its input files once so they are in the page cache. The table shows the median wall time,
+rows/s from it, the largest peak RSS of the runs and the median CPU% (200 % = both cores busy).
+The load average before each case is recorded, because other builds may share the machine.
+
+Results are kept in bench-data/results.json (one entry per case, the newest measurement wins,
+each with the commit it measured) and rendered into docs/benchmarks.md between the
+`bench:results` markers; the text around the markers is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+BENCH = REPO / "bench-data"
+GEN = REPO / "scripts" / "bench" / "generate.py"
+VENV = BENCH / "venv"
+RESULTS = BENCH / "results.json"
+DOC = REPO / "docs" / "benchmarks.md"
+TIME = "/usr/bin/time"
+REFERENCE_DATE = "2026-01-01"
+
+
+def log(*a):
+    print("[bench]", *a, file=sys.stderr, flush=True)
+
+
+def sh(cmd, **kw):
+    return subprocess.run(cmd, check=True, **kw)
+
+
+# --- Set-up -------------------------------------------------------------------------------------
+
+
+def ensure_time():
+    if Path(TIME).exists():
+        return
+    log("installing GNU time (apt-get install -y time)")
+    sh(["apt-get", "install", "-y", "time"], stdout=subprocess.DEVNULL)
+
+
+def ensure_venv(packages=("frictionless", "polars")):
+    py = VENV / "bin" / "python"
+    if not py.exists():
+        log("creating", VENV)
+        sh([sys.executable, "-m", "venv", str(VENV)])
+    missing = [p for p in packages
+               if subprocess.run([str(py), "-c", f"import {p}"], capture_output=True).returncode != 0]
+    if missing:
+        log("pip install", *missing)
+        sh([str(VENV / "bin" / "pip"), "install", "-q", *missing])
+    return py
+
+
+def git(*args, cwd=REPO):
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True).stdout.strip()
+
+
+def build(rev: str | None) -> tuple[Path, str]:
+    """Builds kpdata (no default features: no polars) and returns (binary, commit label)."""
+    if rev is None:
+        commit = git("rev-parse", "--short=12", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no", "--", "crates", "Cargo.toml", "Cargo.lock")
+        label = commit + ("+dirty" if dirty else "")
+        log("cargo build --release -p kpdata --no-default-features (working tree, HEAD", label + ")")
+        sh(["cargo", "build", "--release", "-p", "kpdata", "--no-default-features"], cwd=REPO)
+        target = Path(os.environ.get("CARGO_TARGET_DIR", REPO / "target"))
+        return target / "release" / "kpdata", label
+    commit = git("rev-parse", "--short=12", rev)
+    src = BENCH / "src" / commit
+    if not src.exists():
+        src.mkdir(parents=True)
+        archive = subprocess.run(["git", "archive", commit], cwd=REPO, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(src)], input=archive, check=True)
+    target = BENCH / "target"
+    log(f"cargo build --release -p kpdata --no-default-features (commit {commit}, in {src})")
+    sh(["cargo", "build", "--release", "-p", "kpdata", "--no-default-features"], cwd=src,
+       env={**os.environ, "CARGO_TARGET_DIR": str(target)})
+    dst = BENCH / "bin" / f"kpdata-{commit}"
+    dst.parent.mkdir(exist_ok=True)
+    shutil.copyfile(target / "release" / "kpdata", dst)
+    dst.chmod(0o755)
+    return dst, commit
+
+
+def generate(rows: int, bad: bool = False, standalone_only: bool = False) -> Path:
+    name = f"{rows}-bad" if bad else str(rows)
+    out = BENCH / name
+    if (out / "generated.json").exists():
+        return out
+    cmd = [sys.executable, str(GEN), "--rows", str(rows), "--out", str(out)]
+    if bad:
+        cmd += ["--bad-fraction", "0.01"]
+    if standalone_only:
+        cmd += ["--standalone-only"]
+    log("generating", name, "...")
+    t = time.time()
+    sh(cmd, stdout=subprocess.DEVNULL)
+    log(f"generated {name} in {time.time() - t:.0f} s")
+    return out
+
+
+def nokeys_variant(pkg: Path) -> Path:
+    """The package without the designations' primary and unique keys (hard links, another
+    kpdata.toml), to estimate the memory of key sets from the RSS difference."""
+    out = pkg.parent / (pkg.name + "-nokeys")
+    if (out / "kpdata.toml").exists():
+        return out
+    for p in pkg.rglob("*"):
+        rel = p.relative_to(pkg)
+        q = out / rel
+        if p.is_dir():
+            q.mkdir(parents=True, exist_ok=True)
+        elif rel.parts[0] in ("datasets", "schemas"):
+            q.parent.mkdir(parents=True, exist_ok=True)
+            if not q.exists():
+                os.link(p, q)
+    sys.path.insert(0, str(GEN.parent))
+    import generate as g  # noqa: E402
+
+    meta = json.loads((pkg / "generated.json").read_text())
+    (out / "kpdata.toml").write_text(g.manifest(meta["rows"], meta["seed"], keys=False))
+    return out
+
+
+# --- Measuring ----------------------------------------------------------------------------------
+
+
+def parse_time_v(text: str) -> dict:
+    def field(label):
+        m = re.search(re.escape(label) + r":\s*(.+)", text)
+        return m.group(1).strip() if m else None
+
+    wall = field("Elapsed (wall clock) time (h:mm:ss or m:ss)")
+    parts = [float(x) for x in wall.split(":")]
+    secs = 0.0
+    for x in parts:
+        secs = secs * 60 + x
+    cpu = field("Percent of CPU this job got").rstrip("%")
+    return {
+        "wall": secs,
+        "rss_kib": int(field("Maximum resident set size (kbytes)")),
+        "cpu": int(cpu) if cpu.isdigit() else None,
+        "user": float(field("User time (seconds)")),
+        "sys": float(field("System time (seconds)")),
+    }
+
+
+def warm(paths):
+    for p in paths:
+        p = Path(p)
+        files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()] if p.is_dir() else []
+        for f in files:
+            with open(f, "rb") as fh:
+                while fh.read(1 << 24):
+                    pass
+
+
+def measure(cmd, runs, cwd=None, warm_paths=(), ok_codes=(0,)):
+    warm(warm_paths)
+    load = os.getloadavg()[0]
+    samples, last_out, codes = [], "", []
+    for _ in range(runs):
+        p = subprocess.run([TIME, "-v", *cmd], cwd=cwd, capture_output=True, text=True)
+        # GNU time writes its report last on stderr.
+        idx = p.stderr.rfind("\tCommand being timed:")
+        samples.append(parse_time_v(p.stderr[idx:]))
+        codes.append(p.returncode)
+        last_out = p.stdout + p.stderr[:idx]
+    if any(c not in ok_codes for c in codes):
+        log("unexpected exit codes", codes, "for", " ".join(map(str, cmd)))
+        log(last_out[-2000:])
+    return {
+        "runs": runs,
+        "wall_median": statistics.median(s["wall"] for s in samples),
+        "walls": [s["wall"] for s in samples],
+        "rss_kib": max(s["rss_kib"] for s in samples),
+        "cpu": statistics.median(s["cpu"] or 0 for s in samples),
+        "load_before": round(load, 2),
+        "exit_codes": codes,
+        "output_tail": last_out[-600:],
+    }
+
+
+def summary_counts(output: str):
+    m = re.search(r"checked (\d+) files?, (\d+) records?: (\d+) errors?, (\d+) warnings?", output)
+    if not m:
+        return None
+    return {"files": int(m.group(1)), "records": int(m.group(2)), "errors": int(m.group(3)),
+            "warnings": int(m.group(4))}
+
+
+# --- The cases ----------------------------------------------------------------------------------
+
+
+def run_cases(args, kp: Path, label: str, store: dict):
+    sizes = [int(s) for s in args.sizes.split(",")]
+    only = set(args.only.split(",")) if args.only else None
+    want = lambda group: only is None or group in only
+    py = ensure_venv() if (want("anchors") or want("release")) else None
+    results = {}
+
+    def record(case_id, group, title, rows, m, commit, note=""):
+        m.update({"id": case_id, "group": group, "title": title, "rows": rows, "commit": commit,
+                  "note": note, "date": time.strftime("%Y-%m-%d")})
+        m["rows_per_s"] = rows / m["wall_median"] if m["wall_median"] > 0 else None
+        results[case_id] = m
+        store[case_id] = m
+        save(store)
+        log(f"{case_id}: {m['wall_median']:.3f} s, {m['rss_kib'] / 1024:.0f} MiB, CPU {m['cpu']}%, "
+            f"{(m['rows_per_s'] or 0):,.0f} rows/s, exit {m['exit_codes']}, load {m['load_before']}")
+
+    pkgs = {n: generate(n) for n in sizes}
+    bad = generate(1_000_000, bad=True, standalone_only=True) if 1_000_000 in sizes else None
+
+    def rows_of(pkg):
+        return json.loads((pkg / "generated.json").read_text())["rows"]
+
+    if want("kpdata"):
+        for n, pkg in pkgs.items():
+            s = pkg / "designations.csv"
+            m = measure([kp, "validate", "--schema", pkg / "designations.schema.json", s], args.runs,
+                        warm_paths=[s])
+            m["summary"] = summary_counts(m["output_tail"])
+            record(f"kpdata-schema-{n}", "kpdata", "`kpdata validate --schema` designations (valid)", n, m, label)
+        if bad is not None:
+            s = bad / "designations.csv"
+            m = measure([kp, "validate", "--schema", bad / "designations.schema.json", s], args.runs,
+                        warm_paths=[s], ok_codes=(1,))
+            m["summary"] = summary_counts(m["output_tail"])
+            record("kpdata-schema-bad-1000000", "kpdata",
+                   "`kpdata validate --schema` designations (1 % bad cells)", 1_000_000, m, label)
+        for n, pkg in pkgs.items():
+            m = measure([kp, "validate", "--root", pkg, "--reference-date", REFERENCE_DATE], args.runs,
+                        warm_paths=[pkg / "datasets"])
+            m["summary"] = summary_counts(m["output_tail"])
+            total = m["summary"]["records"] if m["summary"] else n
+            m["designations"] = n
+            record(f"kpdata-package-{n}", "kpdata", "`kpdata validate --root` whole package, every rule",
+                   total, m, label, note=f"{n:,} designations + actors, statements, sources, vocabularies")
+        # Key-set memory: the same package without the designations' primary and unique key.
+        n = max(pkgs)
+        nk = nokeys_variant(pkgs[n])
+        m = measure([kp, "validate", "--root", nk, "--reference-date", REFERENCE_DATE], args.runs,
+                    warm_paths=[nk / "datasets"])
+        m["summary"] = summary_counts(m["output_tail"])
+        total = m["summary"]["records"] if m["summary"] else n
+        record(f"kpdata-package-nokeys-{n}", "kpdata",
+               "`kpdata validate --root` whole package, designations without primary/unique key", total, m,
+               label, note="for the key-set memory estimate")
+
+    if want("anchors"):
+        n1 = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
+        pkg = pkgs[n1]
+        s = pkg / "designations.csv"
+        record(f"floor-wc-{n1}", "floor", "`wc -l` designations.csv", n1,
+               measure(["wc", "-l", s], args.runs, warm_paths=[s]), "-")
+        record(f"floor-sha256-{n1}", "floor", "`sha256sum` designations.csv", n1,
+               measure(["sha256sum", s], args.runs, warm_paths=[s]), "-")
+        polars = REPO / "scripts" / "bench" / "polars_check.py"
+        record(f"polars-{n1}", "anchor", "python polars query, same checks (valid)", n1,
+               measure([py, polars, pkg], args.runs, warm_paths=[s]), "-")
+        if bad is not None:
+            record("polars-bad-1000000", "anchor", "python polars query, same checks (1 % bad cells)", 1_000_000,
+                   measure([py, polars, bad], args.runs, warm_paths=[bad / "designations.csv"], ok_codes=(1,)),
+                   "-")
+        fl = VENV / "bin" / "frictionless"
+        for n in [int(x) for x in args.frictionless_sizes.split(",") if x]:
+            if n not in pkgs:
+                continue
+            record(f"frictionless-{n}", "anchor", "`frictionless validate` equivalent Table Schema (1 run)", n,
+                   measure([fl, "validate", "datapackage.json"], 1, cwd=pkgs[n],
+                           warm_paths=[pkgs[n] / "designations.csv"]), "-")
+
+    if want("release"):
+        run_release(args, kp, label, pkgs, py, record)
+    return results
+
+
+def run_release(args, kp, label, pkgs, py, record):
+    """`kpdata release` of the 1M package vs polars' own CSV→Parquet (skipped, with a note, when
+    the binary has no working release command)."""
+    rbin = Path(args.release_bin) if args.release_bin else kp
+    help_ = subprocess.run([rbin, "release", "--help"], capture_output=True, text=True)
+    probe = subprocess.run([rbin, "release"], capture_output=True, text=True, cwd="/")
+    if help_.returncode != 0 or "not available" in (probe.stdout + probe.stderr):
+        log("skipping release: `kpdata release` is not available in", rbin)
+        return
+    log("release: the command exists; run it with --release-args (see docs/benchmarks.md)")
+    n = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
+    pkg = pkgs[n]
+    if not (pkg / ".git").exists():
+        sh(["git", "init", "-q"], cwd=pkg)
+        sh(["git", "add", "kpdata.toml", "schemas", "datasets"], cwd=pkg)
+        sh(["git", "-c", "user.name=bench", "-c", "user.email=bench@invalid", "commit", "-q", "-m", "bench"], cwd=pkg)
+    rargs = (args.release_args or "").split()
+    out = BENCH / "release-out"
+    shutil.rmtree(out, ignore_errors=True)
+    m = measure([rbin, "release", *[a.replace("{root}", str(pkg)).replace("{out}", str(out)) for a in rargs]],
+                1, cwd=pkg, warm_paths=[pkg / "datasets"], ok_codes=(0,))
+    record(f"kpdata-release-{n}", "kpdata", "`kpdata release` (Parquet + JSON + checksums)", n, m, label)
+    pq = REPO / "scripts" / "bench" / "polars_parquet.py"
+    record(f"polars-parquet-{n}", "anchor", "polars CSV→Parquet of the same datasets", n,
+           measure([py, pq, pkg, BENCH / "polars-parquet-out"], args.runs, warm_paths=[pkg / "datasets"]), "-")
+
+
+# --- Results and the document -------------------------------------------------------------------
+
+
+def load_store():
+    if RESULTS.exists():
+        return json.loads(RESULTS.read_text())
+    return {}
+
+
+def save(store):
+    RESULTS.write_text(json.dumps(store, indent=2, default=str) + "\n")
+
+
+def machine() -> str:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = "?"
+    for line in Path("/proc/meminfo").read_text().splitlines():
+        if line.startswith("MemTotal"):
+            mem = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+    rustc = subprocess.run(["rustc", "--version"], capture_output=True, text=True).stdout.strip()
+    return (f"- CPU: {cpu}, `nproc` = {os.cpu_count()}\n- RAM: {mem}\n- Kernel: {platform.release()}\n"
+            f"- {rustc}; Python {platform.python_version()}\n")
+
+
+ORDER = ["floor", "kpdata", "anchor"]
+
+
+def fmt_rows(n):
+    return f"{n:,}"
+
+
+def render_table(store) -> str:
+    def key(m):
+        return (ORDER.index(m["group"]) if m["group"] in ORDER else 9, m["id"].split("-")[0], m["title"], m["rows"])
+
+    lines = ["| case | rows | median s (runs) | rows/s | peak RSS MiB | CPU % | load | exit | commit |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    for m in sorted(store.values(), key=key):
+        walls = ", ".join(f"{w:.2f}" for w in m["walls"])
+        note = f" — {m['note']}" if m.get("note") else ""
+        lines.append(
+            f"| {m['title']}{note} | {fmt_rows(m['rows'])} | {m['wall_median']:.3f} ({walls}) | "
+            f"{(m['rows_per_s'] or 0):,.0f} | {m['rss_kib'] / 1024:.0f} | {m['cpu']:.0f} | {m['load_before']} | "
+            f"{','.join(map(str, sorted(set(m['exit_codes']))))} | {m['commit']} |")
+    # Derived numbers.
+    extra = []
+    for k, m in store.items():
+        if k.startswith("kpdata-package-nokeys-"):
+            n = int(k.rsplit("-", 1)[1])
+            full = store.get(f"kpdata-package-{n}")
+            if full and full["commit"] == m["commit"]:
+                diff = (full["rss_kib"] - m["rss_kib"]) * 1024
+                extra.append(
+                    f"- Key sets ({m['commit']}): the designations' primary key and unique key "
+                    f"({2 * n:,} keys) add {diff / 2**20:.0f} MiB of peak RSS at {n:,} rows, "
+                    f"about {diff / (2 * n):.0f} bytes a key.")
+    for k, m in store.items():
+        if m.get("summary") and m["group"] == "kpdata":
+            s = m["summary"]
+            extra.append(f"- `{k}` ({m['commit']}): {s['files']} files, {s['records']:,} records, "
+                         f"{s['errors']:,} errors, {s['warnings']:,} warnings.")
+    return "\n".join(lines) + "\n\n" + "\n".join(sorted(extra)) + "\n"
+
+
+def write_doc(store):
+    begin, end = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
+    mbegin, mend = "<!-- bench:machine:begin -->", "<!-- bench:machine:end -->"
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{mbegin}\n{mend}\n\n{begin}\n{end}\n"
+    body = render_table(store)
+    text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: f"{begin}\n{body}{end}", text, flags=re.S)
+    text = re.sub(re.escape(mbegin) + ".*?" + re.escape(mend), lambda _: f"{mbegin}\n{machine()}{mend}", text,
+                  flags=re.S)
+    DOC.write_text(text)
+    log("wrote", DOC.relative_to(REPO))
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", default="100000,1000000", help="designation rows, comma-separated (add 5000000)")
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--only", help="comma-separated groups: kpdata, anchors, release (default: all)")
+    p.add_argument("--bin", help="a kpdata binary to measure (no build)")
+    p.add_argument("--commit", help="label for --bin (default: HEAD of this checkout)")
+    p.add_argument("--rev", help="build this commit from `git archive` instead of the working tree")
+    p.add_argument("--frictionless-sizes", default="100000", help="sizes to run Frictionless on (once each)")
+    p.add_argument("--release-bin", help="a kpdata built with the default `parquet` feature, for the release case")
+    p.add_argument("--release-args", help="arguments after `kpdata release`; {root} and {out} are replaced")
+    p.add_argument("--results", help="results store (default bench-data/results.json)")
+    p.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
+    p.add_argument("--render-only", action="store_true", help="only rewrite docs/benchmarks.md from results.json")
+    p.add_argument("--print-table", metavar="RESULTS_JSON", help="print the table of a saved results file and exit")
+    args = p.parse_args(argv)
+
+    global RESULTS
+    if args.results:
+        RESULTS = Path(args.results).resolve()
+    BENCH.mkdir(exist_ok=True)
+    store = load_store()
+    if args.print_table:
+        print(render_table(json.loads(Path(args.print_table).read_text())))
+        return 0
+    if args.render_only:
+        write_doc(store)
+        return 0
+    ensure_time()
+    if args.bin:
+        kp, label = Path(args.bin).resolve(), args.commit or git("rev-parse", "--short=12", "HEAD")
+    else:
+        kp, label = build(args.rev)
+    log("measuring", kp, "as", label, "; load average", os.getloadavg())
+    run_cases(args, kp, label, store)
+    if not args.no_doc:
+        write_doc(store)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
