@@ -3,21 +3,41 @@
 //! so memory grows with the number of keys, not their length.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
+use std::hash::Hasher;
 
 use kpdata_diagnostics::rules::keys as kr;
 use kpdata_diagnostics::{escape_value, Diagnostic};
 
-/// A stable 128-bit hash of a key (SipHash with fixed keys, twice with different salts).
+/// The hash of a key: two independent 64-bit aHash values with seeds drawn at random once per
+/// process, so nobody can craft colliding keys in advance. Sets keep only these 128 bits
+/// (16 bytes a key); equal keys always hash equal, and a collision of different keys has a
+/// probability of about n²/2¹²⁹.
 pub fn key_hash(parts: &[String]) -> u128 {
-    let h = |salt: u8| {
-        let mut s = std::hash::DefaultHasher::new();
-        salt.hash(&mut s);
-        parts.hash(&mut s);
-        s.finish()
-    };
-    ((h(1) as u128) << 64) | h(2) as u128
+    static SEEDS: std::sync::OnceLock<(ahash::RandomState, ahash::RandomState)> =
+        std::sync::OnceLock::new();
+    let (a, b) = SEEDS.get_or_init(|| (ahash::RandomState::new(), ahash::RandomState::new()));
+    ((a.hash_one(parts) as u128) << 64) | b.hash_one(parts) as u128
 }
+
+/// The keys are already random hashes: the maps use their low bits as they are.
+#[derive(Default, Clone, Copy)]
+pub struct PreHashed(u64);
+
+impl Hasher for PreHashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ b as u64;
+        }
+    }
+    fn write_u128(&mut self, n: u128) {
+        self.0 = n as u64;
+    }
+}
+
+type Build = std::hash::BuildHasherDefault<PreHashed>;
 
 pub fn show_key(fields: &[String], parts: &[String]) -> String {
     if fields.len() == 1 {
@@ -59,7 +79,7 @@ impl Key {
 pub struct UniqueIndex {
     pub kind: KeyKind,
     pub fields: Vec<String>,
-    seen: HashMap<u128, u64>,
+    seen: HashMap<u128, u64, Build>,
 }
 
 impl UniqueIndex {
@@ -67,7 +87,7 @@ impl UniqueIndex {
         UniqueIndex {
             kind,
             fields,
-            seen: HashMap::new(),
+            seen: HashMap::default(),
         }
     }
 
@@ -135,7 +155,7 @@ impl UniqueIndex {
 /// The set of values a foreign key may point at.
 #[derive(Debug, Default)]
 pub struct KeySet {
-    set: HashSet<u128>,
+    set: HashSet<u128, Build>,
 }
 
 impl KeySet {

@@ -189,6 +189,7 @@ fn check_batch(
     let mut facts = Vec::with_capacity(batch.len());
     let mut unreadable: Vec<&str> = Vec::new();
     let width = m.columns.len();
+    let mut texts: Vec<Option<&str>> = Vec::with_capacity(m.field_col.len());
     for r in batch.records() {
         unreadable.clear();
         unreadable.extend(m.absent.iter().map(String::as_str));
@@ -202,11 +203,8 @@ fn check_batch(
                 }
             }
         }
-        let texts: Vec<Option<&str>> = m
-            .field_col
-            .iter()
-            .map(|c| c.and_then(|c| r.value(c)))
-            .collect();
+        texts.clear();
+        texts.extend(m.field_col.iter().map(|c| c.and_then(|c| r.value(c))));
         let view = CsvView {
             rec: r,
             m,
