@@ -10,6 +10,8 @@
 //!   `CITATION.cff`, `CHANGES.md`, `changes.json`, `schemas/`, `data/`).
 //! - [`stage`]: writes a release atomically (temporary folder beside the target, fsync, rename)
 //!   and compares a folder with a rebuilt release.
+//! - [`publish`]: the package at a commit read from git objects, the changes since the previous
+//!   release tag (kpdata-diff), and the checks a release must pass.
 //! - [`verify`]: checks a release folder against `SHA256SUMS` and `datapackage.json`; findings
 //!   carry KP6xx codes and name the damaged file.
 //!
@@ -21,6 +23,7 @@ mod error;
 pub mod frame;
 pub mod input;
 pub mod json;
+pub mod publish;
 pub mod stage;
 pub mod sums;
 pub mod time;

@@ -1,12 +1,345 @@
-//! `kpdata release` (not yet written).
+//! `kpdata release X.Y.Z` and `kpdata release --check DIR`.
+//!
+//! Refuses (exit 2, nothing written) when the working tree is dirty, validation has errors,
+//! the version's tag or folder exists, the version is not greater than the last released one,
+//! or the changes since the last release need a bigger bump. Otherwise builds every file in
+//! memory from HEAD's git objects, stages it beside the target, renames it into place and
+//! creates the annotated tag `vX.Y.Z`.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
 
 use clap::Args;
+use kpdata_git::Repo;
+use kpdata_release::build::{build, Release};
+use kpdata_release::publish::Source;
+use kpdata_release::{stage, version, Encoder, ReleaseError};
 
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]
-pub struct ReleaseArgs {}
+#[command(after_help = "Examples:
+  kpdata release 1.0.0                    build dist/1.0.0/ from HEAD and tag v1.0.0
+  kpdata release 1.1.0 --out /tmp/r       write the release folder at /tmp/r instead
+  kpdata release 1.1.0 --no-tag           build the folder without creating the tag
+  kpdata release --check dist/1.0.0       rebuild 1.0.0 from tag v1.0.0 and compare every byte
 
-pub fn run(_args: ReleaseArgs) -> CmdResult {
-    Err(Failure::new("`kpdata release` is not available yet"))
+Exit codes: 0 released (or --check: identical), 1 --check found differences, 2 refused or failed.")]
+pub struct ReleaseArgs {
+    /// The version to release (X.Y.Z); with --check, optional (read from DIR/datapackage.json)
+    #[arg(value_name = "VERSION")]
+    pub version: Option<String>,
+    /// The release folder (default: <root>/dist/<version>)
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// The package root (the folder with kpdata.toml)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Do not create the git tag vX.Y.Z (the version stays unpublished)
+    #[arg(long)]
+    pub no_tag: bool,
+    /// Rebuild the release in DIR from its tag and compare every byte (exit 0 same, 1 differs)
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "no_tag"])]
+    pub check: Option<PathBuf>,
+}
+
+impl From<ReleaseError> for Failure {
+    fn from(e: ReleaseError) -> Self {
+        Failure {
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
+#[cfg(feature = "parquet")]
+fn encoder() -> Result<Box<dyn Encoder>, Failure> {
+    Ok(Box::new(kpdata_parquet::PolarsEncoder))
+}
+
+#[cfg(not(feature = "parquet"))]
+fn encoder() -> Result<Box<dyn Encoder>, Failure> {
+    Err(Failure::new("this kpdata was built without the Parquet writer (feature `parquet`)")
+        .hint("rebuild with default features: `cargo build --release -p kpdata`"))
+}
+
+/// Progress on stderr, only when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+}
+
+impl Progress {
+    fn new() -> Progress {
+        let bar = std::io::stderr().is_terminal().then(|| {
+            let b = indicatif::ProgressBar::new_spinner();
+            b.enable_steady_tick(std::time::Duration::from_millis(120));
+            b
+        });
+        Progress { bar }
+    }
+    fn step(&self, msg: &str) {
+        if let Some(b) = &self.bar {
+            b.set_message(msg.to_string());
+        }
+    }
+    fn done(&self) {
+        if let Some(b) = &self.bar {
+            b.finish_and_clear();
+        }
+    }
+}
+
+fn open_repo(root: &Path) -> Result<(Repo, String), Failure> {
+    let repo = Repo::discover(root).map_err(|e| {
+        let hint = e.hint().unwrap_or_else(|| {
+            "releases are made from a git checkout: the tag vX.Y.Z is the version registry".into()
+        });
+        Failure::new(e.to_string()).hint(hint)
+    })?;
+    let canon = |p: &Path| {
+        p.canonicalize()
+            .map_err(|e| Failure::new(format!("cannot resolve `{}`: {e}", p.display())))
+    };
+    let root_abs = canon(root)?;
+    let work = canon(repo.workdir())?;
+    let prefix = root_abs
+        .strip_prefix(&work)
+        .map_err(|_| Failure::new(format!("`{}` is not inside the repository", root.display())))?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/");
+    Ok((repo, prefix))
+}
+
+/// The path of `p` relative to the repository's working tree, if inside it.
+fn relative_to_workdir(repo: &Repo, p: &Path) -> Option<String> {
+    let work = repo.workdir().canonicalize().ok()?;
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().ok()?.join(p)
+    };
+    // The target does not exist yet: resolve its nearest existing ancestor.
+    let mut existing = abs.clone();
+    let mut tail = Vec::new();
+    while !existing.exists() {
+        tail.push(existing.file_name()?.to_os_string());
+        existing = existing.parent()?.to_path_buf();
+    }
+    let mut full = existing.canonicalize().ok()?;
+    for t in tail.iter().rev() {
+        full.push(t);
+    }
+    let rel = full.strip_prefix(&work).ok()?;
+    Some(
+        rel.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect::<Vec<_>>()
+            .join("/"),
+    )
+}
+
+pub fn run(args: ReleaseArgs) -> CmdResult {
+    if let Some(dir) = &args.check {
+        return check(&args, dir);
+    }
+    let Some(v) = &args.version else {
+        return Err(Failure::new("no version given")
+            .hint("kpdata release X.Y.Z (or kpdata release --check DIR)"));
+    };
+    let version = version::parse(v)?;
+    let encoder = encoder()?;
+    let (repo, prefix) = open_repo(&args.root)?;
+    let target = args
+        .out
+        .clone()
+        .unwrap_or_else(|| args.root.join("dist").join(version.to_string()));
+
+    // The working tree must be exactly HEAD (the release folder's parent is left out).
+    let mut ignore = Vec::new();
+    if let Some(rel) = target.parent().and_then(|p| relative_to_workdir(&repo, p)) {
+        if !rel.is_empty() {
+            ignore.push(rel);
+        }
+    }
+    let ignore_refs: Vec<&str> = ignore.iter().map(String::as_str).collect();
+    let dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    if !dirty.is_empty() {
+        let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
+        return Err(Failure::new(format!(
+            "the working tree is not clean: {}{}",
+            shown.join(", "),
+            if dirty.len() > 5 {
+                format!(" and {} more", dirty.len() - 5)
+            } else {
+                String::new()
+            }
+        ))
+        .hint("commit or remove the changes: a release is built from a commit"));
+    }
+
+    let tag = version::tag_name(&version);
+    if repo.tag_exists(&tag).map_err(git_failure)? {
+        return Err(Failure::new(format!(
+            "version {version} is already released (tag {tag} exists)"
+        ))
+        .hint("a published version is immutable: release a greater version"));
+    }
+    if target.exists() {
+        return Err(Failure::new(format!("`{}` already exists", target.display())).hint(
+            format!(
+                "a release folder is never overwritten; if no tag {tag} exists it was left by a run with --no-tag or an interrupted run: remove it and run again"
+            ),
+        ));
+    }
+    let source = Source {
+        repo: &repo,
+        prefix,
+    };
+    let plan = version::plan(&version, &source.released()?)?;
+
+    let progress = Progress::new();
+    progress.step("validating");
+    // Validation: the same checks as `kpdata validate`, reference date = HEAD's commit day.
+    let report = crate::commands::validate::validate_package(&args.root, None)?;
+    if report.has_errors() {
+        progress.done();
+        return Err(Failure::new(format!(
+            "validation found {} error(s); nothing was released",
+            report.summary.errors
+        ))
+        .hint(format!(
+            "run `kpdata validate --root {}` and fix the errors it reports",
+            args.root.display()
+        )));
+    }
+
+    let head = repo.resolve("HEAD").map_err(git_failure)?;
+    progress.step("reading the package at HEAD");
+    let input = source.input_at(head.as_str())?;
+    progress.step("comparing with the previous release");
+    let changes = source.changes(&version, plan.previous.as_ref(), head.as_str())?;
+    if let kpdata_release::ChangeLog::Since { required, .. } = &changes {
+        if let Err(e) = version::check_bump(&plan, *required) {
+            progress.done();
+            return Err(e.into());
+        }
+    }
+    let release = build(&input, &version, &changes, encoder.as_ref(), &mut |m| {
+        progress.step(m)
+    })?;
+    progress.step("writing");
+    stage::write_atomically(&target, &release)?;
+    if !args.no_tag {
+        let sums = kpdata_release::sha256_hex(&release.files["SHA256SUMS"]);
+        let message = format!(
+            "{} {version}\n\nkpdata release {version}\nsha256 of SHA256SUMS: {sums}\n",
+            input.manifest.package.title
+        );
+        if let Err(e) = repo.create_annotated_tag(&tag, head.as_str(), &message) {
+            progress.done();
+            let _ = std::fs::remove_dir_all(&target);
+            return Err(Failure::new(format!("cannot create the tag {tag}: {e}"))
+                .hint("the release folder was removed; fix the problem and run again"));
+        }
+    }
+    progress.done();
+    let rows: usize = input.datasets.iter().map(|d| d.table.records.len()).sum();
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
+        "released {version} at {} ({} files, {} datasets, {} source rows){}",
+        target.display(),
+        release.files.len(),
+        input.datasets.len(),
+        rows,
+        if args.no_tag {
+            " without a tag".to_string()
+        } else {
+            format!("; tagged {tag} on {}", head.short())
+        }
+    );
+    let _ = writeln!(out, "check it with: kpdata verify {}", target.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn git_failure(e: kpdata_git::GitError) -> Failure {
+    let hint = e.hint();
+    let f = Failure::new(e.to_string());
+    match hint {
+        Some(h) => f.hint(h),
+        None => f,
+    }
+}
+
+/// Rebuilds the release in `dir` from its tag and compares every byte.
+fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
+    if !dir.is_dir() {
+        return Err(Failure::new(format!("`{}` is not a folder", dir.display()))
+            .hint("pass a release folder, e.g. `kpdata release --check dist/1.0.0`"));
+    }
+    let version = match &args.version {
+        Some(v) => version::parse(v)?,
+        None => {
+            let bytes = std::fs::read(dir.join("datapackage.json")).map_err(|e| {
+                Failure::new(format!("cannot read {}/datapackage.json: {e}", dir.display()))
+                    .hint("give the version: kpdata release X.Y.Z --check DIR")
+            })?;
+            let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
+                Failure::new(format!("datapackage.json is not valid JSON: {e}"))
+                    .hint("give the version: kpdata release X.Y.Z --check DIR")
+            })?;
+            let s = v.get("version").and_then(|v| v.as_str()).ok_or_else(|| {
+                Failure::new("datapackage.json has no `version`")
+                    .hint("give the version: kpdata release X.Y.Z --check DIR")
+            })?;
+            version::parse(s)?
+        }
+    };
+    let encoder = encoder()?;
+    let (repo, prefix) = open_repo(&args.root)?;
+    let tag = version::tag_name(&version);
+    let commit = repo.resolve(&tag).map_err(|_| {
+        Failure::new(format!("there is no tag {tag}: version {version} was never released"))
+            .hint("fetch the tags (`git fetch --tags`) or check the version")
+    })?;
+    let source = Source {
+        repo: &repo,
+        prefix,
+    };
+    let released = source.released()?;
+    let previous = version::previous(&released, &version);
+    let progress = Progress::new();
+    progress.step("reading the package at the tag");
+    let input = source.input_at(commit.as_str())?;
+    let changes = source.changes(&version, previous.as_ref(), commit.as_str())?;
+    let release: Release = build(&input, &version, &changes, encoder.as_ref(), &mut |m| {
+        progress.step(m)
+    })?;
+    progress.step("comparing");
+    let diffs = stage::compare(dir, &release)?;
+    progress.done();
+    let mut out = std::io::stdout().lock();
+    if diffs.is_empty() {
+        let _ = writeln!(
+            out,
+            "{}: identical to release {version} rebuilt from {tag} ({}), {} files",
+            dir.display(),
+            commit.short(),
+            release.files.len()
+        );
+        Ok(ExitCode::SUCCESS)
+    } else {
+        for d in &diffs {
+            let _ = writeln!(out, "{}: {d}", dir.display());
+        }
+        let _ = writeln!(
+            out,
+            "{} file(s) differ from release {version} rebuilt from {tag}",
+            diffs.len()
+        );
+        Ok(ExitCode::from(1))
+    }
 }

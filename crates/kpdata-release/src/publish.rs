@@ -1,0 +1,114 @@
+//! Releases from git: the package read at a commit straight from git objects, the previous
+//! release found among the tags, and the changes since it computed with kpdata-diff on the
+//! published view (no restricted rows, no internal datasets). The same code serves
+//! `kpdata release X.Y.Z` (at HEAD) and `kpdata release --check DIR` (at the tag), so both
+//! produce the same bytes.
+
+use std::io;
+
+use kpdata_diff::{diff, render_markdown_with, RenderOptions, Snapshot};
+use kpdata_git::{GitError, Repo};
+use semver::Version;
+
+use crate::build::ChangeLog;
+use crate::input::Input;
+use crate::version::{self, Bump};
+use crate::ReleaseError;
+
+impl From<GitError> for ReleaseError {
+    fn from(e: GitError) -> Self {
+        ReleaseError {
+            hint: e.hint(),
+            message: e.to_string(),
+        }
+    }
+}
+
+impl From<kpdata_diff::LoadError> for ReleaseError {
+    fn from(e: kpdata_diff::LoadError) -> Self {
+        ReleaseError {
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
+/// Where the package lives: the repository and the package root's path inside it (`""` when
+/// the package is at the repository root).
+pub struct Source<'r> {
+    pub repo: &'r Repo,
+    pub prefix: String,
+}
+
+impl Source<'_> {
+    fn join(&self, rel: &str) -> String {
+        if self.prefix.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.prefix.trim_end_matches('/'))
+        }
+    }
+
+    /// The package as committed at `commit` (a full sha).
+    pub fn input_at(&self, commit: &str) -> Result<Input, ReleaseError> {
+        let read = |rel: &str| -> io::Result<Vec<u8>> {
+            match self.repo.read_file(commit, &self.join(rel)) {
+                Ok(Some(b)) => Ok(b),
+                Ok(None) => Err(io::Error::new(
+                    io::ErrorKind::NotFound,
+                    format!("`{rel}` is not committed at {}", &commit[..commit.len().min(12)]),
+                )),
+                Err(e) => Err(io::Error::other(e.to_string())),
+            }
+        };
+        Input::load(&read, self.repo.commit_time(commit)?)
+    }
+
+    /// Released versions (tags `vX.Y.Z`), ascending.
+    pub fn released(&self) -> Result<Vec<Version>, ReleaseError> {
+        Ok(version::released(&self.repo.tags()?))
+    }
+
+    /// The changes from release `previous` to `commit`, and the least bump they need.
+    pub fn changes(
+        &self,
+        version: &Version,
+        previous: Option<&Version>,
+        commit: &str,
+    ) -> Result<ChangeLog, ReleaseError> {
+        let Some(prev) = previous else {
+            return Ok(ChangeLog::First);
+        };
+        let tag = version::tag_name(prev);
+        let base_commit = self.repo.resolve(&tag)?;
+        let base = Snapshot::at_revision_in(self.repo, base_commit.as_str(), &self.prefix)?
+            .published();
+        let head = Snapshot::at_revision_in(self.repo, commit, &self.prefix)?.published();
+        let mut d = diff(&base, &head);
+        // Labels name the versions, not machine- or time-dependent revisions.
+        d.base = tag;
+        d.head = version::tag_name(version);
+        let required = match d.required_bump() {
+            kpdata_diff::Bump::None => Bump::None,
+            kpdata_diff::Bump::Patch => Bump::Patch,
+            kpdata_diff::Bump::Minor => Bump::Minor,
+            kpdata_diff::Bump::Major => Bump::Major,
+        };
+        let opts = RenderOptions {
+            max_records: 0,
+            max_findings: 0,
+            max_value_chars: 2_000,
+            title: Some("## Record-level changes".into()),
+            max_bytes: 0,
+        };
+        let markdown = render_markdown_with(&d, &[], &opts);
+        let json = serde_json::to_value(&d)
+            .map_err(|e| ReleaseError::new(format!("cannot serialize the diff: {e}")))?;
+        Ok(ChangeLog::Since {
+            previous: prev.clone(),
+            required,
+            markdown,
+            diff: json,
+        })
+    }
+}
