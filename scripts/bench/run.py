@@ -259,7 +259,7 @@ def run_cases(args, kp: Path, label: str, store: dict):
             record(f"kpdata-package-{n}", "kpdata", "`kpdata validate --root` whole package, every rule",
                    total, m, label, note=f"{n:,} designations + actors, statements, sources, vocabularies")
         # Key-set memory: the same package without the designations' primary and unique key.
-        n = max(pkgs)
+        n = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
         nk = nokeys_variant(pkgs[n])
         m = measure([kp, "validate", "--root", nk, "--reference-date", REFERENCE_DATE], args.runs,
                     warm_paths=[nk / "datasets"])
@@ -297,30 +297,66 @@ def run_cases(args, kp: Path, label: str, store: dict):
     return results
 
 
+def total_records(pkg: Path) -> int:
+    """Records of every dataset of a generated package (no line breaks inside its cells)."""
+    paths = re.findall(r'^path = "([^"]+\.csv)"', (pkg / "kpdata.toml").read_text(), flags=re.M)
+    total = 0
+    for rel in paths:
+        with open(pkg / rel, "rb") as f:
+            total += sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 24), b"")) - 1
+    return total
+
+
 def run_release(args, kp, label, pkgs, py, record):
-    """`kpdata release` of the 1M package vs polars' own CSV→Parquet (skipped, with a note, when
-    the binary has no working release command)."""
-    rbin = Path(args.release_bin) if args.release_bin else kp
+    """`kpdata release` of the 1M package vs polars' own CSV→Parquet of the same datasets.
+    Skipped (logged) when the binary has no working release command or was built without the
+    `parquet` feature: give one with --release-bin."""
+    rbin = Path(args.release_bin).resolve() if args.release_bin else kp
+    rlabel = args.release_commit or label
     help_ = subprocess.run([rbin, "release", "--help"], capture_output=True, text=True)
-    probe = subprocess.run([rbin, "release"], capture_output=True, text=True, cwd="/")
-    if help_.returncode != 0 or "not available" in (probe.stdout + probe.stderr):
+    if help_.returncode != 0 or "VERSION" not in help_.stdout:
         log("skipping release: `kpdata release` is not available in", rbin)
         return
-    log("release: the command exists; run it with --release-args (see docs/benchmarks.md)")
     n = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
     pkg = pkgs[n]
+    records = total_records(pkg)
     if not (pkg / ".git").exists():
+        # The release builds from HEAD's git objects: commit the package in its own repository.
+        (pkg / ".gitignore").write_text("/designations.csv\n/designations.schema.json\n/designations.tableschema.json\n"
+                                        "/datapackage.json\n/bad-cells.tsv\n/generated.json\n/dist/\n")
         sh(["git", "init", "-q"], cwd=pkg)
-        sh(["git", "add", "kpdata.toml", "schemas", "datasets"], cwd=pkg)
-        sh(["git", "-c", "user.name=bench", "-c", "user.email=bench@invalid", "commit", "-q", "-m", "bench"], cwd=pkg)
-    rargs = (args.release_args or "").split()
+        sh(["git", "add", ".gitignore", "kpdata.toml", "schemas", "datasets"], cwd=pkg)
+        sh(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m",
+            "generated package"], cwd=pkg)
     out = BENCH / "release-out"
     shutil.rmtree(out, ignore_errors=True)
-    m = measure([rbin, "release", *[a.replace("{root}", str(pkg)).replace("{out}", str(out)) for a in rargs]],
-                1, cwd=pkg, warm_paths=[pkg / "datasets"], ok_codes=(0,))
-    record(f"kpdata-release-{n}", "kpdata", "`kpdata release` (Parquet + JSON + checksums)", n, m, label)
+    out.mkdir()
+    walls = []
+    ms = []
+    for i in range(args.runs):
+        m = measure([rbin, "release", "1.0.0", "--root", pkg, "--out", out / str(i), "--no-tag"], 1,
+                    warm_paths=[pkg / "datasets"] if i == 0 else ())
+        ms.append(m)
+        if m["exit_codes"] != [0]:
+            log("release failed:", m["output_tail"])
+            if "without the Parquet writer" in m["output_tail"]:
+                log("skipping release: pass --release-bin with a default-features build")
+                return
+            break
+    if not ms or any(m["exit_codes"] != [0] for m in ms):
+        record(f"kpdata-release-{n}", "kpdata", "`kpdata release` (Parquet + JSON + checksums) FAILED", records, ms[-1],
+               rlabel)
+        return
+    m = {**ms[-1], "runs": len(ms), "walls": [x["wall_median"] for x in ms],
+         "wall_median": statistics.median(x["wall_median"] for x in ms),
+         "rss_kib": max(x["rss_kib"] for x in ms), "cpu": statistics.median(x["cpu"] for x in ms),
+         "exit_codes": [c for x in ms for c in x["exit_codes"]]}
+    files = sorted(p.name for p in (out / "0").rglob("*") if p.is_file())
+    record(f"kpdata-release-{n}", "kpdata", "`kpdata release` (validate + Parquet + JSON + checksums)", records, m,
+           rlabel, note=f"{n:,}-designation package, {len(files)} files written")
+    shutil.rmtree(out, ignore_errors=True)
     pq = REPO / "scripts" / "bench" / "polars_parquet.py"
-    record(f"polars-parquet-{n}", "anchor", "polars CSV→Parquet of the same datasets", n,
+    record(f"polars-parquet-{n}", "anchor", "polars CSV→Parquet of the same datasets (zstd)", records,
            measure([py, pq, pkg, BENCH / "polars-parquet-out"], args.runs, warm_paths=[pkg / "datasets"]), "-")
 
 
@@ -414,7 +450,7 @@ def main(argv=None) -> int:
     p.add_argument("--rev", help="build this commit from `git archive` instead of the working tree")
     p.add_argument("--frictionless-sizes", default="100000", help="sizes to run Frictionless on (once each)")
     p.add_argument("--release-bin", help="a kpdata built with the default `parquet` feature, for the release case")
-    p.add_argument("--release-args", help="arguments after `kpdata release`; {root} and {out} are replaced")
+    p.add_argument("--release-commit", help="label for --release-bin (default: the measured commit)")
     p.add_argument("--results", help="results store (default bench-data/results.json)")
     p.add_argument("--no-doc", action="store_true", help="do not rewrite docs/benchmarks.md")
     p.add_argument("--render-only", action="store_true", help="only rewrite docs/benchmarks.md from results.json")
