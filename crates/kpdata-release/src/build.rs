@@ -38,6 +38,8 @@ pub enum ChangeLog {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Release {
     pub files: BTreeMap<String, Vec<u8>>,
+    /// Published rows per dataset, in manifest order.
+    pub rows: Vec<(String, usize)>,
 }
 
 /// Progress callback: a short description of the step being started.
@@ -76,7 +78,8 @@ pub fn build(
     files.insert(DATAPACKAGE.into(), dp);
     let sums = sums::render(&files);
     files.insert(SUMS_FILE.into(), sums);
-    Ok(Release { files })
+    let rows = frames.iter().map(|f| (f.name.clone(), f.rows.len())).collect();
+    Ok(Release { files, rows })
 }
 
 fn json_resource_name(name: &str) -> String {

@@ -187,12 +187,16 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         ))
         .hint("a published version is immutable: release a greater version"));
     }
-    if target.exists() {
-        return Err(Failure::new(format!("`{}` already exists", target.display())).hint(
-            format!(
-                "a release folder is never overwritten; if no tag {tag} exists it was left by a run with --no-tag or an interrupted run: remove it and run again"
-            ),
-        ));
+    // An existing folder is refused unless it is byte for byte this release (a run killed
+    // between the rename and the tag): then only the tag is missing.
+    let resume = target.exists();
+    let folder_exists = || {
+        Failure::new(format!("`{}` already exists", target.display())).hint(format!(
+            "a release folder is never overwritten; it differs from release {version} of HEAD (no tag {tag} exists): remove it or pass --out DIR"
+        ))
+    };
+    if resume && !target.is_dir() {
+        return Err(folder_exists());
     }
     let source = Source {
         repo: &repo,
@@ -230,8 +234,16 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     let release = build(&input, &version, &changes, encoder.as_ref(), &mut |m| {
         progress.step(m)
     })?;
-    progress.step("writing");
-    stage::write_atomically(&target, &release)?;
+    if resume {
+        progress.step("comparing with the existing folder");
+        if !stage::compare(&target, &release)?.is_empty() {
+            progress.done();
+            return Err(folder_exists());
+        }
+    } else {
+        progress.step("writing");
+        stage::write_atomically(&target, &release)?;
+    }
     if !args.no_tag {
         let sums = kpdata_release::sha256_hex(&release.files["SHA256SUMS"]);
         let message = format!(
@@ -240,17 +252,20 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         );
         if let Err(e) = repo.create_annotated_tag(&tag, head.as_str(), &message) {
             progress.done();
-            let _ = std::fs::remove_dir_all(&target);
+            if !resume {
+                let _ = std::fs::remove_dir_all(&target);
+            }
             return Err(Failure::new(format!("cannot create the tag {tag}: {e}"))
-                .hint("the release folder was removed; fix the problem and run again"));
+                .hint("nothing was published; fix the problem and run again"));
         }
     }
     progress.done();
-    let rows: usize = input.datasets.iter().map(|d| d.table.records.len()).sum();
+    let rows: usize = release.rows.iter().map(|(_, n)| n).sum();
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
-        "released {version} at {} ({} files, {} datasets, {} source rows){}",
+        "{} {version} at {} ({} files, {} datasets, {} records){}",
+        if resume { "completed the interrupted release" } else { "released" },
         target.display(),
         release.files.len(),
         input.datasets.len(),

@@ -1,0 +1,318 @@
+//! `kpdata release` and `kpdata verify` end to end, in scratch git repositories.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use kpdata_git::scratch::Scratch;
+
+const MANIFEST: &str = r#"[package]
+name = "kp-release-test"
+title = "Release test package"
+licenses = ["CC-BY-4.0"]
+authors = ["Test Team"]
+
+[[dataset]]
+name = "actors"
+path = "datasets/actors.csv"
+schema = "schemas/actors.schema.json"
+title = "Actors"
+primary_key = ["actor_id"]
+cite = "optional"
+
+[[dataset]]
+name = "events"
+path = "datasets/events.csv"
+schema = "schemas/events.schema.json"
+primary_key = ["event_id"]
+cite = "optional"
+[[dataset.foreign_key]]
+fields = ["actor_ids"]
+dataset = "actors"
+reference = ["actor_id"]
+"#;
+
+const ACTORS_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["actor_id", "name", "sensitivity"],
+  "properties": {
+    "actor_id": {"type": "string", "pattern": "^A[0-9]{3}$"},
+    "name": {"type": "string"},
+    "aliases": {"type": "array", "items": {"type": "string"}, "x-separator": ";"},
+    "listed_on": {"type": "string", "format": "date"},
+    "born": {"type": "string", "format": "partial-date"},
+    "sensitivity": {"type": "string", "enum": ["public", "restricted"]}
+  }
+}
+"#;
+
+const EVENTS_SCHEMA: &str = r#"{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "type": "object",
+  "additionalProperties": false,
+  "required": ["event_id", "actor_ids", "sensitivity"],
+  "properties": {
+    "event_id": {"type": "integer"},
+    "actor_ids": {"type": "array", "items": {"type": "string"}},
+    "victims": {"type": "integer"},
+    "confirmed": {"type": "boolean"},
+    "sensitivity": {"type": "string", "enum": ["public", "restricted"]}
+  }
+}
+"#;
+
+const ACTORS: &str = "actor_id,name,aliases,listed_on,born,sensitivity\n\
+A002,Beta Trading,BT;Beta,2017-08-05,,public\n\
+A001,Alpha Person,,2016-03-02,1962-04,public\n\
+A009,Witness Nine,,,,restricted\n";
+
+const EVENTS: &str = "event_id,actor_ids,victims,confirmed,sensitivity\n\
+10,A001;A002,3,true,public\n\
+2,A002,,false,public\n";
+
+fn kpdata(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpdata"))
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn package(tmp: &Path) -> Scratch {
+    let s = Scratch::init(&tmp.join("repo")).unwrap();
+    s.write(".gitignore", "/dist\n")
+        .write("kpdata.toml", MANIFEST)
+        .write("schemas/actors.schema.json", ACTORS_SCHEMA)
+        .write("schemas/events.schema.json", EVENTS_SCHEMA)
+        .write("datasets/actors.csv", ACTORS)
+        .write("datasets/events.csv", EVENTS);
+    s.commit("package").unwrap();
+    s
+}
+
+fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    kpdata_release::stage::list_files(dir)
+        .unwrap()
+        .into_iter()
+        .map(|(rel, p)| (rel, fs::read(p).unwrap()))
+        .collect()
+}
+
+fn tag_exists(s: &Scratch, tag: &str) -> bool {
+    s.git2().find_reference(&format!("refs/tags/{tag}")).is_ok()
+}
+
+#[test]
+fn first_release_then_a_minor_release_with_record_level_changes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+
+    let o = kpdata(&repo, &["release", "1.0.0"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(stdout(&o).contains("released 1.0.0"), "{}", stdout(&o));
+    assert!(tag_exists(&s, "v1.0.0"));
+    let dist = repo.join("dist/1.0.0");
+    let v = kpdata(&repo, &["verify", "dist/1.0.0"]);
+    assert_eq!(code(&v), 0, "{}", stdout(&v));
+    let changes = fs::read_to_string(dist.join("CHANGES.md")).unwrap();
+    assert!(changes.contains("First release"), "{changes}");
+    let dp: serde_json::Value =
+        serde_json::from_slice(&fs::read(dist.join("datapackage.json")).unwrap()).unwrap();
+    // created = the commit time of HEAD (Scratch commits start at 2024-01-01T00:00:00Z).
+    assert_eq!(dp["created"], "2024-01-01T00:00:00Z");
+    assert_eq!(dp["resources"][0]["rows"], 2);
+    let all = read_all(&dist);
+    assert!(!all.iter().any(|(_, b)| b.windows(7).any(|w| w == b"Witness")));
+
+    // Add a record (minor) and correct a value (patch); change a restricted one (unpublished).
+    s.write(
+        "datasets/actors.csv",
+        ACTORS.replace("Beta Trading", "Beta Trading Co.").replace("Witness Nine", "Witness Ten")
+            + "A003,Gamma Shipping,,2020-01-02,,public\n",
+    );
+    s.commit("more actors").unwrap();
+    let o = kpdata(&repo, &["release", "1.0.1"]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(e.contains("error:") && e.contains("minor"), "{e}");
+    assert!(e.contains("hint:") && e.contains("1.1.0"), "{e}");
+    assert!(!repo.join("dist/1.0.1").exists());
+    assert!(!tag_exists(&s, "v1.0.1"));
+
+    let o = kpdata(&repo, &["release", "1.1.0"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let changes = fs::read_to_string(repo.join("dist/1.1.0/CHANGES.md")).unwrap();
+    assert!(changes.contains("Since 1.0.0"), "{changes}");
+    assert!(changes.contains("A003"), "{changes}");
+    assert!(changes.contains("Beta Trading Co."), "{changes}");
+    assert!(!changes.contains("Witness"), "{changes}");
+    let cj: serde_json::Value = serde_json::from_slice(
+        &fs::read(repo.join("dist/1.1.0/changes.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(cj["previous"], "1.0.0");
+    assert_eq!(cj["required_bump"], "minor");
+
+    // Both releases rebuild byte for byte from their tags.
+    for v in ["1.0.0", "1.1.0"] {
+        let o = kpdata(&repo, &["release", "--check", &format!("dist/{v}")]);
+        assert_eq!(code(&o), 0, "{v}: {}{}", stdout(&o), stderr(&o));
+        assert!(stdout(&o).contains("identical"));
+    }
+    // A changed byte is found by --check (exit 1) and by verify (exit 1, the file named).
+    let p = repo.join("dist/1.0.0/data/actors.json");
+    let mut b = fs::read(&p).unwrap();
+    b[5] ^= 1;
+    fs::write(&p, &b).unwrap();
+    let o = kpdata(&repo, &["release", "--check", "dist/1.0.0"]);
+    assert_eq!(code(&o), 1);
+    assert!(stdout(&o).contains("data/actors.json"), "{}", stdout(&o));
+    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    assert_eq!(code(&o), 1);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["diagnostics"][0]["path"], "data/actors.json");
+    assert_eq!(j["diagnostics"][0]["code"], "KP603");
+}
+
+#[test]
+fn refusals_exit_2_and_write_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+    let refused = |args: &[&str], needle: &str| {
+        let o = kpdata(&repo, args);
+        let e = stderr(&o);
+        assert_eq!(code(&o), 2, "{args:?}: {e}");
+        assert!(e.contains("error:") && e.contains("hint:"), "{args:?}: {e}");
+        assert!(e.contains(needle), "{args:?}: {e}");
+    };
+
+    refused(&["release", "v1.0.0"], "not a version");
+    refused(&["release", "1.0"], "not a version");
+
+    // A dirty working tree.
+    s.write("datasets/events.csv", EVENTS.to_string() + "3,A001,,,public\n");
+    refused(&["release", "1.0.0"], "not clean");
+    s.write("datasets/events.csv", EVENTS);
+    s.write("notes.txt", "untracked");
+    refused(&["release", "1.0.0"], "notes.txt");
+    fs::remove_file(repo.join("notes.txt")).unwrap();
+
+    // Validation errors (a committed bad row).
+    s.write("datasets/events.csv", EVENTS.to_string() + "x,A001,,,public\n");
+    s.commit("bad row").unwrap();
+    refused(&["release", "1.0.0"], "validation");
+    s.write("datasets/events.csv", EVENTS);
+    s.commit("fix").unwrap();
+    assert!(!repo.join("dist").exists());
+
+    // A folder in the way.
+    fs::create_dir_all(repo.join("dist/1.0.0")).unwrap();
+    fs::write(repo.join("dist/1.0.0/junk"), "x").unwrap();
+    refused(&["release", "1.0.0"], "already exists");
+    assert!(!tag_exists(&s, "v1.0.0"));
+    fs::remove_dir_all(repo.join("dist/1.0.0")).unwrap();
+
+    let o = kpdata(&repo, &["release", "1.0.0"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    // The tag exists; not greater than the last release.
+    refused(&["release", "1.0.0", "--out", "elsewhere/1.0.0"], "already released");
+    refused(&["release", "0.9.0", "--out", "elsewhere/0.9.0"], "not greater");
+    assert!(!repo.join("elsewhere").exists());
+    // Nothing changed: any greater version is fine, so is --no-tag.
+    let o = kpdata(&repo, &["release", "1.0.1", "--no-tag"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!tag_exists(&s, "v1.0.1"));
+    // verify of a file, not a folder: exit 2.
+    let o = kpdata(&repo, &["verify", "kpdata.toml"]);
+    assert_eq!(code(&o), 2);
+}
+
+#[test]
+fn same_commit_same_bytes_whatever_the_folder_time_zone_and_umask() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+    let out_a = tmp.path().join("a/x/1.0.0");
+    let out_b = tmp.path().join("b/1.0.0");
+    let run = |out: &PathBuf, tz: &str, umask: &str| {
+        let o = Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "umask {umask} && exec \"$0\" release 1.0.0 --no-tag --out \"$1\""
+            ))
+            .arg(env!("CARGO_BIN_EXE_kpdata"))
+            .arg(out)
+            .env("TZ", tz)
+            .current_dir(&repo)
+            .output()
+            .unwrap();
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    };
+    run(&out_a, "Asia/Pyongyang", "077");
+    run(&out_b, "America/Los_Angeles", "022");
+    let (a, b) = (read_all(&out_a), read_all(&out_b));
+    assert_eq!(a.len(), 11);
+    assert_eq!(a, b);
+    for (rel, bytes) in &a {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(tmp.path().to_str().unwrap()), "{rel} names a local path");
+    }
+}
+
+#[test]
+fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+    let target = repo.join("dist/1.0.0");
+    // A staging folder left by a killed run.
+    fs::create_dir_all(repo.join("dist/.1.0.0.tmp-4000000000/data")).unwrap();
+    fs::write(repo.join("dist/.1.0.0.tmp-4000000000/data/x.parquet"), "half").unwrap();
+    for delay_ms in [0u64, 5, 20, 40, 80, 150] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_kpdata"))
+            .args(["release", "1.0.0"])
+            .current_dir(&repo)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if tag_exists(&s, "v1.0.0") {
+            // The run finished before the kill: the release must be complete.
+            assert!(kpdata_release::verify::verify(&target).unwrap().is_empty());
+            break;
+        }
+        // Killed before the tag: either no folder, or a complete one the next run adopts.
+        if target.exists() {
+            assert!(kpdata_release::verify::verify(&target).unwrap().is_empty());
+        }
+    }
+    if !tag_exists(&s, "v1.0.0") {
+        let o = kpdata(&repo, &["release", "1.0.0"]);
+        assert_eq!(code(&o), 0, "{}", stderr(&o));
+    }
+    assert!(kpdata_release::verify::verify(&target).unwrap().is_empty());
+    let left: Vec<String> = fs::read_dir(repo.join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(left, ["1.0.0"]);
+}
