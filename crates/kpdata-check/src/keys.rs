@@ -12,11 +12,11 @@ use kpdata_diagnostics::{escape_value, Diagnostic};
 /// process, so nobody can craft colliding keys in advance. Sets keep only these 128 bits
 /// (16 bytes a key); equal keys always hash equal, and a collision of different keys has a
 /// probability of about n²/2¹²⁹.
-pub fn key_hash(parts: &[String]) -> u128 {
+pub fn key_hash(text: &str) -> u128 {
     static SEEDS: std::sync::OnceLock<(ahash::RandomState, ahash::RandomState)> =
         std::sync::OnceLock::new();
     let (a, b) = SEEDS.get_or_init(|| (ahash::RandomState::new(), ahash::RandomState::new()));
-    ((a.hash_one(parts) as u128) << 64) | b.hash_one(parts) as u128
+    ((a.hash_one(text) as u128) << 64) | b.hash_one(text) as u128
 }
 
 /// The keys are already random hashes: the maps use their low bits as they are.
@@ -39,9 +39,10 @@ impl Hasher for PreHashed {
 
 type Build = std::hash::BuildHasherDefault<PreHashed>;
 
-pub fn show_key(fields: &[String], parts: &[String]) -> String {
+pub fn show_key(fields: &[String], text: &str) -> String {
+    let parts: Vec<&str> = text.split(KEY_SEPARATOR).collect();
     if fields.len() == 1 {
-        format!("`{}` = `{}`", fields[0], escape_value(&parts[0], 80))
+        format!("`{}` = `{}`", fields[0], escape_value(text, 80))
     } else {
         let pairs: Vec<String> = fields
             .iter()
@@ -58,18 +59,22 @@ pub enum KeyKind {
     Unique,
 }
 
-/// A key value with its hash, computed once in the worker thread.
+/// Separates the parts of a composite key (and the items of an array field) in [`Key::text`].
+pub const KEY_SEPARATOR: char = '\u{1F}';
+
+/// A key value with its hash, computed once in the worker thread. `text` holds the parts
+/// joined with [`KEY_SEPARATOR`] (a control character, which ids never contain).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Key {
     pub hash: u128,
-    pub parts: Vec<String>,
+    pub text: String,
 }
 
 impl Key {
-    pub fn new(parts: Vec<String>) -> Key {
+    pub fn new(text: String) -> Key {
         Key {
-            hash: key_hash(&parts),
-            parts,
+            hash: key_hash(&text),
+            text,
         }
     }
 }
@@ -128,7 +133,7 @@ impl UniqueIndex {
                 KeyKind::Unique => None,
             };
         };
-        let parts = &key.parts;
+        let parts = &key.text;
         match self.seen.entry(key.hash) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(row);
@@ -176,7 +181,7 @@ impl KeySet {
 /// One foreign-key value to check: the referencing values (an array field gives several).
 #[derive(Debug, Clone)]
 pub struct Reference {
-    pub parts: Vec<String>,
+    pub text: String,
     pub hash: u128,
     pub row: u64,
     pub line: u64,
@@ -194,7 +199,7 @@ pub fn foreign_key_finding(
         &kr::FOREIGN_KEY,
         format!(
             "{} does not exist in `{target}` ({})",
-            show_key(fields, &r.parts),
+            show_key(fields, &r.text),
             reference.join(", ")
         ),
     )
@@ -216,10 +221,10 @@ mod tests {
     fn duplicates_name_the_first_row_and_empty_primary_keys_fire() {
         let mut ix = UniqueIndex::new(KeyKind::Primary, vec!["id".into()]);
         assert!(ix
-            .check(Some(&Key::new(vec!["a".into()])), 2, 2, "t.csv", Some(1))
+            .check(Some(&Key::new("a".into())), 2, 2, "t.csv", Some(1))
             .is_none());
         let d = ix
-            .check(Some(&Key::new(vec!["a".into()])), 5, 6, "t.csv", Some(1))
+            .check(Some(&Key::new("a".into())), 5, 6, "t.csv", Some(1))
             .unwrap();
         assert_eq!(d.name, "primary-key");
         assert!(d.message.contains("repeats row 2"), "{}", d.message);
@@ -231,33 +236,18 @@ mod tests {
         let mut u = UniqueIndex::new(KeyKind::Unique, vec!["a".into(), "b".into()]);
         assert!(u.check(None, 2, 2, "t.csv", None).is_none());
         assert!(u
-            .check(
-                Some(&Key::new(vec!["x".into(), "y".into()])),
-                3,
-                3,
-                "t.csv",
-                None
-            )
+            .check(Some(&Key::new("x\u{1F}y".into())), 3, 3, "t.csv", None)
             .is_none());
         assert_eq!(
-            u.check(
-                Some(&Key::new(vec!["x".into(), "y".into()])),
-                4,
-                4,
-                "t.csv",
-                None
-            )
-            .unwrap()
-            .name,
+            u.check(Some(&Key::new("x\u{1F}y".into())), 4, 4, "t.csv", None)
+                .unwrap()
+                .name,
             "unique-error"
         );
     }
 
     #[test]
     fn key_parts_do_not_run_together() {
-        assert_ne!(
-            key_hash(&["ab".into(), "c".into()]),
-            key_hash(&["a".into(), "bc".into()])
-        );
+        assert_ne!(key_hash("ab\u{1F}c"), key_hash("a\u{1F}bc"));
     }
 }

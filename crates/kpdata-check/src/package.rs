@@ -259,9 +259,9 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
                     let Some(key) = &f.keys[*slot] else { continue };
                     let fk = &ds.foreign_keys[*k];
                     let values: Vec<Key> = if *split {
-                        key.parts[0]
-                            .split('\u{1F}')
-                            .map(|s| Key::new(vec![s.to_string()]))
+                        key.text
+                            .split(crate::keys::KEY_SEPARATOR)
+                            .map(|s| Key::new(s.to_string()))
                             .collect()
                     } else {
                         vec![key.clone()]
@@ -271,7 +271,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
                             Some(set) => {
                                 if !set.contains(v.hash) {
                                     let r = Reference {
-                                        parts: v.parts,
+                                        text: v.text,
                                         hash: v.hash,
                                         row: f.row,
                                         line: f.line,
@@ -288,7 +288,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
                             }
                             None => {
                                 let r = Reference {
-                                    parts: v.parts,
+                                    text: v.text,
                                     hash: v.hash,
                                     row: f.row,
                                     line: f.line,

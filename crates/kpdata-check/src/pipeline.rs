@@ -152,15 +152,20 @@ impl RecordView for CsvView<'_> {
             _ => vec![text],
         }
     }
-    fn key(&self, field: usize) -> Option<String> {
+    fn key_into(&self, field: usize, out: &mut String) -> Option<()> {
         let text = self.text(field)?;
-        Some(match &self.schema.fields[field].ty {
-            FieldType::Array { separator, .. } => text
-                .split(separator.as_str())
-                .collect::<Vec<_>>()
-                .join("\u{1F}"),
-            _ => text.to_string(),
-        })
+        match &self.schema.fields[field].ty {
+            FieldType::Array { separator, .. } => {
+                for (n, item) in text.split(separator.as_str()).enumerate() {
+                    if n > 0 {
+                        out.push(crate::keys::KEY_SEPARATOR);
+                    }
+                    out.push_str(item);
+                }
+            }
+            _ => out.push_str(text),
+        }
+        Some(())
     }
     fn to_value(&self) -> Value {
         let mut rec = Map::new();

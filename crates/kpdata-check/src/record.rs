@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
 use crate::fast::{FastSchema, Verdict};
-use crate::keys::Key;
+use crate::keys::{Key, KEY_SEPARATOR};
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::CompiledSchema;
@@ -40,8 +40,9 @@ pub trait RecordView {
     fn text(&self, field: usize) -> Option<&str>;
     /// The string items of a field: an array's items, or the string itself.
     fn items(&self, field: usize) -> Vec<&str>;
-    /// The field's value as a key part (array items joined with U+001F).
-    fn key(&self, field: usize) -> Option<String>;
+    /// Appends the field's value as a key part (array items joined with U+001F); None when
+    /// the field is empty.
+    fn key_into(&self, field: usize, out: &mut String) -> Option<()>;
     /// The typed record for the `jsonschema` crate.
     fn to_value(&self) -> Value;
     /// The 1-based column of a field (CSV).
@@ -70,10 +71,14 @@ impl RecordView for JsonView<'_> {
             _ => vec![],
         }
     }
-    fn key(&self, field: usize) -> Option<String> {
-        self.map
-            .get(&self.schema.fields[field].name)
-            .and_then(key_string)
+    fn key_into(&self, field: usize, out: &mut String) -> Option<()> {
+        out.push_str(
+            &self
+                .map
+                .get(&self.schema.fields[field].name)
+                .and_then(key_string)?,
+        );
+        Some(())
     }
     fn to_value(&self) -> Value {
         Value::Object(self.map.clone())
@@ -401,16 +406,19 @@ impl DatasetContext {
             self.check_citations(view, &cited, &mut cited_idx, unreadable, &at, out);
         }
 
-        // 8. Values for the key checks.
+        // 8. Values for the key checks: each key's parts joined into one string.
         let keys = self
             .key_idx
             .iter()
             .map(|fields| {
-                fields
-                    .iter()
-                    .map(|f| f.and_then(|f| view.key(f)))
-                    .collect::<Option<Vec<String>>>()
-                    .map(Key::new)
+                let mut text = String::new();
+                for (n, f) in fields.iter().enumerate() {
+                    if n > 0 {
+                        text.push(KEY_SEPARATOR);
+                    }
+                    view.key_into((*f)?, &mut text)?;
+                }
+                Some(Key::new(text))
             })
             .collect();
         RecordFacts {
