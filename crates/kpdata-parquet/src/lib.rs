@@ -1,11 +1,16 @@
 //! The only crate that links polars: turns a release [`Frame`] (typed columns of text cells)
 //! into Parquet and JSON bytes.
 //!
+//! Readable by pandas/pyarrow, polars and DuckDB without options: the Arrow schema kept in the
+//! footer declares `large_string` rather than polars' `string_view` (see `arrow_schema`).
+//!
 //! Reproducible by construction: the frame is rechunked before writing, and compression
 //! (zstd, default level), statistics (min, max, null count), row-group size (64 Ki rows) and
 //! data-page size are set explicitly; polars writes no timestamp and a fixed `created_by`.
 //! The JSON file is one array of objects (polars `JsonFormat::Json`): dates as `"YYYY-MM-DD"`,
 //! lists as arrays, empty cells as `null`, followed by a newline.
+
+pub mod arrow_schema;
 
 use kpdata_read::typing::split_array;
 use kpdata_release::frame::{Column as FrameColumn, ColumnType, Encoded, Encoder, Frame};
@@ -181,11 +186,8 @@ pub fn to_dataframe(frame: &Frame) -> Result<DataFrame, String> {
     Ok(df)
 }
 
-/// Parquet bytes with fixed options.
-pub fn write_parquet(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
-    df.rechunk_mut();
-    let mut buf = Vec::new();
-    ParquetWriter::new(&mut buf)
+fn parquet_writer(buf: &mut Vec<u8>) -> ParquetWriter<&mut Vec<u8>> {
+    ParquetWriter::new(buf)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions {
             min_value: true,
@@ -197,6 +199,38 @@ pub fn write_parquet(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
         .with_row_group_size(Some(ROW_GROUP_SIZE))
         .with_data_page_size(Some(DATA_PAGE_SIZE))
         .set_parallel(false)
+}
+
+const ARROW_SCHEMA_KEY: &str = "ARROW:schema";
+
+/// Parquet bytes with fixed options, the footer's Arrow schema without view types.
+pub fn write_parquet(df: &mut DataFrame) -> PolarsResult<Vec<u8>> {
+    df.rechunk_mut();
+    let mut first = Vec::new();
+    parquet_writer(&mut first).finish(df)?;
+    let schema = {
+        let mut reader = ParquetReader::new(std::io::Cursor::new(&first[..]));
+        let md = reader.get_metadata()?;
+        md.key_value_metadata
+            .as_ref()
+            .and_then(|kv| kv.iter().find(|k| k.key == ARROW_SCHEMA_KEY))
+            .and_then(|k| k.value.clone())
+    };
+    let Some(schema) = schema else {
+        return Ok(first);
+    };
+    let patched = arrow_schema::downgrade_views(&schema).ok_or_else(|| {
+        PolarsError::ComputeError("cannot read the Arrow schema polars wrote".into())
+    })?;
+    if patched == schema {
+        return Ok(first);
+    }
+    let mut buf = Vec::new();
+    parquet_writer(&mut buf)
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![(
+            ARROW_SCHEMA_KEY.to_string(),
+            patched,
+        )])))
         .finish(df)?;
     Ok(buf)
 }
