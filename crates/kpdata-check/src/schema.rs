@@ -317,4 +317,37 @@ mod tests {
             .unwrap();
         assert_eq!(e.name, "schema-error");
     }
+
+    #[test]
+    fn patterns_run_on_a_linear_time_engine() {
+        // A backreference needs a backtracking engine: refused, not run.
+        let e = CompiledSchema::compile(
+            &json!({"properties": {"a": {"type": "string", "pattern": "^(a+)\\1$"}}}),
+            "s.json",
+        )
+        .err();
+        assert_eq!(e.map(|d| d.name), Some("schema-error"));
+        // The classic catastrophic pattern finishes at once on a long input.
+        let s = CompiledSchema::compile(
+            &json!({"properties": {"a": {"type": "string", "pattern": "^(a+)+$"}}}),
+            "s.json",
+        )
+        .unwrap();
+        let long = format!("{}!", "a".repeat(100_000));
+        let start = std::time::Instant::now();
+        assert!(!s.is_valid(&json!({"a": long})));
+        assert!(start.elapsed().as_secs() < 5);
+    }
+
+    #[test]
+    fn ref_fan_out_is_refused_before_compiling() {
+        let mut defs = serde_json::Map::new();
+        defs.insert("d0".into(), json!({"type": "string"}));
+        for i in 1..600 {
+            defs.insert(format!("d{i}"), json!({"anyOf": [{"$ref": format!("#/$defs/d{}", i - 1)}, {"$ref": format!("#/$defs/d{}", i - 1)}]}));
+        }
+        let schema = json!({"$defs": defs, "$ref": "#/$defs/d599"});
+        let e = CompiledSchema::compile(&schema, "s.json").err().unwrap();
+        assert_eq!(e.name, "schema-too-complex");
+    }
 }
