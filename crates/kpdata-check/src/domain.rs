@@ -13,12 +13,10 @@ use kpdata_read::{Batch, CsvReader};
 use crate::formats::is_un_1718_ref;
 
 /// Streams the rows of a dataset, handing `f` the values of the named columns.
-fn scan(
-    pkg: &Package,
-    name: &str,
-    columns: &[&str],
-    f: &mut dyn FnMut(&[Option<&str>], u64, u64, &str, &[Option<u64>]),
-) {
+/// Called with the values of the requested columns, the row, line, path and columns.
+type RowFn<'a> = dyn FnMut(&[Option<&str>], u64, u64, &str, &[Option<u64>]) + 'a;
+
+fn scan(pkg: &Package, name: &str, columns: &[&str], f: &mut RowFn<'_>) {
     let Some(ds) = pkg.manifest.dataset(name) else {
         return;
     };

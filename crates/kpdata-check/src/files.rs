@@ -29,7 +29,7 @@ pub fn validate_files(
     let compiled = match CompiledSchema::compile(&schema.json, &schema.path) {
         Ok(c) => c,
         Err(d) => {
-            report.push(d);
+            report.push(*d);
             return Ok(report);
         }
     };

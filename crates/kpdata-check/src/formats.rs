@@ -8,7 +8,10 @@
 
 use crate::dates::PartialDate;
 
-pub const FORMATS: &[(&str, fn(&str) -> bool)] = &[
+/// A format check: does the string have the format?
+pub type FormatCheck = fn(&str) -> bool;
+
+pub const FORMATS: &[(&str, FormatCheck)] = &[
     ("partial-date", is_partial_date),
     ("un-1718-ref", is_un_1718_ref),
     ("imo-number", is_imo_number),

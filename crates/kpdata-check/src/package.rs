@@ -122,15 +122,19 @@ fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
     }
 }
 
-fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Diagnostic> {
+fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>> {
     match root.resolve_file(rel) {
         Ok(p) => std::fs::File::open(&p).map_err(|e| {
-            Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel)
+            Box::new(
+                Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
+            )
         }),
-        Err(PathProblem::NotFound) => {
-            Err(Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel))
-        }
-        Err(e) => Err(Diagnostic::new(&lim::UNSAFE_PATH, format!("`{rel}`: {e}")).path(rel)),
+        Err(PathProblem::NotFound) => Err(Box::new(
+            Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel),
+        )),
+        Err(e) => Err(Box::new(
+            Diagnostic::new(&lim::UNSAFE_PATH, format!("`{rel}`: {e}")).path(rel),
+        )),
     }
 }
 
@@ -171,7 +175,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
         let compiled = match CompiledSchema::compile(&schema.json, &ds.schema) {
             Ok(c) => c,
             Err(d) => {
-                report.push(d);
+                report.push(*d);
                 done.insert(ds.name.clone());
                 continue;
             }
@@ -207,7 +211,7 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
         let file = match open_dataset(&pkg.root, &ds.path) {
             Ok(f) => f,
             Err(d) => {
-                report.push(d);
+                report.push(*d);
                 done.insert(ds.name.clone());
                 continue;
             }

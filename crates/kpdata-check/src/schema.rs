@@ -36,25 +36,25 @@ pub struct Violation {
 impl CompiledSchema {
     /// Compiles `schema`; a schema that cannot be used is a `schema-error` (or
     /// `schema-too-complex`) finding naming the schema file.
-    pub fn compile(schema: &Value, schema_path: &str) -> Result<CompiledSchema, Diagnostic> {
+    pub fn compile(schema: &Value, schema_path: &str) -> Result<CompiledSchema, Box<Diagnostic>> {
         let mut nodes = 0usize;
         let mut refs = Vec::new();
         walk(schema, &mut nodes, &mut refs);
         if nodes > MAX_SCHEMA_NODES || refs.len() > MAX_REFS {
-            return Err(Diagnostic::new(
+            return Err(Box::new(Diagnostic::new(
                 &lim::SCHEMA_TOO_COMPLEX,
                 format!("the schema has {nodes} nodes and {} `$ref`s (at most {MAX_SCHEMA_NODES} and {MAX_REFS})", refs.len()),
             )
-            .path(schema_path));
+            .path(schema_path)));
         }
         for r in &refs {
             if !r.starts_with('#') {
-                return Err(Diagnostic::new(
+                return Err(Box::new(Diagnostic::new(
                     &rs::SCHEMA_ERROR,
                     format!("`$ref` to `{}` is not allowed: kpdata resolves only references inside the schema (`#/$defs/...`) and never fetches", escape_value(r, 120)),
                 )
                 .path(schema_path)
-                .hint("copy the referenced schema into `$defs` and refer to it as `#/$defs/NAME`"));
+                .hint("copy the referenced schema into `$defs` and refer to it as `#/$defs/NAME`")));
             }
         }
         let mut opts = jsonschema::draft202012::options()
@@ -65,15 +65,17 @@ impl CompiledSchema {
             opts = opts.with_format(*name, *check);
         }
         let validator = opts.build(schema).map_err(|e| {
-            Diagnostic::new(
-                &rs::SCHEMA_ERROR,
-                format!(
-                    "the schema cannot be compiled: {}",
-                    escape_value(&e.to_string(), 300)
-                ),
+            Box::new(
+                Diagnostic::new(
+                    &rs::SCHEMA_ERROR,
+                    format!(
+                        "the schema cannot be compiled: {}",
+                        escape_value(&e.to_string(), 300)
+                    ),
+                )
+                .path(schema_path)
+                .pointer(e.schema_path().as_str().to_string()),
             )
-            .path(schema_path)
-            .pointer(e.schema_path().as_str().to_string())
         })?;
         Ok(CompiledSchema {
             validator: Arc::new(validator),

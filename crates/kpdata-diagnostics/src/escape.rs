@@ -20,8 +20,7 @@ fn is_invisible_or_control(c: char) -> bool {
 /// Escapes control, bidi and zero-width characters and truncates to `max_chars` characters.
 pub fn escape_value(value: &str, max_chars: usize) -> String {
     let mut out = String::with_capacity(value.len().min(max_chars + 16));
-    let mut count = 0usize;
-    for (i, c) in value.char_indices() {
+    for (count, (i, c)) in value.char_indices().enumerate() {
         if count >= max_chars {
             let rest = value.len() - i;
             let _ = write!(out, "… ({rest} more bytes)");
@@ -32,7 +31,6 @@ pub fn escape_value(value: &str, max_chars: usize) -> String {
         } else {
             out.push(c);
         }
-        count += 1;
     }
     out
 }

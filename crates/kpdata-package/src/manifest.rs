@@ -167,7 +167,7 @@ impl Manifest {
                     let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
                     format!("see line {line} of {MANIFEST_FILE}")
                 }
-                None => format!("see the manifest section of the README"),
+                None => "see the manifest section of the README".to_string(),
             })
         })?;
         m.check()?;

@@ -218,7 +218,6 @@ pub struct CsvReader<R> {
     too_many_columns: bool,
     /// Quote findings of the current record, emitted when the record ends.
     pending: Vec<Diagnostic>,
-    total_rows_seen: u64,
     /// Reading stopped at `limits.file_size`: the record in progress is dropped, not ended.
     cut: bool,
 }
@@ -252,7 +251,6 @@ impl<R: Read> CsvReader<R> {
             field_quote_reported: false,
             too_many_columns: false,
             pending: Vec::new(),
-            total_rows_seen: 0,
             cut: false,
         }
     }
@@ -264,7 +262,7 @@ impl<R: Read> CsvReader<R> {
 
     /// Rows seen so far, header and blank rows included.
     pub fn rows(&self) -> u64 {
-        self.total_rows_seen
+        self.rows
     }
 
     /// Bytes consumed so far.
@@ -292,12 +290,10 @@ impl<R: Read> CsvReader<R> {
             return Ok(false);
         }
         loop {
-            if self.pos == self.len {
-                if !self.fill(batch)? {
-                    self.finish(batch);
-                    self.finished = true;
-                    return Ok(false);
-                }
+            if self.pos == self.len && !self.fill(batch)? {
+                self.finish(batch);
+                self.finished = true;
+                return Ok(false);
             }
             if self.process(batch) {
                 return Ok(true);
@@ -617,7 +613,6 @@ impl<R: Read> CsvReader<R> {
     /// Completes the current record. Returns true when the batch is full.
     fn end_record(&mut self, batch: &mut Batch) -> bool {
         self.rows += 1;
-        self.total_rows_seen = self.rows;
         let row = self.rows;
         let line = self.rec_line;
         let mut pending = std::mem::take(&mut self.pending);
@@ -788,7 +783,11 @@ impl<R: Read> CsvReader<R> {
         for i in 0..self.fields.len() {
             let f = self.fields[i];
             if f.unterminated {
-                batch.cells.push(CellSpan { start: 0, end: 0, kind: CellKind::Invalid });
+                batch.cells.push(CellSpan {
+                    start: 0,
+                    end: 0,
+                    kind: CellKind::Invalid,
+                });
                 continue;
             }
             if f.oversize {
