@@ -79,8 +79,10 @@ fn field(col: &Column, primary_key: &[String]) -> Value {
             let vals: Vec<Value> = e.iter().filter(|v| !v.is_null()).cloned().collect();
             c.insert("enum".into(), Value::Array(vals));
         }
+        if let Some(p) = p.get("pattern").and_then(Value::as_str).and_then(full_match_pattern) {
+            c.insert("pattern".into(), json!(p));
+        }
         for (js, ts) in [
-            ("pattern", "pattern"),
             ("minLength", "minLength"),
             ("maxLength", "maxLength"),
             ("minimum", "minimum"),
@@ -181,4 +183,52 @@ pub fn sources(input: &Input, frames: &[Frame]) -> Value {
         out.push(Value::Object(s));
     }
     Value::Array(out)
+}
+
+/// A Table Schema `pattern` matches the whole value; a JSON Schema `pattern` matches anywhere.
+/// `^a[0-9]+$` becomes `a[0-9]+`, `^https?://` becomes `https?://.*`. Patterns with a top-level
+/// `|` are left out (the JSON Schema in `schemas/` keeps them).
+pub fn full_match_pattern(p: &str) -> Option<String> {
+    let mut depth = 0i32;
+    let mut escaped = false;
+    let mut in_class = false;
+    for c in p.chars() {
+        match (escaped, in_class, c) {
+            (true, _, _) => escaped = false,
+            (false, _, '\\') => escaped = true,
+            (false, false, '[') => in_class = true,
+            (false, true, ']') => in_class = false,
+            (false, false, '(') => depth += 1,
+            (false, false, ')') => depth -= 1,
+            (false, false, '|') if depth == 0 => return None,
+            _ => {}
+        }
+    }
+    let (start, body) = match p.strip_prefix('^') {
+        Some(rest) => ("", rest),
+        None => (".*", p),
+    };
+    let anchored_end = body.ends_with('$') && !body.ends_with("\\$");
+    let (body, end) = if anchored_end {
+        (&body[..body.len() - 1], "")
+    } else {
+        (body, ".*")
+    };
+    Some(format!("{start}{body}{end}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::full_match_pattern as f;
+
+    #[test]
+    fn json_schema_patterns_become_full_match_patterns() {
+        assert_eq!(f("^A[0-9]{3}$").as_deref(), Some("A[0-9]{3}"));
+        assert_eq!(f("^https?://").as_deref(), Some("https?://.*"));
+        assert_eq!(f("abc").as_deref(), Some(".*abc.*"));
+        assert_eq!(f("^a\\$").as_deref(), Some("a\\$.*"));
+        assert_eq!(f("^(a|b)$").as_deref(), Some("(a|b)"));
+        assert_eq!(f("^a$|^b$"), None);
+        assert_eq!(f("^[|]$").as_deref(), Some("[|]"));
+    }
 }
