@@ -144,6 +144,7 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
     let mut listed: BTreeMap<String, Listed> = BTreeMap::new();
     let mut dp_self: Option<bool> = None;
     let mut dp_parsed = false;
+    let mut dp_lists_files = false;
     if let Some((_, _, bytes)) = disk.get(&DATAPACKAGE.to_string()) {
         dp_self = digest_ok(bytes);
         match serde_json::from_slice::<Value>(bytes) {
@@ -156,6 +157,7 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
             ),
             Ok(v) => {
                 dp_parsed = true;
+                dp_lists_files = v.get(FILES_KEY).is_some();
                 read_descriptor(&v, &mut listed, &mut out);
             }
         }
@@ -287,7 +289,19 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
                 }
             }
             (Some((line, sh)), None) => {
-                if sh != hash {
+                if dp_trusted && dp_lists_files {
+                    // Listed by SHA256SUMS and present, but unknown to an intact descriptor.
+                    out.push(
+                        Diagnostic::new(
+                            &RELEASE_FILE_EXTRA,
+                            format!(
+                                "`{}` is not part of the release (datapackage.json does not list it)",
+                                shown(p)
+                            ),
+                        )
+                        .path(p.clone()),
+                    );
+                } else if sh != hash {
                     out.push(
                         Diagnostic::new(
                             &RELEASE_HASH_MISMATCH,

@@ -243,6 +243,21 @@ fn verify_reports_missing_extra_truncated_and_duplicated_entries() {
     );
     fs::write(dir.join("data/events.json"), &r.files["data/events.json"]).unwrap();
 
+    // A file added together with its SHA256SUMS line is still not part of the release.
+    let sums0 = String::from_utf8(r.files["SHA256SUMS"].clone()).unwrap();
+    fs::write(dir.join("data/added.csv"), b"x").unwrap();
+    fs::write(
+        dir.join("SHA256SUMS"),
+        format!("{sums0}{}  data/added.csv\n", kpdata_release::sha256_hex(b"x")),
+    )
+    .unwrap();
+    assert_eq!(
+        codes_and_paths(&dir),
+        [("KP602".into(), "data/added.csv".into())]
+    );
+    fs::remove_file(dir.join("data/added.csv")).unwrap();
+    fs::write(dir.join("SHA256SUMS"), &sums0).unwrap();
+
     fs::write(dir.join("data/extra.csv"), b"x").unwrap();
     assert_eq!(
         codes_and_paths(&dir),
