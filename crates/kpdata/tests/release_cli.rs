@@ -1,6 +1,7 @@
 //! `kpdata release` and `kpdata verify` end to end, in scratch git repositories.
 
 use std::fs;
+#[allow(unused_imports)]
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -104,6 +105,7 @@ fn package(tmp: &Path) -> Scratch {
     s
 }
 
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
     kpdata_release::stage::list_files(dir)
         .unwrap()
@@ -112,10 +114,12 @@ fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 fn tag_exists(s: &Scratch, tag: &str) -> bool {
     s.git2().find_reference(&format!("refs/tags/{tag}")).is_ok()
 }
 
+#[cfg(feature = "parquet")]
 #[test]
 fn first_release_then_a_minor_release_with_record_level_changes() {
     let tmp = tempfile::tempdir().unwrap();
@@ -189,6 +193,7 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     assert_eq!(j["diagnostics"][0]["code"], "KP603");
 }
 
+#[cfg(feature = "parquet")]
 #[test]
 fn refusals_exit_2_and_write_nothing() {
     let tmp = tempfile::tempdir().unwrap();
@@ -243,6 +248,7 @@ fn refusals_exit_2_and_write_nothing() {
     assert_eq!(code(&o), 2);
 }
 
+#[cfg(feature = "parquet")]
 #[test]
 fn same_commit_same_bytes_whatever_the_folder_time_zone_and_umask() {
     let tmp = tempfile::tempdir().unwrap();
@@ -275,6 +281,7 @@ fn same_commit_same_bytes_whatever_the_folder_time_zone_and_umask() {
     }
 }
 
+#[cfg(feature = "parquet")]
 #[test]
 fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
     let tmp = tempfile::tempdir().unwrap();
@@ -315,4 +322,26 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert_eq!(left, ["1.0.0"]);
+}
+
+/// Built without the Parquet writer (`cargo test -p kpdata --no-default-features`): release
+/// fails with a clear error and hint, verify still works.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn without_the_parquet_feature_release_fails_clearly_and_verify_works() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+    let o = kpdata(&repo, &["release", "1.0.0"]);
+    assert_eq!(code(&o), 2);
+    let e = stderr(&o);
+    assert!(e.contains("error: this kpdata was built without the Parquet writer"), "{e}");
+    assert!(e.contains("hint: rebuild with default features"), "{e}");
+    assert!(!repo.join("dist").exists());
+    let o = kpdata(&repo, &["verify", "kpdata.toml"]);
+    assert_eq!(code(&o), 2);
+    fs::create_dir_all(repo.join("dist/x")).unwrap();
+    let o = kpdata(&repo, &["verify", "dist/x"]);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(stdout(&o).contains("KP606"), "{}", stdout(&o));
 }
