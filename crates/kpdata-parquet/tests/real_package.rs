@@ -47,6 +47,7 @@ fn text(av: AnyValue<'_>, ty: &ColumnType) -> Option<String> {
 }
 
 #[test]
+#[allow(clippy::needless_range_loop)]
 fn real_package_releases_identically_and_reads_back_to_the_csv() {
     let root = repo_root();
     if !root.join("kpdata.toml").exists() {
@@ -61,7 +62,10 @@ fn real_package_releases_identically_and_reads_back_to_the_csv() {
     eprintln!("two builds of the real package: {:?}", t0.elapsed());
     assert_eq!(a, b);
     let tmp = tempfile::tempdir().unwrap();
-    let (d1, d2) = (tmp.path().join("one/1.0.0"), tmp.path().join("two/deeper/1.0.0"));
+    let (d1, d2) = (
+        tmp.path().join("one/1.0.0"),
+        tmp.path().join("two/deeper/1.0.0"),
+    );
     stage::write_atomically(&d1, &a).unwrap();
     stage::write_atomically(&d2, &b).unwrap();
     for (rel, bytes) in &a.files {
@@ -74,7 +78,9 @@ fn real_package_releases_identically_and_reads_back_to_the_csv() {
     for ds in &input.datasets {
         let frame = Frame::from_input(ds).unwrap();
         let bytes = &a.files[&format!("data/{}.parquet", frame.name)];
-        let df = ParquetReader::new(Cursor::new(bytes.clone())).finish().unwrap();
+        let df = ParquetReader::new(Cursor::new(bytes.clone()))
+            .finish()
+            .unwrap();
         assert_eq!(df.height(), frame.rows.len(), "{}", frame.name);
         // Index the CSV's public records by primary key (or by position without one).
         let table = &ds.table;
@@ -127,7 +133,11 @@ fn real_package_releases_identically_and_reads_back_to_the_csv() {
                     }
                     _ => csv == back[j],
                 };
-                assert!(ok, "{}.{} record {i}: csv {csv:?} parquet {:?}", frame.name, col.name, back[j]);
+                assert!(
+                    ok,
+                    "{}.{} record {i}: csv {csv:?} parquet {:?}",
+                    frame.name, col.name, back[j]
+                );
                 cells += 1;
             }
         }

@@ -50,7 +50,9 @@ fn text(av: AnyValue<'_>, ty: &ColumnType) -> Option<String> {
 
 fn same(ty: &ColumnType, csv: Option<&str>, back: Option<&str>) -> bool {
     match (ty, csv, back) {
-        (ColumnType::Number, Some(a), Some(b)) => a.parse::<f64>().unwrap() == b.parse::<f64>().unwrap(),
+        (ColumnType::Number, Some(a), Some(b)) => {
+            a.parse::<f64>().unwrap() == b.parse::<f64>().unwrap()
+        }
         _ => csv == back,
     }
 }
@@ -60,11 +62,17 @@ fn parquet_reads_back_to_every_csv_value_with_types() {
     let mut checked = 0;
     for frame in frames() {
         let enc = PolarsEncoder.encode(&frame).unwrap();
-        let df = ParquetReader::new(Cursor::new(enc.parquet)).finish().unwrap();
+        let df = ParquetReader::new(Cursor::new(enc.parquet))
+            .finish()
+            .unwrap();
         assert_eq!(df.height(), frame.rows.len());
         assert_eq!(df.width(), frame.columns.len());
         for (j, col) in frame.columns.iter().enumerate() {
-            let s = df.column(&col.name).unwrap().as_materialized_series().clone();
+            let s = df
+                .column(&col.name)
+                .unwrap()
+                .as_materialized_series()
+                .clone();
             assert_eq!(s.dtype(), &kpdata_parquet::dtype(&col.ty), "{}", col.name);
             for (i, row) in frame.rows.iter().enumerate() {
                 let back = text(s.get(i).unwrap(), &col.ty);
@@ -90,13 +98,32 @@ fn types_nulls_and_order_are_as_documented() {
     let dtypes: Vec<String> = df.dtypes().iter().map(|d| d.to_string()).collect();
     assert_eq!(
         dtypes,
-        ["str", "str", "str", "list[str]", "date", "str", "f64", "str"]
+        [
+            "str",
+            "str",
+            "str",
+            "list[str]",
+            "date",
+            "str",
+            "f64",
+            "str"
+        ]
     );
-    let ids: Vec<_> = df.column("actor_id").unwrap().str().unwrap().iter().map(|s| s.unwrap().to_string()).collect();
+    let ids: Vec<_> = df
+        .column("actor_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .map(|s| s.unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["A001", "A002", "A003"]);
     let events = to_dataframe(&fs[1]).unwrap();
     let dtypes: Vec<String> = events.dtypes().iter().map(|d| d.to_string()).collect();
-    assert_eq!(dtypes, ["i64", "list[str]", "i64", "list[i64]", "bool", "str"]);
+    assert_eq!(
+        dtypes,
+        ["i64", "list[str]", "i64", "list[i64]", "bool", "str"]
+    );
     assert_eq!(events.column("victims").unwrap().null_count(), 1);
 }
 
@@ -145,7 +172,12 @@ fn golden_sha256_of_a_tiny_parquet_file() {
     let fs = frames();
     let enc = PolarsEncoder.encode(&fs[1]).unwrap();
     let got = hex::encode(Sha256::digest(&enc.parquet));
-    assert_eq!(got, "f2d01d98afb5b7e9a35d561006e6682f6c815fcc19f4053dbbf5bdaaa947ac6d", "Parquet bytes changed ({} bytes)", enc.parquet.len());
+    assert_eq!(
+        got,
+        "f2d01d98afb5b7e9a35d561006e6682f6c815fcc19f4053dbbf5bdaaa947ac6d",
+        "Parquet bytes changed ({} bytes)",
+        enc.parquet.len()
+    );
 }
 
 /// pandas cannot convert `list<string_view>`: the footer's Arrow schema must use large types.

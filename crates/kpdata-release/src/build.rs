@@ -78,7 +78,10 @@ pub fn build(
     files.insert(DATAPACKAGE.into(), dp);
     let sums = sums::render(&files);
     files.insert(SUMS_FILE.into(), sums);
-    let rows = frames.iter().map(|f| (f.name.clone(), f.rows.len())).collect();
+    let rows = frames
+        .iter()
+        .map(|f| (f.name.clone(), f.rows.len()))
+        .collect();
     Ok(Release { files, rows })
 }
 
@@ -131,10 +134,10 @@ fn datapackage(
                 frame.name.clone()
             };
             if !names.insert(name.clone()) {
-                return Err(ReleaseError::new(format!(
-                    "two resources would be named `{name}`"
-                ))
-                .hint("rename the dataset in kpdata.toml"));
+                return Err(
+                    ReleaseError::new(format!("two resources would be named `{name}`"))
+                        .hint("rename the dataset in kpdata.toml"),
+                );
             }
             let bytes = &files[&path];
             let mut r = Map::new();
@@ -147,7 +150,10 @@ fn datapackage(
                 r.insert("encoding".into(), json!("utf-8"));
             }
             r.insert("bytes".into(), json!(bytes.len()));
-            r.insert("hash".into(), json!(format!("sha256:{}", sha256_hex(bytes))));
+            r.insert(
+                "hash".into(),
+                json!(format!("sha256:{}", sha256_hex(bytes))),
+            );
             r.insert("rows".into(), json!(frame.rows.len()));
             let title = if ds.dataset.title.is_empty() {
                 ds.schema.title.clone()
@@ -183,7 +189,10 @@ fn datapackage(
         dp.insert("homepage".into(), json!(h));
     }
     dp.insert("version".into(), json!(version.to_string()));
-    dp.insert("created".into(), json!(crate::time::rfc3339(input.commit_time)));
+    dp.insert(
+        "created".into(),
+        json!(crate::time::rfc3339(input.commit_time)),
+    );
     if !meta.licenses.is_empty() {
         dp.insert("licenses".into(), descriptor::licenses(&meta.licenses));
     }
@@ -270,7 +279,10 @@ fn citation(input: &Input, version: &Version) -> String {
     }
     s.push_str("authors:\n");
     if meta.authors.is_empty() {
-        s.push_str(&format!("  - name: {}\n", q(&format!("{} contributors", meta.title))));
+        s.push_str(&format!(
+            "  - name: {}\n",
+            q(&format!("{} contributors", meta.title))
+        ));
     }
     for a in &meta.authors {
         s.push_str(&format!("  - name: {}\n", q(a)));

@@ -79,7 +79,11 @@ fn field(col: &Column, primary_key: &[String]) -> Value {
             let vals: Vec<Value> = e.iter().filter(|v| !v.is_null()).cloned().collect();
             c.insert("enum".into(), Value::Array(vals));
         }
-        if let Some(p) = p.get("pattern").and_then(Value::as_str).and_then(full_match_pattern) {
+        if let Some(p) = p
+            .get("pattern")
+            .and_then(Value::as_str)
+            .and_then(full_match_pattern)
+        {
             c.insert("pattern".into(), json!(p));
         }
         for (js, ts) in [

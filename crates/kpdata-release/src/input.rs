@@ -58,7 +58,10 @@ impl Input {
                 .hint("store the dataset as CSV, or set `publish = false` for it in kpdata.toml"));
             }
             let data = read(&ds.path).map_err(|e| {
-                ReleaseError::new(format!("cannot read dataset `{}` ({}): {e}", ds.name, ds.path))
+                ReleaseError::new(format!(
+                    "cannot read dataset `{}` ({}): {e}",
+                    ds.name, ds.path
+                ))
             })?;
             let (table, diags) = read_table(&data[..], &ds.path, &manifest.limits)?;
             if let Some(d) = diags.iter().find(|d| d.severity == Severity::Error) {

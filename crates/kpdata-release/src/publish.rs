@@ -56,7 +56,10 @@ impl Source<'_> {
                 Ok(Some(b)) => Ok(b),
                 Ok(None) => Err(io::Error::new(
                     io::ErrorKind::NotFound,
-                    format!("`{rel}` is not committed at {}", &commit[..commit.len().min(12)]),
+                    format!(
+                        "`{rel}` is not committed at {}",
+                        &commit[..commit.len().min(12)]
+                    ),
                 )),
                 Err(e) => Err(io::Error::other(e.to_string())),
             }
@@ -81,8 +84,8 @@ impl Source<'_> {
         };
         let tag = version::tag_name(prev);
         let base_commit = self.repo.resolve(&tag)?;
-        let base = Snapshot::at_revision_in(self.repo, base_commit.as_str(), &self.prefix)?
-            .published();
+        let base =
+            Snapshot::at_revision_in(self.repo, base_commit.as_str(), &self.prefix)?.published();
         let head = Snapshot::at_revision_in(self.repo, commit, &self.prefix)?.published();
         let mut d = diff(&base, &head);
         // Labels name the versions, not machine- or time-dependent revisions.

@@ -17,7 +17,10 @@ fn split_target(target: &Path) -> Result<(PathBuf, String), ReleaseError> {
         .file_name()
         .and_then(|n| n.to_str())
         .ok_or_else(|| {
-            ReleaseError::new(format!("`{}` is not a usable folder name", target.display()))
+            ReleaseError::new(format!(
+                "`{}` is not a usable folder name",
+                target.display()
+            ))
         })?
         .to_string();
     let parent = match target.parent() {
@@ -58,9 +61,15 @@ pub fn remove_stale(target: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
     for entry in entries {
         let entry = entry?;
         let fname = entry.file_name();
-        let Some(fname) = fname.to_str() else { continue };
-        let Some(pid) = fname.strip_prefix(&prefix) else { continue };
-        let Ok(pid) = pid.parse::<u32>() else { continue };
+        let Some(fname) = fname.to_str() else {
+            continue;
+        };
+        let Some(pid) = fname.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
         if pid_alive(pid) {
             continue;
         }
@@ -111,12 +120,14 @@ pub fn write_files(dir: &Path, release: &Release) -> io::Result<()> {
 /// Writes `release` at `target` atomically. Refuses when `target` exists.
 pub fn write_atomically(target: &Path, release: &Release) -> Result<(), ReleaseError> {
     if target.exists() {
-        return Err(ReleaseError::new(format!("`{}` already exists", target.display())));
+        return Err(ReleaseError::new(format!(
+            "`{}` already exists",
+            target.display()
+        )));
     }
     let (parent, _) = split_target(target)?;
-    fs::create_dir_all(&parent).map_err(|e| {
-        ReleaseError::new(format!("cannot create `{}`: {e}", parent.display()))
-    })?;
+    fs::create_dir_all(&parent)
+        .map_err(|e| ReleaseError::new(format!("cannot create `{}`: {e}", parent.display())))?;
     remove_stale(target)?;
     let stage = staging_dir(target)?;
     if stage.exists() {
@@ -127,7 +138,10 @@ pub fn write_atomically(target: &Path, release: &Release) -> Result<(), ReleaseE
             if target.exists() {
                 Err(io::Error::new(
                     io::ErrorKind::AlreadyExists,
-                    format!("`{}` appeared while the release was written", target.display()),
+                    format!(
+                        "`{}` appeared while the release was written",
+                        target.display()
+                    ),
                 ))
             } else {
                 fs::rename(&stage, target)

@@ -65,7 +65,10 @@ fn parse_line(raw: &[u8]) -> Result<(String, String), String> {
         return Err("expected `<64 hex digits>  <path>`".into());
     }
     let (hash, rest) = text.split_at(64);
-    if !hash.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !hash
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return Err("the hash is not 64 lowercase hex digits".into());
     }
     let path = rest

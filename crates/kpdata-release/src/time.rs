@@ -63,7 +63,20 @@ pub fn parse_date(s: &str) -> Option<i64> {
         return None;
     }
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let dim = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if d > dim[(m - 1) as usize] {
         return None;
     }
@@ -86,7 +99,14 @@ mod tests {
     fn parses_real_dates_only() {
         assert_eq!(parse_date("1970-01-01"), Some(0));
         assert_eq!(parse_date("2024-02-29"), Some(19_782));
-        for bad in ["2023-02-29", "2015-13-01", "2015-1-01", "2015", "2015-01-00", "x015-01-01"] {
+        for bad in [
+            "2023-02-29",
+            "2015-13-01",
+            "2015-1-01",
+            "2015",
+            "2015-01-00",
+            "x015-01-01",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
         for days in [-800_000, -1, 0, 1, 19_782, 2_000_000] {

@@ -58,8 +58,10 @@ pub fn verify(dir: &Path) -> Result<Vec<Diagnostic>, ReleaseError> {
     let md = fs::metadata(dir)
         .map_err(|e| ReleaseError::new(format!("cannot open `{}`: {e}", dir.display())))?;
     if !md.is_dir() {
-        return Err(ReleaseError::new(format!("`{}` is not a folder", dir.display()))
-            .hint("pass the release folder, e.g. `kpdata verify dist/1.0.0`"));
+        return Err(
+            ReleaseError::new(format!("`{}` is not a folder", dir.display()))
+                .hint("pass the release folder, e.g. `kpdata verify dist/1.0.0`"),
+        );
     }
     let listing = crate::stage::list_files(dir)
         .map_err(|e| ReleaseError::new(format!("cannot list `{}`: {e}", dir.display())))?;
@@ -358,7 +360,10 @@ fn mismatch(p: &str, size: u64, d: &Listed) -> Diagnostic {
         .path(p),
         _ => Diagnostic::new(
             &RELEASE_HASH_MISMATCH,
-            format!("`{}` does not match its sha256 in the release manifests", shown(p)),
+            format!(
+                "`{}` does not match its sha256 in the release manifests",
+                shown(p)
+            ),
         )
         .path(p),
     }
@@ -372,7 +377,10 @@ fn read_descriptor(v: &Value, listed: &mut BTreeMap<String, Listed>, out: &mut V
         return;
     };
     let mut resource_paths = std::collections::BTreeSet::new();
-    for (key, list) in [("resources", obj.get("resources")), (FILES_KEY, obj.get(FILES_KEY))] {
+    for (key, list) in [
+        ("resources", obj.get("resources")),
+        (FILES_KEY, obj.get(FILES_KEY)),
+    ] {
         let Some(list) = list else {
             if key == "resources" {
                 out.push(invalid("datapackage.json has no `resources`".into()));
@@ -380,7 +388,9 @@ fn read_descriptor(v: &Value, listed: &mut BTreeMap<String, Listed>, out: &mut V
             continue;
         };
         let Some(items) = list.as_array() else {
-            out.push(invalid(format!("datapackage.json: `{key}` is not an array")));
+            out.push(invalid(format!(
+                "datapackage.json: `{key}` is not an array"
+            )));
             continue;
         };
         let mut seen = std::collections::BTreeSet::new();
@@ -390,7 +400,9 @@ fn read_descriptor(v: &Value, listed: &mut BTreeMap<String, Listed>, out: &mut V
                 if key == "resources" && item.get("data").is_some() {
                     continue; // inline data: nothing on disk
                 }
-                out.push(invalid(format!("datapackage.json: {key}[{i}] has no string `path`")));
+                out.push(invalid(format!(
+                    "datapackage.json: {key}[{i}] has no string `path`"
+                )));
                 continue;
             };
             if kpdata_package::check_relative(path).is_err()
@@ -418,7 +430,8 @@ fn read_descriptor(v: &Value, listed: &mut BTreeMap<String, Listed>, out: &mut V
                 .and_then(|h| h.strip_prefix("sha256:"))
                 .filter(|h| {
                     h.len() == 64
-                        && h.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+                        && h.bytes()
+                            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
                 });
             let Some(hash) = hash else {
                 out.push(invalid(format!(
@@ -432,7 +445,10 @@ fn read_descriptor(v: &Value, listed: &mut BTreeMap<String, Listed>, out: &mut V
                 resource_paths.insert(path.to_string());
             }
             match listed.get(path) {
-                Some(prev) if prev.hash != hash || (bytes.is_some() && prev.bytes.is_some() && prev.bytes != bytes) => {
+                Some(prev)
+                    if prev.hash != hash
+                        || (bytes.is_some() && prev.bytes.is_some() && prev.bytes != bytes) =>
+                {
                     out.push(invalid(format!(
                         "datapackage.json lists two different hashes or sizes for `{}`",
                         shown(path)

@@ -116,10 +116,7 @@ pub fn plan(version: &Version, released: &[Version]) -> Result<Plan, ReleaseErro
             return Err(ReleaseError::new(format!(
                 "version {version} is not greater than the last released version {last}"
             ))
-            .hint(format!(
-                "release {} or greater",
-                Bump::Patch.apply(last)
-            )));
+            .hint(format!("release {} or greater", Bump::Patch.apply(last))));
         }
     }
     Ok(Plan {
@@ -164,7 +161,11 @@ mod tests {
         for bad in ["v1.0.0", "1.0", "1.0.0-rc.1", "1.0.0+x", "01.0.0", ""] {
             assert!(parse(bad).is_err(), "{bad}");
         }
-        assert!(parse("v1.0.0").unwrap_err().hint.unwrap().contains("without"));
+        assert!(parse("v1.0.0")
+            .unwrap_err()
+            .hint
+            .unwrap()
+            .contains("without"));
     }
 
     #[test]
@@ -195,6 +196,10 @@ mod tests {
         let p = plan(&v("2.0.0"), &[v("1.4.2")]).unwrap();
         assert!(check_bump(&p, Bump::Major).is_ok());
         let p = plan(&v("1.5.0"), &[v("1.4.2")]).unwrap();
-        assert!(check_bump(&p, Bump::Major).unwrap_err().hint.unwrap().contains("2.0.0"));
+        assert!(check_bump(&p, Bump::Major)
+            .unwrap_err()
+            .hint
+            .unwrap()
+            .contains("2.0.0"));
     }
 }

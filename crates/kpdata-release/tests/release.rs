@@ -73,7 +73,10 @@ fn builds_every_file_deterministically() {
     assert!(!a.files.keys().any(|k| k.contains("notes")));
     // Sorted by primary key: integers numerically.
     let events = text("data/events.json");
-    let ids: Vec<&str> = events.lines().map(|l| l.split(',').next().unwrap()).collect();
+    let ids: Vec<&str> = events
+        .lines()
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
     assert_eq!(ids, ["Some(\"1\")", "Some(\"2\")", "Some(\"10\")"]);
     let cff = text("CITATION.cff");
     assert!(cff.contains("cff-version: 1.2.0\n"));
@@ -125,13 +128,19 @@ fn datapackage_is_a_frictionless_v2_descriptor() {
     assert_eq!(ty("born"), "string");
     assert_eq!(ty("aliases"), "list");
     assert_eq!(ty("tonnage"), "number");
-    assert_eq!(actors["schema"]["primaryKey"], serde_json::json!(["actor_id"]));
+    assert_eq!(
+        actors["schema"]["primaryKey"],
+        serde_json::json!(["actor_id"])
+    );
     let events = &res[2];
     assert_eq!(
         events["schema"]["foreignKeys"][0]["reference"]["resource"],
         "actors"
     );
-    assert_eq!(res[3]["schema"]["foreignKeys"][0]["reference"]["resource"], "actors-json");
+    assert_eq!(
+        res[3]["schema"]["foreignKeys"][0]["reference"]["resource"],
+        "actors-json"
+    );
     // Keys are sorted at every level.
     let text = String::from_utf8(a.files["datapackage.json"].clone()).unwrap();
     assert!(text.find("\"$schema\"").unwrap() < text.find("\"created\"").unwrap());
@@ -181,8 +190,14 @@ fn verify_names_the_right_file_for_every_flipped_bit() {
     use kpdata_release::verify::{verify_files, FileEntry};
     use std::collections::BTreeMap;
     let input = Input::from_dir(&fixture().with_file_name("mini"), COMMIT_TIME).unwrap();
-    let r = build(&input, &Version::new(0, 1, 0), &ChangeLog::First, &TextEncoder, &mut |_| {})
-        .unwrap();
+    let r = build(
+        &input,
+        &Version::new(0, 1, 0),
+        &ChangeLog::First,
+        &TextEncoder,
+        &mut |_| {},
+    )
+    .unwrap();
     let files: BTreeMap<String, FileEntry> = r
         .files
         .iter()
@@ -248,7 +263,10 @@ fn verify_reports_missing_extra_truncated_and_duplicated_entries() {
     fs::write(dir.join("data/added.csv"), b"x").unwrap();
     fs::write(
         dir.join("SHA256SUMS"),
-        format!("{sums0}{}  data/added.csv\n", kpdata_release::sha256_hex(b"x")),
+        format!(
+            "{sums0}{}  data/added.csv\n",
+            kpdata_release::sha256_hex(b"x")
+        ),
     )
     .unwrap();
     assert_eq!(
@@ -292,4 +310,3 @@ fn verify_reports_missing_extra_truncated_and_duplicated_entries() {
     assert!(verify(&dir).unwrap().is_empty());
     assert!(verify(&dir.join("SHA256SUMS")).is_err());
 }
-

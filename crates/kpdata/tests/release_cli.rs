@@ -141,12 +141,16 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     assert_eq!(dp["created"], "2024-01-01T00:00:00Z");
     assert_eq!(dp["resources"][0]["rows"], 2);
     let all = read_all(&dist);
-    assert!(!all.iter().any(|(_, b)| b.windows(7).any(|w| w == b"Witness")));
+    assert!(!all
+        .iter()
+        .any(|(_, b)| b.windows(7).any(|w| w == b"Witness")));
 
     // Add a record (minor) and correct a value (patch); change a restricted one (unpublished).
     s.write(
         "datasets/actors.csv",
-        ACTORS.replace("Beta Trading", "Beta Trading Co.").replace("Witness Nine", "Witness Ten")
+        ACTORS
+            .replace("Beta Trading", "Beta Trading Co.")
+            .replace("Witness Nine", "Witness Ten")
             + "A003,Gamma Shipping,,2020-01-02,,public\n",
     );
     s.commit("more actors").unwrap();
@@ -165,10 +169,8 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     assert!(changes.contains("A003"), "{changes}");
     assert!(changes.contains("Beta Trading Co."), "{changes}");
     assert!(!changes.contains("Witness"), "{changes}");
-    let cj: serde_json::Value = serde_json::from_slice(
-        &fs::read(repo.join("dist/1.1.0/changes.json")).unwrap(),
-    )
-    .unwrap();
+    let cj: serde_json::Value =
+        serde_json::from_slice(&fs::read(repo.join("dist/1.1.0/changes.json")).unwrap()).unwrap();
     assert_eq!(cj["previous"], "1.0.0");
     assert_eq!(cj["required_bump"], "minor");
 
@@ -211,7 +213,10 @@ fn refusals_exit_2_and_write_nothing() {
     refused(&["release", "1.0"], "not a version");
 
     // A dirty working tree.
-    s.write("datasets/events.csv", EVENTS.to_string() + "3,A001,,,public\n");
+    s.write(
+        "datasets/events.csv",
+        EVENTS.to_string() + "3,A001,,,public\n",
+    );
     refused(&["release", "1.0.0"], "not clean");
     s.write("datasets/events.csv", EVENTS);
     s.write("notes.txt", "untracked");
@@ -219,7 +224,10 @@ fn refusals_exit_2_and_write_nothing() {
     fs::remove_file(repo.join("notes.txt")).unwrap();
 
     // Validation errors (a committed bad row).
-    s.write("datasets/events.csv", EVENTS.to_string() + "x,A001,,,public\n");
+    s.write(
+        "datasets/events.csv",
+        EVENTS.to_string() + "x,A001,,,public\n",
+    );
     s.commit("bad row").unwrap();
     refused(&["release", "1.0.0"], "validation");
     s.write("datasets/events.csv", EVENTS);
@@ -236,8 +244,14 @@ fn refusals_exit_2_and_write_nothing() {
     let o = kpdata(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // The tag exists; not greater than the last release.
-    refused(&["release", "1.0.0", "--out", "elsewhere/1.0.0"], "already released");
-    refused(&["release", "0.9.0", "--out", "elsewhere/0.9.0"], "not greater");
+    refused(
+        &["release", "1.0.0", "--out", "elsewhere/1.0.0"],
+        "already released",
+    );
+    refused(
+        &["release", "0.9.0", "--out", "elsewhere/0.9.0"],
+        "not greater",
+    );
     assert!(!repo.join("elsewhere").exists());
     // Nothing changed: any greater version is fine, so is --no-tag.
     let o = kpdata(&repo, &["release", "1.0.1", "--no-tag"]);
@@ -277,7 +291,10 @@ fn same_commit_same_bytes_whatever_the_folder_time_zone_and_umask() {
     assert_eq!(a, b);
     for (rel, bytes) in &a {
         let text = String::from_utf8_lossy(bytes);
-        assert!(!text.contains(tmp.path().to_str().unwrap()), "{rel} names a local path");
+        assert!(
+            !text.contains(tmp.path().to_str().unwrap()),
+            "{rel} names a local path"
+        );
     }
 }
 
@@ -290,7 +307,11 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
     let target = repo.join("dist/1.0.0");
     // A staging folder left by a killed run.
     fs::create_dir_all(repo.join("dist/.1.0.0.tmp-4000000000/data")).unwrap();
-    fs::write(repo.join("dist/.1.0.0.tmp-4000000000/data/x.parquet"), "half").unwrap();
+    fs::write(
+        repo.join("dist/.1.0.0.tmp-4000000000/data/x.parquet"),
+        "half",
+    )
+    .unwrap();
     for delay_ms in [0u64, 5, 20, 40, 80, 150] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kpdata"))
             .args(["release", "1.0.0"])
@@ -335,7 +356,10 @@ fn without_the_parquet_feature_release_fails_clearly_and_verify_works() {
     let o = kpdata(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 2);
     let e = stderr(&o);
-    assert!(e.contains("error: this kpdata was built without the Parquet writer"), "{e}");
+    assert!(
+        e.contains("error: this kpdata was built without the Parquet writer"),
+        "{e}"
+    );
     assert!(e.contains("hint: rebuild with default features"), "{e}");
     assert!(!repo.join("dist").exists());
     let o = kpdata(&repo, &["verify", "kpdata.toml"]);

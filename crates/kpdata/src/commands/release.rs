@@ -60,8 +60,10 @@ fn encoder() -> Result<Box<dyn Encoder>, Failure> {
 
 #[cfg(not(feature = "parquet"))]
 fn encoder() -> Result<Box<dyn Encoder>, Failure> {
-    Err(Failure::new("this kpdata was built without the Parquet writer (feature `parquet`)")
-        .hint("rebuild with default features: `cargo build --release -p kpdata`"))
+    Err(
+        Failure::new("this kpdata was built without the Parquet writer (feature `parquet`)")
+            .hint("rebuild with default features: `cargo build --release -p kpdata`"),
+    )
 }
 
 /// Progress on stderr, only when stderr is a terminal.
@@ -265,7 +267,11 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     let _ = writeln!(
         out,
         "{} {version} at {} ({} files, {} datasets, {} records){}",
-        if resume { "completed the interrupted release" } else { "released" },
+        if resume {
+            "completed the interrupted release"
+        } else {
+            "released"
+        },
         target.display(),
         release.files.len(),
         input.datasets.len(),
@@ -299,8 +305,11 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
         Some(v) => version::parse(v)?,
         None => {
             let bytes = std::fs::read(dir.join("datapackage.json")).map_err(|e| {
-                Failure::new(format!("cannot read {}/datapackage.json: {e}", dir.display()))
-                    .hint("give the version: kpdata release X.Y.Z --check DIR")
+                Failure::new(format!(
+                    "cannot read {}/datapackage.json: {e}",
+                    dir.display()
+                ))
+                .hint("give the version: kpdata release X.Y.Z --check DIR")
             })?;
             let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
                 Failure::new(format!("datapackage.json is not valid JSON: {e}"))
@@ -317,8 +326,10 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
     let (repo, prefix) = open_repo(&args.root)?;
     let tag = version::tag_name(&version);
     let commit = repo.resolve(&tag).map_err(|_| {
-        Failure::new(format!("there is no tag {tag}: version {version} was never released"))
-            .hint("fetch the tags (`git fetch --tags`) or check the version")
+        Failure::new(format!(
+            "there is no tag {tag}: version {version} was never released"
+        ))
+        .hint("fetch the tags (`git fetch --tags`) or check the version")
     })?;
     let source = Source {
         repo: &repo,
