@@ -474,7 +474,12 @@ def main(argv=None) -> int:
     else:
         kp, label = build(args.rev)
     log("measuring", kp, "as", label, "; load average", os.getloadavg())
-    run_cases(args, kp, label, store)
+    results = run_cases(args, kp, label, store)
+    # Keep this run's numbers per commit too (for the before/after notes).
+    per = BENCH / f"results-{label}.json"
+    old = json.loads(per.read_text()) if per.exists() else {}
+    old.update(results)
+    per.write_text(json.dumps(old, indent=2, default=str) + "\n")
     if not args.no_doc:
         write_doc(store)
     return 0
