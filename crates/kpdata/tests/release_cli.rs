@@ -346,13 +346,20 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
 
     // Killed between the rename and the tag: the folder is complete but untagged. The next
     // run finds it byte for byte identical and only creates the tag.
-    s.write("datasets/events.csv", EVENTS.to_string() + "11,A001,,,public\n");
+    s.write(
+        "datasets/events.csv",
+        EVENTS.to_string() + "11,A001,,,public\n",
+    );
     s.commit("one more event").unwrap();
     let o = kpdata(&repo, &["release", "1.1.0", "--no-tag"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let o = kpdata(&repo, &["release", "1.1.0"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    assert!(stdout(&o).contains("completed the interrupted release"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("completed the interrupted release"),
+        "{}",
+        stdout(&o)
+    );
     assert!(tag_exists(&s, "v1.1.0"));
 }
 

@@ -25,7 +25,14 @@ fn stderr(o: &Output) -> String {
     String::from_utf8(o.stderr.clone()).unwrap()
 }
 
-const BAD: &[&str] = &["validate", "--schema", "designation.schema.json", "bad.csv", "bad.json", "cr.csv"];
+const BAD: &[&str] = &[
+    "validate",
+    "--schema",
+    "designation.schema.json",
+    "bad.csv",
+    "bad.json",
+    "cr.csv",
+];
 
 #[test]
 fn text_report_snapshot() {
@@ -43,7 +50,10 @@ fn json_report_snapshot() {
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["valid"], false);
     for d in v["diagnostics"].as_array().unwrap() {
-        for key in ["code", "name", "severity", "path", "row", "line", "column", "field", "pointer", "message", "hint"] {
+        for key in [
+            "code", "name", "severity", "path", "row", "line", "column", "field", "pointer",
+            "message", "hint",
+        ] {
             assert!(d.get(key).is_some(), "{key} missing in {d}");
         }
     }
@@ -58,36 +68,82 @@ fn github_report_snapshot() {
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     for line in out.lines() {
-        assert!(line.starts_with("::error ") || line.starts_with("::warning ") || line.starts_with("::notice ") || line.starts_with("kpdata: "), "{line}");
+        assert!(
+            line.starts_with("::error ")
+                || line.starts_with("::warning ")
+                || line.starts_with("::notice ")
+                || line.starts_with("kpdata: "),
+            "{line}"
+        );
     }
     insta::assert_snapshot!("validate_github", out);
 }
 
 #[test]
 fn physical_lines_for_cr_only_and_blank_lines() {
-    let o = kpdata(&fixtures(), &["validate", "--schema", "designation.schema.json", "cr.csv", "--format", "json"]);
+    let o = kpdata(
+        &fixtures(),
+        &[
+            "validate",
+            "--schema",
+            "designation.schema.json",
+            "cr.csv",
+            "--format",
+            "json",
+        ],
+    );
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     let got: Vec<(String, u64, u64)> = v["diagnostics"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|d| (d["name"].as_str().unwrap().to_string(), d["row"].as_u64().unwrap(), d["line"].as_u64().unwrap()))
+        .map(|d| {
+            (
+                d["name"].as_str().unwrap().to_string(),
+                d["row"].as_u64().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(got, vec![("pattern-mismatch".into(), 2, 2), ("blank-row".into(), 3, 3), ("pattern-mismatch".into(), 4, 4)]);
+    assert_eq!(
+        got,
+        vec![
+            ("pattern-mismatch".into(), 2, 2),
+            ("blank-row".into(), 3, 3),
+            ("pattern-mismatch".into(), 4, 4)
+        ]
+    );
 }
 
 #[test]
 fn clean_files_exit_zero() {
-    let o = kpdata(&fixtures(), &["validate", "--schema", "designation.schema.json", "good.csv"]);
+    let o = kpdata(
+        &fixtures(),
+        &[
+            "validate",
+            "--schema",
+            "designation.schema.json",
+            "good.csv",
+        ],
+    );
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    assert!(stdout(&o).starts_with("ok: checked 1 file, 2 records: 0 errors, 0 warnings"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).starts_with("ok: checked 1 file, 2 records: 0 errors, 0 warnings"),
+        "{}",
+        stdout(&o)
+    );
 }
 
 #[test]
 fn tool_failures_exit_two_with_error_and_hint() {
     let dir = fixtures();
     for args in [
-        vec!["validate", "--schema", "designation.schema.json", "missing.csv"],
+        vec![
+            "validate",
+            "--schema",
+            "designation.schema.json",
+            "missing.csv",
+        ],
         vec!["validate", "--schema", "no-such-schema.json", "good.csv"],
         vec!["validate", "--no-such-flag"],
         vec!["validate", "--root", "."],
@@ -104,7 +160,10 @@ fn tool_failures_exit_two_with_error_and_hint() {
 
 #[test]
 fn a_directory_or_fifo_is_not_read() {
-    let o = kpdata(&fixtures(), &["validate", "--schema", "designation.schema.json", "."]);
+    let o = kpdata(
+        &fixtures(),
+        &["validate", "--schema", "designation.schema.json", "."],
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not a regular file"));
 }
@@ -151,7 +210,10 @@ fn rule_docs_do_not_drift() {
     on_disk.sort();
     let mut names: Vec<String> = expected.iter().map(|(f, _)| f.clone()).collect();
     names.sort();
-    assert_eq!(on_disk, names, "docs/rules is out of date: run KPDATA_BLESS=1 cargo test -p kpdata --test validate_cli");
+    assert_eq!(
+        on_disk, names,
+        "docs/rules is out of date: run KPDATA_BLESS=1 cargo test -p kpdata --test validate_cli"
+    );
     for (f, text) in expected {
         let disk = std::fs::read_to_string(dir.join(&f)).unwrap();
         assert_eq!(disk, text, "docs/rules/{f} is out of date: run KPDATA_BLESS=1 cargo test -p kpdata --test validate_cli");
