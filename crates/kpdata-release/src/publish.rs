@@ -12,7 +12,7 @@ use semver::Version;
 
 use crate::build::ChangeLog;
 use crate::input::Input;
-use crate::version::{self, Bump};
+use crate::version;
 use crate::ReleaseError;
 
 impl From<GitError> for ReleaseError {
@@ -91,12 +91,7 @@ impl Source<'_> {
         // Labels name the versions, not machine- or time-dependent revisions.
         d.base = tag;
         d.head = version::tag_name(version);
-        let required = match d.required_bump() {
-            kpdata_diff::Bump::None => Bump::None,
-            kpdata_diff::Bump::Patch => Bump::Patch,
-            kpdata_diff::Bump::Minor => Bump::Minor,
-            kpdata_diff::Bump::Major => Bump::Major,
-        };
+        let required = d.required_bump();
         let opts = RenderOptions {
             max_records: 0,
             max_findings: 0,

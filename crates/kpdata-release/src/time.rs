@@ -1,18 +1,6 @@
 //! Commit times (seconds since the Unix epoch) as RFC 3339 UTC and calendar dates. No wall clock.
 
-/// `(year, month, day)` of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+pub use kpdata_git::civil_from_days;
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (`days_from_civil`).
 pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
@@ -27,21 +15,12 @@ pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
 
 /// `2026-11-28T03:19:17Z`
 pub fn rfc3339(secs: i64) -> String {
-    let days = secs.div_euclid(86_400);
-    let rem = secs.rem_euclid(86_400);
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        rem / 3600,
-        (rem / 60) % 60,
-        rem % 60
-    )
+    kpdata_git::utc_rfc3339(secs)
 }
 
 /// `2026-11-28` (UTC)
 pub fn date(secs: i64) -> String {
-    let (y, m, d) = civil_from_days(secs.div_euclid(86_400));
-    format!("{y:04}-{m:02}-{d:02}")
+    kpdata_git::utc_date(secs)
 }
 
 /// Parses a full `YYYY-MM-DD` date (a real calendar day) into days since 1970-01-01.

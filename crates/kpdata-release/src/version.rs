@@ -4,50 +4,30 @@
 //! its bump at least the one its changes need.
 
 use semver::Version;
-use serde::Serialize;
 
 use crate::ReleaseError;
 
-/// How big a change is (ordered: `None < Patch < Minor < Major`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Bump {
-    None,
-    Patch,
-    Minor,
-    Major,
+pub use kpdata_diff::Bump;
+
+/// The bump from `prev` to `next` (`next > prev`).
+pub fn bump_between(prev: &Version, next: &Version) -> Bump {
+    if next.major != prev.major {
+        Bump::Major
+    } else if next.minor != prev.minor {
+        Bump::Minor
+    } else if next.patch != prev.patch {
+        Bump::Patch
+    } else {
+        Bump::None
+    }
 }
 
-impl Bump {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bump::None => "none",
-            Bump::Patch => "patch",
-            Bump::Minor => "minor",
-            Bump::Major => "major",
-        }
-    }
-
-    /// The bump from `prev` to `next` (`next > prev`).
-    pub fn between(prev: &Version, next: &Version) -> Bump {
-        if next.major != prev.major {
-            Bump::Major
-        } else if next.minor != prev.minor {
-            Bump::Minor
-        } else if next.patch != prev.patch {
-            Bump::Patch
-        } else {
-            Bump::None
-        }
-    }
-
-    /// The least version after `prev` with this bump.
-    pub fn apply(self, prev: &Version) -> Version {
-        match self {
-            Bump::Major => Version::new(prev.major + 1, 0, 0),
-            Bump::Minor => Version::new(prev.major, prev.minor + 1, 0),
-            Bump::Patch | Bump::None => Version::new(prev.major, prev.minor, prev.patch + 1),
-        }
+/// The least version after `prev` with this bump.
+pub fn apply_bump(bump: Bump, prev: &Version) -> Version {
+    match bump {
+        Bump::Major => Version::new(prev.major + 1, 0, 0),
+        Bump::Minor => Version::new(prev.major, prev.minor + 1, 0),
+        Bump::Patch | Bump::None => Version::new(prev.major, prev.minor, prev.patch + 1),
     }
 }
 
@@ -116,7 +96,10 @@ pub fn plan(version: &Version, released: &[Version]) -> Result<Plan, ReleaseErro
             return Err(ReleaseError::new(format!(
                 "version {version} is not greater than the last released version {last}"
             ))
-            .hint(format!("release {} or greater", Bump::Patch.apply(last))));
+            .hint(format!(
+                "release {} or greater",
+                apply_bump(Bump::Patch, last)
+            )));
         }
     }
     Ok(Plan {
@@ -130,9 +113,9 @@ pub fn check_bump(plan: &Plan, required: Bump) -> Result<(), ReleaseError> {
     let Some(prev) = &plan.previous else {
         return Ok(());
     };
-    let given = Bump::between(prev, &plan.version);
+    let given = bump_between(prev, &plan.version);
     if given < required {
-        let least = required.apply(prev);
+        let least = apply_bump(required, prev);
         return Err(ReleaseError::new(format!(
             "the changes since {prev} need a {} bump, but {} is a {} bump",
             required.as_str(),
