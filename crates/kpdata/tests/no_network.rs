@@ -71,17 +71,29 @@ fn strace() -> Option<&'static str> {
 
 #[test]
 fn validate_opens_no_socket() {
-    let Some(strace) = strace() else {
-        // .ci/run installs strace; without it the lock-file test above still holds.
-        assert!(
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let args = [
+        "validate",
+        "--reference-date",
+        "2026-01-01",
+        "--format",
+        "json",
+    ];
+    match socket_calls(&root, &args) {
+        Some(calls) => assert!(calls.is_empty(), "socket calls: {calls:?}"),
+        // .ci/run installs strace; without it the dependency-tree test above still holds.
+        None => assert!(
             std::env::var_os("CI").is_none(),
             "strace is missing on CI: .ci/run installs it"
-        );
-        return;
-    };
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        ),
+    }
+}
+
+/// Runs kpdata under strace and returns the socket calls it made (None without strace).
+fn socket_calls(dir: &Path, args: &[&str]) -> Option<Vec<String>> {
+    let strace = strace()?;
     let trace = tempfile::NamedTempFile::new().unwrap();
-    let status = Command::new(strace)
+    let out = Command::new(strace)
         .args([
             "-f",
             "-qq",
@@ -91,26 +103,51 @@ fn validate_opens_no_socket() {
         ])
         .arg(trace.path())
         .arg(env!("CARGO_BIN_EXE_kpdata"))
-        .args([
-            "validate",
-            "--reference-date",
-            "2026-01-01",
-            "--format",
-            "json",
-        ])
-        .current_dir(&root)
+        .args(args)
+        .current_dir(dir)
         .output()
         .unwrap();
-    assert!(
-        status.status.code().is_some(),
-        "kpdata did not exit normally"
-    );
+    assert!(out.status.code().is_some(), "kpdata did not exit normally");
     let log = std::fs::read_to_string(trace.path()).unwrap();
-    // The trace works: it saw the manifest being opened.
-    assert!(log.contains("kpdata.toml"), "strace saw nothing: {log}");
-    let calls: Vec<&str> = log
-        .lines()
-        .filter(|l| l.contains("socket(") || l.contains("connect("))
-        .collect();
-    assert!(calls.is_empty(), "socket calls: {calls:?}");
+    assert!(log.contains("openat"), "strace saw nothing: {log}");
+    Some(
+        log.lines()
+            .filter(|l| l.contains("socket(") || l.contains("connect("))
+            .map(str::to_string)
+            .collect(),
+    )
+}
+
+/// A release of a small package and its verification make no socket call either.
+#[cfg(feature = "parquet")]
+#[test]
+fn release_and_verify_open_no_socket() {
+    if strace().is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "strace is missing on CI: .ci/run installs it"
+        );
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let s = kpdata_git::scratch::Scratch::init(&repo).unwrap();
+    s.write(".gitignore", "/dist\n")
+        .write(
+            "kpdata.toml",
+            "[package]\nname = \"t\"\ntitle = \"T\"\n\n[[dataset]]\nname = \"things\"\npath = \"things.csv\"\nschema = \"things.schema.json\"\ncite = \"optional\"\nprimary_key = [\"id\"]\n",
+        )
+        .write(
+            "things.schema.json",
+            r#"{"type":"object","required":["id","sensitivity"],"properties":{"id":{"type":"string"},"n":{"type":"integer"},"sensitivity":{"enum":["public","restricted"]}}}"#,
+        )
+        .write("things.csv", "id,n,sensitivity\na,1,public\nb,2,public\n");
+    s.commit("package").unwrap();
+    let out = tmp.path().join("out");
+    let out_s = out.to_str().unwrap();
+    let calls = socket_calls(&repo, &["release", "1.0.0", "--out", out_s, "--no-tag"]).unwrap();
+    assert!(out.join("SHA256SUMS").exists(), "the release was not built");
+    assert!(calls.is_empty(), "release made socket calls: {calls:?}");
+    let calls = socket_calls(&repo, &["verify", out_s]).unwrap();
+    assert!(calls.is_empty(), "verify made socket calls: {calls:?}");
 }
