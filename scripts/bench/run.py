@@ -196,6 +196,7 @@ def measure(cmd, runs, cwd=None, warm_paths=(), ok_codes=(0,)):
         "walls": [s["wall"] for s in samples],
         "rss_kib": max(s["rss_kib"] for s in samples),
         "cpu": statistics.median(s["cpu"] or 0 for s in samples),
+        "cpu_s": statistics.median(s["user"] + s["sys"] for s in samples),
         "load_before": round(load, 2),
         "exit_codes": codes,
         "output_tail": last_out[-600:],
@@ -405,15 +406,17 @@ def render_table(store) -> str:
     def key(m):
         return (ORDER.index(m["group"]) if m["group"] in ORDER else 9, m["id"].split("-")[0], m["title"], m["rows"])
 
-    lines = ["| case | rows | median s (runs) | rows/s | peak RSS MiB | CPU % | load | exit | commit |",
-             "|---|---:|---:|---:|---:|---:|---:|---|---|"]
+    lines = ["| case | rows | median s (runs) | rows/s | peak RSS MiB | CPU % | CPU-s | load | exit | commit |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
     for m in sorted(store.values(), key=key):
         walls = ", ".join(f"{w:.2f}" for w in m["walls"])
         note = f" — {m['note']}" if m.get("note") else ""
+        cpu_s = f"{m['cpu_s']:.2f}" if m.get("cpu_s") is not None else "–"
+        codes = ",".join(map(str, sorted(set(m["exit_codes"]))))
         lines.append(
             f"| {m['title']}{note} | {fmt_rows(m['rows'])} | {m['wall_median']:.3f} ({walls}) | "
-            f"{(m['rows_per_s'] or 0):,.0f} | {m['rss_kib'] / 1024:.0f} | {m['cpu']:.0f} | {m['load_before']} | "
-            f"{','.join(map(str, sorted(set(m['exit_codes']))))} | {m['commit']} |")
+            f"{(m['rows_per_s'] or 0):,.0f} | {m['rss_kib'] / 1024:.0f} | {m['cpu']:.0f} | {cpu_s} | "
+            f"{m['load_before']} | {codes} | {m['commit']} |")
     # Derived numbers.
     extra = []
     for k, m in store.items():
