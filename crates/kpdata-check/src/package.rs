@@ -141,6 +141,26 @@ fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>
 /// Validates every dataset of the package. Findings are data: this never fails; files that
 /// cannot be read are findings too.
 pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
+    if opts.jobs <= 1 {
+        let mut report = validate_datasets(pkg, opts, None);
+        report.extend(crate::domain::un_ref_actor_types(pkg));
+        return report;
+    }
+    // Independent passes (the cross-dataset domain rule, the archive hashes) run beside the
+    // dataset pipeline; their findings are added in a fixed place, so the order is the same.
+    std::thread::scope(|s| {
+        let domain = s.spawn(|| crate::domain::un_ref_actor_types(pkg));
+        let mut report = validate_datasets(pkg, opts, Some(s));
+        report.extend(domain.join().expect("domain rules panicked"));
+        report
+    })
+}
+
+fn validate_datasets<'s, 'e: 's>(
+    pkg: &'e Package,
+    opts: &Options,
+    scope: Option<&'s std::thread::Scope<'s, 'e>>,
+) -> Report {
     let limits: Limits = pkg.manifest.limits;
     let cap = opts.max_per_rule.unwrap_or(limits.findings_per_rule) as usize;
     let mut report = Report::new(cap);
@@ -150,15 +170,22 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
 
     // The registry and the archive.
     let mut registry: Option<Arc<Registry>> = None;
+    let mut archives = None;
     if let Some(ds) = pkg.manifest.dataset(&prov.registry) {
         if let Ok(file) = open_dataset(&pkg.root, &ds.path) {
             if let Ok((table, _)) = read_table(file, &ds.path, &limits) {
-                report.extend(check_archives(&table, &pkg.root, &prov.archive_dir));
                 registry = Some(Arc::new(Registry::from_table(
                     &table,
                     Some(pkg.root.clone()),
                     &prov.archive_dir,
                 )));
+                let dir = prov.archive_dir.as_str();
+                match scope {
+                    Some(s) => {
+                        archives = Some(s.spawn(move || check_archives(&table, &pkg.root, dir)))
+                    }
+                    None => report.extend(check_archives(&table, &pkg.root, dir)),
+                }
             }
         }
     }
@@ -385,7 +412,9 @@ pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
         }
     }
 
-    report.extend(crate::domain::un_ref_actor_types(pkg));
+    if let Some(handle) = archives {
+        report.extend(handle.join().expect("archive check panicked"));
+    }
 
     if let (Some(reg), Some(ds)) = (&registry, pkg.manifest.dataset(&prov.registry)) {
         let mut uncited: Vec<_> = reg
