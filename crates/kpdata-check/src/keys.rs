@@ -59,25 +59,8 @@ pub enum KeyKind {
     Unique,
 }
 
-/// Separates the parts of a composite key (and the items of an array field) in [`Key::text`].
+/// Separates the parts of a composite key (and the items of an array field) in a key's text.
 pub const KEY_SEPARATOR: char = '\u{1F}';
-
-/// A key value with its hash, computed once in the worker thread. `text` holds the parts
-/// joined with [`KEY_SEPARATOR`] (a control character, which ids never contain).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Key {
-    pub hash: u128,
-    pub text: String,
-}
-
-impl Key {
-    pub fn new(text: String) -> Key {
-        Key {
-            hash: key_hash(&text),
-            text,
-        }
-    }
-}
 
 /// Duplicate detection for one key of one file.
 #[derive(Debug)]
@@ -107,7 +90,7 @@ impl UniqueIndex {
     /// Checks one record's key value; `column` is the first key field's column.
     pub fn check(
         &mut self,
-        value: Option<&Key>,
+        value: Option<(u128, &str)>,
         row: u64,
         line: u64,
         path: &str,
@@ -124,7 +107,7 @@ impl UniqueIndex {
                 None => d,
             }
         };
-        let Some(key) = value else {
+        let Some((hash, text)) = value else {
             return match self.kind {
                 KeyKind::Primary => Some(at(Diagnostic::new(
                     &kr::PRIMARY_KEY,
@@ -133,8 +116,8 @@ impl UniqueIndex {
                 KeyKind::Unique => None,
             };
         };
-        let parts = &key.text;
-        match self.seen.entry(key.hash) {
+        let parts = text;
+        match self.seen.entry(hash) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(row);
                 None
@@ -221,10 +204,10 @@ mod tests {
     fn duplicates_name_the_first_row_and_empty_primary_keys_fire() {
         let mut ix = UniqueIndex::new(KeyKind::Primary, vec!["id".into()]);
         assert!(ix
-            .check(Some(&Key::new("a".into())), 2, 2, "t.csv", Some(1))
+            .check(Some((key_hash("a"), "a")), 2, 2, "t.csv", Some(1))
             .is_none());
         let d = ix
-            .check(Some(&Key::new("a".into())), 5, 6, "t.csv", Some(1))
+            .check(Some((key_hash("a"), "a")), 5, 6, "t.csv", Some(1))
             .unwrap();
         assert_eq!(d.name, "primary-key");
         assert!(d.message.contains("repeats row 2"), "{}", d.message);
@@ -236,12 +219,24 @@ mod tests {
         let mut u = UniqueIndex::new(KeyKind::Unique, vec!["a".into(), "b".into()]);
         assert!(u.check(None, 2, 2, "t.csv", None).is_none());
         assert!(u
-            .check(Some(&Key::new("x\u{1F}y".into())), 3, 3, "t.csv", None)
+            .check(
+                Some((key_hash("x\u{1F}y"), "x\u{1F}y")),
+                3,
+                3,
+                "t.csv",
+                None
+            )
             .is_none());
         assert_eq!(
-            u.check(Some(&Key::new("x\u{1F}y".into())), 4, 4, "t.csv", None)
-                .unwrap()
-                .name,
+            u.check(
+                Some((key_hash("x\u{1F}y"), "x\u{1F}y")),
+                4,
+                4,
+                "t.csv",
+                None
+            )
+            .unwrap()
+            .name,
             "unique-error"
         );
     }

@@ -13,7 +13,9 @@ use kpdata_package::{
 use kpdata_read::read_table;
 
 use crate::dates::Day;
-use crate::keys::{foreign_key_finding, Key, KeyKind, KeySet, Reference, UniqueIndex};
+use crate::keys::{
+    foreign_key_finding, key_hash, KeyKind, KeySet, Reference, UniqueIndex, KEY_SEPARATOR,
+};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
@@ -271,65 +273,57 @@ fn validate_datasets<'s, 'e: 's>(
         {
             let mut on_diag = |d: Diagnostic| diags_buf.push(d);
             let report_keys = &mut Vec::new();
-            let mut on_facts = |f: RecordFacts| {
-                for &i in &f.cited {
+            let mut on_facts = |f: RecordFacts<'_>| {
+                for &i in f.cited {
                     cited[i as usize] = true;
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
-                    if let Some(d) = ix.check(f.keys[*slot].as_ref(), f.row, f.line, &ds.path, None)
-                    {
+                    if let Some(d) = ix.check(f.key(*slot), f.row, f.line, &ds.path, None) {
                         report_keys.push(d);
                     }
                 }
                 for (slot, _, set) in own_sets.iter_mut() {
-                    if let Some(key) = &f.keys[*slot] {
-                        set.insert(key.hash);
+                    if let Some((hash, _)) = f.key(*slot) {
+                        set.insert(hash);
                     }
                 }
                 for (n, (slot, k, split)) in plan.foreign.iter().enumerate() {
-                    let Some(key) = &f.keys[*slot] else { continue };
-                    let fk = &ds.foreign_keys[*k];
-                    let values: Vec<Key> = if *split {
-                        key.text
-                            .split(crate::keys::KEY_SEPARATOR)
-                            .map(|s| Key::new(s.to_string()))
-                            .collect()
-                    } else {
-                        vec![key.clone()]
+                    let Some((hash, text)) = f.key(*slot) else {
+                        continue;
                     };
-                    for v in values {
+                    let fk = &ds.foreign_keys[*k];
+                    let mut one = |hash: u128, text: &str| {
+                        let r = || Reference {
+                            text: text.to_string(),
+                            hash,
+                            row: f.row,
+                            line: f.line,
+                        };
                         match &targets[n] {
                             Some(set) => {
-                                if !set.contains(v.hash) {
-                                    let r = Reference {
-                                        text: v.text,
-                                        hash: v.hash,
-                                        row: f.row,
-                                        line: f.line,
-                                    };
+                                if !set.contains(hash) {
                                     report_keys.push(foreign_key_finding(
                                         &ds.path,
                                         &fk.fields,
                                         &fk.dataset,
                                         &fk.reference,
-                                        &r,
+                                        &r(),
                                         None,
                                     ));
                                 }
                             }
-                            None => {
-                                let r = Reference {
-                                    text: v.text,
-                                    hash: v.hash,
-                                    row: f.row,
-                                    line: f.line,
-                                };
-                                match local_refs.iter_mut().find(|(kk, _)| kk == k) {
-                                    Some((_, v)) => v.push(r),
-                                    None => local_refs.push((*k, vec![r])),
-                                }
-                            }
+                            None => match local_refs.iter_mut().find(|(kk, _)| kk == k) {
+                                Some((_, v)) => v.push(r()),
+                                None => local_refs.push((*k, vec![r()])),
+                            },
                         }
+                    };
+                    if *split {
+                        for item in text.split(KEY_SEPARATOR) {
+                            one(key_hash(item), item);
+                        }
+                    } else {
+                        one(hash, text);
                     }
                 }
             };

@@ -12,7 +12,7 @@ use kpdata_read::typing::typed_value;
 use kpdata_read::{Batch, Cell, CsvReader, RecordRef};
 use serde_json::{Map, Value};
 
-use crate::record::{DatasetContext, JsonView, Pos, RecordFacts, RecordView};
+use crate::record::{BatchFacts, DatasetContext, JsonView, Pos, RecordFacts, RecordView};
 
 /// How header columns map onto schema fields.
 struct Mapping {
@@ -185,13 +185,9 @@ impl RecordView for CsvView<'_> {
     }
 }
 
-fn check_batch(
-    batch: &Batch,
-    m: &Mapping,
-    ctx: &DatasetContext,
-) -> (Vec<Diagnostic>, Vec<RecordFacts>) {
+fn check_batch(batch: &Batch, m: &Mapping, ctx: &DatasetContext) -> (Vec<Diagnostic>, BatchFacts) {
     let mut diags = batch.diagnostics.clone();
-    let mut facts = Vec::with_capacity(batch.len());
+    let mut facts = BatchFacts::new(ctx.key_sets.len());
     let mut unreadable: Vec<&str> = Vec::new();
     let width = m.columns.len();
     let mut texts: Vec<Option<&str>> = Vec::with_capacity(m.field_col.len());
@@ -221,7 +217,7 @@ fn check_batch(
             line: r.line,
             pointer_prefix: "",
         };
-        facts.push(ctx.check(&view, pos, &unreadable, &mut diags));
+        ctx.check(&view, pos, &unreadable, &mut diags, &mut facts);
     }
     (diags, facts)
 }
@@ -233,7 +229,7 @@ pub fn check_csv<R: Read + Send>(
     limits: &Limits,
     jobs: usize,
     on_diag: &mut dyn FnMut(Diagnostic),
-    on_facts: &mut dyn FnMut(RecordFacts),
+    on_facts: &mut dyn FnMut(RecordFacts<'_>),
 ) -> std::io::Result<FileStats> {
     let mut reader = CsvReader::new(input, &ctx.path, limits);
     let mut first = Batch::default();
@@ -245,7 +241,7 @@ pub fn check_csv<R: Read + Send>(
     let (d, f) = check_batch(&first, &m, ctx);
     d.into_iter().for_each(&mut *on_diag);
     let mut records = f.len() as u64;
-    f.into_iter().for_each(&mut *on_facts);
+    f.iter().for_each(&mut *on_facts);
     if !more {
         return Ok(FileStats {
             header: header.clone(),
@@ -261,7 +257,7 @@ pub fn check_csv<R: Read + Send>(
             let (d, f) = check_batch(&batch, &m, ctx);
             d.into_iter().for_each(&mut *on_diag);
             records += f.len() as u64;
-            f.into_iter().for_each(&mut *on_facts);
+            f.iter().for_each(&mut *on_facts);
             if !more {
                 return Ok(FileStats {
                     header: header.clone(),
@@ -274,7 +270,7 @@ pub fn check_csv<R: Read + Send>(
     }
     let workers = jobs;
     let (work_tx, work_rx) = bounded::<(u64, Batch)>(workers * 2);
-    let (done_tx, done_rx) = bounded::<(u64, Vec<Diagnostic>, Vec<RecordFacts>)>(workers * 2);
+    let (done_tx, done_rx) = bounded::<(u64, Vec<Diagnostic>, BatchFacts)>(workers * 2);
     let (recycle_tx, recycle_rx) = bounded::<Batch>(workers * 4);
     let _ = recycle_tx.try_send(first);
     std::thread::scope(|scope| {
@@ -316,7 +312,7 @@ pub fn check_csv<R: Read + Send>(
             while let Some((d, f)) = pending.remove(&next) {
                 d.into_iter().for_each(&mut *on_diag);
                 records += f.len() as u64;
-                f.into_iter().for_each(&mut *on_facts);
+                f.iter().for_each(&mut *on_facts);
                 next += 1;
             }
         }
@@ -335,7 +331,7 @@ pub fn check_values(
     records: &[(u64, u64, Value)],
     ctx: &DatasetContext,
     on_diag: &mut dyn FnMut(Diagnostic),
-    on_facts: &mut dyn FnMut(RecordFacts),
+    on_facts: &mut dyn FnMut(RecordFacts<'_>),
 ) {
     let mut diags = Vec::new();
     let empty = Map::new();
@@ -351,8 +347,9 @@ pub fn check_values(
             map: obj,
             schema: &ctx.schema,
         };
-        let f = ctx.check(&view, pos, &[], &mut diags);
+        let mut facts = BatchFacts::new(ctx.key_sets.len());
+        ctx.check(&view, pos, &[], &mut diags, &mut facts);
         diags.drain(..).for_each(&mut *on_diag);
-        on_facts(f);
+        facts.iter().for_each(&mut *on_facts);
     }
 }

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
 use crate::fast::{FastSchema, Verdict};
-use crate::keys::{Key, KEY_SEPARATOR};
+use crate::keys::{key_hash, KEY_SEPARATOR};
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::CompiledSchema;
@@ -124,15 +124,69 @@ pub struct Pos<'a> {
     pub pointer_prefix: &'a str,
 }
 
-/// What the key checks need from one record: the value of each key set (None when a part is
-/// empty) and the cited source ids.
+/// What the key checks need from the records of one batch: each record's position, the value
+/// of each key set (its hash and text, None when a part is empty) and the registry indices of
+/// the sources it cites. Kept in a few flat buffers per batch rather than allocations per
+/// record, because the batch is built in a worker and dropped on the thread that merges.
 #[derive(Debug, Clone, Default)]
-pub struct RecordFacts {
+pub struct BatchFacts {
+    stride: usize,
+    rows: Vec<(u64, u64)>,
+    keys: Vec<Option<(u128, u32, u32)>>,
+    text: String,
+    cited: Vec<u32>,
+    cited_end: Vec<u32>,
+}
+
+/// One record's facts, borrowed from its [`BatchFacts`].
+#[derive(Debug, Clone, Copy)]
+pub struct RecordFacts<'a> {
     pub row: u64,
     pub line: u64,
-    pub keys: Vec<Option<Key>>,
+    keys: &'a [Option<(u128, u32, u32)>],
+    text: &'a str,
     /// Registry indices of the known sources the record cites.
-    pub cited: Vec<u32>,
+    pub cited: &'a [u32],
+}
+
+impl<'a> RecordFacts<'a> {
+    /// The hash and text (parts joined with U+001F) of key set `slot`.
+    pub fn key(&self, slot: usize) -> Option<(u128, &'a str)> {
+        self.keys[slot].map(|(h, a, b)| (h, &self.text[a as usize..b as usize]))
+    }
+}
+
+impl BatchFacts {
+    pub fn new(stride: usize) -> BatchFacts {
+        BatchFacts {
+            stride,
+            ..BatchFacts::default()
+        }
+    }
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+    pub fn get(&self, i: usize) -> RecordFacts<'_> {
+        let (row, line) = self.rows[i];
+        let from = if i == 0 {
+            0
+        } else {
+            self.cited_end[i - 1] as usize
+        };
+        RecordFacts {
+            row,
+            line,
+            keys: &self.keys[i * self.stride..(i + 1) * self.stride],
+            text: &self.text,
+            cited: &self.cited[from..self.cited_end[i] as usize],
+        }
+    }
+    pub fn iter(&self) -> impl Iterator<Item = RecordFacts<'_>> + '_ {
+        (0..self.len()).map(move |i| self.get(i))
+    }
 }
 
 impl DatasetContext {
@@ -205,7 +259,7 @@ impl DatasetContext {
         &self.schema.fields[field].name
     }
 
-    /// Checks one record. Fields in `unreadable` were already reported by the reader (missing
+    /// Checks one record and appends what the key checks need to `facts`. Fields in `unreadable` were already reported by the reader (missing
     /// or invalid cells, or no column at all) and get no further findings.
     pub fn check(
         &self,
@@ -213,7 +267,8 @@ impl DatasetContext {
         pos: Pos<'_>,
         unreadable: &[&str],
         out: &mut Vec<Diagnostic>,
-    ) -> RecordFacts {
+        facts: &mut BatchFacts,
+    ) {
         let at = |rule, field: usize, msg: String| {
             let name = self.name(field);
             let mut d = Diagnostic::new(rule, msg)
@@ -398,35 +453,40 @@ impl DatasetContext {
                 .collect(),
             None => Vec::new(),
         };
-        let mut cited_idx = Vec::new();
         if matches!(
             self.policy.cite,
             Some(CitePolicy::Required | CitePolicy::Optional)
         ) {
-            self.check_citations(view, &cited, &mut cited_idx, unreadable, &at, out);
+            self.check_citations(view, &cited, &mut facts.cited, unreadable, &at, out);
         }
+        facts.cited_end.push(facts.cited.len() as u32);
 
-        // 8. Values for the key checks: each key's parts joined into one string.
-        let keys = self
-            .key_idx
-            .iter()
-            .map(|fields| {
-                let mut text = String::new();
-                for (n, f) in fields.iter().enumerate() {
-                    if n > 0 {
-                        text.push(KEY_SEPARATOR);
-                    }
-                    view.key_into((*f)?, &mut text)?;
+        // 8. Values for the key checks: each key's parts joined into the batch's text buffer.
+        for fields in &self.key_idx {
+            let start = facts.text.len();
+            let mut complete = true;
+            for (n, f) in fields.iter().enumerate() {
+                if n > 0 {
+                    facts.text.push(KEY_SEPARATOR);
                 }
-                Some(Key::new(text))
-            })
-            .collect();
-        RecordFacts {
-            row: pos.row,
-            line: pos.line,
-            keys,
-            cited: cited_idx,
+                if f.and_then(|f| view.key_into(f, &mut facts.text)).is_none() {
+                    complete = false;
+                    break;
+                }
+            }
+            if complete {
+                let end = facts.text.len();
+                facts.keys.push(Some((
+                    key_hash(&facts.text[start..end]),
+                    start as u32,
+                    end as u32,
+                )));
+            } else {
+                facts.text.truncate(start);
+                facts.keys.push(None);
+            }
         }
+        facts.rows.push((pos.row, pos.line));
     }
 
     fn check_citations(
