@@ -214,7 +214,37 @@ def summary_counts(output: str):
 # --- The cases ----------------------------------------------------------------------------------
 
 
+def run_once(cmd, cwd=None):
+    load = os.getloadavg()[0]
+    p = subprocess.run([TIME, "-v", *cmd], cwd=cwd, capture_output=True, text=True)
+    # GNU time writes its report last on stderr.
+    idx = p.stderr.rfind("\tCommand being timed:")
+    sample = parse_time_v(p.stderr[idx:])
+    sample.update({"code": p.returncode, "load": load, "output": p.stdout + p.stderr[:idx]})
+    return sample
+
+
+def aggregate(samples, ok_codes):
+    codes = [x["code"] for x in samples]
+    if any(c not in ok_codes for c in codes):
+        log("unexpected exit codes", codes)
+        log(samples[-1]["output"][-2000:])
+    return {
+        "runs": len(samples),
+        "wall_median": statistics.median(x["wall"] for x in samples),
+        "walls": [x["wall"] for x in samples],
+        "rss_kib": max(x["rss_kib"] for x in samples),
+        "cpu": statistics.median(x["cpu"] or 0 for x in samples),
+        "cpu_s": statistics.median(x["user"] + x["sys"] for x in samples),
+        "load_before": round(statistics.median(x["load"] for x in samples), 2),
+        "exit_codes": codes,
+        "output_tail": samples[-1]["output"][-600:],
+    }
+
+
 def run_cases(args, kp: Path, label: str, store: dict):
+    """Collects the cases, then runs them in rounds (each case once per round, in order), so that
+    a change of the machine's load hits every case alike instead of a few."""
     sizes = [int(s) for s in args.sizes.split(",")]
     only = set(args.only.split(",")) if args.only else None
     want = lambda group: only is None or group in only
@@ -229,75 +259,79 @@ def run_cases(args, kp: Path, label: str, store: dict):
         store[case_id] = m
         save(store)
         log(f"{case_id}: {m['wall_median']:.3f} s, {m['rss_kib'] / 1024:.0f} MiB, CPU {m['cpu']}%, "
-            f"{(m['rows_per_s'] or 0):,.0f} rows/s, exit {m['exit_codes']}, load {m['load_before']}")
+            f"{m['cpu_s']:.2f} CPU-s, {(m['rows_per_s'] or 0):,.0f} rows/s, exit {m['exit_codes']}, "
+            f"load {m['load_before']}")
 
     pkgs = {n: generate(n) for n in sizes}
     bad = generate(1_000_000, bad=True, standalone_only=True) if 1_000_000 in sizes else None
+    specs = []
 
-    def rows_of(pkg):
-        return json.loads((pkg / "generated.json").read_text())["rows"]
+    def case(case_id, group, title, rows, cmd, warm_paths=(), ok=(0,), runs=None, cwd=None, commit=label,
+             note="", kp_summary=False):
+        specs.append(dict(id=case_id, group=group, title=title, rows=rows, cmd=cmd, warm=warm_paths, ok=ok,
+                          runs=runs or args.runs, cwd=cwd, commit=commit, note=note, kp_summary=kp_summary,
+                          samples=[]))
 
     if want("kpdata"):
         for n, pkg in pkgs.items():
             s = pkg / "designations.csv"
-            m = measure([kp, "validate", "--schema", pkg / "designations.schema.json", s], args.runs,
-                        warm_paths=[s])
-            m["summary"] = summary_counts(m["output_tail"])
-            record(f"kpdata-schema-{n}", "kpdata", "`kpdata validate --schema` designations (valid)", n, m, label)
+            case(f"kpdata-schema-{n}", "kpdata", "`kpdata validate --schema` designations (valid)", n,
+                 [kp, "validate", "--schema", pkg / "designations.schema.json", s], [s], kp_summary=True)
         if bad is not None:
             s = bad / "designations.csv"
-            m = measure([kp, "validate", "--schema", bad / "designations.schema.json", s], args.runs,
-                        warm_paths=[s], ok_codes=(1,))
-            m["summary"] = summary_counts(m["output_tail"])
-            record("kpdata-schema-bad-1000000", "kpdata",
-                   "`kpdata validate --schema` designations (1 % bad cells)", 1_000_000, m, label)
+            case("kpdata-schema-bad-1000000", "kpdata", "`kpdata validate --schema` designations (1 % bad cells)",
+                 1_000_000, [kp, "validate", "--schema", bad / "designations.schema.json", s], [s], ok=(1,),
+                 kp_summary=True)
         for n, pkg in pkgs.items():
-            m = measure([kp, "validate", "--root", pkg, "--reference-date", REFERENCE_DATE], args.runs,
-                        warm_paths=[pkg / "datasets"])
-            m["summary"] = summary_counts(m["output_tail"])
-            total = m["summary"]["records"] if m["summary"] else n
-            m["designations"] = n
-            record(f"kpdata-package-{n}", "kpdata", "`kpdata validate --root` whole package, every rule",
-                   total, m, label, note=f"{n:,} designations + actors, statements, sources, vocabularies")
+            case(f"kpdata-package-{n}", "kpdata", "`kpdata validate --root` whole package, every rule", None,
+                 [kp, "validate", "--root", pkg, "--reference-date", REFERENCE_DATE], [pkg / "datasets"],
+                 note=f"{n:,} designations + actors, statements, sources, vocabularies", kp_summary=True)
         # The real package of this repository (target: under 100 ms).
-        m = measure([kp, "validate", "--root", REPO], max(args.runs, 5), warm_paths=[REPO / "datasets"],
-                    ok_codes=(0, 1))
-        m["summary"] = summary_counts(m["output_tail"])
-        record("kpdata-real-package", "kpdata", "`kpdata validate` the real package of this repository",
-               m["summary"]["records"] if m["summary"] else 0, m, label)
+        case("kpdata-real-package", "kpdata", "`kpdata validate` the real package of this repository", None,
+             [kp, "validate", "--root", REPO], [REPO / "datasets"], ok=(0, 1), runs=max(args.runs, 5),
+             kp_summary=True)
         # Key-set memory: the same package without the designations' primary and unique key.
         n = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
         nk = nokeys_variant(pkgs[n])
-        m = measure([kp, "validate", "--root", nk, "--reference-date", REFERENCE_DATE], args.runs,
-                    warm_paths=[nk / "datasets"])
-        m["summary"] = summary_counts(m["output_tail"])
-        total = m["summary"]["records"] if m["summary"] else n
-        record(f"kpdata-package-nokeys-{n}", "kpdata",
-               "`kpdata validate --root` whole package, designations without primary/unique key", total, m,
-               label, note="for the key-set memory estimate")
+        case(f"kpdata-package-nokeys-{n}", "kpdata",
+             "`kpdata validate --root` whole package, designations without primary/unique key", None,
+             [kp, "validate", "--root", nk, "--reference-date", REFERENCE_DATE], [nk / "datasets"],
+             note="for the key-set memory estimate", kp_summary=True)
 
     if want("anchors"):
         n1 = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
         pkg = pkgs[n1]
         s = pkg / "designations.csv"
-        record(f"floor-wc-{n1}", "floor", "`wc -l` designations.csv", n1,
-               measure(["wc", "-l", s], args.runs, warm_paths=[s]), "-")
-        record(f"floor-sha256-{n1}", "floor", "`sha256sum` designations.csv", n1,
-               measure(["sha256sum", s], args.runs, warm_paths=[s]), "-")
+        case(f"floor-wc-{n1}", "floor", "`wc -l` designations.csv", n1, ["wc", "-l", s], [s], commit="-")
+        case(f"floor-sha256-{n1}", "floor", "`sha256sum` designations.csv", n1, ["sha256sum", s], [s], commit="-")
         polars = REPO / "scripts" / "bench" / "polars_check.py"
-        record(f"polars-{n1}", "anchor", "python polars query, same checks (valid)", n1,
-               measure([py, polars, pkg], args.runs, warm_paths=[s]), "-")
+        case(f"polars-{n1}", "anchor", "python polars query, same checks (valid)", n1, [py, polars, pkg], [s],
+             commit="-")
         if bad is not None:
-            record("polars-bad-1000000", "anchor", "python polars query, same checks (1 % bad cells)", 1_000_000,
-                   measure([py, polars, bad], args.runs, warm_paths=[bad / "designations.csv"], ok_codes=(1,)),
-                   "-")
+            case("polars-bad-1000000", "anchor", "python polars query, same checks (1 % bad cells)", 1_000_000,
+                 [py, polars, bad], [bad / "designations.csv"], ok=(1,), commit="-")
         fl = VENV / "bin" / "frictionless"
         for n in [int(x) for x in args.frictionless_sizes.split(",") if x]:
-            if n not in pkgs:
-                continue
-            record(f"frictionless-{n}", "anchor", "`frictionless validate` equivalent Table Schema (1 run)", n,
-                   measure([fl, "validate", "datapackage.json"], 1, cwd=pkgs[n],
-                           warm_paths=[pkgs[n] / "designations.csv"]), "-")
+            if n in pkgs:
+                case(f"frictionless-{n}", "anchor", "`frictionless validate` equivalent Table Schema (1 run)", n,
+                     [fl, "validate", "datapackage.json"], [pkgs[n] / "designations.csv"], runs=1, cwd=pkgs[n],
+                     commit="-")
+
+    for sp in specs:
+        warm(sp["warm"])
+    for r in range(max((sp["runs"] for sp in specs), default=0)):
+        log(f"round {r + 1}")
+        for sp in specs:
+            if r < sp["runs"]:
+                sp["samples"].append(run_once(sp["cmd"], sp["cwd"]))
+    for sp in specs:
+        m = aggregate(sp["samples"], sp["ok"])
+        rows = sp["rows"]
+        if sp["kp_summary"]:
+            m["summary"] = summary_counts(m["output_tail"])
+            if rows is None:
+                rows = m["summary"]["records"] if m["summary"] else 0
+        record(sp["id"], sp["group"], sp["title"], rows, m, sp["commit"], note=sp["note"])
 
     if want("release"):
         run_release(args, kp, label, pkgs, py, record)
@@ -357,6 +391,7 @@ def run_release(args, kp, label, pkgs, py, record):
     m = {**ms[-1], "runs": len(ms), "walls": [x["wall_median"] for x in ms],
          "wall_median": statistics.median(x["wall_median"] for x in ms),
          "rss_kib": max(x["rss_kib"] for x in ms), "cpu": statistics.median(x["cpu"] for x in ms),
+         "cpu_s": statistics.median(x["cpu_s"] for x in ms),
          "exit_codes": [c for x in ms for c in x["exit_codes"]]}
     files = sorted(p.name for p in (out / "0").rglob("*") if p.is_file())
     record(f"kpdata-release-{n}", "kpdata", "`kpdata release` (validate + Parquet + JSON + checksums)", records, m,
