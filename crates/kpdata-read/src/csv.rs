@@ -682,12 +682,18 @@ impl<R: Read> CsvReader<R> {
             .len()
             .min(upto + err.error_len().unwrap_or(bytes.len() - upto).max(1))];
         let hexes: Vec<String> = bad.iter().map(|b| format!("0x{b:02X}")).collect();
-        let guess = match bad.first() {
-            Some(0xC0 | 0xC1) | Some(0xE0) | Some(0xF0) if bad.len() > 1 => {
-                " (an overlong encoding)"
+        // Classify by the bytes at the error, not by how many the decoder rejected: an
+        // overlong or surrogate sequence is rejected at its first byte.
+        let next = bytes.get(upto + 1).copied().unwrap_or(0);
+        let guess = match bytes[upto] {
+            0xC0 | 0xC1 => " (an overlong encoding)",
+            0xE0 if (0x80..=0x9F).contains(&next) => " (an overlong encoding)",
+            0xF0 if (0x80..=0x8F).contains(&next) => " (an overlong encoding)",
+            0xED if (0xA0..=0xBF).contains(&next) => " (an encoded UTF-16 surrogate)",
+            0xF5..=0xFF => " (looks like Latin-1 or Windows-1252)",
+            0x80..=0xF4 if !(0x80..=0xBF).contains(&next) => {
+                " (looks like Latin-1 or Windows-1252)"
             }
-            Some(0xED) if bad.len() > 1 => " (an encoded UTF-16 surrogate)",
-            Some(0x80..=0xFF) if bad.len() == 1 => " (looks like Latin-1 or Windows-1252)",
             _ => "",
         };
         let mut d = self
