@@ -361,11 +361,12 @@ def run_release(args, kp, label, pkgs, py, record):
     n = 1_000_000 if 1_000_000 in pkgs else max(pkgs)
     pkg = pkgs[n]
     records = total_records(pkg)
+    # The release builds from HEAD's git objects: commit the package in its own repository.
+    (pkg / ".gitignore").write_text("/designations.csv\n/designations.schema.json\n/designations.tableschema.json\n"
+                                    "/datapackage.json\n/bad-cells.tsv\n/generated.json\n/dist/\n")
     if not (pkg / ".git").exists():
-        # The release builds from HEAD's git objects: commit the package in its own repository.
-        (pkg / ".gitignore").write_text("/designations.csv\n/designations.schema.json\n/designations.tableschema.json\n"
-                                        "/datapackage.json\n/bad-cells.tsv\n/generated.json\n/dist/\n")
         sh(["git", "init", "-q"], cwd=pkg)
+    if git("status", "--porcelain", cwd=pkg):
         sh(["git", "add", ".gitignore", "kpdata.toml", "schemas", "datasets"], cwd=pkg)
         sh(["git", "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", "commit", "-q", "-m",
             "generated package"], cwd=pkg)
