@@ -215,6 +215,15 @@ fn validate_datasets<'s, 'e: 's>(
                     .path(ds.schema.clone()),
             );
         }
+        if ds.cite == CitePolicy::Required && schema.field("source_ids").is_none() {
+            report.push(
+                Diagnostic::new(
+                    &pv::NO_CITATION,
+                    format!("the schema of `{}` has no `source_ids` field, so its records can cite nothing; the dataset needs citations (`cite = \"required\"`)", ds.name),
+                )
+                .path(ds.schema.clone()),
+            );
+        }
         let mut plan = key_plan(ds, &schema, datasets);
         let policy = Policy {
             cite: Some(ds.cite),

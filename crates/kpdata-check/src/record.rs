@@ -498,10 +498,8 @@ impl DatasetContext {
         at: &dyn Fn(&'static kpdata_diagnostics::Rule, usize, String) -> Diagnostic,
         out: &mut Vec<Diagnostic>,
     ) {
+        // A dataset whose schema has no `source_ids` is reported once, by the package check.
         let Some(f_ids) = self.f_source_ids else {
-            if self.policy.cite == Some(CitePolicy::Required) && self.schema.fields.is_empty() {
-                return;
-            }
             return;
         };
         if unreadable.contains(&"source_ids") {

@@ -572,3 +572,21 @@ primary_key = ["designation_id"]
     let got: Vec<_> = d.iter().map(|d| (d.name, d.row.unwrap_or(0))).collect();
     assert_eq!(got, vec![("un-ref-actor-type", 4)]);
 }
+
+#[test]
+fn a_citing_dataset_without_a_source_ids_field_is_reported() {
+    let f = Fixture::new();
+    f.write("schemas/claims.schema.json", &CLAIMS_SCHEMA.replace(r#""source_ids", "#, "").replace(r#""source_ids": {"type": "array", "items": {"type": "string"}, "x-separator": ";", "minItems": 1},"#, ""));
+    f.edit(
+        "datasets/claims.csv",
+        "script,source_ids,quote",
+        "script,quote",
+    );
+    f.edit("datasets/claims.csv", "Latn,src-a,", "Latn,");
+    f.edit("datasets/claims.csv", "Hang,src-a;src-b,", "Hang,");
+    let found = f.findings();
+    assert!(
+        found.contains(&("no-citation".into(), "schemas/claims.schema.json".into(), 0)),
+        "{found:?}"
+    );
+}

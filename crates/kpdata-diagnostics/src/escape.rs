@@ -35,11 +35,6 @@ pub fn escape_value(value: &str, max_chars: usize) -> String {
     out
 }
 
-/// Truncates without escaping (for values already known to be clean).
-pub fn truncate_value(value: &str, max_chars: usize) -> String {
-    escape_value(value, max_chars)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

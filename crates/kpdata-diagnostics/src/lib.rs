@@ -12,6 +12,6 @@ mod report;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use escape::{escape_value, truncate_value};
+pub use escape::escape_value;
 pub use report::{Report, Summary, Suppressed};
 pub use rules::{catalog, index_page, lookup, Rule};

@@ -11,7 +11,7 @@ crate::rules! {
     }
     NO_CITATION {
         code: "KP402", name: "no-citation", severity: Error,
-        summary: "A record cites no source at all.",
+        summary: "A record cites no source at all, or a dataset that must cite has no `source_ids` field.",
         why: "Records are claims, not facts: an unsourced claim about a person or a sanction does real harm.",
         example: "a designations row with an empty source_ids cell",
         fix: "Cite the archived source the record was taken from; if there is none, the record does not go in.",
