@@ -2,120 +2,211 @@
 //! for entities) must sit on an actor of the matching type. They apply when the package has
 //! the conventional `actors` dataset (`actor_id`, `actor_type`) and a dataset that holds UN
 //! references: `designations.authority_ref`, or `actor_identifiers.value` with scheme `un_ref`.
+//!
+//! The rule does no I/O and reads no file of its own: the package pass hands it, in record
+//! order, the values of the key set [`role`] names for each dataset, the same way keys reach
+//! the uniqueness and foreign-key checks. References met before the actors are known are kept
+//! (only those that are UN references) and judged at the end.
 
 use std::collections::HashMap;
 
 use kpdata_diagnostics::rules::domain as dm;
 use kpdata_diagnostics::Diagnostic;
-use kpdata_package::Package;
-use kpdata_read::{Batch, CsvReader};
 
 use crate::formats::is_un_1718_ref;
+use crate::keys::{key_hash, KEY_SEPARATOR};
 
-/// Streams the rows of a dataset, handing `f` the values of the named columns.
-/// Called with the values of the requested columns, the row, line, path and columns.
-type RowFn<'a> = dyn FnMut(&[Option<&str>], u64, u64, &str, &[Option<u64>]) + 'a;
+/// What a dataset contributes to the rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// `actors`: key `actor_id, actor_type`.
+    Actors,
+    /// A dataset with UN references: key `<field>, actor_id[, scheme]`.
+    References {
+        field: &'static str,
+        scheme: Option<&'static str>,
+    },
+}
 
-fn scan(pkg: &Package, name: &str, columns: &[&str], f: &mut RowFn<'_>) {
-    let Some(ds) = pkg.manifest.dataset(name) else {
-        return;
-    };
-    let Ok(path) = pkg.root.resolve_file(&ds.path) else {
-        return;
-    };
-    let Ok(file) = std::fs::File::open(path) else {
-        return;
-    };
-    let mut reader = CsvReader::new(file, &ds.path, &pkg.manifest.limits);
-    let mut batch = Batch::default();
-    let mut idx: Option<Vec<Option<usize>>> = None;
-    loop {
-        let Ok(more) = reader.next_batch(&mut batch) else {
-            return;
-        };
-        let idx = idx.get_or_insert_with(|| {
-            let header = reader.header().unwrap_or_default();
-            columns
-                .iter()
-                .map(|c| header.iter().position(|h| h == c))
-                .collect()
-        });
-        let cols: Vec<Option<u64>> = idx.iter().map(|i| i.map(|i| i as u64 + 1)).collect();
-        let mut values: Vec<Option<&str>> = Vec::with_capacity(columns.len());
-        for r in batch.records() {
-            values.clear();
-            values.extend(idx.iter().map(|i| i.and_then(|i| r.value(i))));
-            f(&values, r.row, r.line, &ds.path, &cols);
-        }
-        if !more {
-            return;
+impl Role {
+    /// The fields whose values the rule needs from each record, in order.
+    pub fn key_fields(self) -> Vec<String> {
+        match self {
+            Role::Actors => vec!["actor_id".into(), "actor_type".into()],
+            Role::References { field, scheme } => {
+                let mut v = vec![field.to_string(), "actor_id".to_string()];
+                if scheme.is_some() {
+                    v.push("scheme".into());
+                }
+                v
+            }
         }
     }
 }
 
-/// Findings of `un-ref-actor-type` for the whole package.
-pub fn un_ref_actor_types(pkg: &Package) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    if pkg.manifest.dataset("actors").is_none() {
-        return out;
+/// The role of the dataset `name`, when the package has an `actors` dataset.
+pub fn role(name: &str, has_actors: bool) -> Option<Role> {
+    if !has_actors {
+        return None;
     }
-    let mut persons: HashMap<String, bool> = HashMap::new();
-    scan(
-        pkg,
-        "actors",
-        &["actor_id", "actor_type"],
-        &mut |v, _, _, _, _| {
-            if let (Some(id), Some(t)) = (v[0], v[1]) {
-                persons.insert(id.to_string(), t == "person");
-            }
-        },
-    );
-    for (dataset, field, scheme) in [
-        ("designations", "authority_ref", None),
-        ("actor_identifiers", "value", Some("un_ref")),
-    ] {
-        scan(
-            pkg,
-            dataset,
-            &[field, "actor_id", "scheme"],
-            &mut |v, row, line, path, cols| {
-                if scheme.is_some() && v[2] != scheme {
-                    return;
+    match name {
+        "actors" => Some(Role::Actors),
+        "designations" => Some(Role::References {
+            field: "authority_ref",
+            scheme: None,
+        }),
+        "actor_identifiers" => Some(Role::References {
+            field: "value",
+            scheme: Some("un_ref"),
+        }),
+        _ => None,
+    }
+}
+
+struct Pending {
+    reference: String,
+    actor: String,
+    path: String,
+    field: &'static str,
+    row: u64,
+    line: u64,
+}
+
+/// State of `un-ref-actor-type` across one package pass.
+#[derive(Default)]
+pub struct UnRefActorType {
+    /// Hash of each actor id → whether the actor is a person (the last row wins).
+    persons: HashMap<u128, bool>,
+    actors_done: bool,
+    pending: Vec<Pending>,
+    out: Vec<Diagnostic>,
+}
+
+impl UnRefActorType {
+    pub fn new() -> UnRefActorType {
+        UnRefActorType::default()
+    }
+
+    /// One record's key text (its parts joined with U+001F) for a dataset of `role`.
+    pub fn record(&mut self, role: Role, key: &str, path: &str, row: u64, line: u64) {
+        let mut parts = key.split(KEY_SEPARATOR);
+        match role {
+            Role::Actors => {
+                if let (Some(id), Some(t)) = (parts.next(), parts.next()) {
+                    self.persons.insert(key_hash(id), t == "person");
                 }
-                let (Some(reference), Some(actor)) = (v[0], v[1]) else {
+            }
+            Role::References { field, scheme } => {
+                let (Some(reference), Some(actor)) = (parts.next(), parts.next()) else {
                     return;
                 };
+                if scheme.is_some() && parts.next() != scheme {
+                    return;
+                }
                 if !is_un_1718_ref(reference) {
                     return;
                 }
-                let Some(&person) = persons.get(actor) else {
-                    return;
+                let p = Pending {
+                    reference: reference.to_string(),
+                    actor: actor.to_string(),
+                    path: path.to_string(),
+                    field,
+                    row,
+                    line,
                 };
-                let individual = reference.as_bytes()[2] == b'i';
-                if individual != person {
-                    let mut d = Diagnostic::new(
-                        &dm::UN_REF_ACTOR_TYPE,
-                        format!(
-                            "`{reference}` is a UN reference for {} but `{actor}` is {}",
-                            if individual {
-                                "an individual"
-                            } else {
-                                "an entity"
-                            },
-                            if person { "a person" } else { "not a person" }
-                        ),
-                    )
-                    .path(path)
-                    .row(row)
-                    .line(line)
-                    .field(field);
-                    if let Some(c) = cols[0] {
-                        d = d.column(c);
-                    }
-                    out.push(d);
+                if self.actors_done {
+                    self.judge(p);
+                } else {
+                    self.pending.push(p);
                 }
-            },
+            }
+        }
+    }
+
+    /// The end of a dataset of `role`.
+    pub fn end_of(&mut self, role: Role) {
+        if role == Role::Actors {
+            self.actors_done = true;
+            for p in std::mem::take(&mut self.pending) {
+                self.judge(p);
+            }
+        }
+    }
+
+    fn judge(&mut self, p: Pending) {
+        let Some(&person) = self.persons.get(&key_hash(&p.actor)) else {
+            return;
+        };
+        let individual = p.reference.as_bytes()[2] == b'i';
+        if individual == person {
+            return;
+        }
+        self.out.push(
+            Diagnostic::new(
+                &dm::UN_REF_ACTOR_TYPE,
+                format!(
+                    "`{}` is a UN reference for {} but `{}` is {}",
+                    p.reference,
+                    if individual {
+                        "an individual"
+                    } else {
+                        "an entity"
+                    },
+                    p.actor,
+                    if person { "a person" } else { "not a person" }
+                ),
+            )
+            .path(p.path)
+            .row(p.row)
+            .line(p.line)
+            .field(p.field),
         );
     }
-    out
+
+    /// The findings (without columns: the caller knows the headers).
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        if !self.actors_done {
+            // The actors dataset could not be read: nothing can be judged.
+            self.pending.clear();
+        }
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(parts: &[&str]) -> String {
+        parts.join(&KEY_SEPARATOR.to_string())
+    }
+
+    #[test]
+    fn references_before_and_after_the_actors() {
+        let d = role("designations", true).unwrap();
+        let i = role("actor_identifiers", true).unwrap();
+        let mut r = UnRefActorType::new();
+        r.record(d, &key(&["KPe.001", "a1"]), "d.csv", 2, 2);
+        r.record(d, &key(&["KPi.001", "a1"]), "d.csv", 3, 3);
+        r.record(Role::Actors, &key(&["a1", "person"]), "a.csv", 2, 2);
+        r.record(Role::Actors, &key(&["a2", "organization"]), "a.csv", 3, 3);
+        r.end_of(Role::Actors);
+        r.record(i, &key(&["KPi.002", "a2", "un_ref"]), "i.csv", 2, 2);
+        r.record(i, &key(&["KPi.002", "a2", "ofac_uid"]), "i.csv", 3, 3);
+        r.record(i, &key(&["KPi.002", "a3", "un_ref"]), "i.csv", 4, 4);
+        r.record(d, &key(&["12345", "a2"]), "d.csv", 4, 4);
+        let got: Vec<_> = r
+            .finish()
+            .into_iter()
+            .map(|d| (d.path.unwrap(), d.row.unwrap(), d.field.unwrap()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("d.csv".to_string(), 2, "authority_ref".to_string()),
+                ("i.csv".to_string(), 2, "value".to_string())
+            ]
+        );
+        assert_eq!(role("designations", false), None);
+    }
 }

@@ -13,6 +13,7 @@ use kpdata_package::{
 use kpdata_read::read_table;
 
 use crate::dates::Day;
+use crate::domain::{role, UnRefActorType};
 use crate::keys::{
     foreign_key_finding, key_hash, KeyKind, KeySet, Reference, UniqueIndex, KEY_SEPARATOR,
 };
@@ -144,18 +145,11 @@ fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>
 /// cannot be read are findings too.
 pub fn validate_package(pkg: &Package, opts: &Options) -> Report {
     if opts.jobs <= 1 {
-        let mut report = validate_datasets(pkg, opts, None);
-        report.extend(crate::domain::un_ref_actor_types(pkg));
-        return report;
+        return validate_datasets(pkg, opts, None);
     }
-    // Independent passes (the cross-dataset domain rule, the archive hashes) run beside the
-    // dataset pipeline; their findings are added in a fixed place, so the order is the same.
-    std::thread::scope(|s| {
-        let domain = s.spawn(|| crate::domain::un_ref_actor_types(pkg));
-        let mut report = validate_datasets(pkg, opts, Some(s));
-        report.extend(domain.join().expect("domain rules panicked"));
-        report
-    })
+    // The archive hashes are checked beside the dataset pipeline; their findings are added in
+    // a fixed place, so the order is the same.
+    std::thread::scope(|s| validate_datasets(pkg, opts, Some(s)))
 }
 
 fn validate_datasets<'s, 'e: 's>(
@@ -197,6 +191,8 @@ fn validate_datasets<'s, 'e: 's>(
     let mut cited: Vec<bool> = vec![false; registry.as_ref().map_or(0, |r| r.len())];
     let mut done: BTreeSet<String> = BTreeSet::new();
     let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
+    let has_actors = pkg.manifest.dataset("actors").is_some();
+    let mut un_ref = UnRefActorType::new();
 
     for i in topo_order(datasets, &prov.registry) {
         let ds = &datasets[i];
@@ -225,6 +221,18 @@ fn validate_datasets<'s, 'e: 's>(
             );
         }
         let mut plan = key_plan(ds, &schema, datasets);
+        // The cross-dataset domain rule reads its values the way the key checks do.
+        let domain = role(&ds.name, has_actors).map(|r| {
+            let fields = r.key_fields();
+            let slot = match plan.sets.iter().position(|s| *s == fields) {
+                Some(i) => i,
+                None => {
+                    plan.sets.push(fields);
+                    plan.sets.len() - 1
+                }
+            };
+            (r, slot)
+        });
         let policy = Policy {
             cite: Some(ds.cite),
             require_quote: ds.require_quote,
@@ -285,6 +293,11 @@ fn validate_datasets<'s, 'e: 's>(
             let mut on_facts = |f: RecordFacts<'_>| {
                 for &i in f.cited {
                     cited[i as usize] = true;
+                }
+                if let Some((role, slot)) = domain {
+                    if let Some((_, text)) = f.key(slot) {
+                        un_ref.record(role, text, &ds.path, f.row, f.line);
+                    }
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
                     if let Some(d) = ix.check(f.key(*slot), f.row, f.line, &ds.path, None) {
@@ -391,6 +404,9 @@ fn validate_datasets<'s, 'e: 's>(
         for (k, refs) in local_refs {
             deferred.push((i, k, refs));
         }
+        if let Some((role, _)) = domain {
+            un_ref.end_of(role);
+        }
         done.insert(ds.name.clone());
     }
 
@@ -413,6 +429,17 @@ fn validate_datasets<'s, 'e: 's>(
                 ));
             }
         }
+    }
+
+    for mut d in un_ref.finish() {
+        let header = datasets
+            .iter()
+            .position(|x| Some(&x.path) == d.path.as_ref())
+            .and_then(|i| headers.get(&i));
+        if let Some(h) = header {
+            d.column = first_column(h, d.field.as_deref());
+        }
+        report.push(d);
     }
 
     if let Some(handle) = archives {

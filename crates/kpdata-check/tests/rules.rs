@@ -533,17 +533,17 @@ fn un_reference_must_match_the_actor_type() {
 name = "t"
 title = "T"
 [[dataset]]
-name = "actors"
-path = "actors.csv"
-schema = "a.schema.json"
-cite = "optional"
-primary_key = ["actor_id"]
-[[dataset]]
 name = "designations"
 path = "designations.csv"
 schema = "d.schema.json"
 cite = "optional"
 primary_key = ["designation_id"]
+[[dataset]]
+name = "actors"
+path = "actors.csv"
+schema = "a.schema.json"
+cite = "optional"
+primary_key = ["actor_id"]
 "#,
     );
     w(
@@ -560,17 +560,27 @@ primary_key = ["designation_id"]
     );
     w("designations.csv", "designation_id,actor_id,authority_ref,sensitivity\nd1,a1,KPi.001,public\nd2,a2,KPe.002,public\nd3,a2,KPi.003,public\nd4,a1,12345,public\n");
     let pkg = Package::load(dir.path()).unwrap();
-    let (d, _, _) = validate_package(
-        &pkg,
-        &Options {
-            reference: None,
-            jobs: 1,
-            max_per_rule: None,
-        },
-    )
-    .finish();
-    let got: Vec<_> = d.iter().map(|d| (d.name, d.row.unwrap_or(0))).collect();
-    assert_eq!(got, vec![("un-ref-actor-type", 4)]);
+    // The designations come first in the manifest (no foreign key orders them after the
+    // actors): their references are judged once the actors are known.
+    for jobs in [1, 2] {
+        let (d, _, _) = validate_package(
+            &pkg,
+            &Options {
+                reference: None,
+                jobs,
+                max_per_rule: None,
+            },
+        )
+        .finish();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.name, d.row.unwrap_or(0), d.column, d.field.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![("un-ref-actor-type", 4, Some(3), Some("authority_ref"))]
+        );
+    }
 }
 
 #[test]
