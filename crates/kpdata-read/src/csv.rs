@@ -220,6 +220,8 @@ pub struct CsvReader<R> {
     pending: Vec<Diagnostic>,
     /// Reading stopped at `limits.file_size`: the record in progress is dropped, not ended.
     cut: bool,
+    /// Whether plain records may skip the state machine (see [`CsvReader::fast_records`]).
+    fast: bool,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -252,7 +254,16 @@ impl<R: Read> CsvReader<R> {
             too_many_columns: false,
             pending: Vec::new(),
             cut: false,
+            fast: true,
         }
+    }
+
+    /// The same reader without the whole-record fast path: every byte goes through the state
+    /// machine. For the tests that prove both paths give the same records and findings.
+    #[doc(hidden)]
+    pub fn without_fast_path(mut self) -> Self {
+        self.fast = false;
+        self
     }
 
     /// The header labels, once read (invalid labels are empty strings).
@@ -437,6 +448,15 @@ impl<R: Read> CsvReader<R> {
                         self.advance(1);
                         continue;
                     }
+                    if self.fast && self.header.is_some() {
+                        let (consumed, full) = self.fast_records(batch);
+                        if full {
+                            return true;
+                        }
+                        if consumed {
+                            continue;
+                        }
+                    }
                     self.rec_byte = self.abs;
                     self.rec_line = self.line;
                     self.scratch.clear();
@@ -552,6 +572,74 @@ impl<R: Read> CsvReader<R> {
             }
         }
         false
+    }
+
+    /// Reads, without the state machine, the records that start here and are plain: the whole
+    /// line (ended by LF or CRLF) is in the buffer, has no quote, no lone CR, no byte 0xEF
+    /// (a BOM inside a value is a finding), is valid UTF-8, has exactly as many cells as the
+    /// header, none larger than `limits.field_size`, and is not blank. Such a record is copied
+    /// into the batch once and its cells are found with `memchr`. Anything else stops here and
+    /// goes through the state machine, which gives the findings. Returns (consumed any record,
+    /// batch full).
+    fn fast_records(&mut self, batch: &mut Batch) -> (bool, bool) {
+        let width = self.header.as_ref().map_or(0, |h| h.len());
+        let field_size = self.limits.field_size;
+        let mut consumed = false;
+        loop {
+            let rest = &self.buf[self.pos..self.len];
+            let Some(nl) = memchr::memchr(b'\n', rest) else {
+                return (consumed, false);
+            };
+            let mut content = &rest[..nl];
+            if content.last() == Some(&b'\r') {
+                content = &content[..nl - 1];
+            }
+            if content.is_empty() || memchr::memchr3(b'"', b'\r', 0xEF, content).is_some() {
+                return (consumed, false);
+            }
+            let Ok(text) = std::str::from_utf8(content) else {
+                return (consumed, false);
+            };
+            let first = batch.cells.len();
+            let base = batch.text.len();
+            let mut start = 0usize;
+            let mut n = 0usize;
+            let mut nonempty = false;
+            let mut plain = true;
+            for end in memchr::memchr_iter(b',', content).chain(std::iter::once(content.len())) {
+                if n >= width || (end - start) as u64 > field_size {
+                    plain = false;
+                    break;
+                }
+                nonempty |= end > start;
+                batch.cells.push(CellSpan {
+                    start: base + start,
+                    end: base + end,
+                    kind: CellKind::Value,
+                });
+                n += 1;
+                start = end + 1;
+            }
+            if !plain || n != width || !nonempty {
+                batch.cells.truncate(first);
+                return (consumed, false);
+            }
+            batch.text.push_str(text);
+            self.rows += 1;
+            batch.recs.push(RecMeta {
+                row: self.rows,
+                line: self.line,
+                byte: self.abs,
+                first,
+                len: n,
+            });
+            self.advance(nl + 1);
+            self.line += 1;
+            consumed = true;
+            if batch.recs.len() >= BATCH_RECORDS || batch.text.len() >= BATCH_BYTES {
+                return (true, true);
+            }
+        }
     }
 
     #[inline]
