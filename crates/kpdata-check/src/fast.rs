@@ -276,7 +276,7 @@ fn check(c: &Checks, text: &str) -> Verdict {
         FieldType::Array { separator, .. } => {
             let mut n = 0u64;
             let mut out = Verdict::Valid;
-            for item in text.split(separator.as_str()) {
+            for item in kpdata_read::typing::split_array(text, separator) {
                 n += 1;
                 if let Some(items) = &c.items {
                     match check(items, item) {
@@ -290,7 +290,8 @@ fn check(c: &Checks, text: &str) -> Verdict {
                 return Verdict::Invalid;
             }
             if c.unique_items {
-                let mut seen: Vec<&str> = text.split(separator.as_str()).collect();
+                let mut seen: Vec<&str> =
+                    kpdata_read::typing::split_array(text, separator).collect();
                 seen.sort_unstable();
                 if seen.windows(2).any(|w| w[0] == w[1]) {
                     return Verdict::Invalid;

@@ -12,6 +12,7 @@ use kpdata_read::typing::typed_value;
 use kpdata_read::{Batch, Cell, CsvReader, RecordRef};
 use serde_json::{Map, Value};
 
+use crate::fast::FastSchema;
 use crate::record::{BatchFacts, DatasetContext, JsonView, Pos, RecordFacts, RecordView};
 
 /// How header columns map onto schema fields.
@@ -148,7 +149,9 @@ impl RecordView for CsvView<'_> {
             return Vec::new();
         };
         match &self.schema.fields[field].ty {
-            FieldType::Array { separator, .. } => text.split(separator.as_str()).collect(),
+            FieldType::Array { separator, .. } => {
+                kpdata_read::typing::split_array(text, separator).collect()
+            }
             _ => vec![text],
         }
     }
@@ -156,7 +159,7 @@ impl RecordView for CsvView<'_> {
         let text = self.text(field)?;
         match &self.schema.fields[field].ty {
             FieldType::Array { separator, .. } => {
-                for (n, item) in text.split(separator.as_str()).enumerate() {
+                for (n, item) in kpdata_read::typing::split_array(text, separator).enumerate() {
                     if n > 0 {
                         out.push(crate::keys::KEY_SEPARATOR);
                     }
@@ -185,7 +188,14 @@ impl RecordView for CsvView<'_> {
     }
 }
 
-fn check_batch(batch: &Batch, m: &Mapping, ctx: &DatasetContext) -> (Vec<Diagnostic>, BatchFacts) {
+/// `fast` is the context's fast-path schema, or a worker's own clone of it (a clone has its own
+/// regex caches: workers sharing one pool take a lock per match).
+fn check_batch(
+    batch: &Batch,
+    m: &Mapping,
+    ctx: &DatasetContext,
+    fast: Option<&FastSchema>,
+) -> (Vec<Diagnostic>, BatchFacts) {
     let mut diags = batch.diagnostics.clone();
     let mut facts = BatchFacts::new(ctx.key_sets.len());
     let mut unreadable: Vec<&str> = Vec::new();
@@ -217,7 +227,7 @@ fn check_batch(batch: &Batch, m: &Mapping, ctx: &DatasetContext) -> (Vec<Diagnos
             line: r.line,
             pointer_prefix: "",
         };
-        ctx.check(&view, pos, &unreadable, &mut diags, &mut facts);
+        ctx.check(fast, &view, pos, &unreadable, &mut diags, &mut facts);
     }
     (diags, facts)
 }
@@ -238,7 +248,7 @@ pub fn check_csv<R: Read + Send>(
     let header = reader.header().unwrap_or_default().to_vec();
     let m = mapping(&header, ctx, &mut header_diags);
     header_diags.into_iter().for_each(&mut *on_diag);
-    let (d, f) = check_batch(&first, &m, ctx);
+    let (d, f) = check_batch(&first, &m, ctx, ctx.fast.as_ref());
     d.into_iter().for_each(&mut *on_diag);
     let mut records = f.len() as u64;
     f.iter().for_each(&mut *on_facts);
@@ -254,7 +264,7 @@ pub fn check_csv<R: Read + Send>(
         let mut batch = first;
         loop {
             let more = reader.next_batch(&mut batch)?;
-            let (d, f) = check_batch(&batch, &m, ctx);
+            let (d, f) = check_batch(&batch, &m, ctx, ctx.fast.as_ref());
             d.into_iter().for_each(&mut *on_diag);
             records += f.len() as u64;
             f.iter().for_each(&mut *on_facts);
@@ -294,8 +304,9 @@ pub fn check_csv<R: Read + Send>(
             let recycle_tx = recycle_tx.clone();
             let m = &m;
             scope.spawn(move || {
+                let fast = ctx.fast.clone();
                 for (seq, batch) in work_rx {
-                    let (d, f) = check_batch(&batch, m, ctx);
+                    let (d, f) = check_batch(&batch, m, ctx, fast.as_ref());
                     let _ = recycle_tx.try_send(batch);
                     if done_tx.send((seq, d, f)).is_err() {
                         return;
@@ -348,7 +359,7 @@ pub fn check_values(
             schema: &ctx.schema,
         };
         let mut facts = BatchFacts::new(ctx.key_sets.len());
-        ctx.check(&view, pos, &[], &mut diags, &mut facts);
+        ctx.check(None, &view, pos, &[], &mut diags, &mut facts);
         diags.drain(..).for_each(&mut *on_diag);
         facts.iter().for_each(&mut *on_facts);
     }

@@ -263,6 +263,7 @@ impl DatasetContext {
     /// or invalid cells, or no column at all) and get no further findings.
     pub fn check(
         &self,
+        fast: Option<&FastSchema>,
         view: &dyn RecordView,
         pos: Pos<'_>,
         unreadable: &[&str],
@@ -284,7 +285,7 @@ impl DatasetContext {
         };
 
         // 1. The schema: the fast path proves most rows valid; the rest go to jsonschema.
-        let verdict = match &self.fast {
+        let verdict = match fast {
             Some(fast) if view.is_csv() => fast.verdict(|i| view.text(i)),
             _ => Verdict::Unknown,
         };

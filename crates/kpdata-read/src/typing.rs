@@ -38,8 +38,31 @@ pub fn typed_value(ty: &FieldType, cell: &str) -> Value {
 
 /// Splits an array cell on its separator. Items are not trimmed: `a; b` has the item ` b`,
 /// which the schema's pattern or the text rules then report.
-pub fn split_array<'a>(cell: &'a str, separator: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-    cell.split(separator)
+/// A one-character separator (the usual `;`) is split on as a `char`, which is several
+/// times faster than a substring search.
+pub fn split_array<'a>(cell: &'a str, separator: &'a str) -> SplitArray<'a> {
+    let mut chars = separator.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) => SplitArray::Char(cell.split(c)),
+        _ => SplitArray::Str(cell.split(separator)),
+    }
+}
+
+/// The items of an array cell (see [`split_array`]).
+pub enum SplitArray<'a> {
+    Char(std::str::Split<'a, char>),
+    Str(std::str::Split<'a, &'a str>),
+}
+
+impl<'a> Iterator for SplitArray<'a> {
+    type Item = &'a str;
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            SplitArray::Char(s) => s.next(),
+            SplitArray::Str(s) => s.next(),
+        }
+    }
 }
 
 /// Strict integer parse: optional leading `-`, digits only, within i64 (or u64 when positive).
