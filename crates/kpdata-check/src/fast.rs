@@ -226,6 +226,36 @@ impl FastSchema {
         Some(FastSchema { fields, dependent })
     }
 
+    /// Which fields of a record fail, when that is all that is wrong with it. Returns true when
+    /// the fast path decided: `failing` is then empty for a valid record, or lists the fields
+    /// whose own subschema rejects their cell while every record-level keyword (`required`,
+    /// `dependentRequired`) holds, so validating those properties alone gives every finding
+    /// of the record. Returns false when the whole record must go to `jsonschema`.
+    pub fn failing_fields<'a>(
+        &self,
+        cell: impl Fn(usize) -> Option<&'a str>,
+        failing: &mut Vec<usize>,
+    ) -> bool {
+        failing.clear();
+        for (i, f) in self.fields.iter().enumerate() {
+            match cell(i) {
+                None if f.required => return false,
+                None => {}
+                Some(text) => match check(&f.checks, text) {
+                    Verdict::Valid => {}
+                    Verdict::Invalid => failing.push(i),
+                    Verdict::Unknown => return false,
+                },
+            }
+        }
+        for (field, others) in &self.dependent {
+            if cell(*field).is_some() && others.iter().any(|o| cell(*o).is_none()) {
+                return false;
+            }
+        }
+        true
+    }
+
     /// The verdict on a whole record. `cell(i)` is the text of schema field `i`, None when the
     /// cell is empty or absent (the field is then left out of the record).
     pub fn verdict<'a>(&self, cell: impl Fn(usize) -> Option<&'a str>) -> Verdict {

@@ -11,14 +11,15 @@ use kpdata_package::{CitePolicy, FieldKind, FieldType, RecordSchema};
 use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
-use crate::fast::{FastSchema, Verdict};
+use crate::fast::FastSchema;
 use crate::keys::{key_hash, KEY_SEPARATOR};
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
-use crate::schema::CompiledSchema;
+use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
     describe_char, first_invisible, first_invisible_in_text, is_nfc, looks_like_formula,
 };
+use kpdata_read::typing::typed_value;
 
 /// What a dataset asks of its records beyond the schema.
 #[derive(Debug, Clone, Default)]
@@ -97,6 +98,9 @@ pub struct DatasetContext {
     pub schema: Arc<RecordSchema>,
     pub compiled: CompiledSchema,
     pub fast: Option<FastSchema>,
+    /// The property subschemas compiled one by one, for rows the fast path finds wrong in
+    /// some properties only (present when `fast` is).
+    props: Option<PropertySchemas>,
     pub policy: Policy,
     pub registry: Option<Arc<Registry>>,
     /// Key field sets whose values are handed to the key checks, per record.
@@ -232,9 +236,15 @@ impl DatasetContext {
             .iter()
             .map(|fs| fs.iter().map(|f| idx(f)).collect())
             .collect();
+        let fast = FastSchema::compile(&schema);
+        let props = fast.as_ref().and_then(|_| {
+            let names: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
+            CompiledSchema::compile_properties(&schema.json, &names)
+        });
         DatasetContext {
             path: path.to_string(),
-            fast: FastSchema::compile(&schema),
+            fast,
+            props,
             f_sensitivity: idx("sensitivity"),
             f_source_ids: idx("source_ids"),
             f_quote: idx("quote"),
@@ -284,34 +294,48 @@ impl DatasetContext {
             d
         };
 
-        // 1. The schema: the fast path proves most rows valid; the rest go to jsonschema.
-        let verdict = match fast {
-            Some(fast) if view.is_csv() => fast.verdict(|i| view.text(i)),
-            _ => Verdict::Unknown,
+        // 1. The schema: the fast path proves most rows valid. A row whose only problems are
+        // in some properties has just those properties validated by `jsonschema`; any other
+        // row is validated whole.
+        let mut failing = Vec::new();
+        let decided = match (fast, &self.props) {
+            (Some(fast), Some(_)) if view.is_csv() => {
+                fast.failing_fields(|i| view.text(i), &mut failing)
+            }
+            _ => false,
         };
-        if verdict != Verdict::Valid {
-            let record = view.to_value();
-            if !self.compiled.is_valid(&record) {
-                for v in self.compiled.violations(&record) {
-                    if let Some(f) = &v.field {
-                        if unreadable.contains(&f.as_str()) {
-                            continue;
-                        }
-                    }
-                    let mut d = Diagnostic::new(v.rule, v.message)
-                        .path(self.path.clone())
-                        .row(pos.row)
-                        .line(pos.line)
-                        .pointer(format!("{}{}", pos.pointer_prefix, v.pointer));
-                    if let Some(f) = v.field {
-                        if let Some(c) = self.schema.field_index(&f).and_then(|i| view.column(i)) {
-                            d = d.column(c);
-                        }
-                        d = d.field(f);
-                    }
-                    out.push(d);
+        let mut violations = Vec::new();
+        if let (true, Some(props)) = (decided, &self.props) {
+            for &i in &failing {
+                if let Some(text) = view.text(i) {
+                    let value = typed_value(&self.schema.fields[i].ty, text);
+                    violations.extend(props.violations(i, self.name(i), &value));
                 }
             }
+        } else {
+            let record = view.to_value();
+            if !self.compiled.is_valid(&record) {
+                violations = self.compiled.violations(&record);
+            }
+        }
+        for v in violations {
+            if let Some(f) = &v.field {
+                if unreadable.contains(&f.as_str()) {
+                    continue;
+                }
+            }
+            let mut d = Diagnostic::new(v.rule, v.message)
+                .path(self.path.clone())
+                .row(pos.row)
+                .line(pos.line)
+                .pointer(format!("{}{}", pos.pointer_prefix, v.pointer));
+            if let Some(f) = v.field {
+                if let Some(c) = self.schema.field_index(&f).and_then(|i| view.column(i)) {
+                    d = d.column(c);
+                }
+                d = d.field(f);
+            }
+            out.push(d);
         }
 
         // 2. Text hygiene and formulas.

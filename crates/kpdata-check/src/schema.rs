@@ -57,14 +57,7 @@ impl CompiledSchema {
                 .hint("copy the referenced schema into `$defs` and refer to it as `#/$defs/NAME`")));
             }
         }
-        let mut opts = jsonschema::draft202012::options()
-            .should_validate_formats(true)
-            .should_ignore_unknown_formats(false)
-            .with_pattern_options(PatternOptions::regex());
-        for (name, check) in FORMATS {
-            opts = opts.with_format(*name, *check);
-        }
-        let validator = opts.build(schema).map_err(|e| {
+        let validator = build(schema).map_err(|e| {
             Box::new(
                 Diagnostic::new(
                     &rs::SCHEMA_ERROR,
@@ -82,6 +75,18 @@ impl CompiledSchema {
         })
     }
 
+    /// Compiles each top-level property subschema on its own, with the same options, for
+    /// records whose only problems are in a few properties (see
+    /// [`crate::fast::FastSchema::failing_fields`]). None when any does not compile.
+    pub fn compile_properties(schema: &Value, names: &[String]) -> Option<PropertySchemas> {
+        let props = schema.get("properties")?.as_object()?;
+        let validators = names
+            .iter()
+            .map(|n| build(props.get(n)?).ok().map(Arc::new))
+            .collect::<Option<Vec<_>>>()?;
+        Some(PropertySchemas { validators })
+    }
+
     pub fn is_valid(&self, record: &Value) -> bool {
         self.validator.is_valid(record)
     }
@@ -93,7 +98,45 @@ impl CompiledSchema {
         }
         self.validator
             .iter_errors(record)
-            .map(|e| violation(&e))
+            .map(|e| violation(&e, ""))
+            .collect()
+    }
+}
+
+fn build(schema: &Value) -> Result<Validator, ValidationError<'static>> {
+    let mut opts = jsonschema::draft202012::options()
+        .should_validate_formats(true)
+        .should_ignore_unknown_formats(false)
+        .with_pattern_options(PatternOptions::regex());
+    for (name, check) in FORMATS {
+        opts = opts.with_format(*name, *check);
+    }
+    opts.build(schema)
+}
+
+/// The top-level property subschemas of a record schema, compiled one by one.
+#[derive(Clone)]
+pub struct PropertySchemas {
+    validators: Vec<Arc<Validator>>,
+}
+
+impl PropertySchemas {
+    /// The violations of `value` as property `name` (schema field `index`) of a record: the
+    /// same as the whole record's validator gives for that property.
+    pub fn violations(&self, index: usize, name: &str, value: &Value) -> Vec<Violation> {
+        let v = &self.validators[index];
+        if v.is_valid(value) {
+            return Vec::new();
+        }
+        let prefix = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
+        let schema_prefix = format!("/properties{prefix}");
+        v.iter_errors(value)
+            .map(|e| {
+                let mut x = violation(&e, &schema_prefix);
+                x.pointer = format!("{prefix}{}", x.pointer);
+                x.field = Some(name.to_string());
+                x
+            })
             .collect()
     }
 }
@@ -131,7 +174,9 @@ fn show(v: &Value) -> String {
     }
 }
 
-fn violation(e: &ValidationError<'_>) -> Violation {
+/// `schema_prefix`: where the validated schema sits in the record schema (empty for the record
+/// schema itself), so messages name the same schema path either way.
+fn violation(e: &ValidationError<'_>, schema_prefix: &str) -> Violation {
     let pointer = e.instance_path().as_str().to_string();
     let instance = show(e.instance());
     let (rule, message, field) = match e.kind() {
@@ -203,7 +248,7 @@ fn violation(e: &ValidationError<'_>) -> Violation {
         _ => (
             &rs::CONSTRAINT_ERROR,
             format!(
-                "{} (schema: {})",
+                "{} (schema: {schema_prefix}{})",
                 escape_value(&e.to_string(), 300),
                 e.schema_path().as_str()
             ),
