@@ -17,7 +17,8 @@ use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
-    describe_char, first_invisible, first_invisible_in_text, is_nfc, looks_like_formula,
+    describe_char, first_invisible, first_invisible_in_text, is_nfc, is_printable_ascii,
+    looks_like_formula,
 };
 use kpdata_read::typing::typed_value;
 
@@ -344,9 +345,7 @@ impl DatasetContext {
             // Printable ASCII has no invisible characters, is NFC, and needs only the formula
             // check: most cells end here.
             if let Some(t) = view.text(i) {
-                if t.bytes().all(|b| (0x20..0x7F).contains(&b))
-                    && !(stringy && looks_like_formula(t))
-                {
+                if is_printable_ascii(t) && !(stringy && looks_like_formula(t)) {
                     continue;
                 }
             }

@@ -4,6 +4,23 @@
 use kpdata_diagnostics::escape_value;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
+/// Whether every byte of `s` is printable ASCII (space to `~`): such text has no invisible
+/// character and is NFC. Checked 32 bytes at a time without an early exit inside a block, so
+/// the compiler vectorizes it: this runs on nearly every text cell.
+pub fn is_printable_ascii(s: &str) -> bool {
+    #[inline]
+    fn printable(b: u8) -> bool {
+        b.wrapping_sub(0x20) < 0x5F
+    }
+    let mut blocks = s.as_bytes().chunks_exact(32);
+    for block in &mut blocks {
+        if !block.iter().fold(true, |ok, &b| ok & printable(b)) {
+            return false;
+        }
+    }
+    blocks.remainder().iter().all(|&b| printable(b))
+}
+
 /// The first control, bidi or zero-width character in `s`, with its character index.
 pub fn first_invisible(s: &str) -> Option<(usize, char)> {
     s.chars().enumerate().find(|(_, c)| {
@@ -54,6 +71,29 @@ pub fn describe_char(c: char) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_ascii_matches_the_byte_rule() {
+        let mut cases: Vec<String> = vec![
+            String::new(),
+            "a".repeat(31),
+            "a".repeat(32),
+            "a".repeat(33),
+        ];
+        for b in 0u8..=0x7F {
+            for at in [0usize, 5, 31, 32, 40, 63, 64, 70] {
+                let mut v = vec![b'x'; 71];
+                v[at] = b;
+                cases.push(String::from_utf8(v).unwrap());
+            }
+        }
+        cases.push("abc é".into());
+        cases.push(format!("{}é", "a".repeat(40)));
+        for c in cases {
+            let want = c.bytes().all(|b| (0x20..0x7F).contains(&b));
+            assert_eq!(is_printable_ascii(&c), want, "{c:?}");
+        }
+    }
 
     #[test]
     fn invisible_characters() {
