@@ -14,7 +14,7 @@ use kpdata_diagnostics::rules::domain as dm;
 use kpdata_diagnostics::Diagnostic;
 
 use crate::formats::is_un_1718_ref;
-use crate::keys::{key_hash, KEY_SEPARATOR};
+use crate::keys::{key_hash, Build, KEY_SEPARATOR};
 
 /// What a dataset contributes to the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +76,7 @@ struct Pending {
 #[derive(Default)]
 pub struct UnRefActorType {
     /// Hash of each actor id → whether the actor is a person (the last row wins).
-    persons: HashMap<u128, bool>,
+    persons: HashMap<u128, bool, Build>,
     actors_done: bool,
     pending: Vec<Pending>,
     out: Vec<Diagnostic>,

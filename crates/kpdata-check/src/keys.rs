@@ -37,7 +37,7 @@ impl Hasher for PreHashed {
     }
 }
 
-type Build = std::hash::BuildHasherDefault<PreHashed>;
+pub type Build = std::hash::BuildHasherDefault<PreHashed>;
 
 pub fn show_key(fields: &[String], text: &str) -> String {
     let parts: Vec<&str> = text.split(KEY_SEPARATOR).collect();
