@@ -7,8 +7,9 @@
 //! Reproducible by construction: the frame is rechunked before writing, and compression
 //! (zstd, default level), statistics (min, max, null count), row-group size (64 Ki rows) and
 //! data-page size are set explicitly; polars writes no timestamp and a fixed `created_by`.
-//! The JSON file is one array of objects (polars `JsonFormat::Json`): dates as `"YYYY-MM-DD"`,
-//! lists as arrays, empty cells as `null`, followed by a newline.
+//! The JSON file is written by `kpdata_release::frame_json` straight from the frame (one array
+//! of objects: dates as `"YYYY-MM-DD"`, lists as arrays, empty cells as `null`, then a
+//! newline); [`write_json`] is polars' own writer, kept as the reference the tests compare with.
 
 pub mod arrow_schema;
 
@@ -27,10 +28,11 @@ pub struct PolarsEncoder;
 
 impl Encoder for PolarsEncoder {
     fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
+        let json = kpdata_release::frame_json::to_json(frame)?;
         let mut df = to_dataframe(frame)?;
         Ok(Encoded {
             parquet: write_parquet(&mut df).map_err(|e| e.to_string())?,
-            json: write_json(&mut df).map_err(|e| e.to_string())?,
+            json,
         })
     }
 }
@@ -75,8 +77,8 @@ fn date(s: &str) -> Option<i32> {
 }
 
 /// Parses every cell of a scalar column; `Err` names the first cell that does not parse.
-fn parse_all<T>(
-    cells: impl Iterator<Item = Option<String>>,
+fn parse_all<'a, T>(
+    cells: impl Iterator<Item = Option<&'a str>>,
     parse: impl Fn(&str) -> Option<T>,
     fail: impl Fn(usize, &str) -> String,
 ) -> Result<Vec<Option<T>>, String> {
@@ -84,7 +86,7 @@ fn parse_all<T>(
         .enumerate()
         .map(|(i, c)| match c {
             None => Ok(None),
-            Some(s) => parse(&s).map(Some).ok_or_else(|| fail(i, &s)),
+            Some(s) => parse(s).map(Some).ok_or_else(|| fail(i, s)),
         })
         .collect()
 }
@@ -92,10 +94,12 @@ fn parse_all<T>(
 fn column(frame: &Frame, idx: usize) -> Result<Column, String> {
     let col = &frame.columns[idx];
     let name: PlSmallStr = col.name.as_str().into();
-    let cells = || frame.rows.iter().map(move |r| r[idx].clone());
+    let cells = || frame.column_cells(idx);
     let fail = |i: usize, s: &str| bad(frame, col, i, s);
     let series = match &col.ty {
-        ColumnType::String => Series::new(name, cells().collect::<Vec<Option<String>>>()),
+        ColumnType::String => {
+            StringChunked::from_iter_options(name, cells()).into_series()
+        }
         ColumnType::Integer => Series::new(name, parse_all(cells(), int, fail)?),
         ColumnType::Number => Series::new(name, parse_all(cells(), num, fail)?),
         ColumnType::Boolean => Series::new(name, parse_all(cells(), boolean, fail)?),
@@ -120,8 +124,8 @@ fn list_series(
     item: &ColumnType,
     sep: &str,
 ) -> Result<Series, String> {
-    let n = frame.rows.len();
-    let cells = frame.rows.iter().map(|r| r[idx].as_deref());
+    let n = frame.len();
+    let cells = frame.column_cells(idx);
     macro_rules! primitive {
         ($ty:ty, $dtype:expr, $parse:expr) => {{
             let mut b = ListPrimitiveChunkedBuilder::<$ty>::new(name, n, n, $dtype);
@@ -181,7 +185,7 @@ pub fn to_dataframe(frame: &Frame) -> Result<DataFrame, String> {
     let columns = (0..frame.columns.len())
         .map(|i| column(frame, i))
         .collect::<Result<Vec<_>, String>>()?;
-    let mut df = DataFrame::new(frame.rows.len(), columns).map_err(|e| e.to_string())?;
+    let mut df = DataFrame::new(frame.len(), columns).map_err(|e| e.to_string())?;
     df.rechunk_mut();
     Ok(df)
 }

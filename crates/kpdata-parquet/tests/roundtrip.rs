@@ -17,7 +17,7 @@ fn frames() -> Vec<Frame> {
     input
         .datasets
         .iter()
-        .map(|d| Frame::from_input(d).unwrap())
+        .map(|d| Frame::from_input(d, &input.manifest.limits).unwrap())
         .collect()
 }
 
@@ -65,7 +65,7 @@ fn parquet_reads_back_to_every_csv_value_with_types() {
         let df = ParquetReader::new(Cursor::new(enc.parquet))
             .finish()
             .unwrap();
-        assert_eq!(df.height(), frame.rows.len());
+        assert_eq!(df.height(), frame.len());
         assert_eq!(df.width(), frame.columns.len());
         for (j, col) in frame.columns.iter().enumerate() {
             let s = df
@@ -74,14 +74,14 @@ fn parquet_reads_back_to_every_csv_value_with_types() {
                 .as_materialized_series()
                 .clone();
             assert_eq!(s.dtype(), &kpdata_parquet::dtype(&col.ty), "{}", col.name);
-            for (i, row) in frame.rows.iter().enumerate() {
+            for i in 0..frame.len() {
                 let back = text(s.get(i).unwrap(), &col.ty);
                 assert!(
-                    same(&col.ty, row[j].as_deref(), back.as_deref()),
+                    same(&col.ty, frame.cell(i, j), back.as_deref()),
                     "{}.{} row {i}: {:?} vs {back:?}",
                     frame.name,
                     col.name,
-                    row[j]
+                    frame.cell(i, j)
                 );
                 checked += 1;
             }
@@ -197,5 +197,17 @@ fn footer_arrow_schema_has_no_view_types() {
             "{}",
             f.name
         );
+    }
+}
+
+#[test]
+fn json_written_from_the_frame_says_what_polars_json_says() {
+    for frame in frames() {
+        let ours: serde_json::Value =
+            serde_json::from_slice(&kpdata_release::frame_json::to_json(&frame).unwrap()).unwrap();
+        let mut df = to_dataframe(&frame).unwrap();
+        let theirs: serde_json::Value =
+            serde_json::from_slice(&kpdata_parquet::write_json(&mut df).unwrap()).unwrap();
+        assert_eq!(ours, theirs, "{}", frame.name);
     }
 }

@@ -57,7 +57,7 @@ pub fn build(
     let mut frames = Vec::new();
     for ds in &input.datasets {
         progress(&format!("encoding {}", ds.dataset.name));
-        let frame = Frame::from_input(ds)?;
+        let frame = Frame::from_input(ds, &input.manifest.limits)?;
         let enc = encoder.encode(&frame).map_err(|e| {
             ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name))
         })?;
@@ -67,7 +67,12 @@ pub fn build(
             format!("schemas/{}.schema.json", frame.name),
             ds.schema_bytes.clone(),
         );
-        frames.push(frame);
+        // Only the source registry's rows are needed after encoding (for the descriptor).
+        if frame.name == input.manifest.provenance.registry {
+            frames.push(frame);
+        } else {
+            frames.push(frame.without_cells());
+        }
     }
     progress("writing metadata");
     files.insert(CITATION.into(), citation(input, version).into_bytes());
@@ -80,7 +85,7 @@ pub fn build(
     files.insert(SUMS_FILE.into(), sums);
     let rows = frames
         .iter()
-        .map(|f| (f.name.clone(), f.rows.len()))
+        .map(|f| (f.name.clone(), f.len()))
         .collect();
     Ok(Release { files, rows })
 }
@@ -154,7 +159,7 @@ fn datapackage(
                 "hash".into(),
                 json!(format!("sha256:{}", sha256_hex(bytes))),
             );
-            r.insert("rows".into(), json!(frame.rows.len()));
+            r.insert("rows".into(), json!(frame.len()));
             let title = if ds.dataset.title.is_empty() {
                 ds.schema.title.clone()
             } else {
@@ -322,18 +327,18 @@ fn changes_files(
     let title = &input.manifest.package.title;
     match changes {
         ChangeLog::First => {
-            let total: usize = frames.iter().map(|f| f.rows.len()).sum();
+            let total: usize = frames.iter().map(|f| f.len()).sum();
             let mut md = format!(
                 "# Changes in {version}\n\nFirst release of {}: {total} records in {} datasets.\n\n| dataset | records |\n|---|---:|\n",
                 md_cell(title),
                 frames.len()
             );
             for f in frames {
-                md.push_str(&format!("| {} | {} |\n", f.name, f.rows.len()));
+                md.push_str(&format!("| {} | {} |\n", f.name, f.len()));
             }
             let datasets: Vec<Value> = frames
                 .iter()
-                .map(|f| json!({"name": f.name, "records": f.rows.len()}))
+                .map(|f| json!({"name": f.name, "records": f.len()}))
                 .collect();
             (
                 md,

@@ -174,8 +174,8 @@ pub fn sources(input: &Input, frames: &[Frame]) -> Value {
     let col = |n: &str| frame.columns.iter().position(|c| c.name == n);
     let (title, url, id) = (col("title"), col("url"), col("source_id").or(col("id")));
     let mut out = Vec::new();
-    for row in &frame.rows {
-        let get = |i: Option<usize>| i.and_then(|i| row[i].clone());
+    for row in 0..frame.len() {
+        let get = |i: Option<usize>| i.and_then(|i| frame.cell(row, i)).map(str::to_string);
         let Some(t) = get(title).or_else(|| get(id)) else {
             continue;
         };

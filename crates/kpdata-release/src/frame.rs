@@ -16,8 +16,10 @@
 
 use std::cmp::Ordering;
 
-use kpdata_package::{FieldSpec, FieldType};
+use kpdata_diagnostics::Severity;
+use kpdata_package::{FieldSpec, FieldType, Limits};
 use kpdata_read::typing::{parse_integer, parse_number, split_array};
+use kpdata_read::{Batch, CsvReader};
 
 use crate::input::DatasetInput;
 use crate::ReleaseError;
@@ -115,13 +117,23 @@ pub struct Column {
     pub spec: Option<FieldSpec>,
 }
 
-/// One published dataset: columns, and rows of raw cells aligned with them (`None` = null).
+/// One published dataset: columns, and rows of cells aligned with them (`None` = null).
+///
+/// The cells are kept flat: every cell's text in one buffer, each cell's end offset in one
+/// vector (the top bit marks a null), and the published order as row indices. A million rows
+/// of a dozen columns are then two allocations, not twelve million.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Frame {
     pub name: String,
     pub columns: Vec<Column>,
-    pub rows: Vec<Vec<Option<String>>>,
+    text: String,
+    /// Per cell, row-major in file order: the end of its text in `text`, | NULL for a null.
+    ends: Vec<u64>,
+    /// Published order (sorted by primary key): row `i` is stored row `order[i]`.
+    order: Vec<u32>,
 }
+
+const NULL: u64 = 1 << 63;
 
 /// The two data files of one dataset.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,57 +148,162 @@ pub trait Encoder {
 }
 
 impl Frame {
+    /// A frame from rows of cells (in published order), for tests and small tools.
+    pub fn from_rows(name: &str, columns: Vec<Column>, rows: &[Vec<Option<&str>>]) -> Frame {
+        let mut f = Frame {
+            name: name.to_string(),
+            columns,
+            text: String::new(),
+            ends: Vec::new(),
+            order: (0..rows.len() as u32).collect(),
+        };
+        for row in rows {
+            for c in row {
+                f.push_cell(*c);
+            }
+        }
+        f
+    }
+
+    fn push_cell(&mut self, cell: Option<&str>) {
+        match cell {
+            Some(v) => {
+                self.text.push_str(v);
+                self.ends.push(self.text.len() as u64);
+            }
+            None => self.ends.push(self.text.len() as u64 | NULL),
+        }
+    }
+
+    /// Published rows.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    fn stored(&self, stored_row: usize, col: usize) -> Option<&str> {
+        let i = stored_row * self.columns.len() + col;
+        let end = self.ends[i];
+        if end & NULL != 0 {
+            return None;
+        }
+        let start = if i == 0 { 0 } else { self.ends[i - 1] & !NULL };
+        Some(&self.text[start as usize..end as usize])
+    }
+
+    /// The cell of published row `row`, column `col` (None: null).
+    pub fn cell(&self, row: usize, col: usize) -> Option<&str> {
+        self.stored(self.order[row] as usize, col)
+    }
+
+    /// The cells of column `col`, in published order.
+    pub fn column_cells(&self, col: usize) -> impl ExactSizeIterator<Item = Option<&str>> + '_ {
+        self.order
+            .iter()
+            .map(move |&r| self.stored(r as usize, col))
+    }
+
+    /// One published row's cells.
+    pub fn row(&self, row: usize) -> Vec<Option<&str>> {
+        (0..self.columns.len()).map(|c| self.cell(row, c)).collect()
+    }
+
+    /// Drops the cells, keeping the columns and the row count (for metadata after encoding).
+    pub fn without_cells(&self) -> Frame {
+        Frame {
+            name: self.name.clone(),
+            columns: self.columns.clone(),
+            text: String::new(),
+            ends: Vec::new(),
+            order: self.order.iter().map(|_| 0).collect(),
+        }
+    }
+
     /// Builds the published frame of a dataset: restricted rows dropped, every cell checked
     /// against its column type, rows sorted by primary key (stable: file order breaks ties).
-    pub fn from_input(ds: &DatasetInput) -> Result<Frame, ReleaseError> {
-        let table = &ds.table;
-        let mut columns: Vec<Column> = ds
-            .schema
-            .fields
-            .iter()
-            .map(|f| Column {
-                name: f.name.clone(),
-                ty: ColumnType::of(f),
-                spec: Some(f.clone()),
-            })
-            .collect();
-        for h in &table.header {
-            if !columns.iter().any(|c| &c.name == h) {
-                columns.push(Column {
-                    name: h.clone(),
-                    ty: ColumnType::String,
-                    spec: None,
-                });
+    /// The CSV is streamed from the committed bytes; a structure or encoding error in it
+    /// (which `kpdata validate` reports) refuses the release.
+    pub fn from_input(ds: &DatasetInput, limits: &Limits) -> Result<Frame, ReleaseError> {
+        let path = &ds.dataset.path;
+        let mut reader = CsvReader::new(&ds.data[..], path, limits);
+        let mut batch = Batch::default();
+        let mut frame: Option<Frame> = None;
+        let mut sources: Vec<Option<usize>> = Vec::new();
+        let mut sensitivity = None;
+        loop {
+            let more = reader.next_batch(&mut batch).map_err(|e| {
+                ReleaseError::new(format!("cannot read dataset `{}`: {e}", ds.dataset.name))
+            })?;
+            if let Some(d) = batch
+                .diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+            {
+                return Err(ReleaseError::new(format!(
+                    "{path}{}: {} ({})",
+                    d.line.map(|l| format!(" line {l}")).unwrap_or_default(),
+                    d.message,
+                    d.code
+                ))
+                .hint("run `kpdata validate` and fix the errors it reports"));
+            }
+            let f = frame.get_or_insert_with(|| {
+                let header = reader.header().unwrap_or_default();
+                let columns = columns_of(ds, header);
+                sources = columns
+                    .iter()
+                    .map(|c| header.iter().position(|h| *h == c.name))
+                    .collect();
+                sensitivity = header.iter().position(|h| h == SENSITIVITY_FIELD);
+                Frame {
+                    name: ds.dataset.name.clone(),
+                    columns,
+                    text: String::new(),
+                    ends: Vec::new(),
+                    order: Vec::new(),
+                }
+            });
+            for rec in batch.records() {
+                if let Some(i) = sensitivity {
+                    if rec.value(i) == Some(RESTRICTED) {
+                        continue;
+                    }
+                }
+                for (col, src) in f.columns.iter().zip(&sources) {
+                    let cell = src.and_then(|i| rec.value(i));
+                    if let Some(v) = cell {
+                        col.ty.check(v).map_err(|e| {
+                            ReleaseError::new(format!(
+                                "{path} row {} (line {}), field `{}`: {e}",
+                                rec.row, rec.line, col.name
+                            ))
+                            .hint("run `kpdata validate` and fix the errors it reports")
+                        })?;
+                    }
+                    match cell {
+                        Some(v) => {
+                            f.text.push_str(v);
+                            f.ends.push(f.text.len() as u64);
+                        }
+                        None => f.ends.push(f.text.len() as u64 | NULL),
+                    }
+                }
+                let n = u32::try_from(f.order.len()).map_err(|_| {
+                    ReleaseError::new(format!("dataset `{}` has too many rows", ds.dataset.name))
+                })?;
+                f.order.push(n);
+            }
+            if !more {
+                break;
             }
         }
-        let sources: Vec<Option<usize>> = columns.iter().map(|c| table.column(&c.name)).collect();
-        let sensitivity = table.column(SENSITIVITY_FIELD);
-        let mut rows = Vec::with_capacity(table.records.len());
-        for rec in &table.records {
-            if let Some(i) = sensitivity {
-                if rec.values.get(i).and_then(|v| v.as_deref()) == Some(RESTRICTED) {
-                    continue;
-                }
-            }
-            let mut row = Vec::with_capacity(columns.len());
-            for (col, src) in columns.iter().zip(&sources) {
-                let cell = src.and_then(|i| rec.values.get(i).cloned().flatten());
-                if let Some(v) = &cell {
-                    col.ty.check(v).map_err(|e| {
-                        ReleaseError::new(format!(
-                            "{} row {} (line {}), field `{}`: {e}",
-                            table.path, rec.row, rec.line, col.name
-                        ))
-                        .hint("run `kpdata validate` and fix the errors it reports")
-                    })?;
-                }
-                row.push(cell);
-            }
-            rows.push(row);
-        }
+        let mut f = frame.expect("the reader gives at least one batch");
         let mut key = Vec::new();
         for k in &ds.dataset.primary_key {
-            let i = columns.iter().position(|c| &c.name == k).ok_or_else(|| {
+            let i = f.columns.iter().position(|c| &c.name == k).ok_or_else(|| {
                 ReleaseError::new(format!(
                     "dataset `{}`: primary key field `{k}` is not a column",
                     ds.dataset.name
@@ -194,21 +311,47 @@ impl Frame {
             })?;
             key.push(i);
         }
-        rows.sort_by(|a, b| {
+        let mut order = std::mem::take(&mut f.order);
+        order.sort_by(|&a, &b| {
             for &i in &key {
-                let o = compare_cells(&columns[i].ty, a[i].as_deref(), b[i].as_deref());
+                let o = compare_cells(
+                    &f.columns[i].ty,
+                    f.stored(a as usize, i),
+                    f.stored(b as usize, i),
+                );
                 if o != Ordering::Equal {
                     return o;
                 }
             }
             Ordering::Equal
         });
-        Ok(Frame {
-            name: ds.dataset.name.clone(),
-            columns,
-            rows,
-        })
+        f.order = order;
+        Ok(f)
     }
+}
+
+/// The schema's properties in declaration order, then any CSV column it does not declare.
+fn columns_of(ds: &DatasetInput, header: &[String]) -> Vec<Column> {
+    let mut columns: Vec<Column> = ds
+        .schema
+        .fields
+        .iter()
+        .map(|f| Column {
+            name: f.name.clone(),
+            ty: ColumnType::of(f),
+            spec: Some(f.clone()),
+        })
+        .collect();
+    for h in header {
+        if !columns.iter().any(|c| &c.name == h) {
+            columns.push(Column {
+                name: h.clone(),
+                ty: ColumnType::String,
+                spec: None,
+            });
+        }
+    }
+    columns
 }
 
 /// Orders two cells of a column by their typed values (nulls first).

@@ -5,7 +5,6 @@
 use std::io;
 use std::path::Path;
 
-use kpdata_diagnostics::Severity;
 use kpdata_package::{Dataset, Manifest, RecordSchema, MANIFEST_FILE};
 use kpdata_read::{read_table, Table};
 
@@ -17,7 +16,15 @@ pub struct DatasetInput {
     pub schema: RecordSchema,
     /// The schema file exactly as committed (copied to `schemas/<name>.schema.json`).
     pub schema_bytes: Vec<u8>,
-    pub table: Table,
+    /// The CSV exactly as committed; [`crate::frame::Frame::from_input`] streams it.
+    pub data: Vec<u8>,
+}
+
+impl DatasetInput {
+    /// The whole CSV as a [`Table`] (for tests and small tools; releases stream `data`).
+    pub fn table(&self, limits: &kpdata_package::Limits) -> std::io::Result<Table> {
+        read_table(&self.data[..], &self.dataset.path, limits).map(|(t, _)| t)
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,22 +70,11 @@ impl Input {
                     ds.name, ds.path
                 ))
             })?;
-            let (table, diags) = read_table(&data[..], &ds.path, &manifest.limits)?;
-            if let Some(d) = diags.iter().find(|d| d.severity == Severity::Error) {
-                return Err(ReleaseError::new(format!(
-                    "{}{}: {} ({})",
-                    ds.path,
-                    d.line.map(|l| format!(" line {l}")).unwrap_or_default(),
-                    d.message,
-                    d.code
-                ))
-                .hint("run `kpdata validate` and fix the errors it reports"));
-            }
             datasets.push(DatasetInput {
                 dataset: ds.clone(),
                 schema,
                 schema_bytes,
-                table,
+                data,
             });
         }
         Ok(Input {

@@ -21,6 +21,7 @@ pub mod build;
 pub mod descriptor;
 mod error;
 pub mod frame;
+pub mod frame_json;
 pub mod input;
 pub mod json;
 pub mod publish;

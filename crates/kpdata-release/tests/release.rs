@@ -15,8 +15,8 @@ struct TextEncoder;
 impl Encoder for TextEncoder {
     fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
         let mut s = String::new();
-        for row in &frame.rows {
-            let cells: Vec<String> = row.iter().map(|c| format!("{c:?}")).collect();
+        for row in 0..frame.len() {
+            let cells: Vec<String> = frame.row(row).iter().map(|c| format!("{c:?}")).collect();
             s.push_str(&cells.join(","));
             s.push('\n');
         }
