@@ -97,9 +97,7 @@ fn column(frame: &Frame, idx: usize) -> Result<Column, String> {
     let cells = || frame.column_cells(idx);
     let fail = |i: usize, s: &str| bad(frame, col, i, s);
     let series = match &col.ty {
-        ColumnType::String => {
-            StringChunked::from_iter_options(name, cells()).into_series()
-        }
+        ColumnType::String => StringChunked::from_iter_options(name, cells()).into_series(),
         ColumnType::Integer => Series::new(name, parse_all(cells(), int, fail)?),
         ColumnType::Number => Series::new(name, parse_all(cells(), num, fail)?),
         ColumnType::Boolean => Series::new(name, parse_all(cells(), boolean, fail)?),

@@ -79,14 +79,15 @@ pub fn build(
     let (md, cj) = changes_files(input, version, changes, &frames);
     files.insert(CHANGES_MD.into(), md.into_bytes());
     files.insert(CHANGES_JSON.into(), crate::json::to_bytes(&cj));
-    let dp = datapackage(input, version, &frames, &files)?;
+    let hashes = hash_all(&files);
+    let dp = datapackage(input, version, &frames, &files, &hashes)?;
     files.insert(DATAPACKAGE.into(), dp);
-    let sums = sums::render(&files);
+    let sums = sums::render_with(&files, |path, bytes| match hashes.get(path) {
+        Some(h) => h.clone(),
+        None => sha256_hex(bytes),
+    });
     files.insert(SUMS_FILE.into(), sums);
-    let rows = frames
-        .iter()
-        .map(|f| (f.name.clone(), f.len()))
-        .collect();
+    let rows = frames.iter().map(|f| (f.name.clone(), f.len())).collect();
     Ok(Release { files, rows })
 }
 
@@ -94,11 +95,41 @@ fn json_resource_name(name: &str) -> String {
     format!("{name}-json")
 }
 
+/// The sha256 of every file, each computed once, on two threads (the data files are large).
+fn hash_all(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
+    let mut items: Vec<(&String, &Vec<u8>)> = files.iter().collect();
+    // Largest first, each to the thread with less work so far.
+    items.sort_by_key(|(_, b)| std::cmp::Reverse(b.len()));
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    let (mut wa, mut wb) = (0usize, 0usize);
+    for it in items {
+        if wa <= wb {
+            wa += it.1.len();
+            a.push(it);
+        } else {
+            wb += it.1.len();
+            b.push(it);
+        }
+    }
+    let hash = |part: Vec<(&String, &Vec<u8>)>| -> Vec<(String, String)> {
+        part.into_iter()
+            .map(|(p, bytes)| (p.clone(), sha256_hex(bytes)))
+            .collect()
+    };
+    std::thread::scope(|s| {
+        let other = s.spawn(|| hash(b));
+        let mut out: BTreeMap<String, String> = hash(a).into_iter().collect();
+        out.extend(other.join().expect("hashing panicked"));
+        out
+    })
+}
+
 fn datapackage(
     input: &Input,
     version: &Version,
     frames: &[Frame],
     files: &BTreeMap<String, Vec<u8>>,
+    hashes: &BTreeMap<String, String>,
 ) -> Result<Vec<u8>, ReleaseError> {
     let meta = &input.manifest.package;
     let published: Vec<&str> = frames.iter().map(|f| f.name.as_str()).collect();
@@ -155,10 +186,7 @@ fn datapackage(
                 r.insert("encoding".into(), json!("utf-8"));
             }
             r.insert("bytes".into(), json!(bytes.len()));
-            r.insert(
-                "hash".into(),
-                json!(format!("sha256:{}", sha256_hex(bytes))),
-            );
+            r.insert("hash".into(), json!(format!("sha256:{}", hashes[&path])));
             r.insert("rows".into(), json!(frame.len()));
             let title = if ds.dataset.title.is_empty() {
                 ds.schema.title.clone()
@@ -223,7 +251,7 @@ fn datapackage(
             files
                 .iter()
                 .map(|(p, b)| {
-                    json!({"path": p, "bytes": b.len(), "hash": format!("sha256:{}", sha256_hex(b))})
+                    json!({"path": p, "bytes": b.len(), "hash": format!("sha256:{}", hashes[p])})
                 })
                 .collect(),
         ),

@@ -175,6 +175,11 @@ impl Frame {
         }
     }
 
+    /// Bytes of cell text (for sizing outputs).
+    pub fn text_len(&self) -> usize {
+        self.text.len()
+    }
+
     /// Published rows.
     pub fn len(&self) -> usize {
         self.order.len()
@@ -261,11 +266,20 @@ impl Frame {
                 Frame {
                     name: ds.dataset.name.clone(),
                     columns,
-                    text: String::new(),
+                    // The cells' text is at most the file: reserved once (pages never written
+                    // are never touched), no copying as it grows.
+                    text: String::with_capacity(ds.data.len()),
                     ends: Vec::new(),
                     order: Vec::new(),
                 }
             });
+            if f.order.is_empty() && !batch.is_empty() {
+                // Rows expected, from the first batch's bytes per row.
+                let consumed = (batch.record(batch.len() - 1).byte as usize).max(1);
+                let rows = ds.data.len() * batch.len() / consumed + 16;
+                f.ends.reserve(rows * f.columns.len());
+                f.order.reserve(rows);
+            }
             for rec in batch.records() {
                 if let Some(i) = sensitivity {
                     if rec.value(i) == Some(RESTRICTED) {

@@ -16,7 +16,10 @@ pub fn to_json(frame: &Frame) -> Result<Vec<u8>, String> {
         .iter()
         .map(|c| serde_json::to_string(&c.name).expect("a string serializes"))
         .collect();
-    let mut out = Vec::with_capacity(64 + frame.len() * 32 * frame.columns.len().max(1));
+    // Sized for the text plus every key, quote and separator: one allocation, no copying.
+    let per_row: usize = keys.iter().map(|k| k.len() + 4).sum::<usize>() + 2;
+    let mut out =
+        Vec::with_capacity(frame.text_len() + frame.text_len() / 8 + frame.len() * per_row + 16);
     out.push(b'[');
     for row in 0..frame.len() {
         if row > 0 {

@@ -8,10 +8,18 @@ pub const SUMS_FILE: &str = "SHA256SUMS";
 
 /// The lines for every file in `files` except `SHA256SUMS` itself (BTreeMap order = sorted).
 pub fn render(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
+    render_with(files, |_, bytes| crate::sha256_hex(bytes))
+}
+
+/// [`render`] with the hashes from `hash(path, bytes)` (hashes already computed).
+pub fn render_with(
+    files: &BTreeMap<String, Vec<u8>>,
+    hash: impl Fn(&str, &[u8]) -> String,
+) -> Vec<u8> {
     let mut out = String::new();
     for (path, bytes) in files {
         if path != SUMS_FILE {
-            out.push_str(&crate::sha256_hex(bytes));
+            out.push_str(&hash(path, bytes));
             out.push_str("  ");
             out.push_str(path);
             out.push('\n');
