@@ -28,11 +28,19 @@ pub struct PolarsEncoder;
 
 impl Encoder for PolarsEncoder {
     fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
-        let json = kpdata_release::frame_json::to_json(frame)?;
-        let mut df = to_dataframe(frame)?;
-        Ok(Encoded {
-            parquet: write_parquet(&mut df).map_err(|e| e.to_string())?,
-            json,
+        // The JSON file is written from the frame on a second thread while polars builds
+        // and writes the Parquet file: the two share nothing but the frame.
+        std::thread::scope(|s| {
+            let json = s.spawn(|| kpdata_release::frame_json::to_json(frame));
+            let parquet = to_dataframe(frame)
+                .and_then(|mut df| write_parquet(&mut df).map_err(|e| e.to_string()));
+            let json = json
+                .join()
+                .map_err(|_| "the JSON writer panicked".to_string())?;
+            Ok(Encoded {
+                parquet: parquet?,
+                json: json?,
+            })
         })
     }
 }

@@ -208,8 +208,27 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
 
     let progress = Progress::new();
     progress.step("validating");
-    // Validation: the same checks as `kpdata validate`, reference date = HEAD's commit day.
-    let report = crate::commands::validate::validate_package(&args.root, None)?;
+    let head = repo.resolve("HEAD").map_err(git_failure)?;
+    // HEAD's files are read from the git objects (inflated and hash-checked: seconds for a
+    // large package) on a second thread, through a second handle on the repository, while
+    // the working tree is validated: the same checks as `kpdata validate`, reference date =
+    // HEAD's commit day.
+    let (report, input) = std::thread::scope(|s| {
+        let reader = s.spawn(|| -> Result<kpdata_release::Input, Failure> {
+            let (repo, prefix) = open_repo(&args.root)?;
+            let source = Source {
+                repo: &repo,
+                prefix,
+            };
+            Ok(source.input_at(head.as_str())?)
+        });
+        let report = crate::commands::validate::validate_package(&args.root, None);
+        let input = reader
+            .join()
+            .unwrap_or_else(|_| Err(Failure::new("reading the package at HEAD panicked")));
+        (report, input)
+    });
+    let report = report?;
     if report.has_errors() {
         progress.done();
         return Err(Failure::new(format!(
@@ -222,9 +241,7 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         )));
     }
 
-    let head = repo.resolve("HEAD").map_err(git_failure)?;
-    progress.step("reading the package at HEAD");
-    let input = source.input_at(head.as_str())?;
+    let input = input?;
     progress.step("comparing with the previous release");
     let changes = source.changes(&version, plan.previous.as_ref(), head.as_str())?;
     if let kpdata_release::ChangeLog::Since { required, .. } = &changes {
