@@ -12,10 +12,10 @@
 
 use kpdata_package::{FieldType, RecordSchema};
 use kpdata_read::typing::{parse_integer, parse_number};
-use regex::Regex;
 use serde_json::Value;
 
 use crate::formats::{is_imo_number, is_partial_date, is_un_1718_ref};
+use crate::pattern::Pattern;
 
 /// A verdict on one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,7 +30,7 @@ pub enum Verdict {
 struct Checks {
     ty: FieldType,
     enum_strings: Option<Vec<String>>,
-    pattern: Option<Regex>,
+    pattern: Option<Pattern>,
     format: Option<fn(&str) -> bool>,
     min_length: Option<u64>,
     max_length: Option<u64>,
@@ -141,7 +141,7 @@ fn compile_checks(p: &Value, ty: FieldType) -> Option<Checks> {
             }
             "pattern" => {
                 let translated = jsonschema_regex::to_rust_regex(v.as_str()?).ok()?;
-                c.pattern = Some(Regex::new(&translated).ok()?);
+                c.pattern = Some(Pattern::new(&translated)?);
             }
             "format" => c.format = Some(format_check(v.as_str()?)?),
             "minLength" => c.min_length = Some(v.as_u64()?),

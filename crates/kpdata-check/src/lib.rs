@@ -8,6 +8,7 @@ pub mod files;
 pub mod formats;
 pub mod keys;
 pub mod package;
+pub mod pattern;
 pub mod pipeline;
 pub mod quote;
 pub mod record;
