@@ -141,7 +141,7 @@ impl UniqueIndex {
 }
 
 /// The set of values a foreign key may point at.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct KeySet {
     set: HashSet<u128, Build>,
 }

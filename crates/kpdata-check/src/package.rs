@@ -18,7 +18,7 @@ use crate::keys::{
     foreign_key_finding, key_hash, KeyKind, KeySet, Reference, UniqueIndex, KEY_SEPARATOR,
 };
 use crate::pipeline::{check_csv, check_values, FileStats};
-use crate::record::{DatasetContext, Policy, RecordFacts};
+use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
 use crate::schema::CompiledSchema;
 
@@ -246,7 +246,7 @@ fn validate_datasets<'s, 'e: 's>(
         } else {
             registry.clone()
         };
-        let ctx = DatasetContext::new(
+        let mut ctx = DatasetContext::new(
             &ds.path,
             schema.clone(),
             compiled,
@@ -271,20 +271,42 @@ fn validate_datasets<'s, 'e: 's>(
             .iter()
             .map(|(slot, id)| (*slot, id.clone(), key_sets.remove(id).unwrap_or_default()))
             .collect();
-        let targets: Vec<Option<KeySet>> = plan
+        // Each finished set a foreign key points at is taken out of the map once, even when
+        // several foreign keys of this dataset point at it, and shared with the workers, which
+        // check those references in parallel.
+        let mut shared: Vec<((String, Vec<String>), Arc<KeySet>)> = Vec::new();
+        let targets: Vec<Option<Arc<KeySet>>> = plan
             .foreign
             .iter()
             .map(|(_, k, _)| {
                 let fk = &ds.foreign_keys[*k];
-                if done.contains(&fk.dataset) {
-                    Some(
-                        key_sets
-                            .remove(&(fk.dataset.clone(), fk.reference.clone()))
-                            .unwrap_or_default(),
-                    )
-                } else {
-                    None
+                if !done.contains(&fk.dataset) {
+                    return None;
                 }
+                let id = (fk.dataset.clone(), fk.reference.clone());
+                if let Some((_, set)) = shared.iter().find(|(i, _)| *i == id) {
+                    return Some(set.clone());
+                }
+                let set = Arc::new(key_sets.remove(&id).unwrap_or_default());
+                shared.push((id, set.clone()));
+                Some(set)
+            })
+            .collect();
+        ctx.foreign = plan
+            .foreign
+            .iter()
+            .zip(&targets)
+            .filter_map(|((slot, k, split), set)| {
+                let fk = &ds.foreign_keys[*k];
+                Some(ForeignCheck {
+                    slot: *slot,
+                    split: *split,
+                    set: set.clone()?,
+                    fields: fk.fields.clone(),
+                    target: fk.dataset.clone(),
+                    reference: fk.reference.clone(),
+                    field: schema.field_index(&fk.fields[0]),
+                })
             })
             .collect();
         {
@@ -310,10 +332,13 @@ fn validate_datasets<'s, 'e: 's>(
                     }
                 }
                 for (n, (slot, k, split)) in plan.foreign.iter().enumerate() {
+                    if targets[n].is_some() {
+                        // Checked by the workers (`DatasetContext::foreign`).
+                        continue;
+                    }
                     let Some((hash, text)) = f.key(*slot) else {
                         continue;
                     };
-                    let fk = &ds.foreign_keys[*k];
                     let mut one = |hash: u128, text: &str| {
                         let r = || Reference {
                             text: text.to_string(),
@@ -321,23 +346,9 @@ fn validate_datasets<'s, 'e: 's>(
                             row: f.row,
                             line: f.line,
                         };
-                        match &targets[n] {
-                            Some(set) => {
-                                if !set.contains(hash) {
-                                    report_keys.push(foreign_key_finding(
-                                        &ds.path,
-                                        &fk.fields,
-                                        &fk.dataset,
-                                        &fk.reference,
-                                        &r(),
-                                        None,
-                                    ));
-                                }
-                            }
-                            None => match local_refs.iter_mut().find(|(kk, _)| kk == k) {
-                                Some((_, v)) => v.push(r()),
-                                None => local_refs.push((*k, vec![r()])),
-                            },
+                        match local_refs.iter_mut().find(|(kk, _)| kk == k) {
+                            Some((_, v)) => v.push(r()),
+                            None => local_refs.push((*k, vec![r()])),
                         }
                     };
                     if *split {
@@ -395,11 +406,11 @@ fn validate_datasets<'s, 'e: 's>(
         for (_, id, set) in own_sets {
             key_sets.insert(id, set);
         }
-        for ((_, k, _), set) in plan.foreign.iter().zip(targets) {
-            if let Some(set) = set {
-                let fk = &ds.foreign_keys[*k];
-                key_sets.insert((fk.dataset.clone(), fk.reference.clone()), set);
-            }
+        drop(targets);
+        drop(ctx);
+        for (id, set) in shared {
+            let set = Arc::try_unwrap(set).unwrap_or_else(|set| (*set).clone());
+            key_sets.insert(id, set);
         }
         for (k, refs) in local_refs {
             deferred.push((i, k, refs));

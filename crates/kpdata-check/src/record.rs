@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
 use crate::fast::FastSchema;
-use crate::keys::{key_hash, KEY_SEPARATOR};
+use crate::keys::{foreign_key_finding, key_hash, KeySet, Reference, KEY_SEPARATOR};
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
@@ -93,6 +93,22 @@ impl RecordView for JsonView<'_> {
     }
 }
 
+/// A foreign key whose target set is complete while this file is read: the workers check
+/// its values, in parallel, instead of the thread that merges records in order.
+#[derive(Debug, Clone)]
+pub struct ForeignCheck {
+    /// The key set (see [`DatasetContext::key_sets`]) holding the referencing value.
+    pub slot: usize,
+    /// An array field: each item is a reference.
+    pub split: bool,
+    pub set: Arc<KeySet>,
+    pub fields: Vec<String>,
+    pub target: String,
+    pub reference: Vec<String>,
+    /// The schema field of the first referencing field (for the column).
+    pub field: Option<usize>,
+}
+
 /// Everything a worker needs to check records of one file. Cheap to share.
 pub struct DatasetContext {
     pub path: String,
@@ -106,6 +122,8 @@ pub struct DatasetContext {
     pub registry: Option<Arc<Registry>>,
     /// Key field sets whose values are handed to the key checks, per record.
     pub key_sets: Vec<Vec<String>>,
+    /// Foreign keys checked per record (targets already complete).
+    pub foreign: Vec<ForeignCheck>,
     key_idx: Vec<Vec<Option<usize>>>,
     quote_cache: Mutex<HashMap<(String, String), bool>>,
     date_fields: Vec<usize>,
@@ -256,6 +274,7 @@ impl DatasetContext {
             policy,
             registry,
             key_sets,
+            foreign: Vec::new(),
             key_idx,
             quote_cache: Mutex::new(HashMap::new()),
             date_fields,
@@ -508,6 +527,39 @@ impl DatasetContext {
             } else {
                 facts.text.truncate(start);
                 facts.keys.push(None);
+            }
+        }
+        let base = facts.keys.len() - self.key_idx.len();
+        for fk in &self.foreign {
+            let Some((hash, a, b)) = facts.keys[base + fk.slot] else {
+                continue;
+            };
+            let text = &facts.text[a as usize..b as usize];
+            let mut one = |hash: u128, text: &str| {
+                if !fk.set.contains(hash) {
+                    let r = Reference {
+                        text: text.to_string(),
+                        hash,
+                        row: pos.row,
+                        line: pos.line,
+                    };
+                    let column = fk.field.and_then(|i| view.column(i));
+                    out.push(foreign_key_finding(
+                        &self.path,
+                        &fk.fields,
+                        &fk.target,
+                        &fk.reference,
+                        &r,
+                        column,
+                    ));
+                }
+            };
+            if fk.split {
+                for item in text.split(KEY_SEPARATOR) {
+                    one(key_hash(item), item);
+                }
+            } else {
+                one(hash, text);
             }
         }
         facts.rows.push((pos.row, pos.line));

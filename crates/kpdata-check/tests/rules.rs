@@ -600,3 +600,74 @@ fn a_citing_dataset_without_a_source_ids_field_is_reported() {
         "{found:?}"
     );
 }
+
+#[test]
+fn two_foreign_keys_to_the_same_dataset_are_both_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let w = |rel: &str, s: &str| std::fs::write(dir.path().join(rel), s).unwrap();
+    w(
+        "kpdata.toml",
+        r#"
+[package]
+name = "t"
+title = "T"
+[[dataset]]
+name = "actors"
+path = "actors.csv"
+schema = "a.schema.json"
+cite = "optional"
+primary_key = ["actor_id"]
+[[dataset]]
+name = "links"
+path = "links.csv"
+schema = "l.schema.json"
+cite = "optional"
+primary_key = ["link_id"]
+[[dataset.foreign_key]]
+fields = ["from_id"]
+dataset = "actors"
+reference = ["actor_id"]
+[[dataset.foreign_key]]
+fields = ["to_id"]
+dataset = "actors"
+reference = ["actor_id"]
+"#,
+    );
+    w(
+        "a.schema.json",
+        r#"{"type":"object","properties":{"actor_id":{"type":"string"},"sensitivity":{"type":"string"}}}"#,
+    );
+    w(
+        "l.schema.json",
+        r#"{"type":"object","properties":{"link_id":{"type":"string"},"from_id":{"type":"string"},"to_id":{"type":"string"},"sensitivity":{"type":"string"}}}"#,
+    );
+    w("actors.csv", "actor_id,sensitivity\na1,public\na2,public\n");
+    w(
+        "links.csv",
+        "link_id,from_id,to_id,sensitivity\nl1,a1,a2,public\nl2,a2,a9,public\nl3,a8,a1,public\n",
+    );
+    let pkg = Package::load(dir.path()).unwrap();
+    for jobs in [1, 2] {
+        let (d, _, _) = validate_package(
+            &pkg,
+            &Options {
+                reference: None,
+                jobs,
+                max_per_rule: None,
+            },
+        )
+        .finish();
+        let got: Vec<_> = d
+            .iter()
+            .map(|d| (d.name, d.row.unwrap_or(0), d.column, d.field.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("foreign-key", 3, Some(3), Some("to_id")),
+                ("foreign-key", 4, Some(2), Some("from_id")),
+            ],
+            "jobs {jobs}"
+        );
+    }
+}
