@@ -69,6 +69,9 @@ fn topo_order(datasets: &[Dataset], registry: &str) -> Vec<usize> {
     order
 }
 
+/// A key set by dataset name and fields.
+type SetId = (String, Vec<String>);
+
 struct KeyPlan {
     sets: Vec<Vec<String>>,
     uniques: Vec<(usize, UniqueIndex)>,
@@ -274,7 +277,7 @@ fn validate_datasets<'s, 'e: 's>(
         // Each finished set a foreign key points at is taken out of the map once, even when
         // several foreign keys of this dataset point at it, and shared with the workers, which
         // check those references in parallel.
-        let mut shared: Vec<((String, Vec<String>), Arc<KeySet>)> = Vec::new();
+        let mut shared: Vec<(SetId, Arc<KeySet>)> = Vec::new();
         let targets: Vec<Option<Arc<KeySet>>> = plan
             .foreign
             .iter()
