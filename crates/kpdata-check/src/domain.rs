@@ -106,18 +106,17 @@ impl UnRefActorType {
                 if !is_un_1718_ref(reference) {
                     return;
                 }
-                let p = Pending {
-                    reference: reference.to_string(),
-                    actor: actor.to_string(),
-                    path: path.to_string(),
-                    field,
-                    row,
-                    line,
-                };
                 if self.actors_done {
-                    self.judge(p);
+                    self.judge(reference, actor, path, field, row, line);
                 } else {
-                    self.pending.push(p);
+                    self.pending.push(Pending {
+                        reference: reference.to_string(),
+                        actor: actor.to_string(),
+                        path: path.to_string(),
+                        field,
+                        row,
+                        line,
+                    });
                 }
             }
         }
@@ -128,16 +127,24 @@ impl UnRefActorType {
         if role == Role::Actors {
             self.actors_done = true;
             for p in std::mem::take(&mut self.pending) {
-                self.judge(p);
+                self.judge(&p.reference, &p.actor, &p.path, p.field, p.row, p.line);
             }
         }
     }
 
-    fn judge(&mut self, p: Pending) {
-        let Some(&person) = self.persons.get(&key_hash(&p.actor)) else {
+    fn judge(
+        &mut self,
+        reference: &str,
+        actor: &str,
+        path: &str,
+        field: &'static str,
+        row: u64,
+        line: u64,
+    ) {
+        let Some(&person) = self.persons.get(&key_hash(actor)) else {
             return;
         };
-        let individual = p.reference.as_bytes()[2] == b'i';
+        let individual = reference.as_bytes()[2] == b'i';
         if individual == person {
             return;
         }
@@ -145,21 +152,19 @@ impl UnRefActorType {
             Diagnostic::new(
                 &dm::UN_REF_ACTOR_TYPE,
                 format!(
-                    "`{}` is a UN reference for {} but `{}` is {}",
-                    p.reference,
+                    "`{reference}` is a UN reference for {} but `{actor}` is {}",
                     if individual {
                         "an individual"
                     } else {
                         "an entity"
                     },
-                    p.actor,
                     if person { "a person" } else { "not a person" }
                 ),
             )
-            .path(p.path)
-            .row(p.row)
-            .line(p.line)
-            .field(p.field),
+            .path(path)
+            .row(row)
+            .line(line)
+            .field(field),
         );
     }
 

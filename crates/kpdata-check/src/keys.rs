@@ -87,6 +87,13 @@ impl UniqueIndex {
         self.seen.is_empty()
     }
 
+    /// Every key value seen, as the set a foreign key may point at.
+    pub fn key_set(&self) -> KeySet {
+        let mut set = HashSet::with_capacity_and_hasher(self.seen.len(), Build::default());
+        set.extend(self.seen.keys().copied());
+        KeySet { set }
+    }
+
     /// Checks one record's key value; `column` is the first key field's column.
     pub fn check(
         &mut self,

@@ -269,6 +269,7 @@ fn validate_datasets<'s, 'e: 's>(
         let mut diags_buf: Vec<Diagnostic> = Vec::new();
         // Key sets this dataset fills, and the finished sets its foreign keys point at, are
         // taken out of the map for the duration of the file: no map lookup per record.
+        let uniques_slots: Vec<usize> = plan.uniques.iter().map(|(s, _)| *s).collect();
         let mut own_sets: Vec<(usize, (String, Vec<String>), KeySet)> = plan
             .referenced
             .iter()
@@ -330,6 +331,10 @@ fn validate_datasets<'s, 'e: 's>(
                     }
                 }
                 for (slot, _, set) in own_sets.iter_mut() {
+                    if uniques_slots.contains(slot) {
+                        // Filled from the unique index of the same fields after the file.
+                        continue;
+                    }
                     if let Some((hash, _)) = f.key(*slot) {
                         set.insert(hash);
                     }
@@ -406,7 +411,11 @@ fn validate_datasets<'s, 'e: 's>(
             headers.insert(i, header);
         }
         report.extend(diags_buf);
-        for (_, id, set) in own_sets {
+        for (slot, id, mut set) in own_sets {
+            if let Some((_, ix)) = plan.uniques.iter().find(|(s, _)| *s == slot) {
+                // A primary or unique key over the same fields has every value once already.
+                set = ix.key_set();
+            }
             key_sets.insert(id, set);
         }
         drop(targets);
