@@ -326,6 +326,20 @@ impl Frame {
             key.push(i);
         }
         let mut order = std::mem::take(&mut f.order);
+        if let [i] = key[..] {
+            if matches!(f.columns[i].ty, ColumnType::String | ColumnType::Date) {
+                // One text key (the usual id): sort (value, file position) pairs, which is the
+                // stable sort by value with no lookups per comparison.
+                let mut pairs: Vec<(Option<&str>, u32)> = order
+                    .iter()
+                    .map(|&r| (f.stored(r as usize, i), r))
+                    .collect();
+                pairs.sort_unstable();
+                let sorted: Vec<u32> = pairs.into_iter().map(|(_, r)| r).collect();
+                f.order = sorted;
+                return Ok(f);
+            }
+        }
         order.sort_by(|&a, &b| {
             for &i in &key {
                 let o = compare_cells(
