@@ -563,22 +563,14 @@ primary_key = ["actor_id"]
     // The designations come first in the manifest (no foreign key orders them after the
     // actors): their references are judged once the actors are known.
     for jobs in [1, 2] {
-        let (d, _, _) = validate_package(
-            &pkg,
-            &Options {
-                reference: None,
-                jobs,
-                max_per_rule: None,
-            },
-        )
-        .finish();
-        let got: Vec<_> = d
-            .iter()
-            .map(|d| (d.name, d.row.unwrap_or(0), d.column, d.field.as_deref()))
-            .collect();
         assert_eq!(
-            got,
-            vec![("un-ref-actor-type", 4, Some(3), Some("authority_ref"))]
+            located(&pkg, jobs),
+            vec![(
+                "un-ref-actor-type".to_string(),
+                4,
+                Some(3),
+                Some("authority_ref".to_string())
+            )]
         );
     }
 }
@@ -648,26 +640,46 @@ reference = ["actor_id"]
     );
     let pkg = Package::load(dir.path()).unwrap();
     for jobs in [1, 2] {
-        let (d, _, _) = validate_package(
-            &pkg,
-            &Options {
-                reference: None,
-                jobs,
-                max_per_rule: None,
-            },
-        )
-        .finish();
-        let got: Vec<_> = d
-            .iter()
-            .map(|d| (d.name, d.row.unwrap_or(0), d.column, d.field.as_deref()))
-            .collect();
         assert_eq!(
-            got,
+            located(&pkg, jobs),
             vec![
-                ("foreign-key", 3, Some(3), Some("to_id")),
-                ("foreign-key", 4, Some(2), Some("from_id")),
+                (
+                    "foreign-key".to_string(),
+                    3,
+                    Some(3),
+                    Some("to_id".to_string())
+                ),
+                (
+                    "foreign-key".to_string(),
+                    4,
+                    Some(2),
+                    Some("from_id".to_string())
+                ),
             ],
             "jobs {jobs}"
         );
     }
+}
+
+/// Every finding of a package as (rule, row, column, field), validated with `jobs` threads.
+fn located(pkg: &Package, jobs: usize) -> Vec<(String, u64, Option<u64>, Option<String>)> {
+    let (d, _, _) = validate_package(
+        pkg,
+        &Options {
+            reference: None,
+            jobs,
+            max_per_rule: None,
+        },
+    )
+    .finish();
+    d.iter()
+        .map(|d| {
+            (
+                d.name.to_string(),
+                d.row.unwrap_or(0),
+                d.column,
+                d.field.clone(),
+            )
+        })
+        .collect()
 }

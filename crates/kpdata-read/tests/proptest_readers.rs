@@ -31,16 +31,7 @@ fn read_csv(input: &[u8], limits: &Limits) -> CsvOut {
             .next_batch(&mut b)
             .expect("reading from memory cannot fail");
         findings.extend(b.diagnostics.iter().map(|d| d.name));
-        for rec in b.records() {
-            let cells = (0..rec.len())
-                .map(|i| match rec.cell(i) {
-                    Cell::Value(v) => v.to_string(),
-                    Cell::Missing => "<missing>".into(),
-                    Cell::Invalid => "<invalid>".into(),
-                })
-                .collect();
-            records.push((rec.row, rec.line, cells));
-        }
+        records.extend(b.records().map(|rec| (rec.row, rec.line, cells_of(&rec))));
         if !more {
             break;
         }
@@ -52,6 +43,17 @@ fn read_csv(input: &[u8], limits: &Limits) -> CsvOut {
     assert!(!r.next_batch(&mut b).unwrap());
     assert!(b.is_empty());
     (r.header().unwrap_or_default().to_vec(), records, findings)
+}
+
+/// A record's cells as text (`<missing>`, `<invalid>` for cells that could not be read).
+fn cells_of(rec: &kpdata_read::RecordRef<'_>) -> Vec<String> {
+    (0..rec.len())
+        .map(|i| match rec.cell(i) {
+            Cell::Value(v) => v.to_string(),
+            Cell::Missing => "<missing>".into(),
+            Cell::Invalid => "<invalid>".into(),
+        })
+        .collect()
 }
 
 /// The physical line (LF, CRLF, lone CR) of byte `offset` in `bytes`.
@@ -500,16 +502,7 @@ fn read_csv_exact(input: &[u8], limits: &Limits, fast: bool, step: usize) -> (Cs
                 d.name, d.row, d.line, d.column, d.field, d.message
             ));
         }
-        for rec in b.records() {
-            let cells = (0..rec.len())
-                .map(|i| match rec.cell(i) {
-                    Cell::Value(v) => v.to_string(),
-                    Cell::Missing => "<missing>".into(),
-                    Cell::Invalid => "<invalid>".into(),
-                })
-                .collect();
-            records.push((rec.row, rec.line, cells));
-        }
+        records.extend(b.records().map(|rec| (rec.row, rec.line, cells_of(&rec))));
         if !more {
             break;
         }
