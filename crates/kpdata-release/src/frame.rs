@@ -274,9 +274,12 @@ impl Frame {
                 }
             });
             if f.order.is_empty() && !batch.is_empty() {
-                // Rows expected, from the first batch's bytes per row.
+                // Rows expected, from the first batch's bytes per row; never more offsets
+                // than the file has bytes (a file of short rows, then long ones, must not
+                // make it reserve many times its size).
                 let consumed = (batch.record(batch.len() - 1).byte as usize).max(1);
-                let rows = ds.data.len() * batch.len() / consumed + 16;
+                let cap = ds.data.len() / (8 * f.columns.len().max(1));
+                let rows = (ds.data.len().saturating_mul(batch.len()) / consumed).min(cap) + 16;
                 f.ends.reserve(rows * f.columns.len());
                 f.order.reserve(rows);
             }
