@@ -340,7 +340,7 @@ impl Frame {
                 pairs.sort_unstable();
                 let sorted: Vec<u32> = pairs.into_iter().map(|(_, r)| r).collect();
                 f.order = sorted;
-                return Ok(f);
+                return Ok(f.in_published_order());
             }
         }
         order.sort_by(|&a, &b| {
@@ -357,7 +357,42 @@ impl Frame {
             Ordering::Equal
         });
         f.order = order;
-        Ok(f)
+        Ok(f.in_published_order())
+    }
+
+    /// The same frame with its cells stored in published order, so that reading a column
+    /// (as the encoders do, column by column) walks memory forward instead of jumping to a
+    /// random row for every cell. Each row's cells are contiguous: one copy per row.
+    fn in_published_order(mut self) -> Frame {
+        if self.order.iter().enumerate().all(|(i, &r)| i as u32 == r) {
+            return self;
+        }
+        let ncol = self.columns.len();
+        let mut text = String::with_capacity(self.text.len());
+        let mut ends = Vec::with_capacity(self.ends.len());
+        for &r in &self.order {
+            let first = r as usize * ncol;
+            let row_start = if first == 0 {
+                0
+            } else {
+                self.ends[first - 1] & !NULL
+            };
+            let row_end = if ncol == 0 {
+                row_start
+            } else {
+                self.ends[first + ncol - 1] & !NULL
+            };
+            let base = text.len() as u64;
+            text.push_str(&self.text[row_start as usize..row_end as usize]);
+            for &e in &self.ends[first..first + ncol] {
+                ends.push(((e & !NULL) - row_start + base) | (e & NULL));
+            }
+        }
+        self.text = text;
+        self.ends = ends;
+        let n = self.order.len() as u32;
+        self.order = (0..n).collect();
+        self
     }
 }
 
@@ -405,5 +440,49 @@ pub fn compare_cells(ty: &ColumnType, a: Option<&str>, b: Option<&str>) -> Order
             };
             typed.unwrap_or_else(|| a.cmp(b))
         }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::*;
+
+    #[test]
+    fn cells_stored_in_published_order_read_the_same() {
+        let col = |n: &str| Column {
+            name: n.into(),
+            ty: ColumnType::String,
+            spec: None,
+        };
+        let rows = vec![
+            vec![Some("a"), None, Some("")],
+            vec![None, Some("bb"), Some("c")],
+            vec![Some("dd"), Some("e"), None],
+            vec![None, None, None],
+        ];
+        let mut f = Frame::from_rows("t", vec![col("x"), col("y"), col("z")], &rows);
+        f.order = vec![2, 0, 3, 1];
+        let before: Vec<Vec<Option<String>>> = (0..f.len())
+            .map(|r| {
+                f.row(r)
+                    .into_iter()
+                    .map(|c| c.map(str::to_string))
+                    .collect()
+            })
+            .collect();
+        let g = f.in_published_order();
+        assert_eq!(g.order, vec![0, 1, 2, 3]);
+        let after: Vec<Vec<Option<String>>> = (0..g.len())
+            .map(|r| {
+                g.row(r)
+                    .into_iter()
+                    .map(|c| c.map(str::to_string))
+                    .collect()
+            })
+            .collect();
+        assert_eq!(before, after);
+        assert_eq!(g.cell(0, 0), Some("dd"));
+        assert_eq!(g.cell(1, 2), Some(""));
+        assert_eq!(g.cell(3, 1), Some("bb"));
     }
 }
