@@ -289,7 +289,8 @@ impl Frame {
                         continue;
                     }
                 }
-                for (col, src) in f.columns.iter().zip(&sources) {
+                for (c, src) in sources.iter().enumerate() {
+                    let col = &f.columns[c];
                     let cell = src.and_then(|i| rec.value(i));
                     if let Some(v) = cell {
                         col.ty.check(v).map_err(|e| {
@@ -300,13 +301,7 @@ impl Frame {
                             .hint("run `kpdata validate` and fix the errors it reports")
                         })?;
                     }
-                    match cell {
-                        Some(v) => {
-                            f.text.push_str(v);
-                            f.ends.push(f.text.len() as u64);
-                        }
-                        None => f.ends.push(f.text.len() as u64 | NULL),
-                    }
+                    f.push_cell(cell);
                 }
                 let n = u32::try_from(f.order.len()).map_err(|_| {
                     ReleaseError::new(format!("dataset `{}` has too many rows", ds.dataset.name))
