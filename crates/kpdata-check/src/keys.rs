@@ -168,6 +168,18 @@ impl KeySet {
     }
 }
 
+/// Calls `f` with (hash, text) of each value a foreign key's key text refers to: the whole
+/// key (with its hash, already computed), or each item of an array field.
+pub fn each_reference(text: &str, hash: u128, split: bool, mut f: impl FnMut(u128, &str)) {
+    if split {
+        for item in text.split(KEY_SEPARATOR) {
+            f(key_hash(item), item);
+        }
+    } else {
+        f(hash, text);
+    }
+}
+
 /// One foreign-key value to check: the referencing values (an array field gives several).
 #[derive(Debug, Clone)]
 pub struct Reference {

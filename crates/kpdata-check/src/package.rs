@@ -14,9 +14,7 @@ use kpdata_read::read_table;
 
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
-use crate::keys::{
-    foreign_key_finding, key_hash, KeyKind, KeySet, Reference, UniqueIndex, KEY_SEPARATOR,
-};
+use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
@@ -76,56 +74,63 @@ struct KeyPlan {
     sets: Vec<Vec<String>>,
     uniques: Vec<(usize, UniqueIndex)>,
     /// (key-set index, global referenced-set id)
-    referenced: Vec<(usize, (String, Vec<String>))>,
+    referenced: Vec<(usize, SetId)>,
     /// (key-set index, foreign key index in the dataset, split arrays)
     foreign: Vec<(usize, usize, bool)>,
 }
 
-fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
-    let mut sets: Vec<Vec<String>> = Vec::new();
-    let mut slot = |fields: &Vec<String>| -> usize {
-        match sets.iter().position(|s| s == fields) {
+impl KeyPlan {
+    /// The key set holding `fields`, added if no check asked for it yet.
+    fn slot(&mut self, fields: &[String]) -> usize {
+        match self.sets.iter().position(|s| s == fields) {
             Some(i) => i,
             None => {
-                sets.push(fields.clone());
-                sets.len() - 1
+                self.sets.push(fields.to_vec());
+                self.sets.len() - 1
             }
         }
+    }
+}
+
+fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
+    let mut plan = KeyPlan {
+        sets: Vec::new(),
+        uniques: Vec::new(),
+        referenced: Vec::new(),
+        foreign: Vec::new(),
     };
-    let mut uniques = Vec::new();
     if !ds.primary_key.is_empty() {
-        uniques.push((
-            slot(&ds.primary_key),
+        let slot = plan.slot(&ds.primary_key);
+        plan.uniques.push((
+            slot,
             UniqueIndex::new(KeyKind::Primary, ds.primary_key.clone()),
         ));
     }
     for u in &ds.unique {
-        uniques.push((slot(u), UniqueIndex::new(KeyKind::Unique, u.clone())));
+        let slot = plan.slot(u);
+        plan.uniques
+            .push((slot, UniqueIndex::new(KeyKind::Unique, u.clone())));
     }
-    let mut referenced = Vec::new();
     let mut seen = BTreeSet::new();
     for other in all {
         for fk in &other.foreign_keys {
             if fk.dataset == ds.name && seen.insert(fk.reference.clone()) {
-                referenced.push((slot(&fk.reference), (ds.name.clone(), fk.reference.clone())));
+                let slot = plan.slot(&fk.reference);
+                plan.referenced
+                    .push((slot, (ds.name.clone(), fk.reference.clone())));
             }
         }
     }
-    let mut foreign = Vec::new();
     for (k, fk) in ds.foreign_keys.iter().enumerate() {
         let split = fk.fields.len() == 1
             && matches!(
                 schema.field(&fk.fields[0]).map(|f| &f.ty),
                 Some(FieldType::Array { .. })
             );
-        foreign.push((slot(&fk.fields), k, split));
+        let slot = plan.slot(&fk.fields);
+        plan.foreign.push((slot, k, split));
     }
-    KeyPlan {
-        sets,
-        uniques,
-        referenced,
-        foreign,
-    }
+    plan
 }
 
 fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>> {
@@ -189,7 +194,7 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
-    let mut key_sets: HashMap<(String, Vec<String>), KeySet> = HashMap::new();
+    let mut key_sets: HashMap<SetId, KeySet> = HashMap::new();
     let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
     let mut cited: Vec<bool> = vec![false; registry.as_ref().map_or(0, |r| r.len())];
     let mut done: BTreeSet<String> = BTreeSet::new();
@@ -225,17 +230,7 @@ fn validate_datasets<'s, 'e: 's>(
         }
         let mut plan = key_plan(ds, &schema, datasets);
         // The cross-dataset domain rule reads its values the way the key checks do.
-        let domain = role(&ds.name, has_actors).map(|r| {
-            let fields = r.key_fields();
-            let slot = match plan.sets.iter().position(|s| *s == fields) {
-                Some(i) => i,
-                None => {
-                    plan.sets.push(fields);
-                    plan.sets.len() - 1
-                }
-            };
-            (r, slot)
-        });
+        let domain = role(&ds.name, has_actors).map(|r| (r, plan.slot(&r.key_fields())));
         let policy = Policy {
             cite: Some(ds.cite),
             require_quote: ds.require_quote,
@@ -270,7 +265,7 @@ fn validate_datasets<'s, 'e: 's>(
         // Key sets this dataset fills, and the finished sets its foreign keys point at, are
         // taken out of the map for the duration of the file: no map lookup per record.
         let uniques_slots: Vec<usize> = plan.uniques.iter().map(|(s, _)| *s).collect();
-        let mut own_sets: Vec<(usize, (String, Vec<String>), KeySet)> = plan
+        let mut own_sets: Vec<(usize, SetId, KeySet)> = plan
             .referenced
             .iter()
             .map(|(slot, id)| (*slot, id.clone(), key_sets.remove(id).unwrap_or_default()))
@@ -347,25 +342,18 @@ fn validate_datasets<'s, 'e: 's>(
                     let Some((hash, text)) = f.key(*slot) else {
                         continue;
                     };
-                    let mut one = |hash: u128, text: &str| {
-                        let r = || Reference {
+                    each_reference(text, hash, *split, |hash, text| {
+                        let r = Reference {
                             text: text.to_string(),
                             hash,
                             row: f.row,
                             line: f.line,
                         };
                         match local_refs.iter_mut().find(|(kk, _)| kk == k) {
-                            Some((_, v)) => v.push(r()),
-                            None => local_refs.push((*k, vec![r()])),
+                            Some((_, v)) => v.push(r),
+                            None => local_refs.push((*k, vec![r])),
                         }
-                    };
-                    if *split {
-                        for item in text.split(KEY_SEPARATOR) {
-                            one(key_hash(item), item);
-                        }
-                    } else {
-                        one(hash, text);
-                    }
+                    });
                 }
             };
             let stats: std::io::Result<FileStats> =

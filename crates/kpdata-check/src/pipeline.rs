@@ -188,8 +188,9 @@ impl RecordView for CsvView<'_> {
     }
 }
 
-/// `fast` is the context's fast-path schema, or a worker's own clone of it (a clone has its own
-/// regex caches: workers sharing one pool take a lock per match).
+/// `fast` is the context's fast-path schema, or a worker's own clone of it (patterns that run
+/// on the `regex` crate get their own cache pool in a clone: workers sharing one pool take a
+/// lock per match).
 fn check_batch(
     batch: &Batch,
     m: &Mapping,

@@ -12,7 +12,9 @@ use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
 use crate::fast::FastSchema;
-use crate::keys::{foreign_key_finding, key_hash, KeySet, Reference, KEY_SEPARATOR};
+use crate::keys::{
+    each_reference, foreign_key_finding, key_hash, KeySet, Reference, KEY_SEPARATOR,
+};
 use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
@@ -535,7 +537,7 @@ impl DatasetContext {
                 continue;
             };
             let text = &facts.text[a as usize..b as usize];
-            let mut one = |hash: u128, text: &str| {
+            each_reference(text, hash, fk.split, |hash, text| {
                 if !fk.set.contains(hash) {
                     let r = Reference {
                         text: text.to_string(),
@@ -553,14 +555,7 @@ impl DatasetContext {
                         column,
                     ));
                 }
-            };
-            if fk.split {
-                for item in text.split(KEY_SEPARATOR) {
-                    one(key_hash(item), item);
-                }
-            } else {
-                one(hash, text);
-            }
+            });
         }
         facts.rows.push((pos.row, pos.line));
     }
