@@ -16,6 +16,15 @@ use git2::{ObjectType, Repository, Signature, StatusOptions};
 pub use error::{GitError, Result};
 pub use time::{civil_from_days, utc_date, utc_rfc3339};
 
+/// The git blob id (SHA-1) of `bytes`: what `git hash-object` prints.
+pub fn git_blob_id(bytes: &[u8]) -> [u8; 20] {
+    use sha1::{Digest, Sha1};
+    let mut h = Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    h.finalize().into()
+}
+
 /// The identity used for tags when git has none configured (CI machines often have none).
 pub const FALLBACK_NAME: &str = "kpdata";
 pub const FALLBACK_EMAIL: &str = "kpdata@localhost";
@@ -115,6 +124,49 @@ impl Repo {
     /// object database. `Ok(None)` when no such file exists at that revision; an error when
     /// the path, or a folder on the way, is a symlink or a submodule.
     pub fn read_file(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        match self.blob_id(rev, path)? {
+            Some(id) => self.blob(id, path).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Like [`Repo::read_file`], but takes the bytes from the working tree when they are
+    /// exactly the committed blob: the file's git blob id (SHA-1 of `blob <len>\0` + bytes)
+    /// must equal the one in `rev`'s tree, else the blob is inflated from the object database
+    /// (a file changed since, or one that git filters on checkout: `core.autocrlf`, LFS).
+    /// Hashing a file is several times cheaper than inflating and hash-checking its object.
+    pub fn read_file_checked_out(&self, rev: &str, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(id) = self.blob_id(rev, path)? else {
+            return Ok(None);
+        };
+        let file = split_path(path)?
+            .iter()
+            .fold(self.workdir.clone(), |p, part| p.join(part));
+        // Only a regular file (a FIFO would block, a folder cannot be read) of the blob's
+        // size (a file grown since is never read whole).
+        let size = self.repo.odb().and_then(|odb| odb.read_header(id)).ok();
+        let fits =
+            |m: std::fs::Metadata| m.is_file() && size.is_some_and(|(n, _)| n as u64 == m.len());
+        if std::fs::symlink_metadata(&file).is_ok_and(fits) {
+            if let Ok(bytes) = std::fs::read(&file) {
+                if git_blob_id(&bytes) == id.as_bytes() {
+                    return Ok(Some(bytes));
+                }
+            }
+        }
+        self.blob(id, path).map(Some)
+    }
+
+    fn blob(&self, id: git2::Oid, path: &str) -> Result<Vec<u8>> {
+        let blob = self
+            .repo
+            .find_blob(id)
+            .map_err(|e| GitError::git(format!("cannot read `{path}`"), e))?;
+        Ok(blob.content().to_vec())
+    }
+
+    /// The blob id of `path` at `rev`; `None` when no such file exists there.
+    fn blob_id(&self, rev: &str, path: &str) -> Result<Option<git2::Oid>> {
         let commit = self.commit(rev)?;
         let parts = split_path(path)?;
         let mut tree = commit
@@ -151,13 +203,7 @@ impl Repo {
                         .find_tree(id)
                         .map_err(|e| GitError::git(format!("cannot read `{shown}`"), e))?;
                 }
-                _ if last => {
-                    let blob = self
-                        .repo
-                        .find_blob(id)
-                        .map_err(|e| GitError::git(format!("cannot read `{shown}`"), e))?;
-                    return Ok(Some(blob.content().to_vec()));
-                }
+                _ if last => return Ok(Some(id)),
                 // A file where a folder is expected: the path does not exist.
                 _ => return Ok(None),
             }

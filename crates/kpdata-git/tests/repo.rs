@@ -1,7 +1,7 @@
 //! kpdata-git against scratch repositories built with git2 in temporary folders.
 
 use kpdata_git::scratch::Scratch;
-use kpdata_git::{identity, GitError, Repo, FALLBACK_EMAIL, FALLBACK_NAME};
+use kpdata_git::{git_blob_id, identity, GitError, Repo, FALLBACK_EMAIL, FALLBACK_NAME};
 
 fn two_commits() -> (tempfile::TempDir, Scratch, String, String) {
     let t = tempfile::tempdir().unwrap();
@@ -102,6 +102,41 @@ fn reads_files_at_each_revision_without_checkout() {
             "{bad}"
         );
     }
+}
+
+#[test]
+fn blob_ids_are_what_git_computes() {
+    for bytes in [
+        &b""[..],
+        b"id\n1\n",
+        &[0u8, 255, 10, 13][..],
+        &vec![b'x'; 100_000],
+    ] {
+        let git = git2::Oid::hash_object(git2::ObjectType::Blob, bytes).unwrap();
+        assert_eq!(git_blob_id(bytes), git.as_bytes(), "{} bytes", bytes.len());
+    }
+}
+
+#[test]
+fn checked_out_reads_give_the_committed_bytes() {
+    let (_t, s, first, _) = two_commits();
+    let repo = Repo::discover(s.dir()).unwrap();
+    let read = |rev: &str, path: &str| repo.read_file_checked_out(rev, path).unwrap();
+    // Unchanged in the working tree: the same bytes either way.
+    assert_eq!(read("HEAD", "./datasets/sub/b.csv").unwrap(), b"id\n2\n");
+    // Changed, removed or replaced by a folder in the working tree: the committed bytes.
+    s.write("kpdata.toml", "v = 3\n");
+    assert_eq!(read("HEAD", "kpdata.toml").unwrap(), b"v = 2\n");
+    assert_eq!(read(&first, "kpdata.toml").unwrap(), b"v = 1\n");
+    assert_eq!(read(&first, "datasets/a.csv").unwrap(), b"id\n1\n");
+    std::fs::remove_file(s.dir().join("datasets/sub/b.csv")).unwrap();
+    std::fs::create_dir(s.dir().join("datasets/sub/b.csv")).unwrap();
+    assert_eq!(read("HEAD", "datasets/sub/b.csv").unwrap(), b"id\n2\n");
+    assert_eq!(read("HEAD", "datasets/a.csv"), None);
+    assert!(matches!(
+        repo.read_file_checked_out("HEAD", "../x"),
+        Err(GitError::BadPath { .. })
+    ));
 }
 
 #[cfg(unix)]

@@ -209,10 +209,11 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     let progress = Progress::new();
     progress.step("validating");
     let head = repo.resolve("HEAD").map_err(git_failure)?;
-    // HEAD's files are read from the git objects (inflated and hash-checked: seconds for a
-    // large package) on a second thread, through a second handle on the repository, while
-    // the working tree is validated: the same checks as `kpdata validate`, reference date =
-    // HEAD's commit day.
+    // HEAD's files are read on a second thread, through a second handle on the repository,
+    // while the working tree is validated (the same checks as `kpdata validate`, reference
+    // date = HEAD's commit day). Each file's bytes come from the working tree when their git
+    // blob id is HEAD's, else from the git objects: what is released is always what is
+    // committed.
     let (report, input) = std::thread::scope(|s| {
         let reader = s.spawn(|| -> Result<kpdata_release::Input, Failure> {
             let (repo, prefix) = open_repo(&args.root)?;
@@ -220,7 +221,7 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                 repo: &repo,
                 prefix,
             };
-            Ok(source.input_at(head.as_str())?)
+            Ok(source.input_checked_out(head.as_str())?)
         });
         let report = crate::commands::validate::validate_package(&args.root, None);
         let input = reader
