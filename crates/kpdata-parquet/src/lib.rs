@@ -1,5 +1,5 @@
 //! The only crate that links polars: turns a release [`Frame`] (typed columns of text cells)
-//! into Parquet and JSON bytes.
+//! into Parquet bytes.
 //!
 //! Readable by pandas/pyarrow, polars and DuckDB without options: the Arrow schema kept in the
 //! footer declares `large_string` rather than polars' `string_view` (see `arrow_schema`).
@@ -14,7 +14,7 @@
 pub mod arrow_schema;
 
 use kpdata_read::typing::split_array;
-use kpdata_release::frame::{Column as FrameColumn, ColumnType, Encoded, Encoder, Frame};
+use kpdata_release::frame::{Column as FrameColumn, ColumnType, Encoder, Frame};
 use polars::prelude::*;
 
 /// Rows per Parquet row group.
@@ -27,21 +27,9 @@ pub const DATA_PAGE_SIZE: usize = 1 << 20;
 pub struct PolarsEncoder;
 
 impl Encoder for PolarsEncoder {
-    fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
-        // The JSON file is written from the frame on a second thread while polars builds
-        // and writes the Parquet file: the two share nothing but the frame.
-        std::thread::scope(|s| {
-            let json = s.spawn(|| kpdata_release::frame_json::to_json(frame));
-            let parquet = to_dataframe(frame)
-                .and_then(|mut df| write_parquet(&mut df).map_err(|e| e.to_string()));
-            let json = json
-                .join()
-                .map_err(|_| "the JSON writer panicked".to_string())?;
-            Ok(Encoded {
-                parquet: parquet?,
-                json: json?,
-            })
-        })
+    fn parquet(&self, frame: &Frame) -> Result<Vec<u8>, String> {
+        let mut df = to_dataframe(frame)?;
+        write_parquet(&mut df).map_err(|e| e.to_string())
     }
 }
 

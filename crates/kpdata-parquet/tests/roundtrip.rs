@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 
 use kpdata_parquet::{to_dataframe, write_parquet, PolarsEncoder};
 use kpdata_release::frame::{ColumnType, Encoder, Frame};
+use kpdata_release::frame_json::to_json;
 use kpdata_release::input::Input;
 use polars::prelude::*;
 
@@ -61,10 +62,8 @@ fn same(ty: &ColumnType, csv: Option<&str>, back: Option<&str>) -> bool {
 fn parquet_reads_back_to_every_csv_value_with_types() {
     let mut checked = 0;
     for frame in frames() {
-        let enc = PolarsEncoder.encode(&frame).unwrap();
-        let df = ParquetReader::new(Cursor::new(enc.parquet))
-            .finish()
-            .unwrap();
+        let parquet = PolarsEncoder.parquet(&frame).unwrap();
+        let df = ParquetReader::new(Cursor::new(parquet)).finish().unwrap();
         assert_eq!(df.height(), frame.len());
         assert_eq!(df.width(), frame.columns.len());
         for (j, col) in frame.columns.iter().enumerate() {
@@ -130,16 +129,15 @@ fn types_nulls_and_order_are_as_documented() {
 #[test]
 fn json_is_one_array_of_typed_objects() {
     let fs = frames();
-    let enc = PolarsEncoder.encode(&fs[1]).unwrap();
-    assert!(enc.json.ends_with(b"]\n"));
-    let v: serde_json::Value = serde_json::from_slice(&enc.json).unwrap();
+    let json = to_json(&fs[1]).unwrap();
+    assert!(json.ends_with(b"]\n"));
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(
         v[0],
         serde_json::json!({"event_id": 1, "actor_ids": ["A001"], "victims": 0, "counts": [7], "confirmed": null, "summary": "Plain"})
     );
     assert_eq!(v[2]["summary"], "Two-line\nsummary with ünïcödé");
-    let enc = PolarsEncoder.encode(&fs[0]).unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&enc.json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&to_json(&fs[0]).unwrap()).unwrap();
     assert_eq!(v[2]["listed_on"], "2017-08-05");
     assert_eq!(v[2]["tonnage"], 2999.5);
     assert_eq!(v[0]["name"], "Kim, \"Jong\" Example");
@@ -149,8 +147,8 @@ fn json_is_one_array_of_typed_objects() {
 #[test]
 fn bytes_do_not_depend_on_chunking() {
     let fs = frames();
-    let whole = PolarsEncoder.encode(&fs[0]).unwrap();
-    let again = PolarsEncoder.encode(&fs[0]).unwrap();
+    let whole = PolarsEncoder.parquet(&fs[0]).unwrap();
+    let again = PolarsEncoder.parquet(&fs[0]).unwrap();
     assert_eq!(whole, again);
     // A frame built from two chunks writes the same bytes once rechunked.
     let df = to_dataframe(&fs[0]).unwrap();
@@ -170,13 +168,13 @@ fn bytes_do_not_depend_on_chunking() {
 fn golden_sha256_of_a_tiny_parquet_file() {
     use sha2::{Digest, Sha256};
     let fs = frames();
-    let enc = PolarsEncoder.encode(&fs[1]).unwrap();
-    let got = hex::encode(Sha256::digest(&enc.parquet));
+    let parquet = PolarsEncoder.parquet(&fs[1]).unwrap();
+    let got = hex::encode(Sha256::digest(&parquet));
     assert_eq!(
         got,
         "f2d01d98afb5b7e9a35d561006e6682f6c815fcc19f4053dbbf5bdaaa947ac6d",
         "Parquet bytes changed ({} bytes)",
-        enc.parquet.len()
+        parquet.len()
     );
 }
 
@@ -185,8 +183,8 @@ fn golden_sha256_of_a_tiny_parquet_file() {
 fn footer_arrow_schema_has_no_view_types() {
     let fs = frames();
     for f in &fs {
-        let enc = PolarsEncoder.encode(f).unwrap();
-        let mut reader = ParquetReader::new(Cursor::new(enc.parquet));
+        let parquet = PolarsEncoder.parquet(f).unwrap();
+        let mut reader = ParquetReader::new(Cursor::new(parquet));
         let md = reader.get_metadata().unwrap().clone();
         let kv = md.key_value_metadata.as_ref().unwrap();
         let schema = kv.iter().find(|k| k.key == "ARROW:schema").unwrap();
@@ -203,8 +201,7 @@ fn footer_arrow_schema_has_no_view_types() {
 #[test]
 fn json_written_from_the_frame_says_what_polars_json_says() {
     for frame in frames() {
-        let ours: serde_json::Value =
-            serde_json::from_slice(&kpdata_release::frame_json::to_json(&frame).unwrap()).unwrap();
+        let ours: serde_json::Value = serde_json::from_slice(&to_json(&frame).unwrap()).unwrap();
         let mut df = to_dataframe(&frame).unwrap();
         let theirs: serde_json::Value =
             serde_json::from_slice(&kpdata_parquet::write_json(&mut df).unwrap()).unwrap();

@@ -1,5 +1,6 @@
-//! Every file of a release, in memory, from one [`Input`]: deterministic by construction
-//! (sorted keys, sorted files, times from the commit, no paths of the machine).
+//! Every file of a release from one [`Input`], written to an [`Output`] one at a time:
+//! deterministic by construction (sorted keys, sorted files, times from the commit, no paths
+//! of the machine).
 
 use std::collections::BTreeMap;
 
@@ -8,7 +9,9 @@ use serde_json::{json, Map, Value};
 
 use crate::descriptor::{self, DIGEST_KEY, FILES_KEY, PARQUET_MEDIATYPE, PROFILE};
 use crate::frame::{Encoder, Frame};
+use crate::frame_json::write_json;
 use crate::input::Input;
+use crate::output::{write_file, Hashing, MemoryOutput, Output, Written};
 use crate::sums::{self, SUMS_FILE};
 use crate::version::Bump;
 use crate::{sha256_hex, ReleaseError};
@@ -42,10 +45,18 @@ pub struct Release {
     pub rows: Vec<(String, usize)>,
 }
 
+/// What [`build_into`] wrote: every file's size and sha256, and the rows per dataset.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Built {
+    pub files: BTreeMap<String, Written>,
+    /// Published rows per dataset, in manifest order.
+    pub rows: Vec<(String, usize)>,
+}
+
 /// Progress callback: a short description of the step being started.
 pub type Progress<'a> = dyn FnMut(&str) + 'a;
 
-/// Builds every file of release `version` of `input`.
+/// Builds every file of release `version` of `input` in memory (tests, `--check`).
 pub fn build(
     input: &Input,
     version: &Version,
@@ -53,83 +64,127 @@ pub fn build(
     encoder: &dyn Encoder,
     progress: &mut Progress<'_>,
 ) -> Result<Release, ReleaseError> {
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let out = MemoryOutput::default();
+    let built = build_into(
+        &mut input.clone(),
+        version,
+        changes,
+        encoder,
+        &out,
+        progress,
+    )?;
+    Ok(Release {
+        files: out.into_files(),
+        rows: built.rows,
+    })
+}
+
+fn write_failed(path: &str) -> impl Fn(std::io::Error) -> ReleaseError + '_ {
+    move |e| ReleaseError::new(format!("cannot write `{path}`: {e}"))
+}
+
+/// Writes one whole file to `out` and records it in `files`.
+fn put(
+    out: &dyn Output,
+    files: &mut BTreeMap<String, Written>,
+    path: String,
+    bytes: &[u8],
+) -> Result<(), ReleaseError> {
+    let written = write_file(out, &path, bytes).map_err(write_failed(&path))?;
+    files.insert(path, written);
+    Ok(())
+}
+
+/// Builds every file of release `version` of `input` and writes each to `out` as soon as it
+/// is made: the data files of one dataset at a time (its JSON written on a second thread
+/// while the encoder makes the Parquet file), each hashed as it is written. Each dataset's
+/// CSV bytes are dropped from `input` once its frame is built, so the release holds one
+/// dataset's frame at a time, never the files it writes.
+pub fn build_into(
+    input: &mut Input,
+    version: &Version,
+    changes: &ChangeLog,
+    encoder: &dyn Encoder,
+    out: &dyn Output,
+    progress: &mut Progress<'_>,
+) -> Result<Built, ReleaseError> {
+    let mut files: BTreeMap<String, Written> = BTreeMap::new();
     let mut frames = Vec::new();
-    for ds in &input.datasets {
+    let limits = &input.manifest.limits;
+    let registry = &input.manifest.provenance.registry;
+    for ds in input.datasets.iter_mut() {
         progress(&format!("encoding {}", ds.dataset.name));
-        let frame = Frame::from_input(ds, &input.manifest.limits)?;
-        let enc = encoder.encode(&frame).map_err(|e| {
-            ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name))
-        })?;
-        files.insert(format!("data/{}.parquet", frame.name), enc.parquet);
-        files.insert(format!("data/{}.json", frame.name), enc.json);
-        files.insert(
+        let frame = Frame::from_input(ds, limits)?;
+        ds.data = Vec::new();
+        let json_path = format!("data/{}.json", frame.name);
+        let parquet_path = format!("data/{}.parquet", frame.name);
+        let (json, parquet) = std::thread::scope(|s| {
+            let json = s.spawn(|| -> Result<Written, ReleaseError> {
+                let mut file =
+                    Hashing::create(out, &json_path).map_err(write_failed(&json_path))?;
+                write_json(&frame, &mut file).map_err(ReleaseError::new)?;
+                file.finish().map_err(write_failed(&json_path))
+            });
+            let parquet = encoder
+                .parquet(&frame)
+                .map_err(|e| {
+                    ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name))
+                })
+                .and_then(|bytes| {
+                    write_file(out, &parquet_path, &bytes).map_err(write_failed(&parquet_path))
+                });
+            let json = json
+                .join()
+                .unwrap_or_else(|_| Err(ReleaseError::new("the JSON writer panicked")));
+            (json, parquet)
+        });
+        files.insert(parquet_path, parquet?);
+        files.insert(json_path, json?);
+        put(
+            out,
+            &mut files,
             format!("schemas/{}.schema.json", frame.name),
-            ds.schema_bytes.clone(),
-        );
+            &ds.schema_bytes,
+        )?;
         // Only the source registry's rows are needed after encoding (for the descriptor).
-        if frame.name == input.manifest.provenance.registry {
+        if &frame.name == registry {
             frames.push(frame);
         } else {
             frames.push(frame.without_cells());
         }
     }
     progress("writing metadata");
-    files.insert(CITATION.into(), citation(input, version).into_bytes());
+    put(
+        out,
+        &mut files,
+        CITATION.into(),
+        citation(input, version).as_bytes(),
+    )?;
     let (md, cj) = changes_files(input, version, changes, &frames);
-    files.insert(CHANGES_MD.into(), md.into_bytes());
-    files.insert(CHANGES_JSON.into(), crate::json::to_bytes(&cj));
-    let hashes = hash_all(&files);
-    let dp = datapackage(input, version, &frames, &files, &hashes)?;
-    files.insert(DATAPACKAGE.into(), dp);
-    let sums = sums::render_with(&files, |path, bytes| match hashes.get(path) {
-        Some(h) => h.clone(),
-        None => sha256_hex(bytes),
-    });
-    files.insert(SUMS_FILE.into(), sums);
+    put(out, &mut files, CHANGES_MD.into(), md.as_bytes())?;
+    put(
+        out,
+        &mut files,
+        CHANGES_JSON.into(),
+        &crate::json::to_bytes(&cj),
+    )?;
+    let dp = datapackage(input, version, &frames, &files)?;
+    put(out, &mut files, DATAPACKAGE.into(), &dp)?;
+    let sums = sums::render_hashes(files.iter().map(|(p, w)| (p.as_str(), w.sha256.as_str())));
+    put(out, &mut files, SUMS_FILE.into(), &sums)?;
     let rows = frames.iter().map(|f| (f.name.clone(), f.len())).collect();
-    Ok(Release { files, rows })
+    Ok(Built { files, rows })
 }
 
 fn json_resource_name(name: &str) -> String {
     format!("{name}-json")
 }
 
-/// The sha256 of every file, each computed once, on two threads (the data files are large).
-fn hash_all(files: &BTreeMap<String, Vec<u8>>) -> BTreeMap<String, String> {
-    let mut items: Vec<(&String, &Vec<u8>)> = files.iter().collect();
-    // Largest first, each to the thread with less work so far.
-    items.sort_by_key(|(_, b)| std::cmp::Reverse(b.len()));
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    let (mut wa, mut wb) = (0usize, 0usize);
-    for it in items {
-        if wa <= wb {
-            wa += it.1.len();
-            a.push(it);
-        } else {
-            wb += it.1.len();
-            b.push(it);
-        }
-    }
-    let hash = |part: Vec<(&String, &Vec<u8>)>| -> Vec<(String, String)> {
-        part.into_iter()
-            .map(|(p, bytes)| (p.clone(), sha256_hex(bytes)))
-            .collect()
-    };
-    std::thread::scope(|s| {
-        let other = s.spawn(|| hash(b));
-        let mut out: BTreeMap<String, String> = hash(a).into_iter().collect();
-        out.extend(other.join().expect("hashing panicked"));
-        out
-    })
-}
-
 fn datapackage(
     input: &Input,
     version: &Version,
     frames: &[Frame],
-    files: &BTreeMap<String, Vec<u8>>,
-    hashes: &BTreeMap<String, String>,
+    files: &BTreeMap<String, Written>,
 ) -> Result<Vec<u8>, ReleaseError> {
     let meta = &input.manifest.package;
     let published: Vec<&str> = frames.iter().map(|f| f.name.as_str()).collect();
@@ -175,7 +230,7 @@ fn datapackage(
                         .hint("rename the dataset in kpdata.toml"),
                 );
             }
-            let bytes = &files[&path];
+            let file = &files[&path];
             let mut r = Map::new();
             r.insert("name".into(), json!(name));
             r.insert("type".into(), json!("table"));
@@ -185,8 +240,8 @@ fn datapackage(
             if json_variant {
                 r.insert("encoding".into(), json!("utf-8"));
             }
-            r.insert("bytes".into(), json!(bytes.len()));
-            r.insert("hash".into(), json!(format!("sha256:{}", hashes[&path])));
+            r.insert("bytes".into(), json!(file.bytes));
+            r.insert("hash".into(), json!(format!("sha256:{}", file.sha256)));
             r.insert("rows".into(), json!(frame.len()));
             let title = if ds.dataset.title.is_empty() {
                 ds.schema.title.clone()
@@ -250,9 +305,7 @@ fn datapackage(
         Value::Array(
             files
                 .iter()
-                .map(|(p, b)| {
-                    json!({"path": p, "bytes": b.len(), "hash": format!("sha256:{}", hashes[p])})
-                })
+                .map(|(p, w)| json!({"path": p, "bytes": w.bytes, "hash": format!("sha256:{}", w.sha256)}))
                 .collect(),
         ),
     );

@@ -135,16 +135,10 @@ pub struct Frame {
 
 const NULL: u64 = 1 << 63;
 
-/// The two data files of one dataset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Encoded {
-    pub parquet: Vec<u8>,
-    pub json: Vec<u8>,
-}
-
-/// Turns a frame into Parquet and JSON bytes. Must be deterministic: same frame, same bytes.
+/// Turns a frame into its Parquet file. Must be deterministic: same frame, same bytes. (The
+/// JSON file is written by [`crate::frame_json`], straight from the frame.)
 pub trait Encoder {
-    fn encode(&self, frame: &Frame) -> Result<Encoded, String>;
+    fn parquet(&self, frame: &Frame) -> Result<Vec<u8>, String>;
 }
 
 impl Frame {

@@ -4,6 +4,8 @@
 //! `true`/`false`, dates as `"YYYY-MM-DD"` (the cell, already checked to be a real calendar
 //! day in that form), lists as arrays of their typed items, empty cells as `null`.
 
+use std::io::Write;
+
 use kpdata_read::typing::{parse_integer, parse_number, split_array};
 
 use crate::frame::{ColumnType, Frame};
@@ -11,15 +13,25 @@ use crate::frame::{ColumnType, Frame};
 /// The JSON bytes of `frame`; `Err` names a cell that does not have its column's type (a
 /// frame built by [`Frame::from_input`] has none).
 pub fn to_json(frame: &Frame) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    write_json(frame, &mut out)?;
+    Ok(out)
+}
+
+/// Bytes gathered before each write to the destination.
+const CHUNK: usize = 1 << 20;
+
+/// Writes the JSON of `frame` to `w` in chunks of about 1 MiB (a release streams its largest
+/// files this way instead of holding them). `Err` names a cell that does not have its
+/// column's type, or says why `w` failed.
+pub fn write_json(frame: &Frame, w: &mut dyn Write) -> Result<(), String> {
     let keys: Vec<String> = frame
         .columns
         .iter()
         .map(|c| serde_json::to_string(&c.name).expect("a string serializes"))
         .collect();
-    // Sized for the text plus every key, quote and separator: one allocation, no copying.
-    let per_row: usize = keys.iter().map(|k| k.len() + 4).sum::<usize>() + 2;
-    let mut out =
-        Vec::with_capacity(frame.text_len() + frame.text_len() / 8 + frame.len() * per_row + 16);
+    let failed = |e: std::io::Error| format!("cannot write the JSON of `{}`: {e}", frame.name);
+    let mut out = Vec::with_capacity(CHUNK + CHUNK / 4);
     out.push(b'[');
     for row in 0..frame.len() {
         if row > 0 {
@@ -45,9 +57,13 @@ pub fn to_json(frame: &Frame) -> Result<Vec<u8>, String> {
             }
         }
         out.push(b'}');
+        if out.len() >= CHUNK {
+            w.write_all(&out).map_err(failed)?;
+            out.clear();
+        }
     }
     out.extend_from_slice(b"]\n");
-    Ok(out)
+    w.write_all(&out).map_err(failed)
 }
 
 fn value(out: &mut Vec<u8>, ty: &ColumnType, text: &str) -> Result<(), String> {
@@ -144,5 +160,54 @@ mod tests {
         assert_eq!(to_json(&empty).unwrap(), b"[]\n");
         let bad = Frame::from_rows("b", vec![col("i", ColumnType::Integer)], &[vec![Some("x")]]);
         assert!(to_json(&bad).unwrap_err().contains("field `i`, record 1"));
+    }
+
+    /// Records the size of every write.
+    struct Writes(Vec<u8>, Vec<usize>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.extend_from_slice(buf);
+            self.1.push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn large_frames_are_written_in_chunks_with_the_same_bytes() {
+        let long = "x".repeat(1000);
+        let rows: Vec<Vec<Option<&str>>> = (0..3000).map(|_| vec![Some(long.as_str())]).collect();
+        let frame = Frame::from_rows("big", vec![col("s", ColumnType::String)], &rows);
+        let mut w = Writes(Vec::new(), Vec::new());
+        write_json(&frame, &mut w).unwrap();
+        assert_eq!(w.0, to_json(&frame).unwrap());
+        // `{"s":"x…"}` is 1,008 bytes; 2,999 commas; `[` and `]\n`.
+        assert_eq!(w.0.len(), 3000 * 1008 + 2999 + 3);
+        // About 1 MiB a write: the file is never held whole.
+        assert_eq!(w.1.len(), 3);
+        assert!(w.1.iter().all(|&n| n <= CHUNK + 1100), "{:?}", w.1);
+        let v: serde_json::Value = serde_json::from_slice(&w.0).unwrap();
+        assert_eq!(v.as_array().unwrap().len(), 3000);
+    }
+
+    struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn write_errors_name_the_dataset() {
+        let frame = Frame::from_rows("d", vec![col("a", ColumnType::String)], &[vec![None]]);
+        let e = write_json(&frame, &mut Broken).unwrap_err();
+        assert_eq!(e, "cannot write the JSON of `d`: disk full");
     }
 }

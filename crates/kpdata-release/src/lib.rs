@@ -6,8 +6,11 @@
 //! - [`input`]: the package at one commit, read through a file-reading closure (git objects or
 //!   a folder), restricted rows dropped, rows sorted by primary key ([`Frame`]).
 //! - [`version`]: semver rules: tags `vX.Y.Z` are the registry; the least bump the changes need.
-//! - [`build`]: every file of the release in memory (`datapackage.json`, `SHA256SUMS`,
-//!   `CITATION.cff`, `CHANGES.md`, `changes.json`, `schemas/`, `data/`).
+//! - [`build`]: every file of the release (`datapackage.json`, `SHA256SUMS`, `CITATION.cff`,
+//!   `CHANGES.md`, `changes.json`, `schemas/`, `data/`), written one at a time to an
+//!   [`Output`] and hashed as written.
+//! - [`output`]: where the files go: a staging folder ([`DirOutput`]) or memory
+//!   ([`MemoryOutput`]).
 //! - [`stage`]: writes a release atomically (temporary folder beside the target, fsync, rename)
 //!   and compares a folder with a rebuilt release.
 //! - [`publish`]: the package at a commit read from git objects, the changes since the previous
@@ -24,6 +27,7 @@ pub mod frame;
 pub mod frame_json;
 pub mod input;
 pub mod json;
+pub mod output;
 pub mod publish;
 pub mod stage;
 pub mod sums;
@@ -31,10 +35,11 @@ pub mod time;
 pub mod verify;
 pub mod version;
 
-pub use build::{build, ChangeLog, Release};
+pub use build::{build, build_into, Built, ChangeLog, Release};
 pub use error::ReleaseError;
-pub use frame::{Column, ColumnType, Encoded, Encoder, Frame};
+pub use frame::{Column, ColumnType, Encoder, Frame};
 pub use input::{DatasetInput, Input};
+pub use output::{DirOutput, MemoryOutput, Output, Written};
 pub use version::{Bump, Plan};
 
 /// `sha256` of `bytes`, lowercase hex.

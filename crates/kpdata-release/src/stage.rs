@@ -6,10 +6,11 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{self, Write};
+use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::build::Release;
+use crate::output::{sync_dir, write_file, DirOutput};
 use crate::ReleaseError;
 
 fn split_target(target: &Path) -> Result<(PathBuf, String), ReleaseError> {
@@ -84,41 +85,25 @@ pub fn remove_stale(target: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
     Ok(removed)
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
-    #[cfg(unix)]
-    {
-        fs::File::open(dir)?.sync_all()?;
-    }
-    let _ = dir;
-    Ok(())
-}
-
-/// Writes `release` into `dir` (which must not exist), fsyncing every file and folder.
-pub fn write_files(dir: &Path, release: &Release) -> io::Result<()> {
-    fs::create_dir(dir)?;
-    let mut dirs = std::collections::BTreeSet::new();
-    for (rel, bytes) in &release.files {
-        let path = dir.join(rel);
-        if let Some(parent) = path.parent() {
-            if parent != dir && dirs.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent)?;
-            }
-        }
-        let mut f = fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-    }
-    for d in dirs.iter().rev() {
-        sync_dir(d)?;
-    }
-    sync_dir(dir)
-}
-
-/// Writes `release` at `target` atomically. Refuses when `target` exists.
+/// Writes `release` (already in memory) at `target` atomically. Refuses when `target` exists.
 pub fn write_atomically(target: &Path, release: &Release) -> Result<(), ReleaseError> {
+    write_atomically_with(target, |out| {
+        for (path, bytes) in &release.files {
+            write_file(out, path, bytes)
+                .map_err(|e| ReleaseError::new(format!("cannot write `{path}`: {e}")))?;
+        }
+        Ok(())
+    })
+}
+
+/// Runs `write` on a staging folder beside `target` (each file it writes is created new and
+/// fsynced when finished), fsyncs the folders, and renames the staging folder to `target`.
+/// Refuses when `target` exists; on any error the staging folder is removed and `target` is
+/// not created.
+pub fn write_atomically_with<T>(
+    target: &Path,
+    write: impl FnOnce(&DirOutput) -> Result<T, ReleaseError>,
+) -> Result<T, ReleaseError> {
     if target.exists() {
         return Err(ReleaseError::new(format!(
             "`{}` already exists",
@@ -133,29 +118,36 @@ pub fn write_atomically(target: &Path, release: &Release) -> Result<(), ReleaseE
     if stage.exists() {
         fs::remove_dir_all(&stage)?;
     }
-    let result = write_files(&stage, release)
-        .and_then(|()| {
-            if target.exists() {
-                Err(io::Error::new(
-                    io::ErrorKind::AlreadyExists,
-                    format!(
-                        "`{}` appeared while the release was written",
-                        target.display()
-                    ),
-                ))
-            } else {
-                fs::rename(&stage, target)
-            }
-        })
-        .and_then(|()| sync_dir(&parent));
-    if let Err(e) = result {
-        let _ = fs::remove_dir_all(&stage);
-        return Err(ReleaseError::new(format!(
+    let cannot = |e: io::Error| {
+        ReleaseError::new(format!(
             "cannot write the release to `{}`: {e}",
             target.display()
-        )));
+        ))
+    };
+    let out = DirOutput::create(&stage).map_err(cannot)?;
+    let result = write(&out).and_then(|value| {
+        out.sync_folders()
+            .and_then(|()| {
+                if target.exists() {
+                    Err(io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        format!(
+                            "`{}` appeared while the release was written",
+                            target.display()
+                        ),
+                    ))
+                } else {
+                    fs::rename(&stage, target)
+                }
+            })
+            .and_then(|()| sync_dir(&parent))
+            .map_err(cannot)
+            .map(|()| value)
+    });
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&stage);
     }
-    Ok(())
+    result
 }
 
 /// Every regular file under `dir`: `/`-separated relative path → full path. Symbolic links and

@@ -8,18 +8,19 @@ pub const SUMS_FILE: &str = "SHA256SUMS";
 
 /// The lines for every file in `files` except `SHA256SUMS` itself (BTreeMap order = sorted).
 pub fn render(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    render_with(files, |_, bytes| crate::sha256_hex(bytes))
+    let hashes: Vec<(&str, String)> = files
+        .iter()
+        .map(|(p, b)| (p.as_str(), crate::sha256_hex(b)))
+        .collect();
+    render_hashes(hashes.iter().map(|(p, h)| (*p, h.as_str())))
 }
 
-/// [`render`] with the hashes from `hash(path, bytes)` (hashes already computed).
-pub fn render_with(
-    files: &BTreeMap<String, Vec<u8>>,
-    hash: impl Fn(&str, &[u8]) -> String,
-) -> Vec<u8> {
+/// The lines for `(path, hash)` pairs given in path order, except `SHA256SUMS` itself.
+pub fn render_hashes<'a>(hashes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
     let mut out = String::new();
-    for (path, bytes) in files {
+    for (path, hash) in hashes {
         if path != SUMS_FILE {
-            out.push_str(&hash(path, bytes));
+            out.push_str(hash);
             out.push_str("  ");
             out.push_str(path);
             out.push('\n');

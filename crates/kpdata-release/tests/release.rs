@@ -4,8 +4,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kpdata_release::build::{build, ChangeLog, Release};
-use kpdata_release::frame::{Encoded, Encoder, Frame};
+use kpdata_release::build::{build, build_into, ChangeLog, Release};
+use kpdata_release::frame::{Encoder, Frame};
 use kpdata_release::input::Input;
 use kpdata_release::{stage, verify::verify};
 use semver::Version;
@@ -13,17 +13,14 @@ use semver::Version;
 struct TextEncoder;
 
 impl Encoder for TextEncoder {
-    fn encode(&self, frame: &Frame) -> Result<Encoded, String> {
-        let mut s = String::new();
+    fn parquet(&self, frame: &Frame) -> Result<Vec<u8>, String> {
+        let mut s = String::from("PAR1\n");
         for row in 0..frame.len() {
             let cells: Vec<String> = frame.row(row).iter().map(|c| format!("{c:?}")).collect();
             s.push_str(&cells.join(","));
             s.push('\n');
         }
-        Ok(Encoded {
-            parquet: format!("PAR1{s}").into_bytes(),
-            json: s.into_bytes(),
-        })
+        Ok(s.into_bytes())
     }
 }
 
@@ -72,12 +69,21 @@ fn builds_every_file_deterministically() {
     assert!(!text("data/actors.json").contains("Restricted Witness"));
     assert!(!a.files.keys().any(|k| k.contains("notes")));
     // Sorted by primary key: integers numerically.
-    let events = text("data/events.json");
+    let events = text("data/events.parquet");
     let ids: Vec<&str> = events
         .lines()
+        .skip(1)
         .map(|l| l.split(',').next().unwrap())
         .collect();
     assert_eq!(ids, ["Some(\"1\")", "Some(\"2\")", "Some(\"10\")"]);
+    let json: serde_json::Value = serde_json::from_slice(&a.files["data/events.json"]).unwrap();
+    let ids: Vec<&serde_json::Value> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["event_id"])
+        .collect();
+    assert_eq!(ids, [1, 2, 10]);
     let cff = text("CITATION.cff");
     assert!(cff.contains("cff-version: 1.2.0\n"));
     assert!(cff.contains("type: dataset\n"));
@@ -172,6 +178,66 @@ fn stages_atomically_and_cleans_stale_folders() {
     for (rel, bytes) in &r.files {
         assert_eq!(&fs::read(other.join(rel)).unwrap(), bytes, "{rel}");
     }
+}
+
+#[test]
+fn streamed_release_matches_the_one_in_memory_and_a_failure_leaves_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("dist/1.0.0");
+    let mut input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+    let built = stage::write_atomically_with(&target, |out| {
+        build_into(
+            &mut input,
+            &Version::new(1, 0, 0),
+            &ChangeLog::First,
+            &TextEncoder,
+            out,
+            &mut |_| {},
+        )
+    })
+    .unwrap();
+    // The CSV bytes are dropped as the frames are built.
+    assert!(input.datasets.iter().all(|d| d.data.is_empty()));
+    let r = release();
+    assert!(stage::compare(&target, &r).unwrap().is_empty());
+    assert_eq!(built.rows, r.rows);
+    assert_eq!(
+        built.files.keys().collect::<Vec<_>>(),
+        r.files.keys().collect::<Vec<_>>()
+    );
+    for (path, w) in &built.files {
+        assert_eq!(w.bytes, r.files[path].len() as u64, "{path}");
+        assert_eq!(
+            w.sha256,
+            kpdata_release::sha256_hex(&r.files[path]),
+            "{path}"
+        );
+    }
+    // A build that fails half way (here: an encoder error) leaves no folder and no staging.
+    struct Failing;
+    impl Encoder for Failing {
+        fn parquet(&self, frame: &Frame) -> Result<Vec<u8>, String> {
+            Err(format!("no parquet for {}", frame.name))
+        }
+    }
+    let other = tmp.path().join("dist/2.0.0");
+    let e = stage::write_atomically_with(&other, |out| {
+        build_into(
+            &mut Input::from_dir(&fixture(), COMMIT_TIME).unwrap(),
+            &Version::new(2, 0, 0),
+            &ChangeLog::First,
+            &Failing,
+            out,
+            &mut |_| {},
+        )
+    })
+    .unwrap_err();
+    assert!(e.to_string().contains("no parquet for actors"), "{e}");
+    let entries: Vec<_> = fs::read_dir(tmp.path().join("dist"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(entries, ["1.0.0"]);
 }
 
 fn codes_and_paths(dir: &Path) -> Vec<(String, String)> {

@@ -2,9 +2,9 @@
 //!
 //! Refuses (exit 2, nothing written) when the working tree is dirty, validation has errors,
 //! the version's tag or folder exists, the version is not greater than the last released one,
-//! or the changes since the last release need a bigger bump. Otherwise builds every file in
-//! memory from HEAD's git objects, stages it beside the target, renames it into place and
-//! creates the annotated tag `vX.Y.Z`.
+//! or the changes since the last release need a bigger bump. Otherwise builds every file from
+//! HEAD's committed files, writing each into a staging folder beside the target as it is made
+//! (hashed as written), renames the folder into place and creates the annotated tag `vX.Y.Z`.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use kpdata_git::Repo;
-use kpdata_release::build::{build, Release};
+use kpdata_release::build::{build_into, Release};
 use kpdata_release::publish::Source;
 use kpdata_release::{stage, version, Encoder, ReleaseError};
 
@@ -242,7 +242,7 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         )));
     }
 
-    let input = input?;
+    let mut input = input?;
     progress.step("comparing with the previous release");
     let changes = source.changes(&version, plan.previous.as_ref(), head.as_str())?;
     if let kpdata_release::ChangeLog::Since { required, .. } = &changes {
@@ -251,21 +251,43 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             return Err(e.into());
         }
     }
-    let release = build(&input, &version, &changes, encoder.as_ref(), &mut |m| {
-        progress.step(m)
-    })?;
-    if resume {
+    let mut step = |m: &str| progress.step(m);
+    let built = if resume {
+        // Rebuilt in memory and compared byte for byte with the folder.
+        let out = kpdata_release::MemoryOutput::default();
+        let built = build_into(
+            &mut input,
+            &version,
+            &changes,
+            encoder.as_ref(),
+            &out,
+            &mut step,
+        )?;
         progress.step("comparing with the existing folder");
+        let release = Release {
+            files: out.into_files(),
+            rows: built.rows.clone(),
+        };
         if !stage::compare(&target, &release)?.is_empty() {
             progress.done();
             return Err(folder_exists());
         }
+        built
     } else {
-        progress.step("writing");
-        stage::write_atomically(&target, &release)?;
-    }
+        // Each file goes into the staging folder as it is made, hashed as it is written.
+        stage::write_atomically_with(&target, |out| {
+            build_into(
+                &mut input,
+                &version,
+                &changes,
+                encoder.as_ref(),
+                out,
+                &mut step,
+            )
+        })?
+    };
     if !args.no_tag {
-        let sums = kpdata_release::sha256_hex(&release.files["SHA256SUMS"]);
+        let sums = &built.files["SHA256SUMS"].sha256;
         let message = format!(
             "{} {version}\n\nkpdata release {version}\nsha256 of SHA256SUMS: {sums}\n",
             input.manifest.package.title
@@ -280,7 +302,7 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         }
     }
     progress.done();
-    let rows: usize = release.rows.iter().map(|(_, n)| n).sum();
+    let rows: usize = built.rows.iter().map(|(_, n)| n).sum();
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
         out,
@@ -291,7 +313,7 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             "released"
         },
         target.display(),
-        release.files.len(),
+        built.files.len(),
         input.datasets.len(),
         rows,
         if args.no_tag {
@@ -357,11 +379,21 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
     let previous = version::previous(&released, &version);
     let progress = Progress::new();
     progress.step("reading the package at the tag");
-    let input = source.input_at(commit.as_str())?;
+    let mut input = source.input_at(commit.as_str())?;
     let changes = source.changes(&version, previous.as_ref(), commit.as_str())?;
-    let release: Release = build(&input, &version, &changes, encoder.as_ref(), &mut |m| {
-        progress.step(m)
-    })?;
+    let out = kpdata_release::MemoryOutput::default();
+    let built = build_into(
+        &mut input,
+        &version,
+        &changes,
+        encoder.as_ref(),
+        &out,
+        &mut |m| progress.step(m),
+    )?;
+    let release = Release {
+        files: out.into_files(),
+        rows: built.rows,
+    };
     progress.step("comparing");
     let diffs = stage::compare(dir, &release)?;
     progress.done();

@@ -1,0 +1,248 @@
+//! Where the files of a release go as they are built, one at a time: a staging folder
+//! ([`DirOutput`], what `kpdata release` writes) or memory ([`MemoryOutput`], tests and
+//! `--check`). Every file is hashed while it is written ([`Written`]), so a release never holds
+//! its large data files in memory and never reads them back to hash them.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
+
+/// A destination for the files of a release.
+pub trait Output: Sync {
+    /// Starts the file at `path` (relative, `/`-separated); it must not exist yet.
+    fn create<'a>(&'a self, path: &str) -> io::Result<Box<dyn OutFile + 'a>>;
+}
+
+/// One file being written; [`OutFile::finish`] makes it complete (flushed, durable).
+pub trait OutFile: Write + Send {
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+/// Size and sha256 of a file as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub bytes: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+}
+
+/// A file being written and hashed at once.
+pub struct Hashing<'a> {
+    inner: Box<dyn OutFile + 'a>,
+    hasher: Sha256,
+    bytes: u64,
+}
+
+impl<'a> Hashing<'a> {
+    pub fn create(out: &'a dyn Output, path: &str) -> io::Result<Hashing<'a>> {
+        Ok(Hashing {
+            inner: out.create(path)?,
+            hasher: Sha256::new(),
+            bytes: 0,
+        })
+    }
+
+    pub fn finish(self) -> io::Result<Written> {
+        self.inner.finish()?;
+        Ok(Written {
+            bytes: self.bytes,
+            sha256: hex::encode(self.hasher.finalize()),
+        })
+    }
+}
+
+impl Write for Hashing<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Writes a whole file through `out` and returns its size and hash.
+pub fn write_file(out: &dyn Output, path: &str, bytes: &[u8]) -> io::Result<Written> {
+    let mut f = Hashing::create(out, path)?;
+    f.write_all(bytes)?;
+    f.finish()
+}
+
+/// Files in memory (tests, and comparing a rebuilt release with a folder).
+#[derive(Debug, Default)]
+pub struct MemoryOutput {
+    files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl MemoryOutput {
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+struct MemoryFile<'a> {
+    path: String,
+    bytes: Vec<u8>,
+    to: &'a Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Write for MemoryFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl OutFile for MemoryFile<'_> {
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        let mut files = self.to.lock().unwrap_or_else(|e| e.into_inner());
+        files.insert(self.path, self.bytes);
+        Ok(())
+    }
+}
+
+impl Output for MemoryOutput {
+    fn create<'a>(&'a self, path: &str) -> io::Result<Box<dyn OutFile + 'a>> {
+        let files = self.files.lock().unwrap_or_else(|e| e.into_inner());
+        if files.contains_key(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("`{path}` is written twice"),
+            ));
+        }
+        Ok(Box::new(MemoryFile {
+            path: path.to_string(),
+            bytes: Vec::new(),
+            to: &self.files,
+        }))
+    }
+}
+
+/// Files written into a folder that must not exist yet: each file created new (never
+/// overwritten), buffered, and fsynced when finished; [`DirOutput::sync_folders`] then fsyncs
+/// every folder created, deepest first.
+#[derive(Debug)]
+pub struct DirOutput {
+    dir: PathBuf,
+    folders: Mutex<BTreeSet<PathBuf>>,
+}
+
+impl DirOutput {
+    pub fn create(dir: &Path) -> io::Result<DirOutput> {
+        fs::create_dir(dir)?;
+        Ok(DirOutput {
+            dir: dir.to_path_buf(),
+            folders: Mutex::new(BTreeSet::new()),
+        })
+    }
+
+    /// fsyncs every folder created (deepest first) and the folder itself.
+    pub fn sync_folders(&self) -> io::Result<()> {
+        let folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+        for d in folders.iter().rev() {
+            sync_dir(d)?;
+        }
+        sync_dir(&self.dir)
+    }
+}
+
+/// fsyncs a folder (its entries are durable), where the platform can.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        fs::File::open(dir)?.sync_all()?;
+    }
+    let _ = dir;
+    Ok(())
+}
+
+struct DirFile(BufWriter<fs::File>);
+
+impl Write for DirFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.0.write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
+impl OutFile for DirFile {
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        let file = self.0.into_inner().map_err(|e| e.into_error())?;
+        file.sync_all()
+    }
+}
+
+impl Output for DirOutput {
+    fn create<'a>(&'a self, path: &str) -> io::Result<Box<dyn OutFile + 'a>> {
+        kpdata_package::check_relative(path)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, format!("`{path}`: {e}")))?;
+        let full = self.dir.join(path);
+        if let Some(parent) = full.parent() {
+            if parent != self.dir {
+                let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+                if !folders.contains(parent) {
+                    fs::create_dir_all(parent)?;
+                    folders.insert(parent.to_path_buf());
+                }
+            }
+        }
+        let file = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&full)?;
+        Ok(Box::new(DirFile(BufWriter::with_capacity(1 << 20, file))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn files_are_hashed_as_written() {
+        let out = MemoryOutput::default();
+        let mut f = Hashing::create(&out, "data/a.json").unwrap();
+        f.write_all(b"[1,").unwrap();
+        f.write_all(b"2]\n").unwrap();
+        let w = f.finish().unwrap();
+        assert_eq!(w.bytes, 6);
+        assert_eq!(w.sha256, crate::sha256_hex(b"[1,2]\n"));
+        let w = write_file(&out, "b", b"").unwrap();
+        assert_eq!(w.sha256, crate::sha256_hex(b""));
+        assert!(write_file(&out, "b", b"again").is_err());
+        let files = out.into_files();
+        assert_eq!(files["data/a.json"], b"[1,2]\n");
+        assert_eq!(files.len(), 2);
+    }
+
+    #[test]
+    fn folders_get_new_files_only_at_safe_paths() {
+        let t = tempfile::tempdir().unwrap();
+        let dir = t.path().join("out");
+        let out = DirOutput::create(&dir).unwrap();
+        assert!(DirOutput::create(&dir).is_err(), "the folder must be new");
+        let w = write_file(&out, "data/deep/x.json", b"{}\n").unwrap();
+        assert_eq!(w.bytes, 3);
+        assert_eq!(fs::read(dir.join("data/deep/x.json")).unwrap(), b"{}\n");
+        assert!(write_file(&out, "data/deep/x.json", b"again").is_err());
+        for bad in ["../escape", "/abs", "a\\b", ""] {
+            assert!(write_file(&out, bad, b"x").is_err(), "{bad}");
+        }
+        assert!(!t.path().join("escape").exists());
+        out.sync_folders().unwrap();
+    }
+}
