@@ -14,7 +14,7 @@ use kpdata_diagnostics::rules::domain as dm;
 use kpdata_diagnostics::Diagnostic;
 
 use crate::formats::is_un_1718_ref;
-use crate::keys::{key_hash, Build, KEY_SEPARATOR};
+use crate::keys::{key_hash, key_parts, Build};
 
 /// What a dataset contributes to the rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,7 +89,7 @@ impl UnRefActorType {
 
     /// One record's key text (its parts joined with U+001F) for a dataset of `role`.
     pub fn record(&mut self, role: Role, key: &str, path: &str, row: u64, line: u64) {
-        let mut parts = key.split(KEY_SEPARATOR);
+        let mut parts = key_parts(key);
         match role {
             Role::Actors => {
                 if let (Some(id), Some(t)) = (parts.next(), parts.next()) {
@@ -181,6 +181,7 @@ impl UnRefActorType {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::KEY_SEPARATOR;
 
     fn key(parts: &[&str]) -> String {
         parts.join(&KEY_SEPARATOR.to_string())
