@@ -114,8 +114,7 @@ pub fn build_into(
     let registry = &input.manifest.provenance.registry;
     for ds in input.datasets.iter_mut() {
         progress(&format!("encoding {}", ds.dataset.name));
-        let frame = Frame::from_input(ds, limits)?;
-        ds.data = Vec::new();
+        let frame = Frame::take_input(ds, limits)?;
         let json_path = format!("data/{}.json", frame.name);
         let parquet_path = format!("data/{}.parquet", frame.name);
         let (json, parquet) = std::thread::scope(|s| {

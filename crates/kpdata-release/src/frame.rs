@@ -226,8 +226,23 @@ impl Frame {
     /// The CSV is streamed from the committed bytes; a structure or encoding error in it
     /// (which `kpdata validate` reports) refuses the release.
     pub fn from_input(ds: &DatasetInput, limits: &Limits) -> Result<Frame, ReleaseError> {
+        Frame::read(ds, &ds.data, limits)?.sorted(ds)
+    }
+
+    /// [`Frame::from_input`] that takes the CSV bytes out of `ds` and frees them as soon as
+    /// the cells are read, before sorting (which copies the cells once): a release never
+    /// holds a large dataset's CSV, its cells and their sorted copy at once.
+    pub fn take_input(ds: &mut DatasetInput, limits: &Limits) -> Result<Frame, ReleaseError> {
+        let data = std::mem::take(&mut ds.data);
+        let frame = Frame::read(ds, &data, limits);
+        drop(data);
+        frame?.sorted(ds)
+    }
+
+    /// The published cells of `data` (restricted rows dropped, types checked), in file order.
+    fn read(ds: &DatasetInput, data: &[u8], limits: &Limits) -> Result<Frame, ReleaseError> {
         let path = &ds.dataset.path;
-        let mut reader = CsvReader::new(&ds.data[..], path, limits);
+        let mut reader = CsvReader::new(data, path, limits);
         let mut batch = Batch::default();
         let mut frame: Option<Frame> = None;
         let mut sources: Vec<Option<usize>> = Vec::new();
@@ -262,7 +277,7 @@ impl Frame {
                     columns,
                     // The cells' text is at most the file: reserved once (pages never written
                     // are never touched), no copying as it grows.
-                    text: String::with_capacity(ds.data.len()),
+                    text: String::with_capacity(data.len()),
                     ends: Vec::new(),
                     order: Vec::new(),
                 }
@@ -272,8 +287,8 @@ impl Frame {
                 // than the file has bytes (a file of short rows, then long ones, must not
                 // make it reserve many times its size).
                 let consumed = (batch.record(batch.len() - 1).byte as usize).max(1);
-                let cap = ds.data.len() / (8 * f.columns.len().max(1));
-                let rows = (ds.data.len().saturating_mul(batch.len()) / consumed).min(cap) + 16;
+                let cap = data.len() / (8 * f.columns.len().max(1));
+                let rows = (data.len().saturating_mul(batch.len()) / consumed).min(cap) + 16;
                 f.ends.reserve(rows * f.columns.len());
                 f.order.reserve(rows);
             }
@@ -306,7 +321,13 @@ impl Frame {
                 break;
             }
         }
-        let mut f = frame.expect("the reader gives at least one batch");
+        Ok(frame.expect("the reader gives at least one batch"))
+    }
+
+    /// The frame sorted by `ds`'s primary key (stable: file order breaks ties), its cells
+    /// stored in that order.
+    fn sorted(self, ds: &DatasetInput) -> Result<Frame, ReleaseError> {
+        let mut f = self;
         let mut key = Vec::new();
         for k in &ds.dataset.primary_key {
             let i = f.columns.iter().position(|c| &c.name == k).ok_or_else(|| {
