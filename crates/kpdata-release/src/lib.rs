@@ -39,7 +39,7 @@ pub use build::{build, build_into, Built, ChangeLog, Release};
 pub use error::ReleaseError;
 pub use frame::{Column, ColumnType, Encoder, Frame};
 pub use input::{DatasetInput, Input};
-pub use output::{DirOutput, MemoryOutput, Output, Written};
+pub use output::{DirOutput, MemoryOutput, Output, Stoppable, Written};
 pub use version::{Bump, Plan};
 
 /// `sha256` of `bytes`, lowercase hex.

@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use sha2::{Digest, Sha256};
@@ -72,6 +73,55 @@ pub fn write_file(out: &dyn Output, path: &str, bytes: &[u8]) -> io::Result<Writ
     let mut f = Hashing::create(out, path)?;
     f.write_all(bytes)?;
     f.finish()
+}
+
+/// An output that fails every file it creates or writes once `stop` is set: a release built
+/// while its package is still being validated stops within one chunk when validation fails.
+pub struct Stoppable<'a> {
+    pub inner: &'a dyn Output,
+    pub stop: &'a AtomicBool,
+}
+
+fn stopped() -> io::Error {
+    io::Error::other("stopped: validation failed")
+}
+
+impl Output for Stoppable<'_> {
+    fn create<'a>(&'a self, path: &str) -> io::Result<Box<dyn OutFile + 'a>> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        Ok(Box::new(StoppableFile {
+            inner: self.inner.create(path)?,
+            stop: self.stop,
+        }))
+    }
+}
+
+struct StoppableFile<'a> {
+    inner: Box<dyn OutFile + 'a>,
+    stop: &'a AtomicBool,
+}
+
+impl Write for StoppableFile<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        self.inner.write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+impl OutFile for StoppableFile<'_> {
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(stopped());
+        }
+        self.inner.finish()
+    }
 }
 
 /// Files in memory (tests, and comparing a rebuilt release with a folder).
@@ -227,6 +277,28 @@ mod tests {
         let files = out.into_files();
         assert_eq!(files["data/a.json"], b"[1,2]\n");
         assert_eq!(files.len(), 2);
+    }
+
+    #[test]
+    fn a_stopped_output_refuses_new_files_and_writes() {
+        let out = MemoryOutput::default();
+        let stop = AtomicBool::new(false);
+        let gated = Stoppable {
+            inner: &out,
+            stop: &stop,
+        };
+        write_file(&gated, "a", b"x").unwrap();
+        let mut open = Hashing::create(&gated, "b").unwrap();
+        open.write_all(b"part").unwrap();
+        stop.store(true, Ordering::Relaxed);
+        // Not `Interrupted`, which `write_all` would retry for ever.
+        assert_eq!(
+            open.write_all(b"more").unwrap_err().to_string(),
+            "stopped: validation failed"
+        );
+        assert!(open.finish().is_err());
+        assert!(write_file(&gated, "c", b"x").is_err());
+        assert_eq!(out.into_files().keys().collect::<Vec<_>>(), ["a"]);
     }
 
     #[test]

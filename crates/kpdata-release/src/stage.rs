@@ -100,23 +100,44 @@ pub fn write_atomically(target: &Path, release: &Release) -> Result<(), ReleaseE
 /// fsynced when finished), fsyncs the folders, and renames the staging folder to `target`.
 /// Refuses when `target` exists; on any error the staging folder is removed and `target` is
 /// not created.
-pub fn write_atomically_with<T>(
+pub fn write_atomically_with<T, E: From<ReleaseError>>(
     target: &Path,
-    write: impl FnOnce(&DirOutput) -> Result<T, ReleaseError>,
-) -> Result<T, ReleaseError> {
+    write: impl FnOnce(&DirOutput) -> Result<T, E>,
+) -> Result<T, E> {
     if target.exists() {
-        return Err(ReleaseError::new(format!(
-            "`{}` already exists",
-            target.display()
-        )));
+        return Err(ReleaseError::new(format!("`{}` already exists", target.display())).into());
     }
     let (parent, _) = split_target(target)?;
+    // The folders this run creates above the target (removed again if it fails: a refused
+    // release leaves nothing behind).
+    let created: Vec<PathBuf> = parent
+        .ancestors()
+        .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+        .map(Path::to_path_buf)
+        .collect();
     fs::create_dir_all(&parent)
         .map_err(|e| ReleaseError::new(format!("cannot create `{}`: {e}", parent.display())))?;
+    let result = stage_and_rename(target, &parent, write);
+    if result.is_err() {
+        for dir in &created {
+            // Deepest first; a folder something else wrote into meanwhile stays.
+            if fs::remove_dir(dir).is_err() {
+                break;
+            }
+        }
+    }
+    result
+}
+
+fn stage_and_rename<T, E: From<ReleaseError>>(
+    target: &Path,
+    parent: &Path,
+    write: impl FnOnce(&DirOutput) -> Result<T, E>,
+) -> Result<T, E> {
     remove_stale(target)?;
     let stage = staging_dir(target)?;
     if stage.exists() {
-        fs::remove_dir_all(&stage)?;
+        fs::remove_dir_all(&stage).map_err(ReleaseError::from)?;
     }
     let cannot = |e: io::Error| {
         ReleaseError::new(format!(
@@ -140,8 +161,8 @@ pub fn write_atomically_with<T>(
                     fs::rename(&stage, target)
                 }
             })
-            .and_then(|()| sync_dir(&parent))
-            .map_err(cannot)
+            .and_then(|()| sync_dir(parent))
+            .map_err(|e| cannot(e).into())
             .map(|()| value)
     });
     if result.is_err() {

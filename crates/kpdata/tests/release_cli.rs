@@ -230,9 +230,21 @@ fn refusals_exit_2_and_write_nothing() {
     );
     s.commit("bad row").unwrap();
     refused(&["release", "1.0.0"], "validation");
+    // An error only validation sees (every cell has its type, so the release files are built
+    // while validation runs): a duplicate primary key.
+    s.write(
+        "datasets/events.csv",
+        EVENTS.to_string() + "2,A001,,,public\n",
+    );
+    s.commit("duplicate id").unwrap();
+    refused(&["release", "1.0.0"], "validation found 1 error(s)");
     s.write("datasets/events.csv", EVENTS);
     s.commit("fix").unwrap();
     assert!(!repo.join("dist").exists());
+    assert!(!kpdata_git::Repo::discover(&repo)
+        .unwrap()
+        .tag_exists("v1.0.0")
+        .unwrap());
 
     // A folder in the way.
     fs::create_dir_all(repo.join("dist/1.0.0")).unwrap();

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use kpdata_git::Repo;
-use kpdata_release::build::{build_into, Release};
+use kpdata_release::build::{build_into, Built, Release};
 use kpdata_release::publish::Source;
 use kpdata_release::{stage, version, Encoder, ReleaseError};
 
@@ -207,84 +207,110 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     let plan = version::plan(&version, &source.released()?)?;
 
     let progress = Progress::new();
-    progress.step("validating");
     let head = repo.resolve("HEAD").map_err(git_failure)?;
-    // HEAD's files are read on a second thread, through a second handle on the repository,
-    // while the working tree is validated (the same checks as `kpdata validate`, reference
-    // date = HEAD's commit day). Each file's bytes come from the working tree when their git
-    // blob id is HEAD's, else from the git objects: what is released is always what is
-    // committed.
-    let (report, input) = std::thread::scope(|s| {
-        let reader = s.spawn(|| -> Result<kpdata_release::Input, Failure> {
-            let (repo, prefix) = open_repo(&args.root)?;
-            let source = Source {
-                repo: &repo,
-                prefix,
-            };
-            Ok(source.input_checked_out(head.as_str())?)
+    // The working tree is validated (the same checks as `kpdata validate`, reference date =
+    // HEAD's commit day) on its own threads while HEAD's files are read and the release is
+    // built into the staging folder: the two share the cores instead of taking turns. Nothing
+    // is renamed into place, compared with an existing folder or tagged before validation has
+    // finished without errors, and its errors are what a failed run reports. Each file's bytes
+    // come from the working tree when their git blob id is HEAD's, else from the git objects:
+    // what is released is always what is committed.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let result = std::thread::scope(|s| {
+        let validation = s.spawn(|| {
+            let report = crate::commands::validate::validate_package(&args.root, None);
+            if report.as_ref().map_or(true, |r| r.has_errors()) {
+                // The build stops at its next file or chunk: the errors are reported at once.
+                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
+            report
         });
-        let report = crate::commands::validate::validate_package(&args.root, None);
-        let input = reader
-            .join()
-            .unwrap_or_else(|_| Err(Failure::new("reading the package at HEAD panicked")));
-        (report, input)
-    });
-    let report = report?;
-    if report.has_errors() {
-        progress.done();
-        return Err(Failure::new(format!(
-            "validation found {} error(s); nothing was released",
-            report.summary.errors
-        ))
-        .hint(format!(
-            "run `kpdata validate --root {}` and fix the errors it reports",
-            args.root.display()
-        )));
-    }
-
-    let mut input = input?;
-    progress.step("comparing with the previous release");
-    let changes = source.changes(&version, plan.previous.as_ref(), head.as_str())?;
-    if let kpdata_release::ChangeLog::Since { required, .. } = &changes {
-        if let Err(e) = version::check_bump(&plan, *required) {
-            progress.done();
-            return Err(e.into());
-        }
-    }
-    let mut step = |m: &str| progress.step(m);
-    let built = if resume {
-        // Rebuilt in memory and compared byte for byte with the folder.
-        let out = kpdata_release::MemoryOutput::default();
-        let built = build_into(
-            &mut input,
-            &version,
-            &changes,
-            encoder.as_ref(),
-            &out,
-            &mut step,
-        )?;
-        progress.step("comparing with the existing folder");
-        let release = Release {
-            files: out.into_files(),
-            rows: built.rows.clone(),
+        let mut validation = Some(validation);
+        let mut gate = || -> Result<(), Failure> {
+            let Some(handle) = validation.take() else {
+                return Ok(());
+            };
+            progress.step("validating");
+            let report = handle
+                .join()
+                .unwrap_or_else(|_| Err(Failure::new("validation panicked")))?;
+            if report.has_errors() {
+                return Err(Failure::new(format!(
+                    "validation found {} error(s); nothing was released",
+                    report.summary.errors
+                ))
+                .hint(format!(
+                    "run `kpdata validate --root {}` and fix the errors it reports",
+                    args.root.display()
+                )));
+            }
+            Ok(())
         };
-        if !stage::compare(&target, &release)?.is_empty() {
+        let built = (|| -> Result<(Built, kpdata_release::Input), Failure> {
+            progress.step("reading the package at HEAD");
+            let mut input = source.input_checked_out(head.as_str())?;
+            progress.step("comparing with the previous release");
+            let changes = source.changes(&version, plan.previous.as_ref(), head.as_str())?;
+            if let kpdata_release::ChangeLog::Since { required, .. } = &changes {
+                version::check_bump(&plan, *required)?;
+            }
+            let mut step = |m: &str| progress.step(m);
+            let built = if resume {
+                // Rebuilt in memory and compared byte for byte with the folder.
+                let out = kpdata_release::MemoryOutput::default();
+                let built = build_into(
+                    &mut input,
+                    &version,
+                    &changes,
+                    encoder.as_ref(),
+                    &kpdata_release::Stoppable {
+                        inner: &out,
+                        stop: &stop,
+                    },
+                    &mut step,
+                )?;
+                gate()?;
+                progress.step("comparing with the existing folder");
+                let release = Release {
+                    files: out.into_files(),
+                    rows: built.rows.clone(),
+                };
+                if !stage::compare(&target, &release)?.is_empty() {
+                    return Err(folder_exists());
+                }
+                built
+            } else {
+                // Each file goes into the staging folder as it is made, hashed as it is
+                // written; the folder is renamed into place only once validation passed.
+                stage::write_atomically_with(&target, |out| {
+                    let out = kpdata_release::Stoppable {
+                        inner: out,
+                        stop: &stop,
+                    };
+                    let built = build_into(
+                        &mut input,
+                        &version,
+                        &changes,
+                        encoder.as_ref(),
+                        &out,
+                        &mut step,
+                    )?;
+                    gate()?;
+                    Ok::<_, Failure>(built)
+                })?
+            };
+            Ok((built, input))
+        })();
+        // Validation errors come first: a build that failed on invalid data says less.
+        let validated = gate();
+        validated.and(built)
+    });
+    let (built, input) = match result {
+        Ok(done) => done,
+        Err(e) => {
             progress.done();
-            return Err(folder_exists());
+            return Err(e);
         }
-        built
-    } else {
-        // Each file goes into the staging folder as it is made, hashed as it is written.
-        stage::write_atomically_with(&target, |out| {
-            build_into(
-                &mut input,
-                &version,
-                &changes,
-                encoder.as_ref(),
-                out,
-                &mut step,
-            )
-        })?
     };
     if !args.no_tag {
         let sums = &built.files["SHA256SUMS"].sha256;
