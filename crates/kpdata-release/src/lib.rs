@@ -40,6 +40,7 @@ pub use error::ReleaseError;
 pub use frame::{Column, ColumnType, Encoder, Frame};
 pub use input::{DatasetInput, Input};
 pub use output::{DirOutput, MemoryOutput, Output, Stoppable, Written};
+pub use semver::Version;
 pub use version::{Bump, Plan};
 
 /// `sha256` of `bytes`, lowercase hex.

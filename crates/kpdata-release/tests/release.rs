@@ -4,7 +4,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use kpdata_release::build::{build, build_into, ChangeLog, Release};
+use kpdata_release::build::{build, build_into, Built, ChangeLog, Release};
 use kpdata_release::frame::{Encoder, Frame};
 use kpdata_release::input::Input;
 use kpdata_release::{stage, verify::verify};
@@ -180,22 +180,30 @@ fn stages_atomically_and_cleans_stale_folders() {
     }
 }
 
+/// Release 1.0.0 of `input` streamed into the folder `target`.
+fn stream_to(
+    target: &Path,
+    input: &mut Input,
+    encoder: &dyn Encoder,
+) -> Result<Built, kpdata_release::ReleaseError> {
+    stage::write_atomically_with(target, |out| {
+        build_into(
+            input,
+            &Version::new(1, 0, 0),
+            &ChangeLog::First,
+            encoder,
+            out,
+            &mut |_| {},
+        )
+    })
+}
+
 #[test]
 fn streamed_release_matches_the_one_in_memory_and_a_failure_leaves_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("dist/1.0.0");
     let mut input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
-    let built = stage::write_atomically_with(&target, |out| {
-        build_into(
-            &mut input,
-            &Version::new(1, 0, 0),
-            &ChangeLog::First,
-            &TextEncoder,
-            out,
-            &mut |_| {},
-        )
-    })
-    .unwrap();
+    let built = stream_to(&target, &mut input, &TextEncoder).unwrap();
     // The CSV bytes are dropped as the frames are built.
     assert!(input.datasets.iter().all(|d| d.data.is_empty()));
     let r = release();
@@ -220,24 +228,18 @@ fn streamed_release_matches_the_one_in_memory_and_a_failure_leaves_nothing() {
             Err(format!("no parquet for {}", frame.name))
         }
     }
-    let other = tmp.path().join("dist/2.0.0");
-    let e = stage::write_atomically_with(&other, |out| {
-        build_into(
-            &mut Input::from_dir(&fixture(), COMMIT_TIME).unwrap(),
-            &Version::new(2, 0, 0),
-            &ChangeLog::First,
-            &Failing,
-            out,
-            &mut |_| {},
-        )
-    })
-    .unwrap_err();
+    let again = || Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+    let e = stream_to(&tmp.path().join("dist/2.0.0"), &mut again(), &Failing).unwrap_err();
     assert!(e.to_string().contains("no parquet for actors"), "{e}");
     let entries: Vec<_> = fs::read_dir(tmp.path().join("dist"))
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert_eq!(entries, ["1.0.0"]);
+    // Folders the failed run created above its target are removed too.
+    let deep = tmp.path().join("new/deeper/1.0.0");
+    assert!(stream_to(&deep, &mut again(), &Failing).is_err());
+    assert!(!tmp.path().join("new").exists());
 }
 
 fn codes_and_paths(dir: &Path) -> Vec<(String, String)> {

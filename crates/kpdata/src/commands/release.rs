@@ -257,24 +257,16 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             let mut step = |m: &str| progress.step(m);
             let built = if resume {
                 // Rebuilt in memory and compared byte for byte with the folder.
-                let out = kpdata_release::MemoryOutput::default();
-                let built = build_into(
+                let (built, release) = build_in_memory(
                     &mut input,
                     &version,
                     &changes,
                     encoder.as_ref(),
-                    &kpdata_release::Stoppable {
-                        inner: &out,
-                        stop: &stop,
-                    },
-                    &mut step,
+                    &stop,
+                    &progress,
                 )?;
                 gate()?;
                 progress.step("comparing with the existing folder");
-                let release = Release {
-                    files: out.into_files(),
-                    rows: built.rows.clone(),
-                };
                 if !stage::compare(&target, &release)?.is_empty() {
                     return Err(folder_exists());
                 }
@@ -352,6 +344,32 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+/// Every file of the release in memory (to compare with an existing folder), stopped when
+/// `stop` is set.
+fn build_in_memory(
+    input: &mut kpdata_release::Input,
+    version: &kpdata_release::Version,
+    changes: &kpdata_release::ChangeLog,
+    encoder: &dyn Encoder,
+    stop: &std::sync::atomic::AtomicBool,
+    progress: &Progress,
+) -> Result<(Built, Release), Failure> {
+    let out = kpdata_release::MemoryOutput::default();
+    let built = build_into(
+        input,
+        version,
+        changes,
+        encoder,
+        &kpdata_release::Stoppable { inner: &out, stop },
+        &mut |m| progress.step(m),
+    )?;
+    let release = Release {
+        files: out.into_files(),
+        rows: built.rows.clone(),
+    };
+    Ok((built, release))
+}
+
 fn git_failure(e: kpdata_git::GitError) -> Failure {
     let hint = e.hint();
     let f = Failure::new(e.to_string());
@@ -407,19 +425,15 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
     progress.step("reading the package at the tag");
     let mut input = source.input_at(commit.as_str())?;
     let changes = source.changes(&version, previous.as_ref(), commit.as_str())?;
-    let out = kpdata_release::MemoryOutput::default();
-    let built = build_into(
+    let never = std::sync::atomic::AtomicBool::new(false);
+    let (_, release) = build_in_memory(
         &mut input,
         &version,
         &changes,
         encoder.as_ref(),
-        &out,
-        &mut |m| progress.step(m),
+        &never,
+        &progress,
     )?;
-    let release = Release {
-        files: out.into_files(),
-        rows: built.rows,
-    };
     progress.step("comparing");
     let diffs = stage::compare(dir, &release)?;
     progress.done();
