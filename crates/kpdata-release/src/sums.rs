@@ -1,19 +1,7 @@
 //! `SHA256SUMS`: `sha256sum -c` compatible lines `<64 lowercase hex>  <path>`, sorted by path.
-
-use std::collections::BTreeMap;
-
 use kpdata_package::check_relative;
 
 pub const SUMS_FILE: &str = "SHA256SUMS";
-
-/// The lines for every file in `files` except `SHA256SUMS` itself (BTreeMap order = sorted).
-pub fn render(files: &BTreeMap<String, Vec<u8>>) -> Vec<u8> {
-    let hashes: Vec<(&str, String)> = files
-        .iter()
-        .map(|(p, b)| (p.as_str(), crate::sha256_hex(b)))
-        .collect();
-    render_hashes(hashes.iter().map(|(p, h)| (*p, h.as_str())))
-}
 
 /// The lines for `(path, hash)` pairs given in path order, except `SHA256SUMS` itself.
 pub fn render_hashes<'a>(hashes: impl IntoIterator<Item = (&'a str, &'a str)>) -> Vec<u8> {
@@ -103,14 +91,16 @@ mod tests {
 
     #[test]
     fn renders_sorted_and_parses_back() {
-        let mut files = BTreeMap::new();
-        files.insert("data/b.json".to_string(), b"b".to_vec());
-        files.insert("CITATION.cff".to_string(), b"c".to_vec());
-        files.insert(SUMS_FILE.to_string(), b"x".to_vec());
-        let text = render(&files);
+        let h = crate::sha256_hex(b"b");
+        let text = render_hashes([
+            ("CITATION.cff", "c".repeat(64).as_str()),
+            (SUMS_FILE, "x"),
+            ("data/b.json", h.as_str()),
+        ]);
         let s = String::from_utf8(text.clone()).unwrap();
+        assert_eq!(s.lines().last().unwrap(), format!("{h}  data/b.json"));
         assert!(s.ends_with("  data/b.json\n"));
-        assert_eq!(s.lines().count(), 2);
+        assert_eq!(s.lines().count(), 2, "SHA256SUMS does not list itself");
         let (entries, bad) = parse(&text);
         assert!(bad.is_empty());
         assert_eq!(entries[0].path, "CITATION.cff");
