@@ -1,4 +1,5 @@
 //! `SHA256SUMS`: `sha256sum -c` compatible lines `<64 lowercase hex>  <path>`, sorted by path.
+
 use kpdata_package::check_relative;
 
 pub const SUMS_FILE: &str = "SHA256SUMS";
