@@ -38,13 +38,13 @@ pub fn write_json(frame: &Frame, w: &mut dyn Write) -> Result<(), String> {
             out.push(b',');
         }
         out.push(b'{');
-        for (c, col) in frame.columns.iter().enumerate() {
+        for (c, (col, cell)) in frame.columns.iter().zip(frame.row_cells(row)).enumerate() {
             if c > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(keys[c].as_bytes());
             out.push(b':');
-            match frame.cell(row, c) {
+            match cell {
                 None => out.extend_from_slice(b"null"),
                 Some(text) => value(&mut out, &col.ty, text).map_err(|e| {
                     format!(
