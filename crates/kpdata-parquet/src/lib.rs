@@ -87,10 +87,12 @@ fn parse_all<'a, T>(
         .collect()
 }
 
-fn column(frame: &Frame, idx: usize) -> Result<Column, String> {
+/// Column `idx` of `frame` from its cells in published order.
+fn column(frame: &Frame, idx: usize, cells: &[Option<&str>]) -> Result<Column, String> {
     let col = &frame.columns[idx];
     let name: PlSmallStr = col.name.as_str().into();
-    let cells = || frame.column_cells(idx);
+    let all = cells;
+    let cells = || all.iter().copied();
     let fail = |i: usize, s: &str| bad(frame, col, i, s);
     let series = match &col.ty {
         ColumnType::String => StringChunked::from_iter_options(name, cells()).into_series(),
@@ -104,7 +106,7 @@ fn column(frame: &Frame, idx: usize) -> Result<Column, String> {
                 .into_series()
         }
         ColumnType::List { item, separator } => {
-            list_series(name, frame, col, idx, item, separator)?
+            list_series(name, frame, col, all, item, separator)?
         }
     };
     Ok(series.into_column())
@@ -114,12 +116,12 @@ fn list_series(
     name: PlSmallStr,
     frame: &Frame,
     col: &FrameColumn,
-    idx: usize,
+    cells: &[Option<&str>],
     item: &ColumnType,
     sep: &str,
 ) -> Result<Series, String> {
     let n = frame.len();
-    let cells = frame.column_cells(idx);
+    let cells = cells.iter().copied();
     macro_rules! primitive {
         ($ty:ty, $dtype:expr, $parse:expr) => {{
             let mut b = ListPrimitiveChunkedBuilder::<$ty>::new(name, n, n, $dtype);
@@ -176,32 +178,39 @@ fn list_series(
 
 /// The typed polars frame of a release frame (rechunked).
 pub fn to_dataframe(frame: &Frame) -> Result<DataFrame, String> {
-    // Text columns (most of them) are filled in one pass over the rows: the frame stores each
-    // row's cells together, and reading it a column at a time would stride through all of its
-    // text once per column (that was 5 % of a release's CPU).
-    let mut text: Vec<Option<StringChunkedBuilder>> = frame
+    // One pass over the rows: the frame stores each row's cells together, and reading it a
+    // column at a time would stride through all of its text once per column (5 % of a
+    // release's CPU). Text columns go straight into their builders; the cells of the others
+    // are gathered (in order) for their typed parsers.
+    enum Sink<'a> {
+        Text(StringChunkedBuilder),
+        Cells(Vec<Option<&'a str>>),
+    }
+    let mut sinks: Vec<Sink> = frame
         .columns
         .iter()
-        .map(|c| {
-            matches!(c.ty, ColumnType::String)
-                .then(|| StringChunkedBuilder::new(c.name.as_str().into(), frame.len()))
+        .map(|c| match c.ty {
+            ColumnType::String => Sink::Text(StringChunkedBuilder::new(
+                c.name.as_str().into(),
+                frame.len(),
+            )),
+            _ => Sink::Cells(Vec::with_capacity(frame.len())),
         })
         .collect();
-    if text.iter().any(Option::is_some) {
-        for row in 0..frame.len() {
-            for (b, cell) in text.iter_mut().zip(frame.row_cells(row)) {
-                if let Some(b) = b {
-                    b.append_option(cell);
-                }
+    for row in 0..frame.len() {
+        for (sink, cell) in sinks.iter_mut().zip(frame.row_cells(row)) {
+            match sink {
+                Sink::Text(b) => b.append_option(cell),
+                Sink::Cells(v) => v.push(cell),
             }
         }
     }
-    let columns = text
+    let columns = sinks
         .into_iter()
         .enumerate()
-        .map(|(i, b)| match b {
-            Some(b) => Ok(b.finish().into_series().into_column()),
-            None => column(frame, i),
+        .map(|(i, sink)| match sink {
+            Sink::Text(b) => Ok(b.finish().into_series().into_column()),
+            Sink::Cells(cells) => column(frame, i, &cells),
         })
         .collect::<Result<Vec<_>, String>>()?;
     let mut df = DataFrame::new(frame.len(), columns).map_err(|e| e.to_string())?;

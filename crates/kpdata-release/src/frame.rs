@@ -198,13 +198,6 @@ impl Frame {
         self.stored(self.order[row] as usize, col)
     }
 
-    /// The cells of column `col`, in published order.
-    pub fn column_cells(&self, col: usize) -> impl ExactSizeIterator<Item = Option<&str>> + '_ {
-        self.order
-            .iter()
-            .map(move |&r| self.stored(r as usize, col))
-    }
-
     /// The cells of published row `row`, in column order: one walk forward through the row's
     /// stored cells (the cheap way to read a frame, which stores each row's cells together).
     pub fn row_cells(&self, row: usize) -> impl ExactSizeIterator<Item = Option<&str>> + '_ {
