@@ -378,3 +378,53 @@ fn verify_reports_missing_extra_truncated_and_duplicated_entries() {
     assert!(verify(&dir).unwrap().is_empty());
     assert!(verify(&dir.join("SHA256SUMS")).is_err());
 }
+
+/// The events dataset of the fixture with its CSV replaced by `csv`.
+fn events_with(csv: String) -> kpdata_release::DatasetInput {
+    let input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+    let mut ds = input
+        .datasets
+        .into_iter()
+        .find(|d| d.dataset.name == "events")
+        .unwrap();
+    ds.data = csv.into_bytes();
+    ds
+}
+
+#[test]
+fn frames_read_many_batches_in_order_and_refuse_bad_csv() {
+    let limits = kpdata_package::Limits::default();
+    // Many batches (the CSV is parsed on a second thread, a batch ahead): every row arrives
+    // once, in primary-key order, quoted newlines included.
+    let mut csv = String::from("event_id,actor_ids,victims,counts,confirmed,summary\n");
+    for i in (1..=60_000).rev() {
+        csv.push_str(&format!(
+            "{i},A001,{},,true,\"line one\nline {i}\"\n",
+            i % 7
+        ));
+    }
+    let frame = Frame::from_input(&events_with(csv), &limits).unwrap();
+    assert_eq!(frame.len(), 60_000);
+    assert_eq!(frame.cell(0, 0), Some("1"));
+    assert_eq!(frame.cell(59_999, 0), Some("60000"));
+    assert_eq!(frame.cell(41_999, 5), Some("line one\nline 42000"));
+
+    // A structure error and a cell of the wrong type refuse the frame, with the location.
+    let header = "event_id,actor_ids,victims,counts,confirmed,summary\n";
+    let e = Frame::from_input(
+        &events_with(format!("{header}1,A001,,,true,\"open\n")),
+        &limits,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("datasets/events.csv line 2"), "{e}");
+    let mut late = String::from(header);
+    for i in 1..=30_000 {
+        late.push_str(&format!("{i},A001,,,true,x\n"));
+    }
+    late.push_str("30001,A001,many,,true,x\n");
+    let e = Frame::from_input(&events_with(late), &limits)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("row 30002 (line 30002), field `victims`"), "{e}");
+}
