@@ -208,3 +208,41 @@ fn json_written_from_the_frame_says_what_polars_json_says() {
         assert_eq!(ours, theirs, "{}", frame.name);
     }
 }
+
+/// A dataset with a header and no rows, or only restricted rows, is still published: a
+/// Parquet file of 0 rows with the typed columns, and `[]` in JSON.
+#[test]
+fn datasets_without_published_rows_encode_empty_typed_files() {
+    let input = Input::from_dir(&fixture(), 1_700_000_000).unwrap();
+    for name in ["events", "actors"] {
+        let mut ds = input
+            .datasets
+            .iter()
+            .find(|d| d.dataset.name == name)
+            .unwrap()
+            .clone();
+        let csv = String::from_utf8(ds.data.clone()).unwrap();
+        let header = csv.lines().next().unwrap();
+        ds.data = if name == "actors" {
+            // Every row restricted.
+            let at = header.split(',').position(|h| h == "sensitivity").unwrap();
+            let width = header.split(',').count();
+            let row: Vec<&str> = (0..width)
+                .map(|i| if i == at { "restricted" } else { "" })
+                .collect();
+            format!("{header}\n{}\n", row.join(",")).into_bytes()
+        } else {
+            format!("{header}\n").into_bytes()
+        };
+        let frame = Frame::from_input(&ds, &input.manifest.limits).unwrap();
+        assert_eq!(frame.len(), 0, "{name}");
+        assert_eq!(to_json(&frame).unwrap(), b"[]\n", "{name}");
+        let df = ParquetReader::new(Cursor::new(PolarsEncoder.parquet(&frame).unwrap()))
+            .finish()
+            .unwrap();
+        assert_eq!(df.height(), 0, "{name}");
+        assert_eq!(df.width(), frame.columns.len(), "{name}");
+        let typed = to_dataframe(&frame).unwrap();
+        assert_eq!(df.dtypes(), typed.dtypes(), "{name}");
+    }
+}
