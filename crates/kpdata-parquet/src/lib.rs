@@ -91,22 +91,21 @@ fn parse_all<'a, T>(
 fn column(frame: &Frame, idx: usize, cells: &[Option<&str>]) -> Result<Column, String> {
     let col = &frame.columns[idx];
     let name: PlSmallStr = col.name.as_str().into();
-    let all = cells;
-    let cells = || all.iter().copied();
+    let each = || cells.iter().copied();
     let fail = |i: usize, s: &str| bad(frame, col, i, s);
     let series = match &col.ty {
-        ColumnType::String => StringChunked::from_iter_options(name, cells()).into_series(),
-        ColumnType::Integer => Series::new(name, parse_all(cells(), int, fail)?),
-        ColumnType::Number => Series::new(name, parse_all(cells(), num, fail)?),
-        ColumnType::Boolean => Series::new(name, parse_all(cells(), boolean, fail)?),
+        ColumnType::String => StringChunked::from_iter_options(name, each()).into_series(),
+        ColumnType::Integer => Series::new(name, parse_all(each(), int, fail)?),
+        ColumnType::Number => Series::new(name, parse_all(each(), num, fail)?),
+        ColumnType::Boolean => Series::new(name, parse_all(each(), boolean, fail)?),
         ColumnType::Date => {
-            let days = parse_all(cells(), date, fail)?;
+            let days = parse_all(each(), date, fail)?;
             Int32Chunked::from_iter_options(name, days.into_iter())
                 .into_date()
                 .into_series()
         }
         ColumnType::List { item, separator } => {
-            list_series(name, frame, col, all, item, separator)?
+            list_series(name, frame, col, cells, item, separator)?
         }
     };
     Ok(series.into_column())

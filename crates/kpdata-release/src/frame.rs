@@ -171,11 +171,6 @@ impl Frame {
         }
     }
 
-    /// Bytes of cell text (for sizing outputs).
-    pub fn text_len(&self) -> usize {
-        self.text.len()
-    }
-
     /// Published rows.
     pub fn len(&self) -> usize {
         self.order.len()

@@ -246,7 +246,10 @@ impl Output for DirOutput {
                 let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
                 if !folders.contains(parent) {
                     fs::create_dir_all(parent)?;
-                    folders.insert(parent.to_path_buf());
+                    // Every level created, so that each is fsynced (`data/deep/` and `data/`).
+                    for level in parent.ancestors().take_while(|a| *a != self.dir) {
+                        folders.insert(level.to_path_buf());
+                    }
                 }
             }
         }
@@ -315,6 +318,11 @@ mod tests {
             assert!(write_file(&out, bad, b"x").is_err(), "{bad}");
         }
         assert!(!t.path().join("escape").exists());
+        let folders = out.folders.lock().unwrap().clone();
+        assert_eq!(
+            folders.into_iter().collect::<Vec<_>>(),
+            [dir.join("data"), dir.join("data/deep")]
+        );
         out.sync_folders().unwrap();
     }
 }

@@ -254,7 +254,6 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             if let kpdata_release::ChangeLog::Since { required, .. } = &changes {
                 version::check_bump(&plan, *required)?;
             }
-            let mut step = |m: &str| progress.step(m);
             let built = if resume {
                 // Rebuilt in memory and compared byte for byte with the folder.
                 let (built, release) = build_in_memory(
@@ -285,7 +284,7 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                         &changes,
                         encoder.as_ref(),
                         &out,
-                        &mut step,
+                        &mut |m| progress.step(m),
                     )?;
                     gate()?;
                     Ok::<_, Failure>(built)
