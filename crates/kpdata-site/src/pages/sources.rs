@@ -21,6 +21,8 @@ pub fn file_path(release_path: &str) -> String {
     .iter()
     .any(|e| lower.ends_with(e));
     let safe: Vec<String> = release_path
+        .strip_prefix("sources/")
+        .unwrap_or(release_path)
         .split('/')
         .map(|part| {
             if part
