@@ -71,7 +71,6 @@ fn reference_day(root: &Path, given: Option<&str>) -> Result<Option<Day>, Failur
     match kpdata_git::Repo::discover(root).and_then(|r| r.commit_time("HEAD")) {
         Ok(t) => Ok(Some(day_of_timestamp(t))),
         Err(_) => {
-            #[allow(clippy::print_stderr)]
             {
                 eprintln!("warning: no git commit to take the reference date from; dates are not checked against a reference date");
                 eprintln!("hint: pass --reference-date YYYY-MM-DD");
