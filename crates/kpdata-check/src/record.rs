@@ -19,7 +19,8 @@ use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
-    describe_char, first_invisible, first_invisible_in_text, is_nfc, is_printable_ascii,
+    describe_char, first_invisible, first_invisible_in_cell, first_invisible_in_text, is_nfc,
+    is_printable_ascii,
     looks_like_formula,
 };
 use kpdata_read::typing::typed_value;
@@ -132,6 +133,8 @@ pub struct DatasetContext {
     url_fields: Vec<usize>,
     text_fields: Vec<(usize, bool)>,
     script_fields: Vec<(usize, usize)>,
+    /// Name fields with no script column: checked for mixed scripts.
+    mixed_fields: Vec<usize>,
     event_fields: Vec<usize>,
     f_sensitivity: Option<usize>,
     f_source_ids: Option<usize>,
@@ -242,7 +245,11 @@ impl DatasetContext {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                f.kind != FieldKind::Other || matches!(f.ty, FieldType::String | FieldType::Any)
+                f.kind != FieldKind::Other
+                    || matches!(
+                        f.ty,
+                        FieldType::String | FieldType::Any | FieldType::Array { .. }
+                    )
             })
             .map(|(i, f)| (i, matches!(f.ty, FieldType::String | FieldType::Any)))
             .collect();
@@ -251,6 +258,10 @@ impl DatasetContext {
             .iter()
             .enumerate()
             .filter_map(|(i, f)| Some((i, idx(f.schema.get("x-script-of")?.as_str()?)?)))
+            .collect::<Vec<_>>();
+        let mixed_fields = pick(&|f| f.kind == FieldKind::Name)
+            .into_iter()
+            .filter(|i| !script_fields.iter().any(|&(_, name)| name == *i))
             .collect();
         let event_fields = policy.event_dates.iter().filter_map(|f| idx(f)).collect();
         let key_idx = key_sets
@@ -283,6 +294,7 @@ impl DatasetContext {
             url_fields,
             text_fields,
             script_fields,
+            mixed_fields,
             event_fields,
         }
     }
@@ -374,7 +386,7 @@ impl DatasetContext {
                 let bad = match spec.kind {
                     FieldKind::Id | FieldKind::Name => first_invisible(s),
                     FieldKind::Text => first_invisible_in_text(s),
-                    FieldKind::Other => None,
+                    FieldKind::Other => first_invisible_in_cell(s),
                 };
                 if let Some((n, c)) = bad {
                     out.push(at(
@@ -404,6 +416,13 @@ impl DatasetContext {
                             escape_value(s, 80)
                         ),
                     ));
+                }
+            }
+        }
+        for &i in &self.mixed_fields {
+            for s in view.items(i) {
+                if let Some(msg) = mixed_script(s) {
+                    out.push(at(&rs::MIXED_SCRIPT, i, msg));
                 }
             }
         }
@@ -737,22 +756,71 @@ pub fn pointer_escape(s: &str) -> String {
 }
 
 /// Whether the letters of `name` fit the ISO 15924 `script` code.
+///
+/// Every character must belong to the script (Unicode Script_Extensions, from
+/// `unicode-script`): a Cyrillic `О` in a `Latn` name is caught like a Hangul syllable. Common
+/// and inherited characters (spaces, punctuation, digits, combining marks) fit any script.
+/// `Kore` is Hangul + Han, `Jpan` Han + Hiragana + Katakana, `Hrkt` the two kana, `Hanb` Han +
+/// Bopomofo, `Hans`/`Hant` Han. A code the Unicode data does not know is not checked here.
 pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
-    let is_hangul = |c: char| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}');
-    let is_han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}');
-    let is_latin = |c: char| {
-        c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
+    use unicode_script::{Script, UnicodeScript};
+    let allowed: Vec<Script> = match script {
+        "Kore" => vec![Script::Hangul, Script::Han],
+        "Jpan" => vec![Script::Han, Script::Hiragana, Script::Katakana],
+        "Hrkt" => vec![Script::Hiragana, Script::Katakana],
+        "Hanb" => vec![Script::Han, Script::Bopomofo],
+        "Hans" | "Hant" => vec![Script::Han],
+        code => vec![Script::from_short_name(code).filter(|s| *s != Script::Unknown)?],
     };
-    let (ok, label): (&dyn Fn(char) -> bool, &str) = match script {
-        "Latn" => (&|c| !is_hangul(c) && !is_han(c), "Latin"),
-        "Hang" => (&|c| !is_latin(c), "Hangul"),
-        "Hani" => (&|c| !is_latin(c) && !is_hangul(c), "Han"),
-        "Kore" => (&|c| !is_latin(c), "Korean (Hangul and Han)"),
-        _ => return None,
-    };
-    let bad = name.chars().find(|&c| !ok(c))?;
+    let label = allowed
+        .iter()
+        .map(|s| s.full_name())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let bad = name.chars().find(|c| {
+        let ext = c.script_extension();
+        !(ext.is_common() || ext.is_inherited()) && !allowed.iter().any(|s| ext.contains_script(*s))
+    })?;
     Some(format!(
-        "`{}` is marked `{script}` ({label}) but contains `{bad}`",
+        "`{}` is marked `{}` ({label}) but contains `{}` ({})",
+        escape_value(name, 80),
+        escape_value(script, 8),
+        escape_value(&bad.to_string(), 4),
+        char_script(bad)
+    ))
+}
+
+/// `U+041E, Cyrillic`: a character's code point and script, for messages.
+fn char_script(c: char) -> String {
+    use unicode_script::UnicodeScript;
+    format!("U+{:04X}, {}", c as u32, c.script().full_name())
+}
+
+/// A name whose letters mix scripts (UTS 39 single-script test, with Korean = Hangul + Han and
+/// Japanese = Han + kana counted as one): `KIM JОNG UN` with a Cyrillic `О`. For name fields
+/// with no script column (those get [`script_mismatch`]).
+pub fn mixed_script(name: &str) -> Option<String> {
+    use unicode_script::{Script, UnicodeScript};
+    use unicode_security::MixedScript;
+    if name.is_ascii() || name.is_single_script() {
+        return None;
+    }
+    // Name the scripts in order of first appearance.
+    let mut seen: Vec<Script> = Vec::new();
+    for c in name.chars() {
+        let s = c.script();
+        if !matches!(s, Script::Common | Script::Inherited | Script::Unknown) && !seen.contains(&s)
+        {
+            seen.push(s);
+        }
+    }
+    let scripts = seen
+        .iter()
+        .map(|s| s.full_name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "`{}` mixes scripts ({scripts}); look-alike letters from another script make it another name",
         escape_value(name, 80)
     ))
 }
@@ -768,5 +836,29 @@ mod tests {
         assert!(script_mismatch("김정은", "Hang").is_none());
         assert!(script_mismatch("Kim 정은", "Hang").is_some());
         assert!(script_mismatch("金正恩", "Hani").is_none());
+        assert!(script_mismatch("김정은 金正恩", "Kore").is_none());
+        assert!(script_mismatch("Kim Jong-un (Ré)", "Latn").is_none());
+        assert!(script_mismatch("Whatever", "Qaaa").is_none());
+    }
+
+    /// Issue 20 item 12: homoglyphs from other scripts in a `Latn` name.
+    #[test]
+    fn homoglyphs_do_not_pass_the_script_check() {
+        let m = script_mismatch("KIM JONG \u{041E}N", "Latn").unwrap();
+        assert!(m.contains("U+041E, Cyrillic"), "{m}");
+        let m = script_mismatch("\u{039F}H", "Latn").unwrap();
+        assert!(m.contains("U+039F, Greek"), "{m}");
+        assert!(script_mismatch("Kim", "Cyrl").is_some());
+    }
+
+    #[test]
+    fn mixed_scripts_in_names() {
+        assert!(mixed_script("KIM JONG UN").is_none());
+        assert!(mixed_script("김정은").is_none());
+        assert!(mixed_script("金正恩 김정은").is_none());
+        assert!(mixed_script("Pyongyang Ryŏnghap").is_none());
+        let m = mixed_script("KIM J\u{041E}NG UN").unwrap();
+        assert!(m.contains("Latin, Cyrillic"), "{m}");
+        assert!(mixed_script("Kim 김정은").is_some());
     }
 }

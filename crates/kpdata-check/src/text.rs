@@ -1,7 +1,8 @@
-//! Text hygiene: invisible characters in ids and names, Unicode normalization, and cells a
-//! spreadsheet would run as a formula.
+//! Text hygiene: invisible characters in ids, names, free text and every other string cell,
+//! Unicode normalization, and cells a spreadsheet would run as a formula. The character
+//! classes live with the output escaping in `kpdata_diagnostics` (one home).
 
-use kpdata_diagnostics::escape_value;
+use kpdata_diagnostics::{escape_value, is_hidden_in_cell, is_hidden_in_text, is_invisible};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Whether every byte of `s` is printable ASCII (space to `~`): such text has no invisible
@@ -24,28 +25,22 @@ pub fn is_printable_ascii(s: &str) -> bool {
         .all(|&b| b.wrapping_sub(0x20) < 0x5F)
 }
 
-/// The first control, bidi or zero-width character in `s`, with its character index.
+/// The first invisible character in an id or a name, with its character index: controls
+/// (tab too), format characters, separators and default-ignorables
+/// ([`kpdata_diagnostics::is_invisible`], from the Unicode data).
 pub fn first_invisible(s: &str) -> Option<(usize, char)> {
-    s.chars().enumerate().find(|(_, c)| {
-        c.is_control()
-            || matches!(c,
-                '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{00AD}')
-    })
+    s.chars().enumerate().find(|&(_, c)| is_invisible(c))
 }
 
-/// Controls and bidi overrides in free text (line breaks and tabs are allowed there).
+/// The first character free text may not hold: controls but tab, LF and CR, bidi controls,
+/// the BOM, separators and tag characters ([`kpdata_diagnostics::is_hidden_in_text`]).
 pub fn first_invisible_in_text(s: &str) -> Option<(usize, char)> {
-    s.chars().enumerate().find(|(_, c)| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    })
+    s.chars().enumerate().find(|&(_, c)| is_hidden_in_text(c))
+}
+
+/// The same for any other string cell: line breaks are not allowed there either.
+pub fn first_invisible_in_cell(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|&(_, c)| is_hidden_in_cell(c))
 }
 
 pub fn is_nfc(s: &str) -> bool {
@@ -106,6 +101,19 @@ mod tests {
         assert_eq!(first_invisible("김정은 Kim"), None);
         assert_eq!(first_invisible_in_text("two\nlines"), None);
         assert_eq!(first_invisible_in_text("bell\u{7}"), Some((4, '\u{7}')));
+        assert_eq!(first_invisible_in_text("del\u{7F}"), Some((3, '\u{7F}')));
+        assert_eq!(first_invisible_in_cell("two\nlines"), Some((3, '\n')));
+        assert_eq!(first_invisible_in_cell("tab\tok"), None);
+        // Issue 20 item 12: tag characters, separators, variation selectors and the combining
+        // grapheme joiner in names and ids.
+        for (s, c) in [
+            ("A\u{E0041}", '\u{E0041}'),
+            ("A\u{2028}", '\u{2028}'),
+            ("A\u{FE0F}", '\u{FE0F}'),
+            ("A\u{034F}", '\u{034F}'),
+        ] {
+            assert_eq!(first_invisible(s), Some((1, c)), "{s:?}");
+        }
     }
 
     #[test]
