@@ -46,8 +46,22 @@ pub fn validate_files(
         // Findings go straight into the report, which keeps `cap` per rule and counts the rest.
         let mut records = 0u64;
         if input.json {
-            let out = kpdata_read::json::read_json(input.reader, &input.display, limits)?;
+            // The reader keeps `cap` findings per rule too and counts the rest.
+            let capped = Limits {
+                findings_per_rule: cap as u64,
+                ..*limits
+            };
+            let out = kpdata_read::json::read_json(input.reader, &input.display, &capped)?;
             report.extend(out.diagnostics);
+            for d in out.dropped {
+                report.count_suppressed(
+                    Some(input.display.clone()),
+                    d.code,
+                    d.name,
+                    d.severity,
+                    d.count,
+                );
+            }
             let recs: Vec<_> = out
                 .records
                 .into_iter()

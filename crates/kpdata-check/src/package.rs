@@ -307,6 +307,7 @@ fn validate_datasets<'s, 'e: 's>(
                 })
             })
             .collect();
+        let mut dropped: Vec<kpdata_read::json::Dropped> = Vec::new();
         {
             // Straight into the report, which keeps `cap` findings per rule and counts the
             // rest: memory stays bounded however many findings a file has.
@@ -359,8 +360,14 @@ fn validate_datasets<'s, 'e: 's>(
             };
             let stats: std::io::Result<FileStats> =
                 if ds.path.to_ascii_lowercase().ends_with(".json") {
-                    kpdata_read::json::read_json(file, &ds.path, &limits).map(|out| {
+                    // The reader keeps `cap` findings per rule too and counts the rest.
+                    let capped = Limits {
+                        findings_per_rule: cap as u64,
+                        ..limits
+                    };
+                    kpdata_read::json::read_json(file, &ds.path, &capped).map(|out| {
                         out.diagnostics.into_iter().for_each(&mut on_diag);
+                        dropped = out.dropped;
                         let recs: Vec<_> = out
                             .records
                             .into_iter()
@@ -377,6 +384,9 @@ fn validate_datasets<'s, 'e: 's>(
                 } else {
                     check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts)
                 };
+            for d in dropped {
+                report.count_suppressed(Some(ds.path.clone()), d.code, d.name, d.severity, d.count);
+            }
             let mut header = Vec::new();
             match stats {
                 Ok(s) => {

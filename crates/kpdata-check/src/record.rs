@@ -20,8 +20,7 @@ use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
     describe_char, first_invisible, first_invisible_in_cell, first_invisible_in_text, is_nfc,
-    is_printable_ascii,
-    looks_like_formula,
+    is_printable_ascii, looks_like_formula,
 };
 use kpdata_read::typing::typed_value;
 

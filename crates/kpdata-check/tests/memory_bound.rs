@@ -109,3 +109,34 @@ primary_key = ["a"]
     assert_eq!(counted.count, BLANK_LINES as u64 - 50);
     assert!(peak < BOUND, "peak resident set rose by {peak} bytes");
 }
+
+/// The JSON reader keeps `cap` findings per rule and counts the rest: one object with 400k
+/// duplicate keys (a finding each).
+#[test]
+fn json_reader_counts_findings_beyond_the_cap() {
+    let _g = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let schema = RecordSchema::from_bytes("s.schema.json", SCHEMA.as_bytes()).unwrap();
+    let mut data = b"[{\"a\":\"x\"".to_vec();
+    for _ in 0..BLANK_LINES {
+        data.extend_from_slice(b",\"a\":1");
+    }
+    data.extend_from_slice(b"}]\n");
+    let (report, peak) = measure(|| {
+        let input = Input {
+            display: "dup.json".into(),
+            reader: Box::new(std::io::Cursor::new(data)),
+            json: true,
+        };
+        validate_files(&schema, vec![input], &Limits::default(), 2, 50).unwrap()
+    });
+    let (d, s, sum) = report.finish();
+    let dup: Vec<_> = d
+        .iter()
+        .filter(|d| d.name == "json-duplicate-key")
+        .collect();
+    assert_eq!(dup.len(), 50);
+    let counted = s.iter().find(|s| s.name == "json-duplicate-key").unwrap();
+    assert_eq!(counted.count, BLANK_LINES as u64 - 50);
+    assert!(sum.errors >= BLANK_LINES as u64);
+    assert!(peak < BOUND, "peak resident set rose by {peak} bytes");
+}

@@ -20,7 +20,9 @@ fn class(pattern: &str) -> Ranges {
         .parse(pattern)
         .expect("a valid Unicode class");
     match hir.kind() {
-        HirKind::Class(Class::Unicode(c)) => c.ranges().iter().map(|r| (r.start(), r.end())).collect(),
+        HirKind::Class(Class::Unicode(c)) => {
+            c.ranges().iter().map(|r| (r.start(), r.end())).collect()
+        }
         _ => unreachable!("`{pattern}` is a Unicode class"),
     }
 }
@@ -123,8 +125,20 @@ mod tests {
     #[test]
     fn the_invisible_set_comes_from_unicode_data() {
         for c in [
-            '\u{E0041}', '\u{2028}', '\u{2029}', '\u{FE0F}', '\u{034F}', '\u{7F}', '\u{85}',
-            '\u{9B}', '\u{00AD}', '\u{061C}', '\u{180E}', '\u{3164}', '\u{2066}', '\u{FEFF}',
+            '\u{E0041}',
+            '\u{2028}',
+            '\u{2029}',
+            '\u{FE0F}',
+            '\u{034F}',
+            '\u{7F}',
+            '\u{85}',
+            '\u{9B}',
+            '\u{00AD}',
+            '\u{061C}',
+            '\u{180E}',
+            '\u{3164}',
+            '\u{2066}',
+            '\u{FEFF}',
             '\u{1D173}',
         ] {
             assert!(is_invisible(c), "{:04X}", c as u32);
@@ -139,7 +153,15 @@ mod tests {
         for c in ['\n', '\r', '\t', 'a', '\u{200D}', '\u{FE0F}'] {
             assert!(!is_hidden_in_text(c), "{:04X}", c as u32);
         }
-        for c in ['\0', '\u{1b}', '\u{7F}', '\u{202E}', '\u{2028}', '\u{FEFF}', '\u{E0041}'] {
+        for c in [
+            '\0',
+            '\u{1b}',
+            '\u{7F}',
+            '\u{202E}',
+            '\u{2028}',
+            '\u{FEFF}',
+            '\u{E0041}',
+        ] {
             assert!(is_hidden_in_text(c), "{:04X}", c as u32);
         }
         assert!(is_hidden_in_cell('\n') && is_hidden_in_cell('\r') && !is_hidden_in_cell('\t'));

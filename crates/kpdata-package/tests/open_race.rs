@@ -45,8 +45,7 @@ fn a_symlink_swapped_in_is_never_followed() {
     let t = setup();
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret"), "SECRET\n").unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("data/other"))
-        .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("data/other")).unwrap();
     let root = Root::new(t.path()).unwrap();
     let stop = Arc::new(AtomicBool::new(false));
     let h = swapper(t.path(), stop.clone());
@@ -65,8 +64,7 @@ fn a_symlink_swapped_in_is_never_followed() {
     assert!(read_inside > 0);
     // And plainly: a symlink is refused as one.
     std::fs::remove_file(t.path().join("data/x.csv")).unwrap();
-    std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("data/x.csv"))
-        .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret"), t.path().join("data/x.csv")).unwrap();
     assert!(matches!(
         root.open_file("data/x.csv"),
         Err(PathProblem::Symlink(p)) if p == "data/x.csv"

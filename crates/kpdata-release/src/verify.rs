@@ -97,7 +97,9 @@ fn read_entry(path: &Path, manifest: bool) -> std::io::Result<FileEntry> {
     };
     if manifest && f.metadata()?.len() <= MAX_MANIFEST_BYTES {
         let mut bytes = Vec::new();
-        (&mut f).take(MAX_MANIFEST_BYTES + 1).read_to_end(&mut bytes)?;
+        (&mut f)
+            .take(MAX_MANIFEST_BYTES + 1)
+            .read_to_end(&mut bytes)?;
         if bytes.len() as u64 <= MAX_MANIFEST_BYTES {
             return Ok(FileEntry::File(bytes));
         }
@@ -155,7 +157,10 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
                 .path(rel.clone()),
             ),
             FileEntry::File(bytes) => {
-                disk.insert(rel, (bytes.len() as u64, sha256_hex(bytes), Some(&bytes[..])));
+                disk.insert(
+                    rel,
+                    (bytes.len() as u64, sha256_hex(bytes), Some(&bytes[..])),
+                );
             }
             FileEntry::Hashed { size, sha256 } => {
                 disk.insert(rel, (*size, sha256.clone(), None));

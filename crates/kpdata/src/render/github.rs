@@ -17,9 +17,7 @@ fn escape_data(s: &str) -> String {
 }
 
 fn escape_property(s: &str) -> String {
-    escape_data(&esc(s))
-        .replace(':', "%3A")
-        .replace(',', "%2C")
+    escape_data(&esc(s)).replace(':', "%3A").replace(',', "%2C")
 }
 
 pub fn render(r: &Rendered<'_>) -> String {
