@@ -778,7 +778,7 @@ pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
         .join(" + ");
     let bad = name.chars().find(|c| {
         let ext = c.script_extension();
-        !(ext.is_common() || ext.is_inherited()) && !allowed.iter().any(|s| ext.contains_script(*s))
+        !(ext.is_common() || ext.is_inherited() || allowed.iter().any(|s| ext.contains_script(*s)))
     })?;
     Some(format!(
         "`{}` is marked `{}` ({label}) but contains `{}` ({})",

@@ -260,7 +260,7 @@ mod sys {
                         Some(p) => rustix::fs::statat(p, name, AtFlags::SYMLINK_NOFOLLOW),
                         None => rustix::fs::statat(
                             rustix::fs::CWD,
-                            &dir.join(name),
+                            dir.join(name),
                             AtFlags::SYMLINK_NOFOLLOW,
                         ),
                     };

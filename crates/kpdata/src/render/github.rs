@@ -10,13 +10,17 @@ use kpdata_diagnostics::{escape_text as esc, Severity};
 
 use super::Rendered;
 
-fn escape_data(s: &str) -> String {
+/// The runner's escaping of a command's message (`%`, CR, LF). Values from input go through
+/// [`escape_text`] first; only kpdata's own line breaks (before `hint:`) reach this raw.
+pub(crate) fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }
 
-fn escape_property(s: &str) -> String {
+/// A command's property value (`file=`, `title=`): invisible characters escaped, then the
+/// runner's escaping plus `:` and `,`.
+pub(crate) fn escape_property(s: &str) -> String {
     escape_data(&esc(s)).replace(':', "%3A").replace(',', "%2C")
 }
 
