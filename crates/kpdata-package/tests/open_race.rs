@@ -121,3 +121,26 @@ fn a_folder_swapped_for_a_symlink_is_never_followed() {
         Err(PathProblem::Symlink(p)) if p == "data"
     ));
 }
+
+#[test]
+fn a_socket_or_folder_is_not_a_regular_file() {
+    let t = setup();
+    let _socket = std::os::unix::net::UnixListener::bind(t.path().join("data/s.csv")).unwrap();
+    let root = Root::new(t.path()).unwrap();
+    assert_eq!(
+        root.open_file("data/s.csv").unwrap_err(),
+        PathProblem::NotRegularFile
+    );
+    assert_eq!(
+        root.open_file("data").unwrap_err(),
+        PathProblem::NotRegularFile
+    );
+    assert_eq!(
+        root.open_file("data/none.csv").unwrap_err(),
+        PathProblem::NotFound
+    );
+    assert_eq!(
+        root.open_file("data/x.csv/y").unwrap_err(),
+        PathProblem::Io("not a folder".into())
+    );
+}

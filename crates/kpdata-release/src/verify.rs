@@ -89,8 +89,9 @@ fn read_entry(path: &Path, manifest: bool) -> std::io::Result<FileEntry> {
     use std::io::Read;
     let mut f = match kpdata_package::open_regular(path, false) {
         Ok(f) => f,
-        // A link (ELOOP under O_NOFOLLOW) or a non-regular file: reported, never read.
-        Err(e) if e.kind() == std::io::ErrorKind::Other || is_link(path) => {
+        // A link (ELOOP under O_NOFOLLOW), a socket (ENXIO) or another non-regular file:
+        // reported, never read.
+        Err(e) if e.kind() == std::io::ErrorKind::Other || !is_regular(path) => {
             return Ok(FileEntry::Other)
         }
         Err(e) => return Err(e),
@@ -137,8 +138,10 @@ fn hash_into(f: &mut impl std::io::Read, h: &mut sha2::Sha256) -> std::io::Resul
     }
 }
 
-fn is_link(path: &Path) -> bool {
-    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+/// Whether `path` is a regular file, not following a link (after a failed open: which
+/// finding to give, never whether to read).
+fn is_regular(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
 /// Verifies a release given as relative path → entry (what [`verify`] reads from disk).

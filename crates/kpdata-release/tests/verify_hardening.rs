@@ -83,7 +83,7 @@ fn a_large_file_is_hashed_as_a_stream() {
     assert!(rise < 64 << 20, "peak resident set rose by {rise} bytes");
 }
 
-/// A FIFO or a symlink in the folder is reported, never opened for reading or followed.
+/// A FIFO, a socket or a symlink in the folder is reported, never read or followed.
 #[cfg(unix)]
 #[test]
 fn a_fifo_or_symlink_in_the_folder_is_reported_not_read() {
@@ -94,12 +94,14 @@ fn a_fifo_or_symlink_in_the_folder_is_reported_not_read() {
         .unwrap();
     assert!(ok.success());
     std::os::unix::fs::symlink("/etc/passwd", dir.join("link")).unwrap();
+    let _socket = std::os::unix::net::UnixListener::bind(dir.join("sock")).unwrap();
     let f: Vec<_> = found(&dir).into_iter().map(|f| (f.0, f.1)).collect();
     assert_eq!(
         f,
         [
             ("KP602".to_string(), "link".to_string()),
-            ("KP602".to_string(), "pipe".to_string())
+            ("KP602".to_string(), "pipe".to_string()),
+            ("KP602".to_string(), "sock".to_string())
         ]
     );
 }
