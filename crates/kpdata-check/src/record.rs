@@ -20,7 +20,7 @@ use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
     describe_char, first_invisible, first_invisible_in_cell, first_invisible_in_text, is_nfc,
-    is_printable_ascii, looks_like_formula,
+    is_printable_ascii, looks_like_formula, mixed_script, script_mismatch,
 };
 use kpdata_read::typing::typed_value;
 
@@ -752,112 +752,4 @@ pub fn key_string(v: &Value) -> Option<String> {
 
 pub fn pointer_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
-}
-
-/// Whether the letters of `name` fit the ISO 15924 `script` code.
-///
-/// Every character must belong to the script (Unicode Script_Extensions, from
-/// `unicode-script`): a Cyrillic `О` in a `Latn` name is caught like a Hangul syllable. Common
-/// and inherited characters (spaces, punctuation, digits, combining marks) fit any script.
-/// `Kore` is Hangul + Han, `Jpan` Han + Hiragana + Katakana, `Hrkt` the two kana, `Hanb` Han +
-/// Bopomofo, `Hans`/`Hant` Han. A code the Unicode data does not know is not checked here.
-pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
-    use unicode_script::{Script, UnicodeScript};
-    let allowed: Vec<Script> = match script {
-        "Kore" => vec![Script::Hangul, Script::Han],
-        "Jpan" => vec![Script::Han, Script::Hiragana, Script::Katakana],
-        "Hrkt" => vec![Script::Hiragana, Script::Katakana],
-        "Hanb" => vec![Script::Han, Script::Bopomofo],
-        "Hans" | "Hant" => vec![Script::Han],
-        code => vec![Script::from_short_name(code).filter(|s| *s != Script::Unknown)?],
-    };
-    let label = allowed
-        .iter()
-        .map(|s| s.full_name())
-        .collect::<Vec<_>>()
-        .join(" + ");
-    let bad = name.chars().find(|c| {
-        let ext = c.script_extension();
-        !(ext.is_common() || ext.is_inherited() || allowed.iter().any(|s| ext.contains_script(*s)))
-    })?;
-    Some(format!(
-        "`{}` is marked `{}` ({label}) but contains `{}` ({})",
-        escape_value(name, 80),
-        escape_value(script, 8),
-        escape_value(&bad.to_string(), 4),
-        char_script(bad)
-    ))
-}
-
-/// `U+041E, Cyrillic`: a character's code point and script, for messages.
-fn char_script(c: char) -> String {
-    use unicode_script::UnicodeScript;
-    format!("U+{:04X}, {}", c as u32, c.script().full_name())
-}
-
-/// A name whose letters mix scripts (UTS 39 single-script test, with Korean = Hangul + Han and
-/// Japanese = Han + kana counted as one): `KIM JОNG UN` with a Cyrillic `О`. For name fields
-/// with no script column (those get [`script_mismatch`]).
-pub fn mixed_script(name: &str) -> Option<String> {
-    use unicode_script::{Script, UnicodeScript};
-    use unicode_security::MixedScript;
-    if name.is_ascii() || name.is_single_script() {
-        return None;
-    }
-    // Name the scripts in order of first appearance.
-    let mut seen: Vec<Script> = Vec::new();
-    for c in name.chars() {
-        let s = c.script();
-        if !matches!(s, Script::Common | Script::Inherited | Script::Unknown) && !seen.contains(&s)
-        {
-            seen.push(s);
-        }
-    }
-    let scripts = seen
-        .iter()
-        .map(|s| s.full_name())
-        .collect::<Vec<_>>()
-        .join(", ");
-    Some(format!(
-        "`{}` mixes scripts ({scripts}); look-alike letters from another script make it another name",
-        escape_value(name, 80)
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scripts() {
-        assert!(script_mismatch("Kim Jong Un", "Latn").is_none());
-        assert!(script_mismatch("김정은", "Latn").is_some());
-        assert!(script_mismatch("김정은", "Hang").is_none());
-        assert!(script_mismatch("Kim 정은", "Hang").is_some());
-        assert!(script_mismatch("金正恩", "Hani").is_none());
-        assert!(script_mismatch("김정은 金正恩", "Kore").is_none());
-        assert!(script_mismatch("Kim Jong-un (Ré)", "Latn").is_none());
-        assert!(script_mismatch("Whatever", "Qaaa").is_none());
-    }
-
-    /// Issue 20 item 12: homoglyphs from other scripts in a `Latn` name.
-    #[test]
-    fn homoglyphs_do_not_pass_the_script_check() {
-        let m = script_mismatch("KIM JONG \u{041E}N", "Latn").unwrap();
-        assert!(m.contains("U+041E, Cyrillic"), "{m}");
-        let m = script_mismatch("\u{039F}H", "Latn").unwrap();
-        assert!(m.contains("U+039F, Greek"), "{m}");
-        assert!(script_mismatch("Kim", "Cyrl").is_some());
-    }
-
-    #[test]
-    fn mixed_scripts_in_names() {
-        assert!(mixed_script("KIM JONG UN").is_none());
-        assert!(mixed_script("김정은").is_none());
-        assert!(mixed_script("金正恩 김정은").is_none());
-        assert!(mixed_script("Pyongyang Ryŏnghap").is_none());
-        let m = mixed_script("KIM J\u{041E}NG UN").unwrap();
-        assert!(m.contains("Latin, Cyrillic"), "{m}");
-        assert!(mixed_script("Kim 김정은").is_some());
-    }
 }
