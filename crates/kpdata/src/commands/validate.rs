@@ -109,15 +109,16 @@ fn validate_with_schema(
             });
             continue;
         }
-        let md = std::fs::metadata(f).map_err(|e| {
-            Failure::new(format!("cannot open `{display}`: {e}")).hint("check the file name")
+        // Opened once without blocking, then checked on the handle: a FIFO swapped in after a
+        // check could otherwise block forever.
+        let file = kpdata_package::open_regular(f, true).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Other {
+                Failure::new(format!("`{display}` is not a regular file"))
+                    .hint("kpdata reads regular files only (use `-` for stdin)")
+            } else {
+                Failure::new(format!("cannot open `{display}`: {e}")).hint("check the file name")
+            }
         })?;
-        if !md.is_file() {
-            return Err(Failure::new(format!("`{display}` is not a regular file"))
-                .hint("kpdata reads regular files only (use `-` for stdin)"));
-        }
-        let file = std::fs::File::open(f)
-            .map_err(|e| Failure::new(format!("cannot open `{display}`: {e}")))?;
         inputs.push(Input {
             display,
             reader: Box::new(file),
@@ -130,12 +131,10 @@ fn validate_with_schema(
 
 fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let md = std::fs::metadata(p)?;
-    if !md.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
     let mut buf = Vec::new();
-    std::fs::File::open(p)?.take(max).read_to_end(&mut buf)?;
+    kpdata_package::open_regular(p, true)?
+        .take(max)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 
