@@ -187,7 +187,8 @@ pub fn check_snapshot(path: &Path, actual: &str) -> Result<(), String> {
         return Ok(());
     }
     if bless_requested() {
-        return fs::write(path, actual).map_err(|e| format!("cannot write {}: {e}", path.display()));
+        return fs::write(path, actual)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()));
     }
     let Some(expected) = expected else {
         return Err(format!(

@@ -2,7 +2,10 @@
 //! exactly the findings in its `expected.txt` (see tests/hostile/README.md), and never crash.
 
 use std::path::Path;
-use std::process::Command;
+
+use kpdata_testkit::Kpdata;
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 #[test]
 fn hostile_corpus_gives_exactly_the_expected_findings() {
@@ -27,18 +30,17 @@ fn hostile_corpus_gives_exactly_the_expected_findings() {
         } else {
             "input.csv"
         };
-        let out = Command::new(env!("CARGO_BIN_EXE_kpdata"))
-            .args([
+        let out = KPDATA.run(
+            &case,
+            &[
                 "validate",
                 "--schema",
                 "schema.json",
                 input,
                 "--format",
                 "json",
-            ])
-            .current_dir(&case)
-            .output()
-            .unwrap();
+            ],
+        );
         let code = out.status.code();
         let report: serde_json::Value = match serde_json::from_slice(&out.stdout) {
             Ok(v) => v,

@@ -97,10 +97,7 @@ fn run_fixture(dir: &Path, rule: &Rule) -> Result<BTreeSet<String>, String> {
 
     let found = codes_in(&text);
     if !found.contains(rule.code) {
-        return Err(format!(
-            "the output does not name {}:\n{text}",
-            rule.code
-        ));
+        return Err(format!("the output does not name {}:\n{text}", rule.code));
     }
     let also: BTreeSet<String> = lines(&dir.join("also"))
         .iter()
