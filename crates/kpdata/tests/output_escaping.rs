@@ -3,20 +3,14 @@
 //! terminal escapes in the `text` and `github` formats of `validate` and `verify`.
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+use kpdata_testkit::Kpdata;
 
 /// A value with a line break, a forged workflow command, a terminal escape, an encoded line
 /// break (`%0A`, which the runner would decode) and a bidi override.
 const HOSTILE: &str = "x\n::error::forged\u{1b}[31m%0A::warning::w\u{202E}";
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kpdata")
-}
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 /// No raw escape or bidi control anywhere, and no line a runner would take as a command but
 /// the ones kpdata writes (`::error file=...`, `::warning ...`, `::notice ...`).
@@ -46,7 +40,7 @@ fn assert_clean(out: &[u8], github: bool) {
 }
 
 fn check_formats(dir: &Path, args: &[&str], want_code: i32, want_text: &str) {
-    let o = kpdata(dir, args);
+    let o = KPDATA.run(dir, args);
     assert_eq!(o.status.code(), Some(want_code), "{o:?}");
     assert_clean(&o.stdout, false);
     assert_clean(&o.stderr, false);
@@ -54,7 +48,7 @@ fn check_formats(dir: &Path, args: &[&str], want_code: i32, want_text: &str) {
     assert!(text.contains(want_text), "{want_text:?} not in:\n{text}");
     let mut gh = args.to_vec();
     gh.extend(["--format", "github"]);
-    let o = kpdata(dir, &gh);
+    let o = KPDATA.run(dir, &gh);
     assert_eq!(o.status.code(), Some(want_code));
     assert_clean(&o.stdout, true);
 }
@@ -121,7 +115,7 @@ fn a_hostile_file_name_in_a_release_folder_is_escaped() {
 #[test]
 fn a_hostile_path_in_an_error_is_escaped() {
     let t = tempfile::tempdir().unwrap();
-    let o = kpdata(t.path(), &["verify", HOSTILE]);
+    let o = KPDATA.run(t.path(), &["verify", HOSTILE]);
     assert_eq!(o.status.code(), Some(2));
     assert_clean(&o.stderr, false);
     let err = String::from_utf8(o.stderr).unwrap();

@@ -95,10 +95,15 @@ fn run_fixture(dir: &Path, rule: &Rule) -> Result<BTreeSet<String>, String> {
     let text = transcript(&out, Some(&work));
     check_snapshot(&dir.join("expected.txt"), &text)?;
 
-    let found = codes_in(&text);
-    if !found.contains(rule.code) {
-        return Err(format!("the output does not name {}:\n{text}", rule.code));
+    // A finding of the rule, not a mention: text findings start `error[KP206 ...` (validate,
+    // verify) or `error[KP501] ...` (diff).
+    if !text.contains(&format!("[{}", rule.code)) {
+        return Err(format!(
+            "the output has no `{}` finding:\n{text}",
+            rule.code
+        ));
     }
+    let found = codes_in(&text);
     let also: BTreeSet<String> = lines(&dir.join("also"))
         .iter()
         .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
