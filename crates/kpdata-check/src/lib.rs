@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod domain;
+pub mod evidence;
 pub mod fast;
 pub mod files;
 pub mod formats;

@@ -14,6 +14,7 @@ use kpdata_read::read_table;
 
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
+use crate::evidence::SchemeLabels;
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
@@ -194,6 +195,8 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
+    let labels = scheme_labels(pkg, &limits);
+
     let mut key_sets: HashMap<SetId, KeySet> = HashMap::new();
     let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
     let mut cited: Vec<bool> = vec![false; registry.as_ref().map_or(0, |r| r.len())];
@@ -252,6 +255,18 @@ fn validate_datasets<'s, 'e: 's>(
             reg,
             plan.sets.clone(),
         );
+        ctx.labels = ds
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.fields.len() == 1 && fk.fields[0] == "scheme")
+            .and_then(|fk| labels.get(&fk.dataset))
+            .and_then(|l| {
+                Some((
+                    l.clone(),
+                    schema.field_index("scheme")?,
+                    schema.field_index("value")?,
+                ))
+            });
         let file = match open_dataset(&pkg.root, &ds.path) {
             Ok(f) => f,
             Err(d) => {
@@ -478,6 +493,31 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
     report
+}
+
+/// The scheme labels of every vocabulary with a `source_labels` column (rule
+/// identifier-label-mismatch), by dataset name. A vocabulary that cannot be read is left out
+/// here; its own checks report why.
+fn scheme_labels(pkg: &Package, limits: &Limits) -> HashMap<String, Arc<SchemeLabels>> {
+    let mut out = HashMap::new();
+    for (i, ds) in pkg.manifest.datasets.iter().enumerate() {
+        if pkg.schemas[i].field("source_labels").is_none() {
+            continue;
+        }
+        let Ok(file) = open_dataset(&pkg.root, &ds.path) else {
+            continue;
+        };
+        let Ok((table, _)) = read_table(file, &ds.path, limits) else {
+            continue;
+        };
+        let labels = SchemeLabels::new(table.records.iter().filter_map(|r| {
+            Some((table.get(r, "key")?, table.get(r, "source_labels")?))
+        }));
+        if !labels.is_empty() {
+            out.insert(ds.name.clone(), Arc::new(labels));
+        }
+    }
+    out
 }
 
 fn first_column(header: &[String], fields: Option<&str>) -> Option<u64> {

@@ -43,13 +43,12 @@ pub fn normalize(s: &str) -> String {
 #[derive(Debug)]
 pub struct ArchivedText {
     folded: String,
+    dates: std::sync::OnceLock<crate::evidence::TextDates>,
 }
 
 impl ArchivedText {
     pub fn new(bytes: &[u8]) -> ArchivedText {
-        ArchivedText {
-            folded: normalize(&String::from_utf8_lossy(bytes)),
-        }
+        ArchivedText::folded(normalize(&String::from_utf8_lossy(bytes)))
     }
 
     /// Like [`ArchivedText::new`], for a Markdown capture: the block-quote markers (`>` at the
@@ -69,9 +68,25 @@ impl ArchivedText {
                 rest
             });
         }
+        ArchivedText::folded(normalize(&plain))
+    }
+
+    fn folded(folded: String) -> ArchivedText {
         ArchivedText {
-            folded: normalize(&plain),
+            folded,
+            dates: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.folded
+    }
+
+    /// The dates the text contains (found once, on first use).
+    pub fn dates(&self) -> &crate::evidence::TextDates {
+        self.dates
+            .get_or_init(|| crate::evidence::dates_in_text(&self.folded))
     }
 
     pub fn len(&self) -> usize {
