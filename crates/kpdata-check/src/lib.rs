@@ -16,3 +16,4 @@ pub mod record;
 pub mod registry;
 pub mod schema;
 pub mod text;
+pub mod votes;

@@ -15,6 +15,7 @@ use kpdata_read::read_table;
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
 use crate::evidence::SchemeLabels;
+use crate::votes::{vote_role, VoteCounts};
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
@@ -204,6 +205,9 @@ fn validate_datasets<'s, 'e: 's>(
     let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
     let has_actors = pkg.manifest.dataset("actors").is_some();
     let mut un_ref = UnRefActorType::new();
+    let has_votes = pkg.manifest.dataset("un_roll_calls").is_some()
+        && pkg.manifest.dataset("un_votes").is_some();
+    let mut vote_counts = VoteCounts::new();
 
     for i in topo_order(datasets, &prov.registry) {
         let ds = &datasets[i];
@@ -234,6 +238,7 @@ fn validate_datasets<'s, 'e: 's>(
         let mut plan = key_plan(ds, &schema, datasets);
         // The cross-dataset domain rule reads its values the way the key checks do.
         let domain = role(&ds.name, has_actors).map(|r| (r, plan.slot(&r.key_fields())));
+        let votes = vote_role(&ds.name, has_votes).map(|r| (r, plan.slot(&r.key_fields())));
         let policy = Policy {
             cite: Some(ds.cite),
             require_quote: ds.require_quote,
@@ -333,6 +338,11 @@ fn validate_datasets<'s, 'e: 's>(
                 if let Some((role, slot)) = domain {
                     if let Some((_, text)) = f.key(slot) {
                         un_ref.record(role, text, &ds.path, f.row, f.line);
+                    }
+                }
+                if let Some((role, slot)) = votes {
+                    if let Some((_, text)) = f.key(slot) {
+                        vote_counts.record(role, text, &ds.path, f.row, f.line);
                     }
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
@@ -457,7 +467,7 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
-    for mut d in un_ref.finish() {
+    for mut d in un_ref.finish().into_iter().chain(vote_counts.finish()) {
         let header = datasets
             .iter()
             .position(|x| Some(&x.path) == d.path.as_ref())

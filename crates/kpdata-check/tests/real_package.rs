@@ -212,3 +212,20 @@ fn the_audits_checkable_classes_fire_on_the_real_package() {
     let names: Vec<String> = findings_of(&t).iter().map(|d| d.name.to_string()).collect();
     assert!(names.iter().any(|n| n == "archive-shared"), "{names:?}");
 }
+
+/// Issue 16: a hand edit of one country's vote breaks the roll call's counts.
+#[test]
+fn a_changed_country_vote_fails_the_counts_rule() {
+    let t = copy_package();
+    edit(
+        &t,
+        "datasets/un_votes.csv",
+        "vote-unvotes-5377-KP,rc-unvotes-5377,5377,North Korea,KP,no,",
+        "vote-unvotes-5377-KP,rc-unvotes-5377,5377,North Korea,KP,yes,",
+    );
+    let d = findings_of(&t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].name, "vote-count-mismatch");
+    assert_eq!(d[0].path.as_deref(), Some("datasets/un_roll_calls.csv"));
+    assert!(d[0].message.contains("yes = 116 but 117"), "{}", d[0].message);
+}
