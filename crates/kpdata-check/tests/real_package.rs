@@ -229,3 +229,48 @@ fn a_changed_country_vote_fails_the_counts_rule() {
     assert_eq!(d[0].path.as_deref(), Some("datasets/un_roll_calls.csv"));
     assert!(d[0].message.contains("yes = 116 but 117"), "{}", d[0].message);
 }
+
+/// Issue 16: the findings and statements carry full-sentence quotes (at least 25), each
+/// verified by `the_real_package_is_clean`; the statute is quoted in at least 5 provisions.
+#[test]
+fn the_human_rights_record_has_full_sentence_quotes_and_quoted_provisions() {
+    let mut sentences = 0;
+    for ds in ["findings", "statements"] {
+        let rel = format!("datasets/{ds}.csv");
+        let (table, _) = read_table(
+            std::fs::File::open(repo().join(&rel)).unwrap(),
+            &rel,
+            &Default::default(),
+        )
+        .unwrap();
+        for r in &table.records {
+            let q = table.get(r, "quote").unwrap_or("");
+            let first = q.chars().next().unwrap_or(' ');
+            if first.is_uppercase()
+                && q.split_whitespace().count() >= 6
+                && (q.ends_with('.') || q.ends_with('?') || q.ends_with(".\u{201D}"))
+            {
+                sentences += 1;
+            }
+        }
+    }
+    assert!(sentences >= 25, "{sentences} full-sentence quotes");
+    let rel = "datasets/instruments.csv";
+    let (table, _) = read_table(
+        std::fs::File::open(repo().join(rel)).unwrap(),
+        rel,
+        &Default::default(),
+    )
+    .unwrap();
+    let provisions = table
+        .records
+        .iter()
+        .filter(|r| table.get(r, "instrument_type") == Some("statutory_provision"))
+        .filter(|r| {
+            table
+                .get(r, "relates_to")
+                .is_some_and(|l| l.split(';').any(|i| i.starts_with("eo-")))
+        })
+        .count();
+    assert!(provisions >= 5, "{provisions} provisions linked to an executive order");
+}
