@@ -53,7 +53,10 @@ fn month_of(word: &str) -> Option<u8> {
         return Some(9);
     }
     if w.len() == 3 && w != "may" {
-        return NAMES.iter().position(|n| n.starts_with(&w)).map(|i| i as u8 + 1);
+        return NAMES
+            .iter()
+            .position(|n| n.starts_with(&w))
+            .map(|i| i as u8 + 1);
     }
     None
 }
@@ -234,13 +237,16 @@ pub fn closest_day(days: &BTreeSet<Day>, date: &PartialDate) -> Option<Day> {
         .min_by_key(|d| ((day_number(*d) - target).abs(), day_number(*d)))
 }
 
+/// For each value a label stands before in one text, the indices of the labels used.
+type LabelIndex = HashMap<String, BTreeSet<usize>>;
+
 /// The labels that name identifier schemes in source texts (`source_labels` of the scheme
 /// vocabulary), and per source the schemes whose label stands before each value.
 #[derive(Debug, Default)]
 pub struct SchemeLabels {
     /// (label folded to lowercase, scheme key, label as written)
     labels: Vec<(String, String, String)>,
-    index: Mutex<HashMap<String, Arc<HashMap<String, BTreeSet<usize>>>>>,
+    index: Mutex<HashMap<String, Arc<LabelIndex>>>,
 }
 
 impl SchemeLabels {
@@ -268,12 +274,12 @@ impl SchemeLabels {
 
     /// For each value a label stands before in `text` (spaces, `:` and `#` may separate them),
     /// the labels used. Built once per source.
-    fn index_of(&self, source: &str, text: &str) -> Arc<HashMap<String, BTreeSet<usize>>> {
+    fn index_of(&self, source: &str, text: &str) -> Arc<LabelIndex> {
         if let Some(ix) = self.index.lock().ok().and_then(|m| m.get(source).cloned()) {
             return ix;
         }
         let lower = text.to_lowercase();
-        let mut ix: HashMap<String, BTreeSet<usize>> = HashMap::new();
+        let mut ix: LabelIndex = HashMap::new();
         for (n, (label, _, _)) in self.labels.iter().enumerate() {
             for at in memchr::memmem::find_iter(lower.as_bytes(), label.as_bytes()) {
                 let rest = &lower[at + label.len()..];
@@ -294,27 +300,44 @@ impl SchemeLabels {
         ix
     }
 
-    /// The labels that `text` (the folded archived text of `source`) puts on `value`; None
-    /// when the text labels it with a label of `scheme` or with no known label at all, else
-    /// the other labels found.
-    pub fn contradiction(
+    /// What `text` (the folded archived text of `source`) says of `value`: None when it puts
+    /// no known label on it, `Ok(())` when one of its labels is a label of `scheme`, else the
+    /// other labels (as written, with their schemes).
+    pub fn judge(
         &self,
         source: &str,
         text: &str,
         scheme: &str,
         value: &str,
-    ) -> Option<Vec<(String, String)>> {
+    ) -> Option<Result<(), Vec<(String, String)>>> {
         let ix = self.index_of(source, text);
         let used = ix.get(&value.to_lowercase())?;
         if used.iter().any(|&n| self.labels[n].1 == scheme) {
-            return None;
+            return Some(Ok(()));
         }
-        Some(
-            used.iter()
-                .map(|&n| (self.labels[n].2.clone(), self.labels[n].1.clone()))
-                .collect(),
-        )
+        Some(Err(used
+            .iter()
+            .map(|&n| (self.labels[n].2.clone(), self.labels[n].1.clone()))
+            .collect()))
     }
+}
+
+/// Rule official-copy-incomplete: the message when the record cites official sources but
+/// every one of them is archived as an incomplete copy (custody not recorded is left to rule
+/// custody-missing).
+pub fn official_copy_finding(known: &[&Source]) -> Option<String> {
+    let official: Vec<&&Source> = known.iter().filter(|s| s.official).collect();
+    if official.is_empty() || official.iter().any(|s| s.full_text() != Some(false)) {
+        return None;
+    }
+    let named: Vec<String> = official
+        .iter()
+        .map(|s| format!("`{}` ({})", s.id, s.custody.as_deref().unwrap_or("")))
+        .collect();
+    Some(format!(
+        "the official sources the record cites ({}) are archived only as incomplete copies; cite an exact copy or a faithful conversion",
+        named.join(", ")
+    ))
 }
 
 /// Rule date-not-in-source for one date of a record citing `known`: None when a cited text
@@ -379,23 +402,22 @@ pub fn label_finding(
         let Some(text) = registry.text(&s.id) else {
             continue;
         };
-        let ix = labels.index_of(&s.id, text.as_str());
-        let Some(used) = ix.get(&value.to_lowercase()) else {
-            continue;
-        };
-        if used.iter().any(|&n| labels.labels[n].1 == scheme) {
-            return None;
+        match labels.judge(&s.id, text.as_str(), scheme, value) {
+            Some(Ok(())) => return None,
+            Some(Err(used)) => {
+                other.get_or_insert((s.id.clone(), used));
+            }
+            None => {}
         }
-        other.get_or_insert((s.id.clone(), used.clone()));
     }
     let (id, used) = other?;
     let named: Vec<String> = used
         .iter()
-        .map(|&n| {
+        .map(|(label, other_scheme)| {
             format!(
                 "\"{}\" (scheme `{}`)",
-                escape_value(&labels.labels[n].2, 60),
-                labels.labels[n].1
+                escape_value(label, 60),
+                escape_value(other_scheme, 40)
             )
         })
         .collect();
@@ -445,10 +467,7 @@ mod tests {
         assert!(!t.days.iter().any(|x| x.0 == 2015));
         assert!(t.contains(&d("2014-05")));
         assert!(!t.contains(&d("2013")));
-        assert_eq!(
-            closest_day(&t.days, &d("2014-02-07")),
-            Some((2014, 2, 19))
-        );
+        assert_eq!(closest_day(&t.days, &d("2014-02-07")), Some((2014, 2, 19)));
         // Digits inside longer numbers are not dates: 120142 is not 2014.
         assert!(dates_in_text("ent_num 120142").years.is_empty());
     }
@@ -457,15 +476,27 @@ mod tests {
     fn labels_name_schemes() {
         let l = SchemeLabels::new([
             ("imo_ship", "Vessel Registration Identification IMO"),
-            ("imo_company", "Company Number IMO;Identification Number IMO"),
+            (
+                "imo_company",
+                "Company Number IMO;Identification Number IMO",
+            ),
         ]);
         let text = "X; Vessel Registration Identification IMO 5878589; Y; alt. Identification Number IMO 5405737; Z, Company Number IMO 1991835; W, Vessel Registration Identification IMO 1991835.";
-        let bad = l.contradiction("s", text, "imo_company", "5878589").unwrap();
+        let bad = l
+            .judge("s", text, "imo_company", "5878589")
+            .unwrap()
+            .unwrap_err();
         assert_eq!(bad[0].1, "imo_ship");
-        assert!(l.contradiction("s", text, "imo_ship", "5878589").is_none());
-        assert!(l.contradiction("s", text, "imo_company", "5405737").is_none());
-        assert!(l.contradiction("s", text, "imo_company", "1991835").is_none());
-        assert!(l.contradiction("s", text, "passport", "1234567").is_none());
-        assert!(l.contradiction("s", text, "passport", "5405737").is_some());
+        assert!(l.judge("s", text, "imo_ship", "5878589") == Some(Ok(())));
+        assert!(l
+            .judge("s", text, "imo_company", "5405737")
+            .is_some_and(|r| r.is_ok()));
+        assert!(l
+            .judge("s", text, "imo_company", "1991835")
+            .is_some_and(|r| r.is_ok()));
+        assert!(l.judge("s", text, "passport", "1234567").is_none());
+        assert!(l
+            .judge("s", text, "passport", "5405737")
+            .is_some_and(|r| r.is_err()));
     }
 }

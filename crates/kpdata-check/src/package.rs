@@ -15,12 +15,12 @@ use kpdata_read::read_table;
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
 use crate::evidence::SchemeLabels;
-use crate::votes::{vote_role, VoteCounts};
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
 use crate::schema::CompiledSchema;
+use crate::votes::{vote_role, VoteCounts};
 
 /// How to run a validation.
 #[derive(Debug, Clone, Default)]
@@ -520,9 +520,12 @@ fn scheme_labels(pkg: &Package, limits: &Limits) -> HashMap<String, Arc<SchemeLa
         let Ok((table, _)) = read_table(file, &ds.path, limits) else {
             continue;
         };
-        let labels = SchemeLabels::new(table.records.iter().filter_map(|r| {
-            Some((table.get(r, "key")?, table.get(r, "source_labels")?))
-        }));
+        let labels = SchemeLabels::new(
+            table
+                .records
+                .iter()
+                .filter_map(|r| Some((table.get(r, "key")?, table.get(r, "source_labels")?))),
+        );
         if !labels.is_empty() {
             out.insert(ds.name.clone(), Arc::new(labels));
         }

@@ -11,7 +11,7 @@ use kpdata_package::{CitePolicy, FieldKind, FieldType, RecordSchema};
 use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
-use crate::evidence::{date_finding, label_finding, SchemeLabels};
+use crate::evidence::{date_finding, label_finding, official_copy_finding, SchemeLabels};
 use crate::fast::FastSchema;
 use crate::keys::{
     each_reference, foreign_key_finding, key_hash, KeySet, Reference, KEY_SEPARATOR,
@@ -623,25 +623,10 @@ impl DatasetContext {
                 ),
             ));
         }
-        if self.policy.require_official
-            && known.iter().any(|s| s.official)
-            && !known
-                .iter()
-                .any(|s| s.official && s.full_text() != Some(false))
-        {
-            out.push(at(
-                &pv::OFFICIAL_COPY_INCOMPLETE,
-                f_ids,
-                format!(
-                    "the official sources the record cites ({}) are archived only as incomplete copies; cite an exact copy or a faithful conversion",
-                    known
-                        .iter()
-                        .filter(|s| s.official)
-                        .map(|s| format!("`{}` ({})", s.id, s.custody.as_deref().unwrap_or("")))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-            ));
+        if self.policy.require_official {
+            if let Some(msg) = official_copy_finding(&known) {
+                out.push(at(&pv::OFFICIAL_COPY_INCOMPLETE, f_ids, msg));
+            }
         }
         if let Some((labels, f_scheme, f_value)) = &self.labels {
             if let (Some(scheme), Some(value)) = (view.text(*f_scheme), view.text(*f_value)) {

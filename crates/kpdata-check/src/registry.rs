@@ -66,9 +66,7 @@ impl Source {
     /// known value; rule custody-missing reports that).
     pub fn full_text(&self) -> Option<bool> {
         let c = self.custody.as_deref()?;
-        CUSTODY
-            .contains(&c)
-            .then(|| FULL_TEXT_CUSTODY.contains(&c))
+        CUSTODY.contains(&c).then(|| FULL_TEXT_CUSTODY.contains(&c))
     }
 }
 
@@ -311,8 +309,7 @@ fn custody_findings(table: &Table, r: &kpdata_read::Record) -> Vec<Diagnostic> {
     match table.get(r, "obtained_from") {
         None => out.push(at(
             "obtained_from",
-            "the source does not say where its archived bytes were obtained (obtained_from)"
-                .into(),
+            "the source does not say where its archived bytes were obtained (obtained_from)".into(),
         )),
         Some(o) => {
             if let Some(rest) = o.strip_prefix("project:") {

@@ -141,13 +141,29 @@ mod tests {
         let mut v = VoteCounts::new();
         v.record(VoteRole::Votes, &key(&["rc-1", "yes"]), "v.csv", 2, 2);
         v.record(VoteRole::Votes, &key(&["rc-1", "no"]), "v.csv", 3, 3);
-        v.record(VoteRole::RollCalls, &key(&["rc-1", "1", "1", "0"]), "r.csv", 2, 2);
-        v.record(VoteRole::RollCalls, &key(&["rc-2", "0", "0", "1"]), "r.csv", 3, 3);
+        v.record(
+            VoteRole::RollCalls,
+            &key(&["rc-1", "1", "1", "0"]),
+            "r.csv",
+            2,
+            2,
+        );
+        v.record(
+            VoteRole::RollCalls,
+            &key(&["rc-2", "0", "0", "1"]),
+            "r.csv",
+            3,
+            3,
+        );
         v.record(VoteRole::Votes, &key(&["rc-2", "yes"]), "v.csv", 4, 4);
         let d = v.finish();
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].row, Some(3));
-        assert!(d[0].message.contains("yes = 0 but 1 country rows say yes"), "{}", d[0].message);
+        assert!(
+            d[0].message.contains("yes = 0 but 1 country rows say yes"),
+            "{}",
+            d[0].message
+        );
         assert_eq!(vote_role("un_votes", false), None);
         assert_eq!(VoteRole::Votes.key_fields(), vec!["roll_call_id", "vote"]);
     }

@@ -174,7 +174,12 @@ fn the_audits_checkable_classes_fire_on_the_real_package() {
     let d = findings_of(&t);
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].name, "identifier-label-mismatch");
-    assert!(d[0].message.contains("Vessel Registration Identification IMO"), "{}", d[0].message);
+    assert!(
+        d[0].message
+            .contains("Vessel Registration Identification IMO"),
+        "{}",
+        d[0].message
+    );
 
     // A report date that none of the cited texts carries (the audit's 2014-02-07).
     let t = copy_package();
@@ -187,7 +192,11 @@ fn the_audits_checkable_classes_fire_on_the_real_package() {
     let d = findings_of(&t);
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].name, "date-not-in-source");
-    assert!(d[0].message.contains("the closest date found there is"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("the closest date found there is"),
+        "{}",
+        d[0].message
+    );
 
     // An official list archived only as an incomplete copy supports no designation.
     let t = copy_package();
@@ -199,7 +208,10 @@ fn the_audits_checkable_classes_fire_on_the_real_package() {
     );
     let d = findings_of(&t);
     assert!(!d.is_empty());
-    assert!(d.iter().all(|d| d.name == "official-copy-incomplete"), "{d:#?}");
+    assert!(
+        d.iter().all(|d| d.name == "official-copy-incomplete"),
+        "{d:#?}"
+    );
 
     // Two sources with one archived file.
     let t = copy_package();
@@ -227,7 +239,11 @@ fn a_changed_country_vote_fails_the_counts_rule() {
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].name, "vote-count-mismatch");
     assert_eq!(d[0].path.as_deref(), Some("datasets/un_roll_calls.csv"));
-    assert!(d[0].message.contains("yes = 116 but 117"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("yes = 116 but 117"),
+        "{}",
+        d[0].message
+    );
 }
 
 /// Issue 16: the findings and statements carry full-sentence quotes (at least 25), each
@@ -272,5 +288,8 @@ fn the_human_rights_record_has_full_sentence_quotes_and_quoted_provisions() {
                 .is_some_and(|l| l.split(';').any(|i| i.starts_with("eo-")))
         })
         .count();
-    assert!(provisions >= 5, "{provisions} provisions linked to an executive order");
+    assert!(
+        provisions >= 5,
+        "{provisions} provisions linked to an executive order"
+    );
 }

@@ -364,7 +364,13 @@ fn messages(f: &Fixture) -> Vec<(String, String, String)> {
     )
     .finish();
     d.into_iter()
-        .map(|d| (d.name.to_string(), d.severity.as_str().to_string(), d.message))
+        .map(|d| {
+            (
+                d.name.to_string(),
+                d.severity.as_str().to_string(),
+                d.message,
+            )
+        })
         .collect()
 }
 
@@ -376,8 +382,14 @@ fn a_date_no_cited_source_contains_is_a_warning_with_the_closest_date() {
     let found = messages(&f);
     assert_eq!(found.len(), 1, "{found:?}");
     let (name, severity, message) = &found[0];
-    assert_eq!((name.as_str(), severity.as_str()), ("date-not-in-source", "warning"));
-    assert!(message.contains("the closest date found there is 2014-02-08"), "{message}");
+    assert_eq!(
+        (name.as_str(), severity.as_str()),
+        ("date-not-in-source", "warning")
+    );
+    assert!(
+        message.contains("the closest date found there is 2014-02-08"),
+        "{message}"
+    );
     // The year alone is in the archive: a year-precision date passes.
     let f = Fixture::new();
     f.edit("datasets/claims.csv", "2014-02-08", "2014");
@@ -403,7 +415,10 @@ fn a_note_naming_the_rule_explains_the_date() {
             .replace("quote,sensitivity", "quote,note,sensitivity")
             .replace(",public\nc-2", ",,public\nc-2")
             .replace("2014-02-08", "2014-02-09")
-            .replace("Report of 2014,public", "Report of 2014,date-not-in-source: inferred,public"),
+            .replace(
+                "Report of 2014,public",
+                "Report of 2014,date-not-in-source: inferred,public",
+            ),
     );
     let found = messages(&f);
     assert_eq!(found.len(), 1, "{found:?}");
@@ -415,14 +430,29 @@ fn a_note_naming_the_rule_explains_the_date() {
 #[test]
 fn custody_is_required_and_incomplete_copies_do_not_support_official_claims() {
     let f = Fixture::new();
-    f.sources(&[(",exact_copy,https://github.com/o/r/blob/0123/a.txt", ",,https://github.com/o/r/blob/0123/a.txt")]);
-    assert_eq!(f.findings(), one("custody-missing", "datasets/sources.csv", 2));
+    f.sources(&[(
+        ",exact_copy,https://github.com/o/r/blob/0123/a.txt",
+        ",,https://github.com/o/r/blob/0123/a.txt",
+    )]);
+    assert_eq!(
+        f.findings(),
+        one("custody-missing", "datasets/sources.csv", 2)
+    );
     let f = Fixture::new();
-    f.sources(&[("faithful_conversion,project:sources/b.txt", "faithful_conversion,somewhere")]);
-    assert_eq!(f.findings(), one("custody-missing", "datasets/sources.csv", 3));
+    f.sources(&[(
+        "faithful_conversion,project:sources/b.txt",
+        "faithful_conversion,somewhere",
+    )]);
+    assert_eq!(
+        f.findings(),
+        one("custody-missing", "datasets/sources.csv", 3)
+    );
     let f = Fixture::new();
     f.sources(&[("exact_copy,https", "photocopy,https")]);
-    assert_eq!(f.findings(), one("custody-missing", "datasets/sources.csv", 2));
+    assert_eq!(
+        f.findings(),
+        one("custody-missing", "datasets/sources.csv", 2)
+    );
     // The only official source is an excerpt: every claim loses its official support.
     let f = Fixture::new();
     f.sources(&[("exact_copy,https", "excerpt,https")]);
@@ -446,7 +476,11 @@ fn two_sources_cannot_share_one_archive_file() {
     let names = f.names();
     assert!(names.contains(&"archive-shared".to_string()), "{names:?}");
     assert_eq!(
-        f.findings().iter().find(|x| x.0 == "archive-shared").unwrap().2,
+        f.findings()
+            .iter()
+            .find(|x| x.0 == "archive-shared")
+            .unwrap()
+            .2,
         3
     );
 }

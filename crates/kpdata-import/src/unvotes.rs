@@ -215,7 +215,8 @@ mod tests {
     use super::*;
 
     const CALLS: &str = "rcid,session,date,unres,short,descr,importantvote,amend,para,yes,no,abstain,n_countries_recorded\n5377,69,2014-12-18,R/69/188,,Situation : resolution,1,,,1,1,0,2\n";
-    const VOTES_CSV: &str = "rcid,country,country_code,vote\n5377,North Korea,KP,no\n5377,Japan,JP,yes\n";
+    const VOTES_CSV: &str =
+        "rcid,country,country_code,vote\n5377,North Korea,KP,no\n5377,Japan,JP,yes\n";
 
     #[test]
     fn imports_and_cites_the_originals() {

@@ -39,15 +39,26 @@ fn import() -> Vec<kpdata_import::Table> {
 fn the_committed_vote_datasets_are_what_the_importer_writes() {
     let registry = read("datasets/sources.csv");
     for (file, id) in [
-        ("unga_dprk_human_rights_roll_calls.csv", "src-unvotes-extract-roll-calls"),
-        ("unga_dprk_human_rights_votes.csv", "src-unvotes-extract-votes"),
+        (
+            "unga_dprk_human_rights_roll_calls.csv",
+            "src-unvotes-extract-roll-calls",
+        ),
+        (
+            "unga_dprk_human_rights_votes.csv",
+            "src-unvotes-extract-votes",
+        ),
         ("un_roll_calls.rda", "src-unvotes-un-roll-calls-rda"),
         ("un_votes.rda", "src-unvotes-un-votes-rda"),
-        ("un_roll_call_issues.rda", "src-unvotes-un-roll-call-issues-rda"),
+        (
+            "un_roll_call_issues.rda",
+            "src-unvotes-un-roll-call-issues-rda",
+        ),
     ] {
         let sha = kpdata_import::sha256_hex(&read(&format!("{DIR}{file}")));
         assert_eq!(
-            kpdata_import::find_source_by_sha256(&registry, &sha).unwrap().as_deref(),
+            kpdata_import::find_source_by_sha256(&registry, &sha)
+                .unwrap()
+                .as_deref(),
             Some(id),
             "{file}"
         );
