@@ -140,8 +140,11 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        Some(Arc::new(if rel.to_ascii_lowercase().ends_with(".md") {
+        let lower = rel.to_ascii_lowercase();
+        Some(Arc::new(if lower.ends_with(".md") {
             ArchivedText::markdown(&bytes)
+        } else if lower.ends_with(".xml") {
+            ArchivedText::xml(&bytes)
         } else {
             ArchivedText::new(&bytes)
         }))
