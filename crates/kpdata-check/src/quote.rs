@@ -39,6 +39,81 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The text of a Markdown capture without its block-quote markers (`>` at the start of a
+/// line): they are layout, not text, so a quote may run across quoted lines.
+pub fn markdown_plain(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let mut rest = trimmed;
+        while let Some(r) = rest.strip_prefix('>') {
+            rest = r.strip_prefix(' ').unwrap_or(r);
+        }
+        plain.push_str(if rest.len() == trimmed.len() {
+            line
+        } else {
+            rest
+        });
+    }
+    plain
+}
+
+/// The text of an XML document without its markup, so that a quote may run across inline elements (`1701 <E T="03">et seq</E>.` reads `1701 et seq.`). Tags,
+/// comments and processing instructions are dropped (element boundaries keep the line
+/// breaks and spaces the file has between them); the five named entities and numeric
+/// character references are decoded.
+pub fn xml_plain(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut rest: &str = text;
+    while let Some(lt) = rest.find(['<', '&']) {
+        plain.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with('<') {
+            let end = if rest.starts_with("<!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else {
+                rest.find('>').map(|i| i + 1)
+            };
+            match end {
+                Some(e) => rest = &rest[e..],
+                None => {
+                    plain.push_str(rest);
+                    rest = "";
+                }
+            }
+        } else {
+            let decoded = rest.find(';').filter(|&i| i <= 10).and_then(|i| {
+                let c = match &rest[1..i] {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    e => e
+                        .strip_prefix("#x")
+                        .or_else(|| e.strip_prefix("#X"))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                }?;
+                Some((c, i + 1))
+            });
+            match decoded {
+                Some((c, len)) => {
+                    plain.push(c);
+                    rest = &rest[len..];
+                }
+                None => {
+                    plain.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    plain.push_str(rest);
+    plain
+}
+
 /// An archived text, folded once and searched many times.
 #[derive(Debug)]
 pub struct ArchivedText {
@@ -54,79 +129,13 @@ impl ArchivedText {
     /// Like [`ArchivedText::new`], for a Markdown capture: the block-quote markers (`>` at the
     /// start of a line) are layout, not text, so a quote may run across quoted lines.
     pub fn markdown(bytes: &[u8]) -> ArchivedText {
-        let text = String::from_utf8_lossy(bytes);
-        let mut plain = String::with_capacity(text.len());
-        for line in text.split_inclusive('\n') {
-            let trimmed = line.trim_start_matches([' ', '\t']);
-            let mut rest = trimmed;
-            while let Some(r) = rest.strip_prefix('>') {
-                rest = r.strip_prefix(' ').unwrap_or(r);
-            }
-            plain.push_str(if rest.len() == trimmed.len() {
-                line
-            } else {
-                rest
-            });
-        }
-        ArchivedText::folded(normalize(&plain))
+        ArchivedText::folded(normalize(&markdown_plain(&String::from_utf8_lossy(bytes))))
     }
 
-    /// Like [`ArchivedText::new`], for an XML document: the markup is not text, so a quote may
-    /// run across inline elements (`1701 <E T="03">et seq</E>.` reads `1701 et seq.`). Tags,
-    /// comments and processing instructions are dropped (element boundaries keep the line
-    /// breaks and spaces the file has between them); the five named entities and numeric
-    /// character references are decoded.
+    /// Like [`ArchivedText::new`], for an XML document: the markup is not text (see
+    /// [`xml_plain`]).
     pub fn xml(bytes: &[u8]) -> ArchivedText {
-        let text = String::from_utf8_lossy(bytes);
-        let mut plain = String::with_capacity(text.len());
-        let mut rest: &str = &text;
-        while let Some(lt) = rest.find(['<', '&']) {
-            plain.push_str(&rest[..lt]);
-            rest = &rest[lt..];
-            if rest.starts_with('<') {
-                let end = if rest.starts_with("<!--") {
-                    rest.find("-->").map(|i| i + 3)
-                } else {
-                    rest.find('>').map(|i| i + 1)
-                };
-                match end {
-                    Some(e) => rest = &rest[e..],
-                    None => {
-                        plain.push_str(rest);
-                        rest = "";
-                    }
-                }
-            } else {
-                let decoded = rest.find(';').filter(|&i| i <= 10).and_then(|i| {
-                    let c = match &rest[1..i] {
-                        "amp" => Some('&'),
-                        "lt" => Some('<'),
-                        "gt" => Some('>'),
-                        "quot" => Some('"'),
-                        "apos" => Some('\''),
-                        e => e
-                            .strip_prefix("#x")
-                            .or_else(|| e.strip_prefix("#X"))
-                            .and_then(|h| u32::from_str_radix(h, 16).ok())
-                            .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
-                            .and_then(char::from_u32),
-                    }?;
-                    Some((c, i + 1))
-                });
-                match decoded {
-                    Some((c, len)) => {
-                        plain.push(c);
-                        rest = &rest[len..];
-                    }
-                    None => {
-                        plain.push('&');
-                        rest = &rest[1..];
-                    }
-                }
-            }
-        }
-        plain.push_str(rest);
-        ArchivedText::folded(normalize(&plain))
+        ArchivedText::folded(normalize(&xml_plain(&String::from_utf8_lossy(bytes))))
     }
 
     fn folded(folded: String) -> ArchivedText {
@@ -159,6 +168,30 @@ impl ArchivedText {
     pub fn contains(&self, folded_quote: &str) -> bool {
         !folded_quote.is_empty()
             && memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()).is_some()
+    }
+
+    /// Where the (already folded) quote occurs: the folded text before it (up to `context`
+    /// characters), the match, and the text after it; `None` if it does not occur.
+    pub fn passage(&self, folded_quote: &str, context: usize) -> Option<(&str, &str, &str)> {
+        if folded_quote.is_empty() {
+            return None;
+        }
+        let at = memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes())?;
+        let end = at + folded_quote.len();
+        let start = self.folded[..at]
+            .char_indices()
+            .rev()
+            .nth(context.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let stop = self.folded[end..]
+            .char_indices()
+            .nth(context)
+            .map_or(self.folded.len(), |(i, _)| end + i);
+        Some((
+            &self.folded[start..at],
+            &self.folded[at..end],
+            &self.folded[end..stop],
+        ))
     }
 
     /// The passage of the text that best matches a quote that does not occur: the place where
