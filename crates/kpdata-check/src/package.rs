@@ -14,11 +14,13 @@ use kpdata_read::read_table_with;
 
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
+use crate::evidence::SchemeLabels;
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
 use crate::registry::{check_archives, Registry};
 use crate::schema::CompiledSchema;
+use crate::votes::{vote_role, VoteCounts};
 
 /// How to run a validation.
 #[derive(Debug, Clone, Default)]
@@ -194,6 +196,8 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
+    let labels = scheme_labels(pkg, &limits);
+
     let mut key_sets: HashMap<SetId, KeySet> = HashMap::new();
     let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
     let mut cited: Vec<bool> = vec![false; registry.as_ref().map_or(0, |r| r.len())];
@@ -201,6 +205,9 @@ fn validate_datasets<'s, 'e: 's>(
     let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
     let has_actors = pkg.manifest.dataset("actors").is_some();
     let mut un_ref = UnRefActorType::new();
+    let has_votes = pkg.manifest.dataset("un_roll_calls").is_some()
+        && pkg.manifest.dataset("un_votes").is_some();
+    let mut vote_counts = VoteCounts::new();
 
     for i in topo_order(datasets, &prov.registry) {
         let ds = &datasets[i];
@@ -231,6 +238,7 @@ fn validate_datasets<'s, 'e: 's>(
         let mut plan = key_plan(ds, &schema, datasets);
         // The cross-dataset domain rule reads its values the way the key checks do.
         let domain = role(&ds.name, has_actors).map(|r| (r, plan.slot(&r.key_fields())));
+        let votes = vote_role(&ds.name, has_votes).map(|r| (r, plan.slot(&r.key_fields())));
         let policy = Policy {
             cite: Some(ds.cite),
             require_quote: ds.require_quote,
@@ -252,6 +260,18 @@ fn validate_datasets<'s, 'e: 's>(
             reg,
             plan.sets.clone(),
         );
+        ctx.labels = ds
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.fields.len() == 1 && fk.fields[0] == "scheme")
+            .and_then(|fk| labels.get(&fk.dataset))
+            .and_then(|l| {
+                Some((
+                    l.clone(),
+                    schema.field_index("scheme")?,
+                    schema.field_index("value")?,
+                ))
+            });
         let file = match open_dataset(&pkg.root, &ds.path) {
             Ok(f) => f,
             Err(d) => {
@@ -320,6 +340,11 @@ fn validate_datasets<'s, 'e: 's>(
                 if let Some((role, slot)) = domain {
                     if let Some((_, text)) = f.key(slot) {
                         un_ref.record(role, text, &ds.path, f.row, f.line);
+                    }
+                }
+                if let Some((role, slot)) = votes {
+                    if let Some((_, text)) = f.key(slot) {
+                        vote_counts.record(role, text, &ds.path, f.row, f.line);
                     }
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
@@ -452,7 +477,7 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
-    for mut d in un_ref.finish() {
+    for mut d in un_ref.finish().into_iter().chain(vote_counts.finish()) {
         let header = datasets
             .iter()
             .position(|x| Some(&x.path) == d.path.as_ref())
@@ -488,6 +513,34 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
     report
+}
+
+/// The scheme labels of every vocabulary with a `source_labels` column (rule
+/// identifier-label-mismatch), by dataset name. A vocabulary that cannot be read is left out
+/// here; its own checks report why.
+fn scheme_labels(pkg: &Package, limits: &Limits) -> HashMap<String, Arc<SchemeLabels>> {
+    let mut out = HashMap::new();
+    for (i, ds) in pkg.manifest.datasets.iter().enumerate() {
+        if pkg.schemas[i].field("source_labels").is_none() {
+            continue;
+        }
+        let Ok(file) = open_dataset(&pkg.root, &ds.path) else {
+            continue;
+        };
+        let Ok(table) = read_table_with(file, &ds.path, limits, &mut |_| {}) else {
+            continue;
+        };
+        let labels = SchemeLabels::new(
+            table
+                .records
+                .iter()
+                .filter_map(|r| Some((table.get(r, "key")?, table.get(r, "source_labels")?))),
+        );
+        if !labels.is_empty() {
+            out.insert(ds.name.clone(), Arc::new(labels));
+        }
+    }
+    out
 }
 
 fn first_column(header: &[String], fields: Option<&str>) -> Option<u64> {

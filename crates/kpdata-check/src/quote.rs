@@ -58,25 +58,102 @@ pub fn markdown_plain(text: &str) -> String {
     plain
 }
 
+/// The text of an XML document without its markup, so that a quote may run across inline elements (`1701 <E T="03">et seq</E>.` reads `1701 et seq.`). Tags,
+/// comments and processing instructions are dropped (element boundaries keep the line
+/// breaks and spaces the file has between them); the five named entities and numeric
+/// character references are decoded.
+pub fn xml_plain(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut rest: &str = text;
+    while let Some(lt) = rest.find(['<', '&']) {
+        plain.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with('<') {
+            let end = if rest.starts_with("<!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else {
+                rest.find('>').map(|i| i + 1)
+            };
+            match end {
+                Some(e) => rest = &rest[e..],
+                None => {
+                    plain.push_str(rest);
+                    rest = "";
+                }
+            }
+        } else {
+            let decoded = rest.find(';').filter(|&i| i <= 10).and_then(|i| {
+                let c = match &rest[1..i] {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    e => e
+                        .strip_prefix("#x")
+                        .or_else(|| e.strip_prefix("#X"))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                }?;
+                Some((c, i + 1))
+            });
+            match decoded {
+                Some((c, len)) => {
+                    plain.push(c);
+                    rest = &rest[len..];
+                }
+                None => {
+                    plain.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    plain.push_str(rest);
+    plain
+}
+
 /// An archived text, folded once and searched many times.
 #[derive(Debug)]
 pub struct ArchivedText {
     folded: String,
+    dates: std::sync::OnceLock<crate::evidence::TextDates>,
 }
 
 impl ArchivedText {
     pub fn new(bytes: &[u8]) -> ArchivedText {
-        ArchivedText {
-            folded: normalize(&String::from_utf8_lossy(bytes)),
-        }
+        ArchivedText::folded(normalize(&String::from_utf8_lossy(bytes)))
     }
 
     /// Like [`ArchivedText::new`], for a Markdown capture: the block-quote markers (`>` at the
     /// start of a line) are layout, not text, so a quote may run across quoted lines.
     pub fn markdown(bytes: &[u8]) -> ArchivedText {
+        ArchivedText::folded(normalize(&markdown_plain(&String::from_utf8_lossy(bytes))))
+    }
+
+    /// Like [`ArchivedText::new`], for an XML document: the markup is not text (see
+    /// [`xml_plain`]).
+    pub fn xml(bytes: &[u8]) -> ArchivedText {
+        ArchivedText::folded(normalize(&xml_plain(&String::from_utf8_lossy(bytes))))
+    }
+
+    fn folded(folded: String) -> ArchivedText {
         ArchivedText {
-            folded: normalize(&markdown_plain(&String::from_utf8_lossy(bytes))),
+            folded,
+            dates: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.folded
+    }
+
+    /// The dates the text contains (found once, on first use).
+    pub fn dates(&self) -> &crate::evidence::TextDates {
+        self.dates
+            .get_or_init(|| crate::evidence::dates_in_text(&self.folded))
     }
 
     pub fn len(&self) -> usize {
@@ -204,6 +281,19 @@ mod tests {
         assert!(t.contains(&normalize("Treasury today has designated three entities")));
         assert!(t.contains(&normalize("A > B stays.")));
         assert!(!ArchivedText::new(b"> a\n> b").contains("a b"));
+    }
+
+    #[test]
+    fn xml_markup_is_not_text() {
+        let t = ArchivedText::xml(
+            b"<FP>the Act (50 U.S.C. 1701 <E T=\"03\">et seq</E>.) &amp; UNSCR&#160;1718 <!-- c > d --></FP>\n<P>next</P>",
+        );
+        assert!(t.contains(&normalize("the Act (50 U.S.C. 1701 et seq.) & UNSCR 1718")));
+        assert!(t.contains(&normalize("next")));
+        assert!(!t.contains("<E"));
+        assert!(!t.contains("c > d"));
+        // A bare ampersand and an unterminated tag are kept as text.
+        assert!(ArchivedText::xml(b"A & B <unclosed").contains("A & B <unclosed"));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use kpdata_package::{CitePolicy, FieldKind, FieldType, RecordSchema};
 use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
+use crate::evidence::{date_finding, label_finding, official_copy_finding, SchemeLabels};
 use crate::fast::FastSchema;
 use crate::keys::{
     each_reference, foreign_key_finding, key_hash, KeySet, Reference, KEY_SEPARATOR,
@@ -138,6 +139,9 @@ pub struct DatasetContext {
     f_sensitivity: Option<usize>,
     f_source_ids: Option<usize>,
     f_quote: Option<usize>,
+    f_note: Option<usize>,
+    /// Rule identifier-label-mismatch: the scheme labels, and the `scheme` and `value` fields.
+    pub labels: Option<(Arc<SchemeLabels>, usize, usize)>,
     f_issued: Option<usize>,
     f_accessed: Option<usize>,
 }
@@ -279,6 +283,8 @@ impl DatasetContext {
             f_sensitivity: idx("sensitivity"),
             f_source_ids: idx("source_ids"),
             f_quote: idx("quote"),
+            f_note: idx("note"),
+            labels: None,
             f_issued: idx("issued"),
             f_accessed: idx("accessed"),
             schema: schema.clone(),
@@ -635,11 +641,32 @@ impl DatasetContext {
                 ),
             ));
         }
+        if self.policy.require_official {
+            if let Some(msg) = official_copy_finding(&known) {
+                out.push(at(&pv::OFFICIAL_COPY_INCOMPLETE, f_ids, msg));
+            }
+        }
+        if let Some((labels, f_scheme, f_value)) = &self.labels {
+            if let (Some(scheme), Some(value)) = (view.text(*f_scheme), view.text(*f_value)) {
+                if let Some(msg) = label_finding(labels, registry, &known, scheme, value) {
+                    out.push(at(&dm::IDENTIFIER_LABEL_MISMATCH, *f_scheme, msg));
+                }
+            }
+        }
         for &f in &self.event_fields {
             let Some(text) = view.text(f) else { continue };
             let Some(event) = PartialDate::parse(text) else {
                 continue;
             };
+            let note = self.f_note.and_then(|n| view.text(n));
+            if let Some((explained, msg)) = date_finding(registry, &known, text, note) {
+                let d = at(&pv::DATE_NOT_IN_SOURCE, f, msg);
+                out.push(if explained {
+                    d.severity(kpdata_diagnostics::Severity::Info)
+                } else {
+                    d
+                });
+            }
             let issued: Vec<_> = known.iter().filter_map(|s| s.issued).collect();
             if !issued.is_empty()
                 && issued.len() == known.len()

@@ -23,6 +23,8 @@ pub struct Source {
     pub index: u32,
     pub id: String,
     pub official: bool,
+    /// The `custody` value (what the archived bytes are), if given.
+    pub custody: Option<String>,
     pub issued: Option<PartialDate>,
     pub archive_path: Option<String>,
     pub row: u64,
@@ -47,6 +49,27 @@ impl std::fmt::Debug for Registry {
     }
 }
 
+/// Custody values whose archived bytes hold the whole text of the document.
+pub const FULL_TEXT_CUSTODY: &[&str] = &["exact_copy", "faithful_conversion"];
+
+/// Every custody value (see the `custody` field of the sources schema).
+pub const CUSTODY: &[&str] = &[
+    "exact_copy",
+    "faithful_conversion",
+    "incomplete_conversion",
+    "transcription",
+    "excerpt",
+];
+
+impl Source {
+    /// Whether the archived copy holds the whole text (None: custody not recorded or not a
+    /// known value; rule custody-missing reports that).
+    pub fn full_text(&self) -> Option<bool> {
+        let c = self.custody.as_deref()?;
+        CUSTODY.contains(&c).then(|| FULL_TEXT_CUSTODY.contains(&c))
+    }
+}
+
 impl Registry {
     /// Builds the registry from the registry table (`source_id`, `tier`, `issued`,
     /// `archive_path`). Rows without an id are skipped here (the key rules report them).
@@ -61,6 +84,7 @@ impl Registry {
                 index,
                 id: id.to_string(),
                 official: table.get(r, "tier") == Some("official"),
+                custody: table.get(r, "custody").map(str::to_string),
                 issued: table.get(r, "issued").and_then(PartialDate::parse),
                 archive_path: table.get(r, "archive_path").map(str::to_string),
                 row: r.row,
@@ -116,8 +140,11 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        Some(Arc::new(if rel.to_ascii_lowercase().ends_with(".md") {
+        let lower = rel.to_ascii_lowercase();
+        Some(Arc::new(if lower.ends_with(".md") {
             ArchivedText::markdown(&bytes)
+        } else if lower.ends_with(".xml") {
+            ArchivedText::xml(&bytes)
         } else {
             ArchivedText::new(&bytes)
         }))
@@ -138,8 +165,10 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
     let archive_dir = archive_dir.trim_end_matches('/');
     let mut out = Vec::new();
     let mut claimed = BTreeSet::new();
+    let mut first_claim: HashMap<String, String> = HashMap::new();
     let col = |name: &str| table.column(name).map(|c| c as u64 + 1);
     for r in &table.records {
+        out.extend(custody_findings(table, r));
         let Some(rel) = table.get(r, "archive_path") else {
             continue;
         };
@@ -164,7 +193,21 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
             )));
             continue;
         }
-        claimed.insert(rel.trim_start_matches("./").to_string());
+        let norm = rel.trim_start_matches("./").to_string();
+        let id = table.get(r, "source_id").unwrap_or("").to_string();
+        if let Some(first) = first_claim.get(&norm) {
+            out.push(at(Diagnostic::new(
+                &pv::ARCHIVE_SHARED,
+                format!(
+                    "`{}` is also the archive of `{}`; each source needs its own file",
+                    escape_value(rel, 120),
+                    escape_value(first, 80)
+                ),
+            )));
+        } else {
+            first_claim.insert(norm.clone(), id);
+        }
+        claimed.insert(norm);
         let file = match root.open_file(rel) {
             Ok(f) => f,
             Err(PathProblem::NotFound) => {
@@ -230,6 +273,60 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
                     )
                     .path(f.clone()),
                 );
+            }
+        }
+    }
+    out
+}
+
+/// KP418: a source row without `custody` or `obtained_from`, or with a value neither form
+/// allows.
+fn custody_findings(table: &Table, r: &kpdata_read::Record) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = |field: &str, msg: String| {
+        let d = Diagnostic::new(&pv::CUSTODY_MISSING, msg)
+            .path(table.path.clone())
+            .row(r.row)
+            .line(r.line)
+            .field(field);
+        match table.column(field) {
+            Some(c) => d.column(c as u64 + 1),
+            None => d,
+        }
+    };
+    match table.get(r, "custody") {
+        None => out.push(at(
+            "custody",
+            "the source does not say what its archived copy is (custody)".into(),
+        )),
+        Some(c) if !CUSTODY.contains(&c) => out.push(at(
+            "custody",
+            format!(
+                "custody `{}` is not one of {}",
+                escape_value(c, 60),
+                CUSTODY.join(", ")
+            ),
+        )),
+        Some(_) => {}
+    }
+    match table.get(r, "obtained_from") {
+        None => out.push(at(
+            "obtained_from",
+            "the source does not say where its archived bytes were obtained (obtained_from)".into(),
+        )),
+        Some(o) => {
+            if let Some(rest) = o.strip_prefix("project:") {
+                if rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    out.push(at(
+                        "obtained_from",
+                        format!("`{}` names no place in the project", escape_value(o, 120)),
+                    ));
+                }
+            } else if let Some((_, msg)) = url_problem(o) {
+                out.push(at(
+                    "obtained_from",
+                    format!("{msg}; obtained_from is an http(s) address or `project:<path>`"),
+                ));
             }
         }
     }

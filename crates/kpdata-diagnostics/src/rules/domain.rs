@@ -17,4 +17,20 @@ crate::rules! {
         fix: "Check the reference number against the UN list and link the right actor.",
         hint: "KPi is for individuals, KPe for entities",
     }
+    IDENTIFIER_LABEL_MISMATCH {
+        code: "KP703", name: "identifier-label-mismatch", severity: Error,
+        summary: "An identifier's scheme contradicts the label its cited source puts on the value: the source labels the number only with another scheme's label (the labels are the `source_labels` of the scheme vocabulary).",
+        why: "An identifier scheme is a claim about what a number is. A company recorded with an \"IMO company number\" where the list says \"Vessel Registration Identification IMO\" misstates the list, and a matcher that trusts the scheme links the wrong things.",
+        example: "scheme = imo_company, value = 5878589, the SDN Remarks say \"Vessel Registration Identification IMO 5878589\"",
+        fix: "Use the scheme whose label the source uses (or a scheme that records the label as given), or correct the value.",
+        hint: "the scheme must agree with the source's label",
+    }
+    VOTE_COUNT_MISMATCH {
+        code: "KP704", name: "vote-count-mismatch", severity: Error,
+        summary: "A roll call's yes, no or abstain count differs from the number of per-country votes recorded for it.",
+        why: "The counts and the country votes are two views of one vote; when they disagree, one of them was edited by hand or imported wrongly, and a researcher cannot tell which.",
+        example: "roll call rcid 3500: yes = 99, but 98 country rows say yes",
+        fix: "Re-run the importer from the archived extract; never edit one of the two datasets alone.",
+        hint: "the counts must equal the per-country votes",
+    }
 }
