@@ -1,10 +1,14 @@
 //! Paths from manifests and data are untrusted: they must be plain relative paths that stay
 //! inside the root, pass through no symlink, and end at a regular file. All checks happen
 //! before anything is opened, so a FIFO or a link to `/dev/zero` can never hang the tool.
+//!
+//! A [`Root`] is a folder, or a [`FileSource`]: the files of one git commit, so that a release
+//! validates exactly the committed bytes it publishes, whatever the working tree holds.
 
 use std::fs;
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::PackageError;
 
@@ -60,11 +64,81 @@ pub fn check_relative(rel: &str) -> Result<(), PathProblem> {
     Ok(())
 }
 
-/// The repository root. Every path handed out by it is inside it.
+/// Files that do not come from a folder (the files of a git commit). Paths are relative to
+/// the package root and already passed [`check_relative`].
+pub trait FileSource: Send + Sync + std::fmt::Debug {
+    /// The bytes of the regular file `rel`; [`PathProblem::NotFound`] when there is none.
+    fn read(&self, rel: &str) -> Result<Vec<u8>, PathProblem>;
+    /// Every entry under the folder `dir`, recursively, sorted by path (a missing folder
+    /// lists nothing).
+    fn list(&self, dir: &str) -> Result<Vec<TreeEntry>, PathProblem>;
+}
+
+/// What a folder listing found at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Symlink,
+    /// A FIFO, socket, device or submodule: never read.
+    Other,
+}
+
+/// One entry of [`Root::list_tree`]: a root-relative, `/`-separated path.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    pub path: String,
+    pub kind: EntryKind,
+}
+
+/// An opened file of a [`Root`].
+#[derive(Debug)]
+pub enum RootFile {
+    Disk(fs::File),
+    Memory(Cursor<Vec<u8>>),
+}
+
+impl RootFile {
+    /// The file's size in bytes (0 when it cannot be read).
+    pub fn len(&self) -> u64 {
+        match self {
+            RootFile::Disk(f) => f.metadata().map_or(0, |m| m.len()),
+            RootFile::Memory(c) => c.get_ref().len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Read for RootFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            RootFile::Disk(f) => f.read(buf),
+            RootFile::Memory(c) => c.read(buf),
+        }
+    }
+}
+
+/// The repository root. Every path handed out by it is inside it.
+#[derive(Debug, Clone)]
 pub struct Root {
     dir: PathBuf,
+    source: Option<Arc<dyn FileSource>>,
 }
+
+impl PartialEq for Root {
+    fn eq(&self, other: &Root) -> bool {
+        self.dir == other.dir
+            && match (&self.source, &other.source) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Root {}
 
 impl Root {
     pub fn new(dir: &Path) -> Result<Root, PackageError> {
@@ -82,11 +156,58 @@ impl Root {
         }
         Ok(Root {
             dir: dir.to_path_buf(),
+            source: None,
         })
+    }
+
+    /// A root whose files all come from `source` (nothing is read from a folder); `dir` is
+    /// only a label.
+    pub fn with_source(dir: &Path, source: Arc<dyn FileSource>) -> Root {
+        Root {
+            dir: dir.to_path_buf(),
+            source: Some(source),
+        }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
+    }
+
+    /// Whether the files come from a [`FileSource`] rather than the folder.
+    pub fn is_source(&self) -> bool {
+        self.source.is_some()
+    }
+
+    /// Opens the regular file `rel` inside the root (symlinks refused at every step).
+    pub fn open_file(&self, rel: &str) -> Result<RootFile, PathProblem> {
+        if let Some(src) = &self.source {
+            check_relative(rel)?;
+            return src.read(rel).map(|b| RootFile::Memory(Cursor::new(b)));
+        }
+        let p = self.resolve_file(rel)?;
+        fs::File::open(&p)
+            .map(RootFile::Disk)
+            .map_err(|e| PathProblem::Io(e.to_string()))
+    }
+
+    /// Every entry under the folder `rel`, recursively (at most 32 levels), sorted by path;
+    /// symbolic links and non-regular files are listed, never followed or opened. A missing
+    /// folder lists nothing.
+    pub fn list_tree(&self, rel: &str) -> Result<Vec<TreeEntry>, PathProblem> {
+        let rel = rel.trim_end_matches('/');
+        if let Some(src) = &self.source {
+            check_relative(rel)?;
+            return src.list(rel);
+        }
+        let dir = match self.resolve_dir(rel) {
+            Ok(d) => d,
+            Err(PathProblem::NotFound) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        walk(&dir, rel, &mut out, 0);
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     }
 
     /// Resolves `rel` to a regular file inside the root, refusing symlinks at every step.
@@ -144,9 +265,11 @@ impl Root {
     }
 
     /// Opens a regular file inside the root.
-    pub fn open(&self, rel: &str) -> Result<fs::File, PackageError> {
-        let p = self.resolve_file(rel).map_err(|e| path_error(rel, e))?;
-        fs::File::open(&p).map_err(|e| PackageError::new(format!("cannot open `{rel}`: {e}")))
+    pub fn open(&self, rel: &str) -> Result<RootFile, PackageError> {
+        self.open_file(rel).map_err(|e| match e {
+            PathProblem::Io(e) => PackageError::new(format!("cannot open `{rel}`: {e}")),
+            e => path_error(rel, e),
+        })
     }
 
     /// Reads a whole (small) file inside the root, at most `max` bytes.
@@ -167,6 +290,31 @@ impl Root {
     /// Reads a manifest-sized file (schemas, the manifest itself): at most 16 MiB.
     pub fn read(&self, rel: &str) -> Result<Vec<u8>, PackageError> {
         self.read_limited(rel, 16 << 20)
+    }
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut Vec<TreeEntry>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = format!("{rel}/{name}");
+        let Ok(ft) = e.file_type() else { continue };
+        let kind = if ft.is_symlink() {
+            EntryKind::Symlink
+        } else if ft.is_dir() {
+            walk(&e.path(), &path, out, depth + 1);
+            continue;
+        } else if ft.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        out.push(TreeEntry { path, kind });
     }
 }
 

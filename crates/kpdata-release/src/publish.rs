@@ -5,9 +5,11 @@
 //! produce the same bytes.
 
 use std::io;
+use std::sync::{Arc, Mutex};
 
 use kpdata_diff::{diff, render_markdown_with, RenderOptions, Snapshot};
 use kpdata_git::{GitError, Repo};
+use kpdata_package::{EntryKind, FileSource, PathProblem, TreeEntry};
 use semver::Version;
 
 use crate::build::ChangeLog;
@@ -84,6 +86,17 @@ impl Source<'_> {
         Input::load(&read, self.repo.commit_time(commit)?)
     }
 
+    /// The package's files as committed at `commit` (a full sha), for validation: the bytes
+    /// [`Source::input_checked_out`] reads for the build, whatever the working tree holds
+    /// (see [`CommitFiles`]).
+    pub fn files_at(&self, commit: &str) -> Result<Arc<CommitFiles>, ReleaseError> {
+        Ok(Arc::new(CommitFiles {
+            repo: Mutex::new(Repo::discover(self.repo.workdir())?),
+            commit: commit.to_string(),
+            prefix: self.prefix.clone(),
+        }))
+    }
+
     /// Released versions (tags `vX.Y.Z`), ascending.
     pub fn released(&self) -> Result<Vec<Version>, ReleaseError> {
         Ok(version::released(&self.repo.tags()?))
@@ -125,5 +138,85 @@ impl Source<'_> {
             markdown,
             diff: json,
         })
+    }
+}
+
+/// The files of a package at one commit, read like the build reads them (the working-tree
+/// bytes only when their git blob id is the committed one, else the git object): a file that
+/// is untracked, ignored, changed on disk, marked `--skip-worktree` or `--assume-unchanged`,
+/// or rewritten while the release runs is read as committed, or not at all.
+pub struct CommitFiles {
+    /// git2 repositories are not shared between threads: reads take turns.
+    repo: Mutex<Repo>,
+    commit: String,
+    prefix: String,
+}
+
+impl std::fmt::Debug for CommitFiles {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CommitFiles")
+            .field("commit", &self.commit)
+            .field("prefix", &self.prefix)
+            .finish()
+    }
+}
+
+impl CommitFiles {
+    fn join(&self, rel: &str) -> String {
+        let rel = rel.trim_start_matches("./");
+        if self.prefix.is_empty() {
+            rel.to_string()
+        } else {
+            format!("{}/{rel}", self.prefix.trim_end_matches('/'))
+        }
+    }
+
+    fn repo(&self) -> Result<std::sync::MutexGuard<'_, Repo>, PathProblem> {
+        self.repo
+            .lock()
+            .map_err(|_| PathProblem::Io("the git repository is unusable".into()))
+    }
+}
+
+fn problem(e: GitError) -> PathProblem {
+    match e {
+        GitError::Symlink { path, .. } => PathProblem::Symlink(path),
+        GitError::NotAFile { .. } | GitError::Submodule { .. } => PathProblem::NotRegularFile,
+        e => PathProblem::Io(e.to_string()),
+    }
+}
+
+impl FileSource for CommitFiles {
+    fn read(&self, rel: &str) -> Result<Vec<u8>, PathProblem> {
+        self.repo()?
+            .read_file_checked_out(&self.commit, &self.join(rel))
+            .map_err(problem)?
+            .ok_or(PathProblem::NotFound)
+    }
+
+    fn list(&self, dir: &str) -> Result<Vec<TreeEntry>, PathProblem> {
+        let full = self.join(dir);
+        let strip = if self.prefix.is_empty() {
+            0
+        } else {
+            self.prefix.trim_end_matches('/').len() + 1
+        };
+        let mut out: Vec<TreeEntry> = self
+            .repo()?
+            .list_entries(&self.commit, &full)
+            .map_err(problem)?
+            .into_iter()
+            .map(|(path, regular)| TreeEntry {
+                path: path[strip..].to_string(),
+                // A committed symlink or submodule: listed, never read.
+                kind: if regular {
+                    EntryKind::File
+                } else {
+                    EntryKind::Other
+                },
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     }
 }

@@ -146,6 +146,8 @@ fn stage_and_rename<T, E: From<ReleaseError>>(
         ))
     };
     let out = DirOutput::create(&stage).map_err(cannot)?;
+    // Removes the staging folder however this function is left, a panic included.
+    let _cleanup = RemoveOnDrop(&stage);
     let result = write(&out).and_then(|value| {
         out.sync_folders()
             .and_then(|()| {
@@ -165,10 +167,18 @@ fn stage_and_rename<T, E: From<ReleaseError>>(
             .map_err(|e| cannot(e).into())
             .map(|()| value)
     });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&stage);
-    }
     result
+}
+
+/// Removes a folder when dropped (a no-op once it was renamed away).
+struct RemoveOnDrop<'a>(&'a Path);
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = fs::remove_dir_all(self.0);
+        }
+    }
 }
 
 /// Every regular file under `dir`: `/`-separated relative path → full path. Symbolic links and
@@ -226,4 +236,24 @@ pub fn compare(dir: &Path, release: &Release) -> io::Result<Vec<String>> {
         }
     }
     Ok(diffs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_while_writing_leaves_no_staging_folder() {
+        let t = tempfile::tempdir().unwrap();
+        let target = t.path().join("rel");
+        let result = std::panic::catch_unwind(|| {
+            write_atomically_with(&target, |out| -> Result<(), ReleaseError> {
+                write_file(out, "data/a.json", b"[]").unwrap();
+                panic!("a bug in the build");
+            })
+        });
+        assert!(result.is_err());
+        let left: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 }
