@@ -116,12 +116,18 @@ impl Source<'_> {
         let base_commit = self.repo.resolve(&tag)?;
         let base =
             Snapshot::at_revision_in(self.repo, base_commit.as_str(), &self.prefix)?.published();
-        let head = Snapshot::at_revision_in(self.repo, commit, &self.prefix)?.published();
+        let head_full = Snapshot::at_revision_in(self.repo, commit, &self.prefix)?;
+        let head = head_full.published();
         let mut d = diff(&base, &head);
         // Labels name the versions, not machine- or time-dependent revisions.
         d.base = tag;
         d.head = version::tag_name(version);
-        let required = d.required_bump();
+        // Published records now marked restricted are withdrawn, not corrected: a major change.
+        let withdrawn = withdrawn(&d, &head_full);
+        let mut required = d.required_bump();
+        if !withdrawn.is_empty() {
+            required = required.max(crate::version::Bump::Major);
+        }
         let opts = RenderOptions {
             max_records: 0,
             max_findings: 0,
@@ -129,7 +135,17 @@ impl Source<'_> {
             title: Some("## Record-level changes".into()),
             max_bytes: 0,
         };
-        let markdown = render_markdown_with(&d, &[], &opts);
+        let mut markdown = render_markdown_with(&d, &[], &opts);
+        if !withdrawn.is_empty() {
+            markdown.push_str("\n### Withdrawn from publication\n\n");
+            for (name, n) in &withdrawn {
+                markdown.push_str(&format!(
+                    "- {n} {} of `{name}` {} now restricted (listed as removed above): withdrawing published records is a major change.\n",
+                    if *n == 1 { "record" } else { "records" },
+                    if *n == 1 { "is" } else { "are" },
+                ));
+            }
+        }
         let json = serde_json::to_value(&d)
             .map_err(|e| ReleaseError::new(format!("cannot serialize the diff: {e}")))?;
         Ok(ChangeLog::Since {
@@ -139,6 +155,47 @@ impl Source<'_> {
             diff: json,
         })
     }
+}
+
+/// Per dataset, how many records removed from the published view are still in `head_full`,
+/// marked restricted (matched by primary key): withdrawn from publication, not deleted.
+fn withdrawn(d: &kpdata_diff::PackageDiff, head_full: &Snapshot) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for ds in &d.datasets {
+        if ds.removed.is_empty() || ds.primary_key.is_empty() {
+            continue;
+        }
+        let Some(table) = head_full.tables.get(&ds.name) else {
+            continue;
+        };
+        let Some(sens) = table.column(kpdata_diff::SENSITIVITY) else {
+            continue;
+        };
+        let key: Vec<Option<usize>> = ds.primary_key.iter().map(|k| table.column(k)).collect();
+        let restricted: std::collections::BTreeSet<kpdata_diff::Key> = table
+            .records
+            .iter()
+            .filter(|r| {
+                r.values.get(sens).and_then(|v| v.as_deref()) == Some(kpdata_diff::RESTRICTED)
+            })
+            .map(|r| {
+                kpdata_diff::Key(
+                    key.iter()
+                        .map(|i| i.and_then(|i| r.values.get(i).cloned().flatten()))
+                        .collect(),
+                )
+            })
+            .collect();
+        let n = ds
+            .removed
+            .iter()
+            .filter(|r| restricted.contains(&r.key))
+            .count();
+        if n > 0 {
+            out.push((ds.name.clone(), n));
+        }
+    }
+    out
 }
 
 /// The files of a package at one commit, read like the build reads them (the working-tree

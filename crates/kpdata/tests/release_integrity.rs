@@ -329,3 +329,40 @@ fn validate_reports_numbers_a_release_cannot_publish() {
     .collect();
     assert_eq!(found, want, "{}", text(&o));
 }
+
+/// Issue 20.3: a published record marked `restricted` leaves the next release: that is a
+/// major change, named in CHANGES.md, never a silent patch.
+#[cfg(feature = "parquet")]
+#[test]
+fn withdrawing_a_published_record_needs_a_major_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+    let o = kpdata(&repo, &["release", "1.0.0"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    s.write(
+        "datasets/events.csv",
+        EVENTS.replace("2,,,,src-a,public", "2,,,,src-a,restricted"),
+    );
+    s.commit("withdraw event 2").unwrap();
+    let o = kpdata(&repo, &["diff", "--base", "v1.0.0"]);
+    assert!(text(&o).contains("KP505"), "{}", text(&o));
+    let o = kpdata(&repo, &["release", "1.0.1"]);
+    assert_eq!(code(&o), 2, "{}", text(&o));
+    assert!(text(&o).contains("need a major bump"), "{}", text(&o));
+    let o = kpdata(&repo, &["release", "2.0.0"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+    let changes = fs::read_to_string(repo.join("dist/2.0.0/CHANGES.md")).unwrap();
+    assert!(
+        changes.contains("1 record of `events` is now restricted"),
+        "{changes}"
+    );
+    // A record deleted outright stays a correction (patch).
+    s.write(
+        "datasets/events.csv",
+        "event_id,victims,tonnage,note,source_ids,sensitivity\n2,,,,src-a,restricted\n",
+    );
+    s.commit("delete event 1").unwrap();
+    let o = kpdata(&repo, &["release", "2.0.1"]);
+    assert_eq!(code(&o), 0, "{}", text(&o));
+}
