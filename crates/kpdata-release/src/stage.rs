@@ -49,6 +49,19 @@ fn pid_alive(pid: u32) -> bool {
     }
 }
 
+/// Whether a file or folder name is a staging folder `.<name>.tmp-<pid>` of a release run
+/// that is gone (killed): never part of a package, and safe to remove.
+pub fn is_stale_staging_name(file_name: &str) -> bool {
+    let Some((head, pid)) = file_name.rsplit_once(".tmp-") else {
+        return false;
+    };
+    head.len() > 1
+        && head.starts_with('.')
+        && !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && pid.parse::<u32>().is_ok_and(|pid| !pid_alive(pid))
+}
+
 /// Removes `.<name>.tmp-<pid>` folders beside `target` whose process is gone. Returns them.
 pub fn remove_stale(target: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
     let (parent, name) = split_target(target)?;
@@ -241,6 +254,23 @@ pub fn compare(dir: &Path, release: &Release) -> io::Result<Vec<String>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stale_staging_names() {
+        assert!(is_stale_staging_name(".1.0.0.tmp-4000000000"));
+        assert!(is_stale_staging_name(".rel.tmp-4000000000"));
+        let me = format!(".rel.tmp-{}", std::process::id());
+        assert!(!is_stale_staging_name(&me));
+        for other in [
+            "rel.tmp-4000000000",
+            ".tmp-4000000000",
+            ".rel.tmp-",
+            ".rel.tmp-12a",
+            "x",
+        ] {
+            assert!(!is_stale_staging_name(other), "{other}");
+        }
+    }
 
     #[test]
     fn a_panic_while_writing_leaves_no_staging_folder() {

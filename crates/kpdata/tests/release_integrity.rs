@@ -267,9 +267,12 @@ fn a_release_folder_in_the_repository_root_survives_a_killed_run() {
     let repo = s.dir().to_path_buf();
     // What `kill -9` leaves: a staging folder of a process that is gone.
     s.write(".rel.tmp-4000000000/data/events.parquet", "half");
+    // And one of a killed run with another `--out`: not this target's, so left alone.
+    s.write(".other.tmp-4000000000/data/events.json", "[");
     let o = kpdata(&repo, &["release", "1.0.0", "--out", "rel", "--no-tag"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(!repo.join(".rel.tmp-4000000000").exists());
+    assert!(repo.join(".other.tmp-4000000000").exists());
     // Complete but untagged (killed between the rename and the tag): the next run resumes.
     let o = kpdata(&repo, &["release", "1.0.0", "--out", "rel"]);
     assert_eq!(code(&o), 0, "{}", text(&o));

@@ -178,7 +178,9 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         }
     }
     let ignore_refs: Vec<&str> = ignore.iter().map(String::as_str).collect();
-    let dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    let mut dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    // Staging folders of other killed runs (another `--out`) are not part of the package.
+    dirty.retain(|p| !p.split('/').any(stage::is_stale_staging_name));
     if !dirty.is_empty() {
         let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
         return Err(Failure::new(format!(
