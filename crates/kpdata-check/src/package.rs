@@ -143,7 +143,15 @@ fn open_dataset(root: &Root, rel: &str) -> Result<RootFile, Box<Diagnostic>> {
             Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
         )),
         Err(PathProblem::NotFound) => Err(Box::new(
-            Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel),
+            Diagnostic::new(
+                &st::FILE_MISSING,
+                if root.is_source() {
+                    format!("`{rel}` is not committed")
+                } else {
+                    format!("`{rel}` does not exist")
+                },
+            )
+            .path(rel),
         )),
         Err(e) => Err(Box::new(
             Diagnostic::new(&lim::UNSAFE_PATH, format!("`{rel}`: {e}")).path(rel),

@@ -181,12 +181,14 @@ pub fn check_archives_tracked(
         let file = match root.open_file(rel) {
             Ok(f) => f,
             Err(PathProblem::NotFound) => {
+                let not = if root.is_source() {
+                    "is not committed"
+                } else {
+                    "does not exist"
+                };
                 out.push(at(Diagnostic::new(
                     &pv::ARCHIVE_MISSING,
-                    format!(
-                        "the archived file `{}` does not exist",
-                        escape_value(rel, 120)
-                    ),
+                    format!("the archived file `{}` {not}", escape_value(rel, 120)),
                 )));
                 continue;
             }

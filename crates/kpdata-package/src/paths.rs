@@ -268,6 +268,10 @@ impl Root {
     pub fn open(&self, rel: &str) -> Result<RootFile, PackageError> {
         self.open_file(rel).map_err(|e| match e {
             PathProblem::Io(e) => PackageError::new(format!("cannot open `{rel}`: {e}")),
+            PathProblem::NotFound if self.is_source() => PackageError::new(format!(
+                "`{rel}` is not committed"
+            ))
+            .with_hint("releases read committed files only: commit the file (check .gitignore)"),
             e => path_error(rel, e),
         })
     }

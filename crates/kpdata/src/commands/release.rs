@@ -254,12 +254,14 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                 .join()
                 .unwrap_or_else(|_| Err(Failure::new("validation panicked")))?;
             if report.has_errors() {
+                let errors = report.summary.errors;
+                progress.done();
+                print_findings(report);
                 return Err(Failure::new(format!(
-                    "validation found {} error(s); nothing was released",
-                    report.summary.errors
+                    "validation found {errors} error(s) in HEAD's committed files; nothing was released"
                 ))
                 .hint(format!(
-                    "run `kpdata validate --root {}` on a checkout of HEAD and fix the errors it reports (the release validates the committed files)",
+                    "fix the errors above and commit (`kpdata validate --root {}` checks the working tree, which may differ from HEAD)",
                     args.root.display()
                 )));
             }
@@ -360,6 +362,25 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     );
     let _ = writeln!(out, "check it with: kpdata verify {}", target.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The findings of a failed validation on stderr (errors only: they are why nothing was
+/// released), in the text format of `kpdata validate`.
+fn print_findings(report: kpdata_diagnostics::Report) {
+    let (diagnostics, suppressed, summary) = report.finish();
+    let errors: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity == kpdata_diagnostics::Severity::Error)
+        .collect();
+    let rendered = crate::render::Rendered {
+        diagnostics: &errors,
+        suppressed: &suppressed,
+        summary: &summary,
+    };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = crate::render::text::render(&rendered, &crate::render::text::Style { color });
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Every file of the release in memory (to compare with an existing folder), stopped when
