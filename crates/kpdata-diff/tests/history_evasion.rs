@@ -66,7 +66,7 @@ fn an_id_changed_while_the_columns_are_reordered_is_still_kp502() {
 
 #[test]
 fn a_published_designation_made_restricted_is_an_error() {
-    let (_t, _d, f) = scenario(|s| {
+    let (_t, d, f) = scenario(|s| {
         with_sensitivity(s);
         // Restricted, with a new citation (so no KP503 either).
         s.write(
@@ -78,6 +78,11 @@ fn a_published_designation_made_restricted_is_an_error() {
         );
     });
     assert_eq!(codes(&f), ["KP504"], "{f:#?}");
+    // The release drops it: a major change, as the release's own view says too.
+    assert_eq!(d.required_bump(), kpdata_diff::Bump::Major);
+    assert!(d.bump_reasons()[0]
+        .reason
+        .contains("1 record withdrawn from publication in `designations`"));
     assert_eq!(f[0].severity, Severity::Error);
     assert_eq!(f[0].path.as_deref(), Some("datasets/designations.csv"));
     assert_eq!(f[0].row, Some(3));
