@@ -307,10 +307,6 @@ pub fn sha256_reader(mut r: impl Read) -> std::io::Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
-pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
-    sha256_reader(std::fs::File::open(path)?)
-}
-
 /// URL rules for published links: http(s) only, absolute with a host, no credentials.
 pub fn url_problem(url: &str) -> Option<(&'static kpdata_diagnostics::Rule, String)> {
     let shown = escape_value(url, 120);

@@ -347,6 +347,83 @@ mod tests {
         assert!(check_relative("./datasets/a.csv").is_ok());
     }
 
+    /// Files held in memory, as a commit's files are.
+    #[derive(Debug)]
+    struct Files(Vec<(&'static str, &'static str)>);
+
+    impl FileSource for Files {
+        fn read(&self, rel: &str) -> Result<Vec<u8>, PathProblem> {
+            let rel = rel.trim_start_matches("./");
+            self.0
+                .iter()
+                .find(|(p, _)| *p == rel)
+                .map(|(_, b)| b.as_bytes().to_vec())
+                .ok_or(PathProblem::NotFound)
+        }
+        fn list(&self, dir: &str) -> Result<Vec<TreeEntry>, PathProblem> {
+            Ok(self
+                .0
+                .iter()
+                .filter(|(p, _)| p.starts_with(&format!("{dir}/")))
+                .map(|(p, _)| TreeEntry {
+                    path: p.to_string(),
+                    kind: EntryKind::File,
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn a_source_root_reads_only_its_files() {
+        let t = tempfile::tempdir().unwrap();
+        // On disk, but not in the source: never read.
+        fs::write(t.path().join("a.csv"), "on disk\n").unwrap();
+        let src = Arc::new(Files(vec![("d/b.csv", "in the commit\n")]));
+        let root = Root::with_source(t.path(), src);
+        assert!(root.is_source());
+        let mut text = String::new();
+        root.open_file("./d/b.csv")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "in the commit\n");
+        assert_eq!(root.open_file("a.csv").unwrap_err(), PathProblem::NotFound);
+        assert_eq!(root.open_file("../x").unwrap_err(), PathProblem::ParentDir);
+        let e = root.open("a.csv").unwrap_err();
+        assert!(e.message.contains("not committed"), "{}", e.message);
+        assert_eq!(
+            root.list_tree("d").unwrap(),
+            [TreeEntry {
+                path: "d/b.csv".into(),
+                kind: EntryKind::File
+            }]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn list_tree_lists_links_and_fifos_without_following() {
+        let t = tempfile::tempdir().unwrap();
+        fs::create_dir_all(t.path().join("arch/sub")).unwrap();
+        fs::write(t.path().join("arch/sub/a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", t.path().join("arch/link")).unwrap();
+        let root = Root::new(t.path()).unwrap();
+        let kinds: Vec<(String, EntryKind)> = root
+            .list_tree("arch")
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.path, e.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("arch/link".to_string(), EntryKind::Symlink),
+                ("arch/sub/a.txt".to_string(), EntryKind::File)
+            ]
+        );
+        assert!(root.list_tree("missing").unwrap().is_empty());
+    }
+
     #[cfg(unix)]
     #[test]
     fn refuses_symlinks_inside_and_out_and_non_files() {
