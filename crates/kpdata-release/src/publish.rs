@@ -2,7 +2,8 @@
 //! release found among the tags, and the changes since it computed with kpdata-diff on the
 //! published view (no restricted rows, no internal datasets). The same code serves
 //! `kpdata release X.Y.Z` (at HEAD) and `kpdata release --check DIR` (at the tag), so both
-//! produce the same bytes.
+//! produce the same bytes. [`CommitFiles`] gives validation the same committed bytes the
+//! build reads, so a release publishes exactly what it validated.
 
 use std::io;
 use std::sync::{Arc, Mutex};
