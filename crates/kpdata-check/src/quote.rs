@@ -93,6 +93,30 @@ impl ArchivedText {
             && memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()).is_some()
     }
 
+    /// Where the (already folded) quote occurs: the folded text before it (up to `context`
+    /// characters), the match, and the text after it; `None` if it does not occur.
+    pub fn passage(&self, folded_quote: &str, context: usize) -> Option<(&str, &str, &str)> {
+        if folded_quote.is_empty() {
+            return None;
+        }
+        let at = memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes())?;
+        let end = at + folded_quote.len();
+        let start = self.folded[..at]
+            .char_indices()
+            .rev()
+            .nth(context.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let stop = self.folded[end..]
+            .char_indices()
+            .nth(context)
+            .map_or(self.folded.len(), |(i, _)| end + i);
+        Some((
+            &self.folded[start..at],
+            &self.folded[at..end],
+            &self.folded[end..stop],
+        ))
+    }
+
     /// The passage of the text that best matches a quote that does not occur: the place where
     /// its longest matching prefix or suffix occurs, about as long as the quote. Returns the
     /// passage and how many characters of the quote matched there.
