@@ -310,6 +310,30 @@ impl PackageDiff {
                             ),
                         );
                     }
+                    // A public record made restricted leaves the release: withdrawn, not
+                    // corrected (the release's own view sees it as removed; it needs the
+                    // same major bump there).
+                    let withdrawn = d
+                        .changed
+                        .iter()
+                        .filter(|c| {
+                            c.changes.iter().any(|f| {
+                                f.field == crate::SENSITIVITY
+                                    && f.new.as_deref() == Some(crate::RESTRICTED)
+                                    && f.old.as_deref() != Some(crate::RESTRICTED)
+                            })
+                        })
+                        .count();
+                    if withdrawn > 0 && d.publish {
+                        push(
+                            Bump::Major,
+                            format!(
+                                "{} withdrawn from publication in `{}` (now restricted)",
+                                n(withdrawn, "record", "records"),
+                                d.name
+                            ),
+                        );
+                    }
                     if !d.changed.is_empty() {
                         push(
                             Bump::Patch,
