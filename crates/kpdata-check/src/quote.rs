@@ -74,6 +74,16 @@ impl ArchivedText {
         }
     }
 
+    /// The text of an archived file: Markdown captures (`.md`) as [`ArchivedText::markdown`],
+    /// anything else as [`ArchivedText::new`].
+    pub fn for_path(rel: &str, bytes: &[u8]) -> ArchivedText {
+        if rel.to_ascii_lowercase().ends_with(".md") {
+            ArchivedText::markdown(bytes)
+        } else {
+            ArchivedText::new(bytes)
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.folded.len()
     }
@@ -92,6 +102,71 @@ impl ArchivedText {
     /// its longest matching prefix or suffix occurs, about as long as the quote. Returns the
     /// passage and how many characters of the quote matched there.
     pub fn closest(&self, folded_quote: &str) -> Option<(String, usize)> {
+        let (start, agree) = self.closest_at(folded_quote)?;
+        let quote_chars = folded_quote.chars().count();
+        let passage: String = self.folded[start..]
+            .chars()
+            .take(quote_chars + 10)
+            .collect();
+        Some((passage, agree))
+    }
+
+    /// Where a (folded) quote sits in the text, with up to `context` characters of text on
+    /// each side (cut at a space where there is one): the exact occurrence when there is one,
+    /// else the closest passage of [`ArchivedText::closest`], as long as the quote.
+    pub fn passage(&self, folded_quote: &str, context: usize) -> Option<Passage> {
+        let quote_chars = folded_quote.chars().count();
+        let (start, end, exact, agree) =
+            match memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()) {
+                Some(at) if !folded_quote.is_empty() => {
+                    (at, at + folded_quote.len(), true, quote_chars)
+                }
+                _ => {
+                    let (start, agree) = self.closest_at(folded_quote)?;
+                    let end = self.folded[start..]
+                        .char_indices()
+                        .nth(quote_chars)
+                        .map_or(self.folded.len(), |(i, _)| start + i);
+                    (start, end, false, agree)
+                }
+            };
+        let before = &self.folded[..start];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(context.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let before = if from > 0 {
+            // Start after a space so that no word is cut.
+            let window = &before[from..];
+            window.find(' ').map_or(window, |i| &window[i + 1..])
+        } else {
+            before
+        };
+        let after = &self.folded[end..];
+        let to = after
+            .char_indices()
+            .nth(context)
+            .map_or(after.len(), |(i, _)| i);
+        let after = if to < after.len() {
+            let window = &after[..to];
+            window.rfind(' ').map_or(window, |i| &window[..i])
+        } else {
+            after
+        };
+        Some(Passage {
+            before: before.to_string(),
+            matched: self.folded[start..end].to_string(),
+            after: after.to_string(),
+            exact,
+            agree,
+            more_before: from > 0,
+            more_after: to < self.folded.len() - end,
+        })
+    }
+
+    /// The byte where the closest passage starts and how many characters of the quote agree.
+    fn closest_at(&self, folded_quote: &str) -> Option<(usize, usize)> {
         let hay = self.folded.as_bytes();
         let bounds: Vec<usize> = folded_quote
             .char_indices()
@@ -140,12 +215,23 @@ impl ArchivedText {
                 .map(|(i, _)| i)
                 .unwrap_or(0)
         };
-        let passage: String = self.folded[start..]
-            .chars()
-            .take(quote_chars + 10)
-            .collect();
-        Some((passage, prefix_chars.max(suffix_chars)))
+        Some((start, prefix_chars.max(suffix_chars)))
     }
+}
+
+/// A quote in its archived text (folded): `before` + `matched` + `after` is a stretch of the
+/// text. `exact`: the quote occurs there; otherwise `matched` is the closest passage and the
+/// first or last `agree` characters of the quote agree with it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Passage {
+    pub before: String,
+    pub matched: String,
+    pub after: String,
+    pub exact: bool,
+    pub agree: usize,
+    /// The text goes on before `before` / after `after`.
+    pub more_before: bool,
+    pub more_after: bool,
 }
 
 #[cfg(test)]
@@ -193,6 +279,24 @@ mod tests {
         let longer = format!("{} and more", t.folded);
         assert!(!t.contains(&normalize(&longer)));
         assert!(!t.contains(""));
+    }
+
+    #[test]
+    fn passages_give_context_on_both_sides() {
+        let t = text();
+        let p = t.passage(&normalize("North Korean officials"), 20).unwrap();
+        assert!(p.exact);
+        assert_eq!(p.matched, "North Korean officials");
+        assert_eq!(p.before, "options\" to hold ");
+        assert_eq!(p.after, " accountable - it");
+        assert!(p.more_before && p.more_after);
+        let p = t.passage(&normalize("\u{AC00}\u{B098}"), 8).unwrap();
+        assert_eq!((p.after.as_str(), p.more_after), ("", false));
+        let p = t.passage(&normalize("officials accountible"), 10).unwrap();
+        assert!(!p.exact);
+        assert_eq!(p.matched, "officials accountable");
+        assert_eq!(p.agree, "officials account".len());
+        assert!(t.passage("zzz", 10).is_none());
     }
 
     #[test]

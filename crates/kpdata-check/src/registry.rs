@@ -116,15 +116,12 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        Some(Arc::new(if rel.to_ascii_lowercase().ends_with(".md") {
-            ArchivedText::markdown(&bytes)
-        } else {
-            ArchivedText::new(&bytes)
-        }))
+        Some(Arc::new(ArchivedText::for_path(rel, &bytes)))
     }
 }
 
-fn inside(rel: &str, dir: &str) -> bool {
+/// Whether `rel` is a plain relative path strictly inside the archive folder `dir`.
+pub fn inside(rel: &str, dir: &str) -> bool {
     check_relative(rel).is_ok()
         && rel
             .strip_prefix(dir)

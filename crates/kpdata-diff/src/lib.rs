@@ -13,13 +13,16 @@
 //!   they echo.
 
 mod compare;
+mod delta;
 pub mod escape;
 mod history;
 mod model;
 mod render;
+mod review;
 mod snapshot;
 
 pub use compare::diff;
+pub use delta::{word_spans, Delta, Span, SpanOp};
 pub use history::{history_findings, DESIGNATIONS, SOURCE_IDS};
 pub use model::{
     Bump, BumpReason, ChangedRecord, DatasetDiff, DatasetStatus, DatasetSummary, FieldChange,
@@ -27,6 +30,9 @@ pub use model::{
 };
 pub use render::{
     render_markdown, render_markdown_with, render_text, render_text_with, RenderOptions,
+};
+pub use review::{
+    review, Archive, ArchiveCheck, Citing, Passage, QuoteReview, ReviewStatus, SourceReview,
 };
 pub use snapshot::{LoadError, Snapshot, RESTRICTED, SENSITIVITY};
 
