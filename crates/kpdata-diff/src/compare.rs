@@ -72,7 +72,12 @@ pub(crate) fn type_label(f: &FieldSpec) -> String {
 
 /// The delta of a changed value: list items for a field with a separator (head schema), word
 /// spans for any other value present on both sides.
-fn delta(schema: &RecordSchema, field: &str, old: Option<&str>, new: Option<&str>) -> Option<Delta> {
+fn delta(
+    schema: &RecordSchema,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Option<Delta> {
     match schema.field(field).map(|f| &f.ty) {
         Some(FieldType::Array { separator, .. }) => Some(Delta::list(old, new, separator)),
         _ => Some(Delta::words(old?, new?)),

@@ -227,7 +227,10 @@ mod tests {
             "sections 510.201 and 510.210; Transactions",
             "sections 510.201 and 510.211; Transactions",
         );
-        assert_eq!(show(&s), "sections 510.201 and [-510.210-]{+510.211+}; Transactions");
+        assert_eq!(
+            show(&s),
+            "sections 510.201 and [-510.210-]{+510.211+}; Transactions"
+        );
     }
 
     #[test]
@@ -258,8 +261,14 @@ mod tests {
 
     #[test]
     fn hangul_is_never_split() {
-        let s = word_spans("조선민주주의인민공화국 국방위원회", "조선민주주의인민공화국 국무위원회");
-        assert_eq!(show(&s), "조선민주주의인민공화국 [-국방위원회-]{+국무위원회+}");
+        let s = word_spans(
+            "조선민주주의인민공화국 국방위원회",
+            "조선민주주의인민공화국 국무위원회",
+        );
+        assert_eq!(
+            show(&s),
+            "조선민주주의인민공화국 [-국방위원회-]{+국무위원회+}"
+        );
         // Decomposed jamo stay with their syllable.
         let nfd = "\u{1100}\u{1161}\u{11A8}";
         let s = word_spans(&format!("a {nfd}"), "a b");
@@ -291,7 +300,9 @@ mod tests {
         let d = Delta::list(None, Some("a;a"), ";");
         assert!(matches!(d, Delta::List { ref added, kept: 0, .. } if added.len() == 2));
         let d = Delta::list(Some("a;b"), Some("b;a"), ";");
-        assert!(matches!(d, Delta::List { ref added, ref removed, kept: 2, .. } if added.is_empty() && removed.is_empty()));
+        assert!(
+            matches!(d, Delta::List { ref added, ref removed, kept: 2, .. } if added.is_empty() && removed.is_empty())
+        );
         let d = Delta::list(Some("a; b"), Some("a;b"), ";");
         assert!(matches!(d, Delta::List { ref removed, .. } if removed == &[" b".to_string()]));
     }

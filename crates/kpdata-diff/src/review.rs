@@ -349,7 +349,11 @@ fn quotes(
         let rows = d.added.iter().map(|a| (a.row, ReviewStatus::Added)).chain(
             d.changed
                 .iter()
-                .filter(|c| c.changes.iter().any(|f| f.field == QUOTE && f.new.is_some()))
+                .filter(|c| {
+                    c.changes
+                        .iter()
+                        .any(|f| f.field == QUOTE && f.new.is_some())
+                })
                 .map(|c| (c.row, ReviewStatus::Changed)),
         );
         for (row, status) in rows {
@@ -402,7 +406,12 @@ fn quotes(
                 .iter()
                 .find(|a| a.row == row)
                 .map(|a| a.key.clone())
-                .or_else(|| d.changed.iter().find(|c| c.row == row).map(|c| c.key.clone()))
+                .or_else(|| {
+                    d.changed
+                        .iter()
+                        .find(|c| c.row == row)
+                        .map(|c| c.key.clone())
+                })
                 .unwrap_or_else(|| Key(Vec::new()));
             out.push(QuoteReview {
                 dataset: d.name.clone(),
