@@ -127,6 +127,10 @@ impl ArchivedText {
                         .char_indices()
                         .nth(quote_chars)
                         .map_or(self.folded.len(), |(i, _)| start + i);
+                    // End at the end of a word, as the quote does.
+                    let end = self.folded[end..]
+                        .find(' ')
+                        .map_or(self.folded.len(), |i| end + i);
                     (start, end, false, agree)
                 }
             };

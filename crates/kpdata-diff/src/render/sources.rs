@@ -56,16 +56,15 @@ fn status(s: ReviewStatus) -> &'static str {
     }
 }
 
-fn archive_check(a: &ArchiveCheck, st: &Style) -> String {
+fn archive_check(a: &ArchiveCheck, registered: Option<&str>, st: &Style) -> String {
     let (b, e) = st.strong;
     match a {
         ArchiveCheck::Matches => "sha256 matches the registry".into(),
-        ArchiveCheck::Mismatch { actual } => {
-            format!(
-                "{b}sha256 does not match{e}: the file has {}",
-                (st.name)(actual)
-            )
-        }
+        ArchiveCheck::Mismatch { actual } => format!(
+            "{b}sha256 does not match{e}: the file has {}, the registry says {}",
+            (st.name)(actual),
+            (st.name)(&text(registered.unwrap_or(""), 80))
+        ),
         ArchiveCheck::NoSha256 { actual } => format!(
             "{b}no sha256 registered{e} (the file has {})",
             (st.name)(actual)
@@ -111,7 +110,7 @@ fn source_line(s: &SourceReview, st: &Style, opts: &RenderOptions) -> String {
     if let Some(a) = &s.archive_path {
         let _ = write!(o, "archive {}, ", (st.name)(a));
     }
-    o.push_str(&archive_check(&s.archive, st));
+    o.push_str(&archive_check(&s.archive, s.sha256.as_deref(), st));
     let (shown, more) = take(&s.cited_by, MAX_ITEMS);
     if shown.is_empty() {
         let (b, e) = st.strong;
@@ -260,8 +259,9 @@ pub fn markdown(o: &mut String, diff: &PackageDiff, opts: &RenderOptions) {
         for q in shown {
             let (head, body) = quote_lines(q, &MD, opts);
             let _ = writeln!(o, "- {head}");
-            for line in body {
-                let _ = writeln!(o, "\n  > {line}");
+            for (i, line) in body.iter().enumerate() {
+                let quote = if i == 0 { "> " } else { "" };
+                let _ = writeln!(o, "\n  {quote}{line}");
             }
             o.push('\n');
         }
@@ -271,7 +271,7 @@ pub fn markdown(o: &mut String, diff: &PackageDiff, opts: &RenderOptions) {
     }
 }
 
-/// The text sections.
+/// The text sections, each after a blank line.
 pub fn text_sections(o: &mut String, diff: &PackageDiff, opts: &RenderOptions) {
     if !diff.sources.is_empty() {
         o.push_str("\nSources to check:\n");
@@ -296,5 +296,8 @@ pub fn text_sections(o: &mut String, diff: &PackageDiff, opts: &RenderOptions) {
         if more > 0 {
             let _ = writeln!(o, "  …and {more} more");
         }
+    }
+    if !diff.sources.is_empty() || !diff.quotes.is_empty() {
+        o.push('\n');
     }
 }

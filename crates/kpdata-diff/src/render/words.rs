@@ -253,7 +253,15 @@ pub fn side(
     marks: (&str, &str),
 ) -> String {
     let mut out = String::new();
+    let mut after_removed = false;
     for seg in segs {
+        let removed = matches!(
+            seg,
+            Seg::Changed {
+                op: SpanOp::Removed,
+                ..
+            }
+        );
         match seg {
             Seg::Same(t) => out.push_str(&esc(t)),
             Seg::Elided => out.push('…'),
@@ -268,6 +276,14 @@ pub fn side(
                 } else {
                     marks.1
                 };
+                // Markdown marks need a space between them to read (and to parse) well.
+                if keep == SpanOp::Equal
+                    && after_removed
+                    && *op == SpanOp::Added
+                    && !m.starts_with(['[', '{'])
+                {
+                    out.push(' ');
+                }
                 out.push_str(&mark(head, *cut, tail, m, esc));
             }
             Seg::Changed { .. } => {}
@@ -281,6 +297,7 @@ pub fn side(
                 );
             }
         }
+        after_removed = removed;
     }
     out
 }
