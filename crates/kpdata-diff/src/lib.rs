@@ -29,7 +29,8 @@ pub use model::{
     FieldInfo, FieldRetyped, Key, PackageDiff, RecordEntry, SchemaChanges, Values,
 };
 pub use render::{
-    render_markdown, render_markdown_with, render_text, render_text_with, RenderOptions,
+    change_text, render_markdown, render_markdown_with, render_text, render_text_with,
+    RenderOptions,
 };
 pub use review::{
     review, Archive, ArchiveCheck, Citing, Passage, QuoteReview, ReviewStatus, SourceReview,

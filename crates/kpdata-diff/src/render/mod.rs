@@ -8,7 +8,7 @@ mod text;
 mod words;
 
 pub use markdown::{render_markdown, render_markdown_with};
-pub use text::{render_text, render_text_with};
+pub use text::{change_text, render_text, render_text_with};
 
 use kpdata_diagnostics::{Diagnostic, Severity};
 

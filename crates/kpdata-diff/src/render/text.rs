@@ -121,19 +121,7 @@ pub fn render_text_with(
         for c in changed {
             let _ = writeln!(o, "  ~ {} (row {})", v(&c.key.display()), c.row);
             for f in &c.changes {
-                let shown = match &f.delta {
-                    Some(Delta::Words { spans }) if has_common(spans) => {
-                        let segs = layout(spans, opts.max_value_chars);
-                        side(&segs, SpanOp::Equal, &text_in_diff, ("[-", "{+"))
-                    }
-                    Some(Delta::List {
-                        removed,
-                        added,
-                        kept,
-                        ..
-                    }) => list_line(removed, added, *kept, opts),
-                    _ => format!("{} -> {}", opt(&f.old), opt(&f.new)),
-                };
+                let shown = change_text(f, opts.max_value_chars);
                 let _ = writeln!(o, "      {}: {shown}", v(&f.field));
             }
         }
@@ -175,8 +163,32 @@ pub fn render_text_with(
     cap_bytes(guard_workflow_commands(&o), opts.max_bytes)
 }
 
+/// One changed field as text, without the field name: the changed words marked
+/// `[-removed-]{+added+}` with a few words of context, the list items removed and added, or
+/// `` `old` -> `new` `` when the values share nothing. At most about `max_chars` characters of
+/// each value; every value escaped (see [`crate::escape::text_in_diff`]).
+pub fn change_text(f: &FieldChange, max_chars: usize) -> String {
+    let opt = |s: &Option<String>| match s {
+        Some(s) => format!("`{}`", text(s, max_chars)),
+        None => "(empty)".to_string(),
+    };
+    match &f.delta {
+        Some(Delta::Words { spans }) if has_common(spans) => {
+            let segs = layout(spans, max_chars);
+            side(&segs, SpanOp::Equal, &text_in_diff, ("[-", "{+"))
+        }
+        Some(Delta::List {
+            removed,
+            added,
+            kept,
+            ..
+        }) => list_line(removed, added, *kept, max_chars),
+        _ => format!("{} -> {}", opt(&f.old), opt(&f.new)),
+    }
+}
+
 /// `removed [-a-], [-b-]; added {+c+}; 2 kept` (items quoted when they have edge spaces).
-fn list_line(removed: &[String], added: &[String], kept: usize, opts: &RenderOptions) -> String {
+fn list_line(removed: &[String], added: &[String], kept: usize, max_chars: usize) -> String {
     if removed.is_empty() && added.is_empty() {
         return format!("same {kept} items, order changed");
     }
@@ -190,10 +202,7 @@ fn list_line(removed: &[String], added: &[String], kept: usize, opts: &RenderOpt
                 } else {
                     i.clone()
                 };
-                format!(
-                    "{open}{}{close}",
-                    text_in_diff(&text(&i, opts.max_value_chars))
-                )
+                format!("{open}{}{close}", text_in_diff(&text(&i, max_chars)))
             })
             .collect();
         if more > 0 {
