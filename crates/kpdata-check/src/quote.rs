@@ -102,7 +102,7 @@ impl ArchivedText {
     /// its longest matching prefix or suffix occurs, about as long as the quote. Returns the
     /// passage and how many characters of the quote matched there.
     pub fn closest(&self, folded_quote: &str) -> Option<(String, usize)> {
-        let (start, agree) = self.closest_at(folded_quote)?;
+        let (start, agree, _) = self.closest_at(folded_quote)?;
         let quote_chars = folded_quote.chars().count();
         let passage: String = self.folded[start..]
             .chars()
@@ -116,22 +116,29 @@ impl ArchivedText {
     /// else the closest passage of [`ArchivedText::closest`], as long as the quote.
     pub fn passage(&self, folded_quote: &str, context: usize) -> Option<Passage> {
         let quote_chars = folded_quote.chars().count();
-        let (start, end, exact, agree) =
+        let (start, end, exact, agree, at_start) =
             match memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()) {
                 Some(at) if !folded_quote.is_empty() => {
-                    (at, at + folded_quote.len(), true, quote_chars)
+                    (at, at + folded_quote.len(), true, quote_chars, true)
                 }
                 _ => {
-                    let (start, agree) = self.closest_at(folded_quote)?;
+                    let (start, agree, at_start) = self.closest_at(folded_quote)?;
+                    // Whole words only: a quote starts and ends on word boundaries.
+                    let in_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '-');
+                    let word_start = self.folded[..start]
+                        .char_indices()
+                        .rev()
+                        .take_while(|&(_, c)| in_word(c))
+                        .last()
+                        .map_or(start, |(i, _)| i);
                     let end = self.folded[start..]
                         .char_indices()
                         .nth(quote_chars)
                         .map_or(self.folded.len(), |(i, _)| start + i);
-                    // End at the end of a word, as the quote does.
                     let end = self.folded[end..]
-                        .find(' ')
+                        .find(|c: char| !in_word(c))
                         .map_or(self.folded.len(), |i| end + i);
-                    (start, end, false, agree)
+                    (word_start, end, false, agree, at_start)
                 }
             };
         let before = &self.folded[..start];
@@ -164,13 +171,15 @@ impl ArchivedText {
             after: after.to_string(),
             exact,
             agree,
+            agree_at_start: at_start,
             more_before: from > 0,
             more_after: to < self.folded.len() - end,
         })
     }
 
-    /// The byte where the closest passage starts and how many characters of the quote agree.
-    fn closest_at(&self, folded_quote: &str) -> Option<(usize, usize)> {
+    /// The byte where the closest passage starts, how many characters of the quote agree, and
+    /// whether they are its first (`true`) or its last characters.
+    fn closest_at(&self, folded_quote: &str) -> Option<(usize, usize, bool)> {
         let hay = self.folded.as_bytes();
         let bounds: Vec<usize> = folded_quote
             .char_indices()
@@ -219,13 +228,18 @@ impl ArchivedText {
                 .map(|(i, _)| i)
                 .unwrap_or(0)
         };
-        Some((start, prefix_chars.max(suffix_chars)))
+        Some((
+            start,
+            prefix_chars.max(suffix_chars),
+            prefix_chars >= suffix_chars,
+        ))
     }
 }
 
 /// A quote in its archived text (folded): `before` + `matched` + `after` is a stretch of the
-/// text. `exact`: the quote occurs there; otherwise `matched` is the closest passage and the
-/// first or last `agree` characters of the quote agree with it.
+/// text. `exact`: the quote occurs there; otherwise `matched` is the closest passage (whole
+/// words) and the first (`agree_at_start`) or last `agree` characters of the quote agree with
+/// it.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Passage {
     pub before: String,
@@ -233,6 +247,7 @@ pub struct Passage {
     pub after: String,
     pub exact: bool,
     pub agree: usize,
+    pub agree_at_start: bool,
     /// The text goes on before `before` / after `after`.
     pub more_before: bool,
     pub more_after: bool,
@@ -301,6 +316,13 @@ mod tests {
         assert_eq!(p.matched, "officials accountable");
         assert_eq!(p.agree, "officials account".len());
         assert!(t.passage("zzz", 10).is_none());
+        // Agreeing at the end: the passage still starts and ends on whole words.
+        let p = t
+            .passage(&normalize("XXXXXXXXXX Korean Service. 2014-02-17."), 10)
+            .unwrap();
+        assert!(!p.exact && !p.agree_at_start);
+        assert!(p.before.ends_with(' '), "{p:?}");
+        assert!(p.matched.ends_with("2014-02-17."), "{p:?}");
     }
 
     #[test]

@@ -197,10 +197,11 @@ fn quote_lines(q: &QuoteReview, st: &Style, opts: &RenderOptions) -> (String, Ve
         (Some(p), Some(a), Some(id)) => {
             let _ = write!(
                 head,
-                "{b}not in the archived text{e} of {}; closest passage in {} ({}), where the first {} agree",
+                "{b}not in the archived text{e} of {}; closest passage in {} ({}), where the {} {} agree",
                 searched(q, st),
                 (st.name)(a),
                 (st.name)(id),
+                if p.agree_at_start { "first" } else { "last" },
                 plural(p.agree, "character", "characters")
             );
             body.push(passage_line(p, st, opts.max_value_chars));
