@@ -8,6 +8,10 @@
 //!   and records added, removed and changed (matched by primary key), sorted by key;
 //!   [`PackageDiff::required_bump`] gives the least semver [`Bump`] the changes need.
 //!   `PackageDiff` serializes to the JSON of `kpdata diff --format json` and `changes.json`.
+//!   Each changed field carries a [`Delta`]: the word spans of a changed text, or the items
+//!   added and removed of a list field.
+//! - [`review`]: new and changed sources (archive sha256, citing records) and new quotes in
+//!   their passage of the archived text, added to a `PackageDiff` for `kpdata diff`.
 //! - [`history_findings`]: KP501–KP503 as [`Diagnostic`](kpdata_diagnostics::Diagnostic)s.
 //! - [`render_markdown`] and [`render_text`]: deterministic renderings that escape every value
 //!   they echo.
