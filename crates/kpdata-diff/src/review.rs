@@ -9,7 +9,7 @@
 //! Archived files are read from the head side: the working tree (through [`Root`], so paths
 //! stay inside the package) or a revision's git objects.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use kpdata_check::quote::{normalize, ArchivedText};
@@ -17,6 +17,7 @@ use kpdata_check::registry::inside;
 use kpdata_git::Repo;
 use kpdata_package::{check_relative, FieldType, PathProblem, Root};
 use kpdata_read::typing::split_array;
+use kpdata_read::{Record, Table};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -192,6 +193,11 @@ pub fn review(diff: &mut PackageDiff, head: &Snapshot, archive: &Archive<'_>) {
     diff.quotes = quotes;
 }
 
+/// A table's records by spreadsheet row.
+fn rows_of(table: &Table) -> HashMap<u64, &Record> {
+    table.records.iter().map(|r| (r.row, r)).collect()
+}
+
 /// The registry rows the head adds or changes (archive not checked yet).
 fn new_sources(diff: &PackageDiff, head: &Snapshot, registry: &str) -> Vec<SourceReview> {
     let (Some(d), Some(table)) = (
@@ -200,6 +206,7 @@ fn new_sources(diff: &PackageDiff, head: &Snapshot, registry: &str) -> Vec<Sourc
     ) else {
         return Vec::new();
     };
+    let by_row = rows_of(table);
     let rows = d
         .added
         .iter()
@@ -207,7 +214,7 @@ fn new_sources(diff: &PackageDiff, head: &Snapshot, registry: &str) -> Vec<Sourc
         .chain(d.changed.iter().map(|c| (c.row, ReviewStatus::Changed)));
     let mut out: Vec<SourceReview> = rows
         .filter_map(|(row, status)| {
-            let r = table.records.iter().find(|r| r.row == row)?;
+            let r = *by_row.get(&row)?;
             Some(SourceReview {
                 id: table.get(r, "source_id")?.to_string(),
                 status,
@@ -346,18 +353,23 @@ fn quotes(
             continue;
         };
         let sep = separator(head, &d.name);
-        let rows = d.added.iter().map(|a| (a.row, ReviewStatus::Added)).chain(
-            d.changed
-                .iter()
-                .filter(|c| {
-                    c.changes
-                        .iter()
-                        .any(|f| f.field == QUOTE && f.new.is_some())
-                })
-                .map(|c| (c.row, ReviewStatus::Changed)),
-        );
-        for (row, status) in rows {
-            let Some(r) = table.records.iter().find(|r| r.row == row) else {
+        let by_row = rows_of(table);
+        let rows = d
+            .added
+            .iter()
+            .map(|a| (a.row, &a.key, ReviewStatus::Added))
+            .chain(
+                d.changed
+                    .iter()
+                    .filter(|c| {
+                        c.changes
+                            .iter()
+                            .any(|f| f.field == QUOTE && f.new.is_some())
+                    })
+                    .map(|c| (c.row, &c.key, ReviewStatus::Changed)),
+            );
+        for (row, key, status) in rows {
+            let Some(&r) = by_row.get(&row) else {
                 continue;
             };
             let Some(quote) = r.values.get(fq).and_then(|v| v.as_deref()) else {
@@ -401,22 +413,10 @@ fn quotes(
                     best = Some((id, rel, p));
                 }
             }
-            let key = d
-                .added
-                .iter()
-                .find(|a| a.row == row)
-                .map(|a| a.key.clone())
-                .or_else(|| {
-                    d.changed
-                        .iter()
-                        .find(|c| c.row == row)
-                        .map(|c| c.key.clone())
-                })
-                .unwrap_or_else(|| Key(Vec::new()));
             out.push(QuoteReview {
                 dataset: d.name.clone(),
                 path: d.path.clone(),
-                key,
+                key: key.clone(),
                 row,
                 line: r.line,
                 status,
