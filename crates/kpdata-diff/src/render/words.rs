@@ -316,6 +316,11 @@ fn mark(head: &str, cut: usize, tail: &str, open: &str, esc: &dyn Fn(&str) -> St
         })
         .collect();
     if cut == 0 {
+        if head.trim().is_empty() {
+            // Whitespace shown as escapes, set apart so that the marks parse.
+            let (_, m, _) = split_edges(head);
+            return format!(" {open}{}{close} ", esc(&m));
+        }
         let (l, m, r) = split_edges(head);
         return format!("{}{open}{}{close}{}", esc(l), esc(&m), esc(r));
     }
@@ -402,7 +407,35 @@ mod tests {
     }
 
     #[test]
+    fn decomposed_hangul_is_cut_between_syllables() {
+        use unicode_normalization::UnicodeNormalization;
+        let nfd: String = "북한인권상황".repeat(40).nfd().collect();
+        let spans = word_spans("가 나", &format!("가 {nfd} 나"));
+        let added = &spans.iter().find(|x| x.op == SpanOp::Added).unwrap().text;
+        let s = layout(&spans, 40);
+        let bounds: Vec<usize> = added.grapheme_indices(true).map(|(i, _)| i).collect();
+        let Some(Seg::Changed {
+            head, tail, cut, ..
+        }) = s.get(1)
+        else {
+            panic!("{s:?}")
+        };
+        assert!(*cut > 0);
+        assert!(bounds.contains(&head.len()), "head ends inside a syllable");
+        assert!(
+            bounds.contains(&(added.len() - tail.len())),
+            "tail starts inside a syllable"
+        );
+    }
+
+    #[test]
     fn whitespace_changes_are_visible() {
+        let segs = layout(&word_spans("a  b", "a b"), 120);
+        let md = |t: &str| crate::escape::md(t, 1000);
+        assert_eq!(
+            side(&segs, SpanOp::Removed, &md, ("~~", "**")),
+            "a ~~\\\\u{0020}\\\\u{0020}~~ b"
+        );
         assert_eq!(split_edges(" a b "), (" ", "a b".into(), " "));
         assert_eq!(split_edges("  ").1, "\\u{0020}\\u{0020}");
     }
