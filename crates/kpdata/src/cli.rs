@@ -30,6 +30,8 @@ pub enum Command {
     Release(crate::commands::release::ReleaseArgs),
     /// Check a release folder against its SHA256SUMS and datapackage.json
     Verify(crate::commands::verify::VerifyArgs),
+    /// Build a static, offline website from a release folder
+    Site(crate::commands::site::SiteArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

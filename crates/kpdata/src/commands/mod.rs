@@ -5,6 +5,7 @@ pub mod diff;
 pub mod import;
 pub mod release;
 pub mod rules;
+pub mod site;
 pub mod validate;
 pub mod verify;
 
@@ -20,5 +21,6 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Diff(a) => diff::run(a),
         Command::Release(a) => release::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Site(a) => site::run(a),
     }
 }
