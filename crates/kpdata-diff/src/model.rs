@@ -18,7 +18,15 @@
 //!   //   "text"}]} for a text changed on both sides, {"kind": "list", "separator",
 //!   //   "removed": [..], "added": [..], "kept"} for a field with an `x-separator`.
 //!   // only with a source review (`kpdata diff`, not `changes.json`; see crate::review):
-//!   "sources"?: [SourceReview], "quotes"?: [QuoteReview],
+//!   "sources"?: [{"id", "status": added|changed, "path", "row", "line",
+//!                 "archive_path": ..|null, "sha256": ..|null,
+//!                 "archive": {"check": matches|mismatch|no-sha256|missing|refused|no-archive,
+//!                             "actual"?, "reason"?},
+//!                 "cited_by": [{"dataset", "path", "key", "row", "line", "change"?}]}],
+//!   "quotes"?: [{"dataset", "path", "key", "row", "line", "status", "quote", "searched": [..],
+//!                "source_id": ..|null, "archive_path": ..|null,
+//!                "passage": {"before", "matched", "after", "exact", "agree",
+//!                            "agree_at_start", "more_before", "more_after"}|null}],
 //!   // added by DiffReport (`kpdata diff --format json`):
 //!   "required_bump": none|patch|minor|major, "bump_reasons": [{"bump", "dataset", "reason"}],
 //!   "findings": [Diagnostic] }
