@@ -7,15 +7,17 @@
 //! character or a grapheme cluster (a Hangul syllable, decomposed or not, stays whole). The
 //! diff itself is `similar`'s Myers diff over those tokens, after the common leading and
 //! trailing tokens are set aside; a middle part too long to diff in bounded time (more than
-//! [`MAX_DIFF_TOKENS`] tokens on a side) is one removed and one added span, so the result is
-//! the same on every machine and never depends on a clock.
+//! [`MAX_DIFF_TOKENS`] tokens on both sides together) is one removed and one added span, so
+//! the result is the same on every machine and never depends on a clock.
 
 use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, DiffTag};
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Above this many differing tokens on a side, the middle is not diffed word by word.
-pub const MAX_DIFF_TOKENS: usize = 4000;
+/// Above this many differing tokens (old and new together), the middle is not diffed word by
+/// word: Myers' diff costs up to (old + new) × differences steps, and a hostile pull request
+/// could otherwise make every changed value cost seconds.
+pub const MAX_DIFF_TOKENS: usize = 1000;
 
 /// How a changed value changed. Serialized with a `kind` tag: `{"kind": "words", "spans": [..]}`
 /// or `{"kind": "list", "separator", "removed": [..], "added": [..], "kept"}`.
@@ -106,7 +108,7 @@ pub fn word_spans(old: &str, new: &str) -> Vec<Span> {
     let (am, bm) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
     let mut out = Vec::new();
     push(&mut out, SpanOp::Equal, &a[..prefix]);
-    if am.len() > MAX_DIFF_TOKENS || bm.len() > MAX_DIFF_TOKENS {
+    if am.is_empty() || bm.is_empty() || am.len() + bm.len() > MAX_DIFF_TOKENS {
         push(&mut out, SpanOp::Removed, am);
         push(&mut out, SpanOp::Added, bm);
     } else {
@@ -283,6 +285,24 @@ mod tests {
         assert_eq!(s.len(), 4);
         assert_eq!(s[0].text, "start ");
         assert_eq!(s[3].text, " end");
+    }
+
+    #[test]
+    fn short_middles_are_diffed_long_ones_are_not() {
+        // 499 words each side (998 tokens with the spaces, under the bound): word by word.
+        let old: String = (0..250).map(|i| format!("a{i} ")).collect();
+        let new = old.replace("a100 ", "b100 ");
+        assert_eq!(
+            word_spans(&format!("x {old}"), &format!("y {new}")).len(),
+            6
+        );
+        // Nothing to diff on one side: one span, whatever the length.
+        let long: String = (0..100_000).map(|i| format!("w{i} ")).collect();
+        let s = word_spans("x", &long);
+        assert_eq!(
+            (s.len(), s[0].op, s[1].op),
+            (2, SpanOp::Removed, SpanOp::Added)
+        );
     }
 
     #[test]
