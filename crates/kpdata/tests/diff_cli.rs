@@ -341,6 +341,25 @@ fn changed_words_and_new_sources_reach_every_format() {
     assert_eq!(v2["sources"], v["sources"]);
 }
 
+#[test]
+fn change_notices_are_capped() {
+    let (_t, s, root) = package("");
+    let rows = |name: &str| -> String {
+        let mut csv = "designation_id,name,action,source_ids\n".to_string();
+        for i in 0..15 {
+            csv.push_str(&format!("des-{i:02},{name} {i},listed,un-2016\n"));
+        }
+        csv
+    };
+    s.write("datasets/designations.csv", rows("Old Name"));
+    s.commit("fifteen").unwrap();
+    s.write("datasets/designations.csv", rows("New Name"));
+    let (_, gh, _) = kpdata(&root, &["diff", "--base", "HEAD", "--format", "github"]);
+    let notices = gh.lines().filter(|l| l.starts_with("::notice ")).count();
+    assert_eq!(notices, 10, "{gh}");
+    assert!(gh.contains("name: [-Old-]{+New+} Name 0"), "{gh}");
+}
+
 // ---- The workflows ----------------------------------------------------------------------
 
 fn workflows() -> Vec<(String, String)> {

@@ -73,9 +73,11 @@ pub fn render(diff: &PackageDiff, findings: &[Diagnostic]) -> String {
     out
 }
 
-/// A notice (a warning when its archive is not the registered one) on each new or changed
-/// source, and a notice on each of the first changed records with its changed words.
+/// A warning on each new or changed source whose archive is not the registered one, and
+/// notices (at most [`MAX_CHANGE_NOTICES`]) on the other sources and on the first changed
+/// records, with their changed words.
 fn change_notices(out: &mut String, diff: &PackageDiff) {
+    let mut shown = 0;
     for s in &diff.sources {
         let (kind, check) = match &s.archive {
             ArchiveCheck::Matches => ("notice", "sha256 matches the registry".to_string()),
@@ -88,9 +90,19 @@ fn change_notices(out: &mut String, diff: &PackageDiff) {
                 format!("no sha256 registered (the file has {actual})"),
             ),
             ArchiveCheck::Missing => ("warning", "the archived file is missing".into()),
-            ArchiveCheck::Refused { reason } => ("warning", format!("cannot be read: {reason}")),
+            ArchiveCheck::Refused { reason } => (
+                "warning",
+                format!("cannot be read: {}", escape_value(reason, 200)),
+            ),
             ArchiveCheck::NoArchive => ("warning", "no archived file".into()),
         };
+        // Every warning is shown; plain notices share the cap with the changed records.
+        if kind == "notice" {
+            if shown == MAX_CHANGE_NOTICES {
+                continue;
+            }
+            shown += 1;
+        }
         let msg = format!(
             "source `{}`: archive `{}`, {check}; cited by {} record(s)",
             escape_value(&s.id, 120),
@@ -106,7 +118,6 @@ fn change_notices(out: &mut String, diff: &PackageDiff) {
             escape_data(&msg)
         );
     }
-    let mut shown = 0;
     for d in diff.changed_datasets() {
         for c in &d.changed {
             if shown == MAX_CHANGE_NOTICES {
