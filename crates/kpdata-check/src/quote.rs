@@ -103,6 +103,30 @@ impl ArchivedText {
             && memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()).is_some()
     }
 
+    /// Where the (already folded) quote occurs: the folded text before it (up to `context`
+    /// characters), the match, and the text after it; `None` if it does not occur.
+    pub fn passage(&self, folded_quote: &str, context: usize) -> Option<(&str, &str, &str)> {
+        if folded_quote.is_empty() {
+            return None;
+        }
+        let at = memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes())?;
+        let end = at + folded_quote.len();
+        let start = self.folded[..at]
+            .char_indices()
+            .rev()
+            .nth(context.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let stop = self.folded[end..]
+            .char_indices()
+            .nth(context)
+            .map_or(self.folded.len(), |(i, _)| end + i);
+        Some((
+            &self.folded[start..at],
+            &self.folded[at..end],
+            &self.folded[end..stop],
+        ))
+    }
+
     /// The passage of the text that best matches a quote that does not occur: the place where
     /// its longest matching prefix or suffix occurs, about as long as the quote. Returns the
     /// passage and how many characters of the quote matched there.
@@ -119,7 +143,7 @@ impl ArchivedText {
     /// Where a (folded) quote sits in the text, with up to `context` characters of text on
     /// each side (cut at a space where there is one): the exact occurrence when there is one,
     /// else the closest passage of [`ArchivedText::closest`], as long as the quote.
-    pub fn passage(&self, folded_quote: &str, context: usize) -> Option<Passage> {
+    pub fn locate(&self, folded_quote: &str, context: usize) -> Option<Passage> {
         let quote_chars = folded_quote.chars().count();
         let (start, end, exact, agree, at_start) =
             match memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()) {
@@ -306,24 +330,24 @@ mod tests {
     }
 
     #[test]
-    fn passages_give_context_on_both_sides() {
+    fn located_quotes_have_context_on_both_sides() {
         let t = text();
-        let p = t.passage(&normalize("North Korean officials"), 20).unwrap();
+        let p = t.locate(&normalize("North Korean officials"), 20).unwrap();
         assert!(p.exact);
         assert_eq!(p.matched, "North Korean officials");
         assert_eq!(p.before, "options\" to hold ");
         assert_eq!(p.after, " accountable - it");
         assert!(p.more_before && p.more_after);
-        let p = t.passage(&normalize("\u{AC00}\u{B098}"), 8).unwrap();
+        let p = t.locate(&normalize("\u{AC00}\u{B098}"), 8).unwrap();
         assert_eq!((p.after.as_str(), p.more_after), ("", false));
-        let p = t.passage(&normalize("officials accountible"), 10).unwrap();
+        let p = t.locate(&normalize("officials accountible"), 10).unwrap();
         assert!(!p.exact);
         assert_eq!(p.matched, "officials accountable");
         assert_eq!(p.agree, "officials account".len());
-        assert!(t.passage("zzz", 10).is_none());
+        assert!(t.locate("zzz", 10).is_none());
         // Agreeing at the end: the passage still starts and ends on whole words.
         let p = t
-            .passage(&normalize("XXXXXXXXXX Korean Service. 2014-02-17."), 10)
+            .locate(&normalize("XXXXXXXXXX Korean Service. 2014-02-17."), 10)
             .unwrap();
         assert!(!p.exact && !p.agree_at_start);
         assert!(p.before.ends_with(' '), "{p:?}");

@@ -402,7 +402,7 @@ fn quotes(
                 });
                 let Some(text) = text else { continue };
                 searched.push(id.to_string());
-                let Some(p) = text.passage(&folded, CONTEXT) else {
+                let Some(p) = text.locate(&folded, CONTEXT) else {
                     continue;
                 };
                 let better = match &best {

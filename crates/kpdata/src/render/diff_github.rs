@@ -7,22 +7,14 @@
 use std::fmt::Write;
 
 use kpdata_diagnostics::rules::history::DESIGNATION_REMOVED;
-use kpdata_diagnostics::{escape_value, Diagnostic, Severity};
+use kpdata_diagnostics::{escape_text as esc, escape_value, Diagnostic, Severity};
 use kpdata_diff::{change_text, ArchiveCheck, PackageDiff};
 
 /// Notices about changed records: GitHub shows only the first few annotations of each kind on a
 /// step, and the job summary has them all.
 const MAX_CHANGE_NOTICES: usize = 10;
 
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
+use super::github::{escape_data, escape_property};
 
 pub fn render(diff: &PackageDiff, findings: &[Diagnostic]) -> String {
     let mut out = String::new();
@@ -44,9 +36,9 @@ pub fn render(diff: &PackageDiff, findings: &[Diagnostic]) -> String {
             "title={}",
             escape_property(&format!("{} {}", d.code, d.name))
         ));
-        let mut msg = d.message.clone();
+        let mut msg = esc(&d.message).into_owned();
         if let Some(h) = &d.hint {
-            let _ = write!(msg, "\nhint: {h}");
+            let _ = write!(msg, "\nhint: {}", esc(h));
         }
         let _ = writeln!(out, "::{kind} {}::{}", props.join(","), escape_data(&msg));
     }
