@@ -140,18 +140,12 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        let lower = rel.to_ascii_lowercase();
-        Some(Arc::new(if lower.ends_with(".md") {
-            ArchivedText::markdown(&bytes)
-        } else if lower.ends_with(".xml") {
-            ArchivedText::xml(&bytes)
-        } else {
-            ArchivedText::new(&bytes)
-        }))
+        Some(Arc::new(ArchivedText::for_path(rel, &bytes)))
     }
 }
 
-fn inside(rel: &str, dir: &str) -> bool {
+/// Whether `rel` is a plain relative path strictly inside the archive folder `dir`.
+pub fn inside(rel: &str, dir: &str) -> bool {
     check_relative(rel).is_ok()
         && rel
             .strip_prefix(dir)

@@ -362,6 +362,7 @@ fn messages(f: &Fixture) -> Vec<(String, String, String)> {
             reference: Some((2024, 6, 1)),
             jobs: 1,
             max_per_rule: None,
+            tracked: None,
         },
     )
     .finish();
