@@ -8,7 +8,7 @@ use std::sync::Arc;
 use kpdata_diagnostics::rules::{limits as lim, provenance as pv, structure as st};
 use kpdata_diagnostics::{Diagnostic, Report};
 use kpdata_package::{
-    CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root,
+    CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root, RootFile,
 };
 use kpdata_read::read_table_with;
 
@@ -18,7 +18,7 @@ use crate::evidence::SchemeLabels;
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
-use crate::registry::{check_archives, Registry};
+use crate::registry::{check_archives_tracked, Registry};
 use crate::schema::CompiledSchema;
 use crate::votes::{vote_role, VoteCounts};
 
@@ -31,6 +31,9 @@ pub struct Options {
     pub jobs: usize,
     /// Findings kept per (file, rule); None = the manifest's `limits.findings_per_rule`.
     pub max_per_rule: Option<u64>,
+    /// The files git tracks (root-relative), when the package is a git working tree: a
+    /// registered archive file outside this set is a finding (`archive-untracked`).
+    pub tracked: Option<Arc<BTreeSet<String>>>,
 }
 
 fn topo_order(datasets: &[Dataset], registry: &str) -> Vec<usize> {
@@ -135,14 +138,22 @@ fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
     plan
 }
 
-fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>> {
+fn open_dataset(root: &Root, rel: &str) -> Result<RootFile, Box<Diagnostic>> {
     match root.open_file(rel) {
         Ok(f) => Ok(f),
         Err(PathProblem::Io(e)) => Err(Box::new(
             Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
         )),
         Err(PathProblem::NotFound) => Err(Box::new(
-            Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel),
+            Diagnostic::new(
+                &st::FILE_MISSING,
+                if root.is_source() {
+                    format!("`{rel}` is not committed")
+                } else {
+                    format!("`{rel}` does not exist")
+                },
+            )
+            .path(rel),
         )),
         Err(e) => Err(Box::new(
             Diagnostic::new(&lim::UNSAFE_PATH, format!("`{rel}`: {e}")).path(rel),
@@ -186,11 +197,12 @@ fn validate_datasets<'s, 'e: 's>(
                     &prov.archive_dir,
                 )));
                 let dir = prov.archive_dir.as_str();
+                let tracked = opts.tracked.clone();
+                let check =
+                    move || check_archives_tracked(&table, &pkg.root, dir, tracked.as_deref());
                 match scope {
-                    Some(s) => {
-                        archives = Some(s.spawn(move || check_archives(&table, &pkg.root, dir)))
-                    }
-                    None => report.extend(check_archives(&table, &pkg.root, dir)),
+                    Some(s) => archives = Some(s.spawn(check)),
+                    None => report.extend(check()),
                 }
             }
         }

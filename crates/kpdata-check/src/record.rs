@@ -23,7 +23,7 @@ use crate::text::{
     describe_char, first_invisible, first_invisible_in_cell, first_invisible_in_text, is_nfc,
     is_printable_ascii, looks_like_formula, mixed_script, script_mismatch,
 };
-use kpdata_read::typing::typed_value;
+use kpdata_read::typing::{typed_value, unpublishable_number};
 
 /// What a dataset asks of its records beyond the schema.
 #[derive(Debug, Clone, Default)]
@@ -132,6 +132,9 @@ pub struct DatasetContext {
     date_fields: Vec<usize>,
     url_fields: Vec<usize>,
     text_fields: Vec<(usize, bool)>,
+    /// `integer` and `number` fields (and arrays of them): CSV cells a release could not
+    /// publish unchanged are findings.
+    number_fields: Vec<usize>,
     script_fields: Vec<(usize, usize)>,
     /// Name fields with no script column: checked for mixed scripts.
     mixed_fields: Vec<usize>,
@@ -256,6 +259,14 @@ impl DatasetContext {
             })
             .map(|(i, f)| (i, matches!(f.ty, FieldType::String | FieldType::Any)))
             .collect();
+        fn numeric(t: &FieldType) -> bool {
+            match t {
+                FieldType::Integer | FieldType::Number => true,
+                FieldType::Array { item, .. } => numeric(item),
+                _ => false,
+            }
+        }
+        let number_fields = pick(&|f| numeric(&f.ty));
         let script_fields = schema
             .fields
             .iter()
@@ -298,6 +309,7 @@ impl DatasetContext {
             date_fields,
             url_fields,
             text_fields,
+            number_fields,
             script_fields,
             mixed_fields,
             event_fields,
@@ -375,6 +387,19 @@ impl DatasetContext {
                 d = d.field(f);
             }
             out.push(d);
+        }
+
+        // 1b. Numbers a release cannot publish unchanged (a JSON input has KP115 instead).
+        if view.is_csv() {
+            for &i in &self.number_fields {
+                if unreadable.contains(&self.name(i)) {
+                    continue;
+                }
+                let Some(text) = view.text(i) else { continue };
+                if let Some(msg) = unpublishable_number(&self.schema.fields[i].ty, text) {
+                    out.push(at(&rs::NUMBER_NOT_PUBLISHABLE, i, msg));
+                }
+            }
         }
 
         // 2. Text hygiene and formulas.

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use kpdata_diagnostics::rules::{limits as lim, provenance as pv};
 use kpdata_diagnostics::{escape_value, Diagnostic};
-use kpdata_package::{check_relative, PathProblem, Root};
+use kpdata_package::{check_relative, EntryKind, PathProblem, Root};
 use kpdata_read::Table;
 use sha2::{Digest, Sha256};
 
@@ -140,18 +140,12 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        let lower = rel.to_ascii_lowercase();
-        Some(Arc::new(if lower.ends_with(".md") {
-            ArchivedText::markdown(&bytes)
-        } else if lower.ends_with(".xml") {
-            ArchivedText::xml(&bytes)
-        } else {
-            ArchivedText::new(&bytes)
-        }))
+        Some(Arc::new(ArchivedText::for_path(rel, &bytes)))
     }
 }
 
-fn inside(rel: &str, dir: &str) -> bool {
+/// Whether `rel` is a plain relative path strictly inside the archive folder `dir`.
+pub fn inside(rel: &str, dir: &str) -> bool {
     check_relative(rel).is_ok()
         && rel
             .strip_prefix(dir)
@@ -162,6 +156,18 @@ fn inside(rel: &str, dir: &str) -> bool {
 /// symlinks), present, and with the registered sha256. Then lists archive files that no
 /// source claims.
 pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diagnostic> {
+    check_archives_tracked(table, root, archive_dir, None)
+}
+
+/// [`check_archives`], and when `tracked` is given (the files git tracks, root-relative), each
+/// registered archive file that exists but is not tracked is a finding: a clone of the
+/// repository would not have it, and a release never publishes what is not committed.
+pub fn check_archives_tracked(
+    table: &Table,
+    root: &Root,
+    archive_dir: &str,
+    tracked: Option<&BTreeSet<String>>,
+) -> Vec<Diagnostic> {
     let archive_dir = archive_dir.trim_end_matches('/');
     let mut out = Vec::new();
     let mut claimed = BTreeSet::new();
@@ -193,7 +199,7 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
             )));
             continue;
         }
-        let norm = rel.trim_start_matches("./").to_string();
+        let norm = normalize(rel);
         let id = table.get(r, "source_id").unwrap_or("").to_string();
         if let Some(first) = first_claim.get(&norm) {
             out.push(at(Diagnostic::new(
@@ -207,16 +213,25 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
         } else {
             first_claim.insert(norm.clone(), id);
         }
-        claimed.insert(norm);
+        claimed.insert(norm.clone());
         let file = match root.open_file(rel) {
             Ok(f) => f,
             Err(PathProblem::NotFound) => {
+                let not = if root.is_source() {
+                    "is not committed"
+                } else {
+                    "does not exist"
+                };
                 out.push(at(Diagnostic::new(
                     &pv::ARCHIVE_MISSING,
-                    format!(
-                        "the archived file `{}` does not exist",
-                        escape_value(rel, 120)
-                    ),
+                    format!("the archived file `{}` {not}", escape_value(rel, 120)),
+                )));
+                continue;
+            }
+            Err(PathProblem::Io(e)) => {
+                out.push(at(Diagnostic::new(
+                    &pv::ARCHIVE_MISSING,
+                    format!("cannot read `{}`: {e}", escape_value(rel, 120)),
                 )));
                 continue;
             }
@@ -228,6 +243,15 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
                 continue;
             }
         };
+        if tracked.is_some_and(|t| !t.contains(&norm)) {
+            out.push(at(Diagnostic::new(
+                &lim::ARCHIVE_UNTRACKED,
+                format!(
+                    "the archived file `{}` is not tracked by git (untracked or ignored): a clone of the repository does not have it",
+                    escape_value(rel, 120)
+                ),
+            )));
+        }
         let Some(expected) = table.get(r, "sha256") else {
             continue;
         };
@@ -257,22 +281,40 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
             ))),
         }
     }
-    if let Ok(dir) = root.resolve_dir(archive_dir) {
-        let mut files = Vec::new();
-        walk(&dir, archive_dir, &mut files, &mut out, 0);
-        files.sort();
-        for f in files {
-            if !claimed.contains(&f) {
-                out.push(
-                    Diagnostic::new(
-                        &pv::ARCHIVE_UNCLAIMED,
-                        format!(
-                            "`{}` is in the archive but no source claims it",
-                            escape_value(&f, 120)
-                        ),
-                    )
-                    .path(f.clone()),
-                );
+    for e in root.list_tree(archive_dir).unwrap_or_default() {
+        let path = e.path;
+        match e.kind {
+            EntryKind::Symlink => out.push(
+                Diagnostic::new(
+                    &lim::UNSAFE_PATH,
+                    format!(
+                        "`{}` is a symbolic link; the archive holds regular files only",
+                        escape_value(&path, 120)
+                    ),
+                )
+                .path(path),
+            ),
+            EntryKind::Other => out.push(
+                Diagnostic::new(
+                    &lim::UNSAFE_PATH,
+                    format!("`{}` is not a regular file", escape_value(&path, 120)),
+                )
+                .path(path),
+            ),
+            EntryKind::File => {
+                let name = path.rsplit('/').next().unwrap_or("");
+                if name != ".gitkeep" && name != "README.md" && !claimed.contains(&path) {
+                    out.push(
+                        Diagnostic::new(
+                            &pv::ARCHIVE_UNCLAIMED,
+                            format!(
+                                "`{}` is in the archive but no source claims it",
+                                escape_value(&path, 120)
+                            ),
+                        )
+                        .path(path),
+                    );
+                }
             }
         }
     }
@@ -333,60 +375,20 @@ fn custody_findings(table: &Table, r: &kpdata_read::Record) -> Vec<Diagnostic> {
     out
 }
 
-fn walk(
-    dir: &std::path::Path,
-    rel: &str,
-    files: &mut Vec<String>,
-    out: &mut Vec<Diagnostic>,
-    depth: usize,
-) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let path = format!("{rel}/{name}");
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_symlink() {
-            out.push(
-                Diagnostic::new(
-                    &lim::UNSAFE_PATH,
-                    format!(
-                        "`{}` is a symbolic link; the archive holds regular files only",
-                        escape_value(&path, 120)
-                    ),
-                )
-                .path(path),
-            );
-        } else if ft.is_dir() {
-            walk(&e.path(), &path, files, out, depth + 1);
-        } else if ft.is_file() {
-            if name != ".gitkeep" && name != "README.md" {
-                files.push(path);
-            }
-        } else {
-            out.push(
-                Diagnostic::new(
-                    &lim::UNSAFE_PATH,
-                    format!("`{}` is not a regular file", escape_value(&path, 120)),
-                )
-                .path(path),
-            );
-        }
-    }
+/// `rel` without `./` components: the form git and [`Root::list_tree`] use.
+fn normalize(rel: &str) -> String {
+    rel.split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
-/// The sha256 of everything `f` reads, read in 64 KiB chunks.
-pub fn sha256_reader(mut f: impl Read) -> std::io::Result<String> {
+/// The sha256 of everything `r` yields, lowercase hex.
+pub fn sha256_reader(mut r: impl Read) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = f.read(&mut buf)?;
+        let n = r.read(&mut buf)?;
         if n == 0 {
             break;
         }

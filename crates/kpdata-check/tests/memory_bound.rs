@@ -99,6 +99,7 @@ primary_key = ["a"]
                 reference: None,
                 jobs: 2,
                 max_per_rule: None,
+                ..Options::default()
             },
         )
     });

@@ -38,6 +38,7 @@ fn options() -> Options {
         reference: Some((2026, 12, 6)),
         jobs: 2,
         max_per_rule: Some(0),
+        ..Options::default()
     }
 }
 

@@ -165,6 +165,7 @@ impl Fixture {
                 reference: Some((2024, 6, 1)),
                 jobs: 2,
                 max_per_rule: None,
+                tracked: None,
             },
         );
         let (d, _, _) = report.finish();
@@ -292,6 +293,7 @@ fn quote_not_found_shows_the_closest_passage() {
             reference: None,
             jobs: 1,
             max_per_rule: None,
+            tracked: None,
         },
     )
     .finish();
@@ -360,6 +362,7 @@ fn messages(f: &Fixture) -> Vec<(String, String, String)> {
             reference: Some((2024, 6, 1)),
             jobs: 1,
             max_per_rule: None,
+            tracked: None,
         },
     )
     .finish();
@@ -644,6 +647,7 @@ fn results_do_not_depend_on_threads() {
                 reference: Some((2024, 1, 1)),
                 jobs,
                 max_per_rule: None,
+                tracked: None,
             },
         )
         .finish();
@@ -804,6 +808,7 @@ fn located(pkg: &Package, jobs: usize) -> Vec<(String, u64, Option<u64>, Option<
             reference: None,
             jobs,
             max_per_rule: None,
+            tracked: None,
         },
     )
     .finish();

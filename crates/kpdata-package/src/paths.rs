@@ -6,10 +6,14 @@
 //! (`openat` with `O_NOFOLLOW`; the last with `O_NONBLOCK`, so a FIFO cannot block the open),
 //! and the open handle is then checked (`fstat`: a regular file only). What is read is what was
 //! checked.
+//!
+//! A [`Root`] is a folder, or a [`FileSource`]: the files of one git commit, so that a release
+//! validates exactly the committed bytes it publishes, whatever the working tree holds.
 
 use std::fs;
-use std::io::Read;
+use std::io::{Cursor, Read};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::PackageError;
 
@@ -65,11 +69,81 @@ pub fn check_relative(rel: &str) -> Result<(), PathProblem> {
     Ok(())
 }
 
-/// The repository root. Every path handed out by it is inside it.
+/// Files that do not come from a folder (the files of a git commit). Paths are relative to
+/// the package root and already passed [`check_relative`].
+pub trait FileSource: Send + Sync + std::fmt::Debug {
+    /// The bytes of the regular file `rel`; [`PathProblem::NotFound`] when there is none.
+    fn read(&self, rel: &str) -> Result<Vec<u8>, PathProblem>;
+    /// Every entry under the folder `dir`, recursively, sorted by path (a missing folder
+    /// lists nothing).
+    fn list(&self, dir: &str) -> Result<Vec<TreeEntry>, PathProblem>;
+}
+
+/// What a folder listing found at a path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    File,
+    Symlink,
+    /// A FIFO, socket, device or submodule: never read.
+    Other,
+}
+
+/// One entry of [`Root::list_tree`]: a root-relative, `/`-separated path.
 #[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TreeEntry {
+    pub path: String,
+    pub kind: EntryKind,
+}
+
+/// An opened file of a [`Root`].
+#[derive(Debug)]
+pub enum RootFile {
+    Disk(fs::File),
+    Memory(Cursor<Vec<u8>>),
+}
+
+impl RootFile {
+    /// The file's size in bytes (0 when it cannot be read).
+    pub fn len(&self) -> u64 {
+        match self {
+            RootFile::Disk(f) => f.metadata().map_or(0, |m| m.len()),
+            RootFile::Memory(c) => c.get_ref().len() as u64,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl Read for RootFile {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            RootFile::Disk(f) => f.read(buf),
+            RootFile::Memory(c) => c.read(buf),
+        }
+    }
+}
+
+/// The repository root. Every path handed out by it is inside it.
+#[derive(Debug, Clone)]
 pub struct Root {
     dir: PathBuf,
+    source: Option<Arc<dyn FileSource>>,
 }
+
+impl PartialEq for Root {
+    fn eq(&self, other: &Root) -> bool {
+        self.dir == other.dir
+            && match (&self.source, &other.source) {
+                (None, None) => true,
+                (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+                _ => false,
+            }
+    }
+}
+
+impl Eq for Root {}
 
 impl Root {
     pub fn new(dir: &Path) -> Result<Root, PackageError> {
@@ -87,16 +161,40 @@ impl Root {
         }
         Ok(Root {
             dir: dir.to_path_buf(),
+            source: None,
         })
+    }
+
+    /// A root whose files all come from `source` (nothing is read from a folder); `dir` is
+    /// only a label.
+    pub fn with_source(dir: &Path, source: Arc<dyn FileSource>) -> Root {
+        Root {
+            dir: dir.to_path_buf(),
+            source: Some(source),
+        }
     }
 
     pub fn dir(&self) -> &Path {
         &self.dir
     }
 
-    /// Opens `rel`, a regular file inside the root, refusing symlinks at every step. The file
-    /// is opened once and its open handle checked, so nothing can be swapped in between.
-    pub fn open_file(&self, rel: &str) -> Result<fs::File, PathProblem> {
+    /// Whether the files come from a [`FileSource`] rather than the folder.
+    pub fn is_source(&self) -> bool {
+        self.source.is_some()
+    }
+
+    /// Opens the regular file `rel` inside the root (symlinks refused at every step).
+    pub fn open_file(&self, rel: &str) -> Result<RootFile, PathProblem> {
+        if let Some(src) = &self.source {
+            check_relative(rel)?;
+            return src.read(rel).map(|b| RootFile::Memory(Cursor::new(b)));
+        }
+        self.open_disk(rel).map(RootFile::Disk)
+    }
+
+    /// Opens `rel` in the folder once, component by component, no link followed, and checks
+    /// the open handle: nothing can be swapped in between the check and the read.
+    fn open_disk(&self, rel: &str) -> Result<fs::File, PathProblem> {
         check_relative(rel)?;
         let comps: Vec<_> = Path::new(rel)
             .components()
@@ -113,6 +211,26 @@ impl Root {
                 .join("/")
         };
         sys::open_within(&self.dir, &comps, &shown)
+    }
+
+    /// Every entry under the folder `rel`, recursively (at most 32 levels), sorted by path;
+    /// symbolic links and non-regular files are listed, never followed or opened. A missing
+    /// folder lists nothing.
+    pub fn list_tree(&self, rel: &str) -> Result<Vec<TreeEntry>, PathProblem> {
+        let rel = rel.trim_end_matches('/');
+        if let Some(src) = &self.source {
+            check_relative(rel)?;
+            return src.list(rel);
+        }
+        let dir = match self.resolve_dir(rel) {
+            Ok(d) => d,
+            Err(PathProblem::NotFound) => return Ok(Vec::new()),
+            Err(e) => return Err(e),
+        };
+        let mut out = Vec::new();
+        walk(&dir, rel, &mut out, 0);
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
     }
 
     /// The path of `rel`, a regular file inside the root (symlinks refused at every step).
@@ -153,9 +271,16 @@ impl Root {
         Ok(cur)
     }
 
-    /// Opens a regular file inside the root (see [`Root::open_file`]).
-    pub fn open(&self, rel: &str) -> Result<fs::File, PackageError> {
-        self.open_file(rel).map_err(|e| path_error(rel, e))
+    /// Opens a regular file inside the root.
+    pub fn open(&self, rel: &str) -> Result<RootFile, PackageError> {
+        self.open_file(rel).map_err(|e| match e {
+            PathProblem::Io(e) => PackageError::new(format!("cannot open `{rel}`: {e}")),
+            PathProblem::NotFound if self.is_source() => PackageError::new(format!(
+                "`{rel}` is not committed"
+            ))
+            .with_hint("releases read committed files only: commit the file (check .gitignore)"),
+            e => path_error(rel, e),
+        })
     }
 
     /// Reads a whole (small) file inside the root, at most `max` bytes.
@@ -176,6 +301,31 @@ impl Root {
     /// Reads a manifest-sized file (schemas, the manifest itself): at most 16 MiB.
     pub fn read(&self, rel: &str) -> Result<Vec<u8>, PackageError> {
         self.read_limited(rel, 16 << 20)
+    }
+}
+
+fn walk(dir: &Path, rel: &str, out: &mut Vec<TreeEntry>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let path = format!("{rel}/{name}");
+        let Ok(ft) = e.file_type() else { continue };
+        let kind = if ft.is_symlink() {
+            EntryKind::Symlink
+        } else if ft.is_dir() {
+            walk(&e.path(), &path, out, depth + 1);
+            continue;
+        } else if ft.is_file() {
+            EntryKind::File
+        } else {
+            EntryKind::Other
+        };
+        out.push(TreeEntry { path, kind });
     }
 }
 
@@ -356,6 +506,83 @@ mod tests {
         assert_eq!(check_relative(""), Err(PathProblem::Empty));
         assert!(check_relative("datasets/a.csv").is_ok());
         assert!(check_relative("./datasets/a.csv").is_ok());
+    }
+
+    /// Files held in memory, as a commit's files are.
+    #[derive(Debug)]
+    struct Files(Vec<(&'static str, &'static str)>);
+
+    impl FileSource for Files {
+        fn read(&self, rel: &str) -> Result<Vec<u8>, PathProblem> {
+            let rel = rel.trim_start_matches("./");
+            self.0
+                .iter()
+                .find(|(p, _)| *p == rel)
+                .map(|(_, b)| b.as_bytes().to_vec())
+                .ok_or(PathProblem::NotFound)
+        }
+        fn list(&self, dir: &str) -> Result<Vec<TreeEntry>, PathProblem> {
+            Ok(self
+                .0
+                .iter()
+                .filter(|(p, _)| p.starts_with(&format!("{dir}/")))
+                .map(|(p, _)| TreeEntry {
+                    path: p.to_string(),
+                    kind: EntryKind::File,
+                })
+                .collect())
+        }
+    }
+
+    #[test]
+    fn a_source_root_reads_only_its_files() {
+        let t = tempfile::tempdir().unwrap();
+        // On disk, but not in the source: never read.
+        fs::write(t.path().join("a.csv"), "on disk\n").unwrap();
+        let src = Arc::new(Files(vec![("d/b.csv", "in the commit\n")]));
+        let root = Root::with_source(t.path(), src);
+        assert!(root.is_source());
+        let mut text = String::new();
+        root.open_file("./d/b.csv")
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        assert_eq!(text, "in the commit\n");
+        assert_eq!(root.open_file("a.csv").unwrap_err(), PathProblem::NotFound);
+        assert_eq!(root.open_file("../x").unwrap_err(), PathProblem::ParentDir);
+        let e = root.open("a.csv").unwrap_err();
+        assert!(e.message.contains("not committed"), "{}", e.message);
+        assert_eq!(
+            root.list_tree("d").unwrap(),
+            [TreeEntry {
+                path: "d/b.csv".into(),
+                kind: EntryKind::File
+            }]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn list_tree_lists_links_and_fifos_without_following() {
+        let t = tempfile::tempdir().unwrap();
+        fs::create_dir_all(t.path().join("arch/sub")).unwrap();
+        fs::write(t.path().join("arch/sub/a.txt"), "a").unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", t.path().join("arch/link")).unwrap();
+        let root = Root::new(t.path()).unwrap();
+        let kinds: Vec<(String, EntryKind)> = root
+            .list_tree("arch")
+            .unwrap()
+            .into_iter()
+            .map(|e| (e.path, e.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("arch/link".to_string(), EntryKind::Symlink),
+                ("arch/sub/a.txt".to_string(), EntryKind::File)
+            ]
+        );
+        assert!(root.list_tree("missing").unwrap().is_empty());
     }
 
     #[cfg(unix)]

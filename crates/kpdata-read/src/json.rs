@@ -1168,7 +1168,7 @@ fn round_trips(text: &str, f: f64) -> bool {
 
 /// A decimal number as (negative, significant digits, exponent of the leading digit), so that
 /// `1.0`, `1e0` and `10e-1` compare equal. Zero is `(false, "", 0)`.
-fn decimal_key(text: &str) -> (bool, String, i64) {
+pub(crate) fn decimal_key(text: &str) -> (bool, String, i64) {
     let (neg, t) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),

@@ -98,4 +98,12 @@ crate::rules! {
         fix: "Retype the letter in the name's own script; a name written in two scripts belongs in two rows of the names dataset.",
         hint: "retype the letters that come from another script",
     }
+    NUMBER_NOT_PUBLISHABLE {
+        code: "KP212", name: "number-not-publishable", severity: Error,
+        summary: "A CSV `integer` outside the 64-bit signed range, or a `number` whose nearest double is a different decimal (`1e-400` is 0).",
+        why: "A release stores integers as 64-bit signed integers and numbers as doubles (Parquet, JSON): such a value would be published changed, or the release refused after validation passed.",
+        example: "tonnage = `1e-400` (published as 0.0); victims = `9223372036854775808`",
+        fix: "Write the value a double or a 64-bit integer holds, or make the field a string.",
+        hint: "write a value a 64-bit integer or a double holds, or make the field a string",
+    }
 }
