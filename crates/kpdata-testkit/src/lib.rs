@@ -4,8 +4,9 @@
 //!   [`code`], [`stdout`], [`stderr`] read its [`Output`]; [`transcript`] turns an output into
 //!   the text a snapshot holds.
 //! - [`copy_dir`] copies a folder (symbolic links stay links), [`clear_worktree`] empties a
-//!   repository's working tree, [`history`] turns a `base/` and a `head/` folder into a scratch
-//!   git repository with two commits ([`Scratch`], re-exported from `kpdata-git`).
+//!   repository's working tree, [`committed`] makes a folder a scratch git repository with one
+//!   commit, [`history`] turns a `base/` and a `head/` folder into one with two commits
+//!   ([`Scratch`], re-exported from `kpdata-git`).
 //! - [`check_snapshot`] compares a text with a committed file, or writes it when
 //!   `KPDATA_BLESS` is set ([`bless_requested`]).
 //!
@@ -158,6 +159,16 @@ pub fn clear_worktree(dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// A scratch git repository at `dir` with one commit holding the files of `src` (files that a
+/// `.gitignore` among them ignores are copied but stay untracked). Commit time and identity
+/// are fixed.
+pub fn committed(src: &Path, dir: &Path, skip: &[&str]) -> Result<Scratch, String> {
+    let s = Scratch::init(dir).map_err(|e| e.to_string())?;
+    copy_dir_except(src, dir, skip).map_err(|e| format!("copy {}: {e}", src.display()))?;
+    s.commit("fixture").map_err(|e| e.to_string())?;
+    Ok(s)
+}
+
 /// A scratch git repository at `dir` whose first commit holds the files of `base` (tagged
 /// `base`, lightweight) and whose second commit, HEAD, holds exactly the files of `head`
 /// (the working tree is `head`, clean). Commit times and identity are fixed, so commit ids
@@ -227,6 +238,24 @@ mod tests {
             let e = check_snapshot(&t.join("none.txt"), "a\n").unwrap_err();
             assert!(e.contains("no snapshot"), "{e}");
         }
+        fs::remove_dir_all(&t).unwrap();
+    }
+
+    #[test]
+    fn committed_leaves_ignored_files_untracked() {
+        let t = std::env::temp_dir().join(format!("kpdata-testkit-c-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&t);
+        fs::create_dir_all(t.join("src")).unwrap();
+        fs::write(t.join("src/.gitignore"), "*.pdf\n").unwrap();
+        fs::write(t.join("src/a.pdf"), "x").unwrap();
+        fs::write(t.join("src/b.txt"), "y").unwrap();
+        fs::write(t.join("src/args"), "z").unwrap();
+        let s = committed(&t.join("src"), &t.join("repo"), &["args"]).unwrap();
+        let tree = s.git2().head().unwrap().peel_to_tree().unwrap();
+        assert!(tree.get_name("b.txt").is_some());
+        assert!(tree.get_name("a.pdf").is_none());
+        assert!(t.join("repo/a.pdf").exists());
+        assert!(!t.join("repo/args").exists());
         fs::remove_dir_all(&t).unwrap();
     }
 

@@ -6,11 +6,13 @@
 //! A fixture folder holds:
 //!
 //! - `args`: the kpdata command line, one argument per line (`#` lines and blank lines are
-//!   skipped), run in a scratch copy of the folder (a temporary directory);
+//!   skipped), run in a scratch copy of the folder: a git repository in a temporary directory
+//!   with one commit of the input (as kpdata runs in a checkout; a file the fixture's own
+//!   `.gitignore` ignores is copied but left untracked);
 //! - the input: a tiny package (`kpdata.toml`, `schemas/`, `datasets/`), or a schema and a file
 //!   for `validate --schema`, or a release folder for `verify`; for history rules, `base/` and
-//!   `head/` instead: the scratch copy is a git repository whose first commit (tagged `base`)
-//!   holds `base/` and whose second, HEAD, holds `head/`;
+//!   `head/` instead: the scratch repository's first commit (tagged `base`) holds `base/` and
+//!   its second, HEAD, holds `head/`;
 //! - `expected.txt`: the snapshot, `exit: N` then the standard output and standard error
 //!   (see `kpdata_testkit::transcript`);
 //! - `also` (optional): other codes the output may name, one a line with `# why`. The
@@ -26,7 +28,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kpdata_diagnostics::rules::{catalog, Rule};
-use kpdata_testkit::{check_snapshot, copy_dir_except, history, transcript, Kpdata};
+use kpdata_testkit::{check_snapshot, committed, history, transcript, Kpdata};
 
 const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
@@ -89,7 +91,7 @@ fn run_fixture(dir: &Path, rule: &Rule) -> Result<BTreeSet<String>, String> {
     if base.is_dir() || head.is_dir() {
         history(&base, &head, &work)?;
     } else {
-        copy_dir_except(dir, &work, NOT_INPUT).map_err(|e| format!("copy: {e}"))?;
+        committed(dir, &work, NOT_INPUT)?;
     }
     let out = KPDATA.run(&work, &args);
     let text = transcript(&out, Some(&work));
