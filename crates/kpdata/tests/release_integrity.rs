@@ -38,6 +38,8 @@ const SOURCES_SCHEMA: &str = r#"{
     "title": {"type": "string"},
     "archive_path": {"type": "string"},
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    "custody": {"type": "string"},
+    "obtained_from": {"type": "string"},
     "sensitivity": {"enum": ["public", "restricted"]}
   }
 }
@@ -66,8 +68,8 @@ const EVENTS: &str = "event_id,victims,tonnage,note,source_ids,sensitivity\n\
 
 fn sources(archive_path: &str) -> String {
     format!(
-        "source_id,tier,title,archive_path,sha256,sensitivity\n\
-         src-a,official,Report,{archive_path},{},public\n",
+        "source_id,tier,title,archive_path,sha256,custody,obtained_from,sensitivity\n\
+         src-a,official,Report,{archive_path},{},exact_copy,https://example.org/report,public\n",
         sha256_hex(ARCHIVE.as_bytes())
     )
 }
