@@ -15,9 +15,10 @@
 //!   its second, HEAD, holds `head/`;
 //! - `expected.txt`: the snapshot, `exit: N` then the standard output and standard error
 //!   (see `kpdata_testkit::transcript`);
-//! - `also` (optional): other codes the output may name, one a line with `# why`. The
-//!   fixture's own code must appear; any other code not listed here fails the test, so each
-//!   fixture fires its rule alone unless it says why not.
+//! - `also` (optional): other codes the output names, one a line with `# why`. The fixture's
+//!   own code must appear as a finding; any other code not listed here fails the test, and so
+//!   does a listed code that does not appear, so each fixture fires its rule alone unless it
+//!   says why not.
 //!
 //! After a deliberate change of output, rewrite the snapshots and read the diff:
 //! `KPDATA_BLESS=1 cargo test -p kpdata --no-default-features --test rule_fixtures`.
@@ -117,6 +118,12 @@ fn run_fixture(dir: &Path, rule: &Rule) -> Result<BTreeSet<String>, String> {
     if !stray.is_empty() {
         return Err(format!(
             "the output also names {stray:?}: make the input smaller, or list them in `also` with the reason:\n{text}"
+        ));
+    }
+    let stale: Vec<&String> = also.iter().filter(|c| !found.contains(*c)).collect();
+    if !stale.is_empty() {
+        return Err(format!(
+            "`also` lists {stale:?}, which the output does not name: remove them:\n{text}"
         ));
     }
     Ok(found)
