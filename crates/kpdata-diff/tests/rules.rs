@@ -59,7 +59,10 @@ fn base(dir: &std::path::Path) -> Scratch {
     s.write("kpdata.toml", MANIFEST)
         .write("schemas/things.schema.json", THINGS_SCHEMA)
         .write("schemas/kinds.schema.json", KINDS_SCHEMA)
-        .write("datasets/kinds.csv", "key,label\nperson,Person\nship,Ship\n")
+        .write(
+            "datasets/kinds.csv",
+            "key,label\nperson,Person\nship,Ship\n",
+        )
         .write(
             "datasets/things.csv",
             "thing_id,name,kind,date,status,count,not_x\nT001,Alpha,person,,open,1,\n",
@@ -114,22 +117,59 @@ fn data_only_changes_are_no_rule_changes() {
 fn each_loosening_schema_change_is_listed_where_it_is() {
     let cases: &[(&str, &str, &str)] = &[
         ("^T[0-9]{3}$", "^T[0-9]+$", "/properties/thing_id/pattern"),
-        (r#""open", "closed""#, r#""open", "closed", "void""#, "/properties/status/enum"),
-        (r#""thing_id", "name", "kind""#, r#""thing_id", "name""#, "/required"),
-        (r#""minLength": 2"#, r#""minLength": 1"#, "/properties/name/minLength"),
-        (r#""maxLength": 50"#, r#""maxLength": 500"#, "/properties/name/maxLength"),
-        (r#", "format": "partial-date""#, "", "/properties/date/format"),
-        (r#""additionalProperties": false,"#, "", "/additionalProperties"),
-        (r#""type": "integer", "minimum": 0"#, r#""type": ["integer", "null"], "minimum": 0"#, "/properties/count/type"),
-        (r#""x-kind": "name""#, r#""x-kind": "text""#, "/properties/name/x-kind"),
+        (
+            r#""open", "closed""#,
+            r#""open", "closed", "void""#,
+            "/properties/status/enum",
+        ),
+        (
+            r#""thing_id", "name", "kind""#,
+            r#""thing_id", "name""#,
+            "/required",
+        ),
+        (
+            r#""minLength": 2"#,
+            r#""minLength": 1"#,
+            "/properties/name/minLength",
+        ),
+        (
+            r#""maxLength": 50"#,
+            r#""maxLength": 500"#,
+            "/properties/name/maxLength",
+        ),
+        (
+            r#", "format": "partial-date""#,
+            "",
+            "/properties/date/format",
+        ),
+        (
+            r#""additionalProperties": false,"#,
+            "",
+            "/additionalProperties",
+        ),
+        (
+            r#""type": "integer", "minimum": 0"#,
+            r#""type": ["integer", "null"], "minimum": 0"#,
+            "/properties/count/type",
+        ),
+        (
+            r#""x-kind": "name""#,
+            r#""x-kind": "text""#,
+            "/properties/name/x-kind",
+        ),
         // Under `not`, a narrower pattern rejects less: the field accepts more.
-        (r#""not": {"pattern": "^x"}"#, r#""not": {"pattern": "^xyz"}"#, "/properties/not_x/not/pattern"),
+        (
+            r#""not": {"pattern": "^x"}"#,
+            r#""not": {"pattern": "^xyz"}"#,
+            "/properties/not_x/not/pattern",
+        ),
     ];
     for (from, to, pointer) in cases {
         let c = changes(schema_edit(from, to));
         let l = loosened(&c);
         assert!(
-            l.iter().any(|x| x.starts_with(&format!("schemas/things.schema.json {pointer} "))),
+            l.iter()
+                .any(|x| x.starts_with(&format!("schemas/things.schema.json {pointer} "))),
             "{from} → {to}: {c:#?}"
         );
     }
@@ -142,7 +182,10 @@ fn widened_pattern_names_a_value_it_now_accepts() {
     assert!(c[0].what.contains("(e.g. `T0`)"), "{}", c[0].what);
     let f = rule_findings(&c);
     assert_eq!(f.len(), 1);
-    assert_eq!((f[0].code, f[0].path.as_deref()), ("KP509", Some("schemas/things.schema.json")));
+    assert_eq!(
+        (f[0].code, f[0].path.as_deref()),
+        ("KP509", Some("schemas/things.schema.json"))
+    );
 }
 
 #[test]
@@ -182,7 +225,8 @@ fn manifest_loosening_is_listed_per_dataset() {
         });
         let l = loosened(&c);
         assert!(
-            l.iter().any(|x| x.starts_with("kpdata.toml ") && x.contains(expect)),
+            l.iter()
+                .any(|x| x.starts_with("kpdata.toml ") && x.contains(expect)),
             "{from} → {to}: {c:#?}"
         );
     }

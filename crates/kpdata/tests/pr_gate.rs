@@ -41,7 +41,8 @@ const SCHEMA: &str = r#"{
 }
 "#;
 
-const ACTORS: &str = "actor_id,name,sensitivity\nA001,Alpha Person,public\nA002,Beta Trading,public\n";
+const ACTORS: &str =
+    "actor_id,name,sensitivity\nA001,Alpha Person,public\nA002,Beta Trading,public\n";
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pr-gate.sh")
@@ -65,7 +66,10 @@ impl Gate {
         repo.write("kpdata.toml", MANIFEST)
             .write("schemas/actors.schema.json", SCHEMA)
             .write("datasets/actors.csv", ACTORS)
-            .write("crates/kpdata-check/src/pattern.rs", "// checks `pattern`\n");
+            .write(
+                "crates/kpdata-check/src/pattern.rs",
+                "// checks `pattern`\n",
+            );
         repo.commit("base").unwrap();
         Gate {
             _tmp: tmp,
@@ -153,7 +157,10 @@ fn code_that_removes_a_rule_cannot_pass_data_that_breaks_it() {
     let g = Gate::new();
     // The head deletes the pattern rule's code and adds a record breaking the pattern.
     g.repo
-        .write("crates/kpdata-check/src/pattern.rs", "// pattern rule removed\n")
+        .write(
+            "crates/kpdata-check/src/pattern.rs",
+            "// pattern rule removed\n",
+        )
         .write(
             "datasets/actors.csv",
             format!("{ACTORS}not-an-id,Gamma Shipping,public\n"),
@@ -181,12 +188,19 @@ fn code_that_removes_a_rule_cannot_pass_data_that_breaks_it() {
         md.contains("### Code verdict (head validator, built from this pull request): pass"),
         "{why}"
     );
-    assert!(md.contains("**This pull request changes code** (1 file(s))"), "{why}");
-    assert!(md.contains("- `crates/kpdata-check/src/pattern.rs`"), "{why}");
+    assert!(
+        md.contains("**This pull request changes code** (1 file(s))"),
+        "{why}"
+    );
+    assert!(
+        md.contains("- `crates/kpdata-check/src/pattern.rs`"),
+        "{why}"
+    );
     // The annotation on the pull request's file comes from the base validator.
     assert!(
-        stdout(&out).lines().any(|l| l.starts_with("::error file=datasets/actors.csv")
-            && l.contains("KP203")),
+        stdout(&out)
+            .lines()
+            .any(|l| l.starts_with("::error file=datasets/actors.csv") && l.contains("KP203")),
         "{why}"
     );
 
@@ -209,11 +223,20 @@ fn data_only_changes_are_judged_by_the_base_validator_alone() {
     let why = explain(&out, &md);
     assert_eq!(out.status.code(), Some(0), "{why}");
     assert!(!g.head_ran(), "{why}");
-    assert!(md.contains("### Data verdict (base validator): pass"), "{why}");
-    assert!(md.contains("### Code verdict: not needed (no code changed)"), "{why}");
+    assert!(
+        md.contains("### Data verdict (base validator): pass"),
+        "{why}"
+    );
+    assert!(
+        md.contains("### Code verdict: not needed (no code changed)"),
+        "{why}"
+    );
     assert!(md.contains("**the base validator alone decides**"), "{why}");
     assert!(md.contains("No rule changes"), "{why}");
-    assert!(md.contains("A003"), "the record-level diff is in the summary: {why}");
+    assert!(
+        md.contains("A003"),
+        "the record-level diff is in the summary: {why}"
+    );
 
     // Bad data in a data-only pull request: the base verdict fails it, still alone.
     g.repo.write(
@@ -266,7 +289,10 @@ fn changes_to_the_gate_itself_are_called_out() {
     g.repo.commit("head").unwrap();
     let (out, md) = g.run("both", &g.tripwire());
     let why = explain(&out, &md);
-    assert!(md.contains("**This pull request changes the gate itself.**"), "{why}");
+    assert!(
+        md.contains("**This pull request changes the gate itself.**"),
+        "{why}"
+    );
     assert!(md.contains("- `.github/workflows/pr.yml`"), "{why}");
     // scripts/ is code: the head's validator must pass too (here it fails).
     assert!(g.head_ran(), "{why}");

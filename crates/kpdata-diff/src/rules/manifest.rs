@@ -51,7 +51,9 @@ pub(super) fn compare(old: &Manifest, new: &Manifest, out: &mut Vec<RuleChange>)
                 Some(name),
                 here,
                 Effect::Loosens,
-                format!("dataset `{name}` removed from the manifest: its file is no longer validated"),
+                format!(
+                    "dataset `{name}` removed from the manifest: its file is no longer validated"
+                ),
             )),
             (None, Some(_)) => out.push(change(
                 Some(name),
@@ -106,18 +108,28 @@ fn dataset(a: &Dataset, b: &Dataset, here: &str, out: &mut Vec<RuleChange>) {
     };
     if a.publish != b.publish {
         if b.publish {
-            push("publish", Effect::Changes, format!("dataset `{name}` is now published"));
+            push(
+                "publish",
+                Effect::Changes,
+                format!("dataset `{name}` is now published"),
+            );
         } else {
             push(
                 "publish",
                 Effect::Loosens,
-                format!("dataset `{name}` unpublished (`publish = false`): it leaves the next release"),
+                format!(
+                    "dataset `{name}` unpublished (`publish = false`): it leaves the next release"
+                ),
             );
         }
     }
     for (key, x, y) in [("path", &a.path, &b.path), ("schema", &a.schema, &b.schema)] {
         if x != y {
-            push(key, Effect::Changes, format!("`{key}` of `{name}` moved: `{x}` → `{y}`"));
+            push(
+                key,
+                Effect::Changes,
+                format!("`{key}` of `{name}` moved: `{x}` → `{y}`"),
+            );
         }
     }
     // Uniqueness: a set of columns stays checked while some key of the new side is a subset.
@@ -151,8 +163,7 @@ fn dataset(a: &Dataset, b: &Dataset, here: &str, out: &mut Vec<RuleChange>) {
             );
         }
     }
-    if a.primary_key != b.primary_key && covered(&a.primary_key, &sb) && !a.primary_key.is_empty()
-    {
+    if a.primary_key != b.primary_key && covered(&a.primary_key, &sb) && !a.primary_key.is_empty() {
         push(
             "primary_key",
             Effect::Changes,
@@ -164,16 +175,29 @@ fn dataset(a: &Dataset, b: &Dataset, here: &str, out: &mut Vec<RuleChange>) {
         );
     }
     let fk = |f: &kpdata_package::ForeignKey| {
-        format!("{} → `{}` {}", cols(&f.fields), f.dataset, cols(&f.reference))
+        format!(
+            "{} → `{}` {}",
+            cols(&f.fields),
+            f.dataset,
+            cols(&f.reference)
+        )
     };
-    for f in a.foreign_keys.iter().filter(|f| !b.foreign_keys.contains(f)) {
+    for f in a
+        .foreign_keys
+        .iter()
+        .filter(|f| !b.foreign_keys.contains(f))
+    {
         push(
             "foreign_key",
             Effect::Loosens,
             format!("`{name}`: foreign key {} removed", fk(f)),
         );
     }
-    for f in b.foreign_keys.iter().filter(|f| !a.foreign_keys.contains(f)) {
+    for f in b
+        .foreign_keys
+        .iter()
+        .filter(|f| !a.foreign_keys.contains(f))
+    {
         push(
             "foreign_key",
             Effect::Tightens,

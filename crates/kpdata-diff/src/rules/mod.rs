@@ -173,8 +173,8 @@ pub fn rule_findings(changes: &[RuleChange]) -> Vec<Diagnostic> {
         .filter(|c| c.effect == Effect::Loosens)
         .map(|c| {
             // Escaped here: the GitHub renderer passes messages through as they are.
-            let mut d = Diagnostic::new(&RULE_LOOSENED, escape_value(&c.what, 300))
-                .path(c.file.clone());
+            let mut d =
+                Diagnostic::new(&RULE_LOOSENED, escape_value(&c.what, 300)).path(c.file.clone());
             if c.pointer.starts_with('/') {
                 d = d.pointer(c.pointer.clone());
             }

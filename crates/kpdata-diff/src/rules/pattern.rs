@@ -137,7 +137,10 @@ fn accepts_at_end(d: &dense::DFA<Vec<u32>>, s: Side) -> Option<bool> {
 /// Lowercase letters, digits, uppercase, `-`, `_`, `.`, space, other printable ASCII, the
 /// rest of ASCII, then the bytes of multi-byte UTF-8 sequences.
 fn byte_order() -> Vec<u8> {
-    let mut out: Vec<u8> = (b'a'..=b'z').chain(b'0'..=b'9').chain(b'A'..=b'Z').collect();
+    let mut out: Vec<u8> = (b'a'..=b'z')
+        .chain(b'0'..=b'9')
+        .chain(b'A'..=b'Z')
+        .collect();
     out.extend_from_slice(b"-_. ");
     for b in 0u8..=255 {
         if !out.contains(&b) && (0x21..0x7f).contains(&b) {

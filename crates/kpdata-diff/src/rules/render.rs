@@ -31,7 +31,9 @@ pub fn render_rules_markdown(base: &str, head: &str, changes: &[RuleChange]) -> 
         md(head, 80)
     );
     if changes.is_empty() {
-        s.push_str("No rule changes: the data is judged by the same manifest, schemas and vocabularies.\n");
+        s.push_str(
+            "No rule changes: the data is judged by the same manifest, schemas and vocabularies.\n",
+        );
         return guard_workflow_commands(&s);
     }
     let [l, t, c] = counts(changes);
@@ -52,7 +54,10 @@ pub fn render_rules_markdown(base: &str, head: &str, changes: &[RuleChange]) -> 
                 s,
                 "| {} | {} | {} | {} |",
                 md_code(&c.file, 120),
-                c.dataset.as_deref().map(|d| md_code(d, 80)).unwrap_or_default(),
+                c.dataset
+                    .as_deref()
+                    .map(|d| md_code(d, 80))
+                    .unwrap_or_default(),
                 md(&c.pointer, 120),
                 md_message(&c.what, MAX)
             );
@@ -65,12 +70,7 @@ pub fn render_rules_markdown(base: &str, head: &str, changes: &[RuleChange]) -> 
 /// The same as plain text: one line per change.
 pub fn render_rules_text(base: &str, head: &str, changes: &[RuleChange]) -> String {
     let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "rule changes {} -> {}",
-        text(base, 80),
-        text(head, 80)
-    );
+    let _ = writeln!(s, "rule changes {} -> {}", text(base, 80), text(head, 80));
     for c in changes {
         let _ = writeln!(
             s,

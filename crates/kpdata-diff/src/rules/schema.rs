@@ -51,7 +51,12 @@ const SUBSCHEMA: &[&str] = &[
     "else",
 ];
 /// Keywords holding a map of named subschemas.
-const NAMED: &[&str] = &["$defs", "definitions", "dependentSchemas", "patternProperties"];
+const NAMED: &[&str] = &[
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+    "patternProperties",
+];
 
 /// Where a schema change is reported.
 pub(super) struct Ctx<'a> {
@@ -134,7 +139,10 @@ pub(super) fn compare(ctx: &mut Ctx, old: &Value, new: &Value, pointer: &str, fl
 fn types(v: &Value) -> Vec<String> {
     let mut t: Vec<String> = match v {
         Value::String(s) => vec![s.clone()],
-        Value::Array(a) => a.iter().filter_map(|x| x.as_str().map(String::from)).collect(),
+        Value::Array(a) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(String::from))
+            .collect(),
         _ => Vec::new(),
     };
     // `number` includes `integer`.
@@ -423,10 +431,20 @@ fn names_delta(
         }
     };
     for x in a.iter().filter(|x| !b.contains(x)) {
-        ctx.push(here, Effect::Loosens, flip, format!("{} is no longer required ({key})", label(x)));
+        ctx.push(
+            here,
+            Effect::Loosens,
+            flip,
+            format!("{} is no longer required ({key})", label(x)),
+        );
     }
     for x in b.iter().filter(|x| !a.contains(x)) {
-        ctx.push(here, Effect::Tightens, flip, format!("{} is now required ({key})", label(x)));
+        ctx.push(
+            here,
+            Effect::Tightens,
+            flip,
+            format!("{} is now required ({key})", label(x)),
+        );
     }
 }
 
@@ -438,7 +456,9 @@ fn pattern_changed(ctx: &mut Ctx, old: &str, new: &str, here: &str, flip: bool) 
             here,
             Effect::Loosens,
             flip,
-            format!("{p}pattern changed ({shown}); kpdata could not prove it accepts no new values"),
+            format!(
+                "{p}pattern changed ({shown}); kpdata could not prove it accepts no new values"
+            ),
         ),
         Some(d) => {
             let example = |w: &Option<String>| match w {
@@ -451,7 +471,10 @@ fn pattern_changed(ctx: &mut Ctx, old: &str, new: &str, here: &str, flip: bool) 
                     here,
                     Effect::Loosens,
                     flip,
-                    format!("{p}pattern widened {shown}: accepts values it rejected{}", example(w)),
+                    format!(
+                        "{p}pattern widened {shown}: accepts values it rejected{}",
+                        example(w)
+                    ),
                 );
             }
             if let Some(w) = &d.narrowed {
@@ -459,7 +482,10 @@ fn pattern_changed(ctx: &mut Ctx, old: &str, new: &str, here: &str, flip: bool) 
                     here,
                     Effect::Tightens,
                     flip,
-                    format!("{p}pattern narrowed {shown}: rejects values it accepted{}", example(w)),
+                    format!(
+                        "{p}pattern narrowed {shown}: rejects values it accepted{}",
+                        example(w)
+                    ),
                 );
             }
             if d.widened.is_none() && d.narrowed.is_none() {

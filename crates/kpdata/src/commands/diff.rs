@@ -7,12 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kpdata_diagnostics::Severity;
+use kpdata_diff::rules::{
+    render_rules_markdown, render_rules_text, rule_changes, rule_findings, RulesReport,
+};
 use kpdata_diff::{
     diff, history_findings, render_markdown_with, render_text_with, LoadError, RenderOptions,
     Snapshot,
-};
-use kpdata_diff::rules::{
-    render_rules_markdown, render_rules_text, rule_changes, rule_findings, RulesReport,
 };
 use kpdata_git::Repo;
 

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod import;
 pub mod release;
 pub mod rules;
+pub mod signing;
 pub mod validate;
 pub mod verify;
 
