@@ -220,7 +220,8 @@ pub fn check_folder(
             vec![unsigned(
                 "the release is signed, but no public key was given: the signature was not checked"
                     .into(),
-            )],
+            )
+            .hint("pass the project's public key: --key kpdata.pub (keys/kpdata.pub in the repository)")],
             None,
         );
     };
