@@ -57,11 +57,11 @@ pub fn compare(old: &str, new: &str) -> Option<PatternDelta> {
         }
         for &byte in &order {
             let next = (step(&a, sa, byte)?, step(&b, sb, byte)?);
-            if !seen.contains_key(&next) {
+            if let std::collections::hash_map::Entry::Vacant(e) = seen.entry(next) {
                 if nodes.len() >= MAX_PAIRS {
                     return None;
                 }
-                seen.insert(next, (i, byte));
+                e.insert((i, byte));
                 nodes.push(next);
                 queue.push_back(nodes.len() - 1);
             }
