@@ -244,6 +244,9 @@ fn a_vocabulary_value_added_is_an_enum_value_added() {
     assert_eq!(l.len(), 1, "{c:#?}");
     assert!(l[0].starts_with("datasets/kinds.csv anything "), "{l:?}");
     assert!(l[0].contains("now accepted in `things.kind`"), "{l:?}");
+    // The KP509 annotation lands on the added row.
+    let f = rule_findings(&c);
+    assert_eq!((f[0].row, f[0].line), (Some(4), Some(4)), "{f:?}");
     // Not a vocabulary (cites are required): a row added to it is just data.
 }
 

@@ -13,6 +13,7 @@ fn change(dataset: Option<&str>, pointer: String, effect: Effect, what: String) 
         pointer,
         effect,
         what,
+        at: None,
     }
 }
 

@@ -68,6 +68,10 @@ pub struct RuleChange {
     pub pointer: String,
     pub effect: Effect,
     pub what: String,
+    /// The spreadsheet row and physical line of a vocabulary record on the head side (an
+    /// added value), so the annotation lands on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<(u64, u64)>,
 }
 
 /// The rule changes from `base` to `head`, sorted by effect (loosening first), file and
@@ -126,13 +130,14 @@ fn vocabularies(base: &Snapshot, head: &Snapshot, diff: &PackageDiff, out: &mut 
             .map(|u| format!("`{u}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let push = |out: &mut Vec<RuleChange>, key: String, effect, what: String| {
+        let push = |out: &mut Vec<RuleChange>, key: String, effect, what: String, at| {
             out.push(RuleChange {
                 file: d.path.clone(),
                 dataset: Some(d.name.clone()),
                 pointer: key,
                 effect,
                 what,
+                at,
             })
         };
         for r in &d.added {
@@ -142,6 +147,7 @@ fn vocabularies(base: &Snapshot, head: &Snapshot, diff: &PackageDiff, out: &mut 
                 k.clone(),
                 Effect::Loosens,
                 format!("vocabulary value `{k}` added: now accepted in {used_by}"),
+                Some((r.row, r.line)),
             );
         }
         for r in &d.removed {
@@ -151,6 +157,7 @@ fn vocabularies(base: &Snapshot, head: &Snapshot, diff: &PackageDiff, out: &mut 
                 k.clone(),
                 Effect::Tightens,
                 format!("vocabulary value `{k}` removed: no longer accepted in {used_by}"),
+                None,
             );
         }
         for r in &d.changed {
@@ -161,6 +168,7 @@ fn vocabularies(base: &Snapshot, head: &Snapshot, diff: &PackageDiff, out: &mut 
                 k.clone(),
                 Effect::Changes,
                 format!("vocabulary value `{k}` redefined: {}", fields.join(", ")),
+                Some((r.row, r.line)),
             );
         }
     }
@@ -178,7 +186,10 @@ pub fn rule_findings(changes: &[RuleChange]) -> Vec<Diagnostic> {
             if c.pointer.starts_with('/') {
                 d = d.pointer(c.pointer.clone());
             }
-            d
+            match c.at {
+                Some((row, line)) if line > 0 => d.at_record(row, line),
+                _ => d,
+            }
         })
         .collect()
 }

@@ -74,6 +74,7 @@ impl Ctx<'_> {
             pointer: pointer.to_string(),
             effect,
             what,
+            at: None,
         });
     }
 }
