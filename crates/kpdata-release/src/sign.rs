@@ -25,7 +25,7 @@ use kpdata_diagnostics::{escape_value, Diagnostic, Severity};
 use kpdata_git::Repo;
 
 use crate::sums::SUMS_FILE;
-use crate::{sha256_hex, ReleaseError};
+use crate::ReleaseError;
 
 pub const SIGNATURE_FILE: &str = "SHA256SUMS.minisig";
 pub const TAG_BEGIN: &str = "-----BEGIN KPDATA SIGNATURE-----";
@@ -167,21 +167,18 @@ pub struct PublicKeyFile {
 
 /// Reads a small regular file; `Ok(None)` when absent.
 fn read_small(path: &Path, max: u64) -> Result<Option<Vec<u8>>, String> {
-    let meta = match fs::symlink_metadata(path) {
-        Ok(m) => m,
+    let f = match open_file(path) {
+        Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(e.to_string()),
     };
-    if !meta.file_type().is_file() {
-        return Err("not a regular file".into());
-    }
-    if meta.len() > max {
+    let mut out = Vec::new();
+    f.take(max + 1)
+        .read_to_end(&mut out)
+        .map_err(|e| e.to_string())?;
+    if out.len() as u64 > max {
         return Err(format!("larger than {max} bytes"));
     }
-    let mut out = Vec::new();
-    fs::File::open(path)
-        .and_then(|f| f.take(max + 1).read_to_end(&mut out))
-        .map_err(|e| e.to_string())?;
     Ok(Some(out))
 }
 
@@ -250,12 +247,12 @@ pub fn check_folder(
             None,
         );
     };
-    // SHA256SUMS itself is checked (present, well formed) by the checksum pass.
-    let sums = match read_small(&dir.join(SUMS_FILE), 1 << 30) {
-        Ok(Some(b)) => b,
-        _ => return (Vec::new(), None),
+    // SHA256SUMS is streamed through the verifier: memory stays bounded whatever its size
+    // (its presence and form are the checksum pass's findings).
+    let Some(sums) = open_regular(&dir.join(SUMS_FILE)) else {
+        return (Vec::new(), None);
     };
-    if let Err(e) = pk.verify(&sums, &signature, false) {
+    if let Err(e) = verify_stream(&pk, &signature, sums) {
         let d = match e {
             minisign_verify::Error::UnexpectedKeyId => Diagnostic::new(
                 &SIGNATURE_WRONG_KEY,
@@ -265,9 +262,11 @@ pub fn check_folder(
                 ),
             )
             .path(SIGNATURE_FILE),
-            minisign_verify::Error::UnexpectedAlgorithm => {
+            minisign_verify::Error::UnsupportedLegacyMode
+            | minisign_verify::Error::UnexpectedAlgorithm => {
                 invalid("SHA256SUMS.minisig is a legacy (not prehashed) signature".into())
             }
+            minisign_verify::Error::IoError(e) => invalid(format!("cannot read SHA256SUMS: {e}")),
             _ => Diagnostic::new(
                 &SIGNATURE_INVALID,
                 "the signature does not match SHA256SUMS: SHA256SUMS (or the signed comment) was altered after signing",
@@ -299,6 +298,45 @@ pub fn check_folder(
         }
     }
     (Vec::new(), Some(claim))
+}
+
+/// Opens `path` once, without following a final symbolic link and without blocking on a
+/// FIFO, and checks the open handle is a regular file (no check-then-open race).
+fn open_file(path: &Path) -> std::io::Result<fs::File> {
+    let mut options = fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let f = options.open(path)?;
+    if !f.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(f)
+}
+
+/// A regular file opened for reading; `None` when absent or not a regular file.
+fn open_regular(path: &Path) -> Option<fs::File> {
+    open_file(path).ok()
+}
+
+fn verify_stream(
+    pk: &minisign_verify::PublicKey,
+    signature: &minisign_verify::Signature,
+    mut data: impl Read,
+) -> Result<(), minisign_verify::Error> {
+    let mut v = pk.verify_stream(signature)?;
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = data.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        v.update(&buf[..n]);
+    }
+    v.finalize()
 }
 
 /// In a clone (`repo`), the tag `v<version>` must exist, point at the commit the signature
@@ -351,15 +389,24 @@ pub fn check_tag(
 
 /// The sha256 of the folder's `SHA256SUMS`, if readable.
 pub fn sums_sha256(dir: &Path) -> Option<String> {
-    read_small(&dir.join(SUMS_FILE), 1 << 30)
-        .ok()
-        .flatten()
-        .map(|b| sha256_hex(&b))
+    use sha2::{Digest, Sha256};
+    let mut f = open_regular(&dir.join(SUMS_FILE))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f.read(&mut buf).ok()?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Some(hex::encode(h.finalize()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sha256_hex;
 
     #[test]
     fn claims_round_trip_and_reject_other_comments() {
@@ -503,6 +550,25 @@ mod tests {
         .unwrap();
         let (d, _) = check_folder(t.path(), Some(&public(&k)), None, false);
         assert_eq!(codes(&d), vec![("KP916", Severity::Error)], "{d:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_linked_or_fifo_signature_is_a_finding_never_a_hang() {
+        let k = keys();
+        let t = folder(Some(&k));
+        let sig = t.path().join(SIGNATURE_FILE);
+        let real = t.path().join("elsewhere.minisig");
+        fs::rename(&sig, &real).unwrap();
+        std::os::unix::fs::symlink(&real, &sig).unwrap();
+        let (d, _) = check_folder(t.path(), Some(&public(&k)), None, false);
+        assert_eq!(codes(&d), vec![("KP916", Severity::Error)], "{d:?}");
+        fs::remove_file(&sig).unwrap();
+        let made = std::process::Command::new("mkfifo").arg(&sig).status();
+        if made.is_ok_and(|s| s.success()) {
+            let (d, _) = check_folder(t.path(), Some(&public(&k)), None, false);
+            assert_eq!(codes(&d), vec![("KP916", Severity::Error)], "{d:?}");
+        }
     }
 
     #[test]
