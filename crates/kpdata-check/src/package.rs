@@ -10,7 +10,7 @@ use kpdata_diagnostics::{Diagnostic, Report};
 use kpdata_package::{
     CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root,
 };
-use kpdata_read::read_table;
+use kpdata_read::read_table_with;
 
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
@@ -134,12 +134,11 @@ fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
 }
 
 fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>> {
-    match root.resolve_file(rel) {
-        Ok(p) => std::fs::File::open(&p).map_err(|e| {
-            Box::new(
-                Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
-            )
-        }),
+    match root.open_file(rel) {
+        Ok(f) => Ok(f),
+        Err(PathProblem::Io(e)) => Err(Box::new(
+            Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
+        )),
         Err(PathProblem::NotFound) => Err(Box::new(
             Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel),
         )),
@@ -177,7 +176,8 @@ fn validate_datasets<'s, 'e: 's>(
     let mut archives = None;
     if let Some(ds) = pkg.manifest.dataset(&prov.registry) {
         if let Ok(file) = open_dataset(&pkg.root, &ds.path) {
-            if let Ok((table, _)) = read_table(file, &ds.path, &limits) {
+            // The registry's own findings come from its pass through the pipeline below.
+            if let Ok(table) = read_table_with(file, &ds.path, &limits, &mut |_| {}) {
                 registry = Some(Arc::new(Registry::from_table(
                     &table,
                     Some(pkg.root.clone()),
@@ -261,7 +261,6 @@ fn validate_datasets<'s, 'e: 's>(
             }
         };
         let mut local_refs: Vec<(usize, Vec<Reference>)> = Vec::new();
-        let mut diags_buf: Vec<Diagnostic> = Vec::new();
         // Key sets this dataset fills, and the finished sets its foreign keys point at, are
         // taken out of the map for the duration of the file: no map lookup per record.
         let uniques_slots: Vec<usize> = plan.uniques.iter().map(|(s, _)| *s).collect();
@@ -308,8 +307,11 @@ fn validate_datasets<'s, 'e: 's>(
                 })
             })
             .collect();
+        let mut dropped: Vec<kpdata_read::json::Dropped> = Vec::new();
         {
-            let mut on_diag = |d: Diagnostic| diags_buf.push(d);
+            // Straight into the report, which keeps `cap` findings per rule and counts the
+            // rest: memory stays bounded however many findings a file has.
+            let mut on_diag = |d: Diagnostic| report.push(d);
             let report_keys = &mut Vec::new();
             let mut on_facts = |f: RecordFacts<'_>| {
                 for &i in f.cited {
@@ -358,8 +360,14 @@ fn validate_datasets<'s, 'e: 's>(
             };
             let stats: std::io::Result<FileStats> =
                 if ds.path.to_ascii_lowercase().ends_with(".json") {
-                    kpdata_read::json::read_json(file, &ds.path, &limits).map(|out| {
+                    // The reader keeps `cap` findings per rule too and counts the rest.
+                    let capped = Limits {
+                        findings_per_rule: cap as u64,
+                        ..limits
+                    };
+                    kpdata_read::json::read_json(file, &ds.path, &capped).map(|out| {
                         out.diagnostics.into_iter().for_each(&mut on_diag);
+                        dropped = out.dropped;
                         let recs: Vec<_> = out
                             .records
                             .into_iter()
@@ -376,6 +384,9 @@ fn validate_datasets<'s, 'e: 's>(
                 } else {
                     check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts)
                 };
+            for d in dropped {
+                report.count_suppressed(Some(ds.path.clone()), d.code, d.name, d.severity, d.count);
+            }
             let mut header = Vec::new();
             match stats {
                 Ok(s) => {
@@ -383,7 +394,7 @@ fn validate_datasets<'s, 'e: 's>(
                     report.summary.records += s.records;
                     header = s.header;
                 }
-                Err(e) => diags_buf.push(
+                Err(e) => report.push(
                     Diagnostic::new(
                         &st::FILE_MISSING,
                         format!("reading `{}` failed: {e}", ds.path),
@@ -394,11 +405,10 @@ fn validate_datasets<'s, 'e: 's>(
             // Key findings carry the column of their first key field.
             for mut d in std::mem::take(report_keys) {
                 d.column = first_column(&header, d.field.as_deref());
-                diags_buf.push(d);
+                report.push(d);
             }
             headers.insert(i, header);
         }
-        report.extend(diags_buf);
         for (slot, id, mut set) in own_sets {
             if let Some((_, ix)) = plan.uniques.iter().find(|(s, _)| *s == slot) {
                 // A primary or unique key over the same fields has every value once already.

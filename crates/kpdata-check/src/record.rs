@@ -19,8 +19,8 @@ use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
-    describe_char, first_invisible, first_invisible_in_text, is_nfc, is_printable_ascii,
-    looks_like_formula,
+    describe_char, first_invisible, first_invisible_in_cell, first_invisible_in_text, is_nfc,
+    is_printable_ascii, looks_like_formula, mixed_script, script_mismatch,
 };
 use kpdata_read::typing::typed_value;
 
@@ -132,6 +132,8 @@ pub struct DatasetContext {
     url_fields: Vec<usize>,
     text_fields: Vec<(usize, bool)>,
     script_fields: Vec<(usize, usize)>,
+    /// Name fields with no script column: checked for mixed scripts.
+    mixed_fields: Vec<usize>,
     event_fields: Vec<usize>,
     f_sensitivity: Option<usize>,
     f_source_ids: Option<usize>,
@@ -242,7 +244,11 @@ impl DatasetContext {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                f.kind != FieldKind::Other || matches!(f.ty, FieldType::String | FieldType::Any)
+                f.kind != FieldKind::Other
+                    || matches!(
+                        f.ty,
+                        FieldType::String | FieldType::Any | FieldType::Array { .. }
+                    )
             })
             .map(|(i, f)| (i, matches!(f.ty, FieldType::String | FieldType::Any)))
             .collect();
@@ -251,6 +257,10 @@ impl DatasetContext {
             .iter()
             .enumerate()
             .filter_map(|(i, f)| Some((i, idx(f.schema.get("x-script-of")?.as_str()?)?)))
+            .collect::<Vec<_>>();
+        let mixed_fields = pick(&|f| f.kind == FieldKind::Name)
+            .into_iter()
+            .filter(|i| !script_fields.iter().any(|&(_, name)| name == *i))
             .collect();
         let event_fields = policy.event_dates.iter().filter_map(|f| idx(f)).collect();
         let key_idx = key_sets
@@ -283,6 +293,7 @@ impl DatasetContext {
             url_fields,
             text_fields,
             script_fields,
+            mixed_fields,
             event_fields,
         }
     }
@@ -374,7 +385,7 @@ impl DatasetContext {
                 let bad = match spec.kind {
                     FieldKind::Id | FieldKind::Name => first_invisible(s),
                     FieldKind::Text => first_invisible_in_text(s),
-                    FieldKind::Other => None,
+                    FieldKind::Other => first_invisible_in_cell(s),
                 };
                 if let Some((n, c)) = bad {
                     out.push(at(
@@ -404,6 +415,13 @@ impl DatasetContext {
                             escape_value(s, 80)
                         ),
                     ));
+                }
+            }
+        }
+        for &i in &self.mixed_fields {
+            for s in view.items(i) {
+                if let Some(msg) = mixed_script(s) {
+                    out.push(at(&rs::MIXED_SCRIPT, i, msg));
                 }
             }
         }
@@ -734,39 +752,4 @@ pub fn key_string(v: &Value) -> Option<String> {
 
 pub fn pointer_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
-}
-
-/// Whether the letters of `name` fit the ISO 15924 `script` code.
-pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
-    let is_hangul = |c: char| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}');
-    let is_han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}');
-    let is_latin = |c: char| {
-        c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
-    };
-    let (ok, label): (&dyn Fn(char) -> bool, &str) = match script {
-        "Latn" => (&|c| !is_hangul(c) && !is_han(c), "Latin"),
-        "Hang" => (&|c| !is_latin(c), "Hangul"),
-        "Hani" => (&|c| !is_latin(c) && !is_hangul(c), "Han"),
-        "Kore" => (&|c| !is_latin(c), "Korean (Hangul and Han)"),
-        _ => return None,
-    };
-    let bad = name.chars().find(|&c| !ok(c))?;
-    Some(format!(
-        "`{}` is marked `{script}` ({label}) but contains `{bad}`",
-        escape_value(name, 80)
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scripts() {
-        assert!(script_mismatch("Kim Jong Un", "Latn").is_none());
-        assert!(script_mismatch("김정은", "Latn").is_some());
-        assert!(script_mismatch("김정은", "Hang").is_none());
-        assert!(script_mismatch("Kim 정은", "Hang").is_some());
-        assert!(script_mismatch("金正恩", "Hani").is_none());
-    }
 }

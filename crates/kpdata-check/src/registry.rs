@@ -165,8 +165,8 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
             continue;
         }
         claimed.insert(rel.trim_start_matches("./").to_string());
-        let path = match root.resolve_file(rel) {
-            Ok(p) => p,
+        let file = match root.open_file(rel) {
+            Ok(f) => f,
             Err(PathProblem::NotFound) => {
                 out.push(at(Diagnostic::new(
                     &pv::ARCHIVE_MISSING,
@@ -188,7 +188,7 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
         let Some(expected) = table.get(r, "sha256") else {
             continue;
         };
-        match sha256_file(&path) {
+        match sha256_reader(file) {
             Ok(actual) if actual.eq_ignore_ascii_case(expected) => {}
             Ok(actual) => {
                 let mut d = Diagnostic::new(
@@ -284,8 +284,8 @@ fn walk(
     }
 }
 
-pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
+/// The sha256 of everything `f` reads, read in 64 KiB chunks.
+pub fn sha256_reader(mut f: impl Read) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {

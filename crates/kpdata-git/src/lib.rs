@@ -147,8 +147,14 @@ impl Repo {
         let size = self.repo.odb().and_then(|odb| odb.read_header(id)).ok();
         let fits =
             |m: std::fs::Metadata| m.is_file() && size.is_some_and(|(n, _)| n as u64 == m.len());
-        if std::fs::symlink_metadata(&file).is_ok_and(fits) {
-            if let Ok(bytes) = std::fs::read(&file) {
+        // Opened once, without following a link or blocking, and checked on the open handle.
+        if let Ok(f) = kpdata_package::open_regular(&file, false) {
+            if let Some(bytes) = f.metadata().ok().filter(|m| fits(m.clone())).and_then(|m| {
+                let mut bytes = Vec::with_capacity(m.len() as usize);
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, m.len() + 1), &mut bytes)
+                    .ok()
+                    .map(|_| bytes)
+            }) {
                 if git_blob_id(&bytes) == id.as_bytes() {
                     return Ok(Some(bytes));
                 }

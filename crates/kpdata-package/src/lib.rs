@@ -15,7 +15,7 @@ pub use manifest::{
     CitePolicy, Dataset, ForeignKey, Limits, Manifest, PackageMeta, Provenance, ReleaseConfig,
     MANIFEST_FILE,
 };
-pub use paths::{check_relative, PathProblem, Root};
+pub use paths::{check_relative, open_regular, PathProblem, Root};
 pub use schema::{FieldKind, FieldSpec, FieldType, RecordSchema};
 
 use std::path::Path;

@@ -1,6 +1,11 @@
 //! Paths from manifests and data are untrusted: they must be plain relative paths that stay
-//! inside the root, pass through no symlink, and end at a regular file. All checks happen
-//! before anything is opened, so a FIFO or a link to `/dev/zero` can never hang the tool.
+//! inside the root, pass through no symlink, and end at a regular file.
+//!
+//! A path is never checked and then opened by name (a FIFO or a symlink swapped in between
+//! would be opened): each file is opened once, one component at a time from the root's folder
+//! (`openat` with `O_NOFOLLOW`; the last with `O_NONBLOCK`, so a FIFO cannot block the open),
+//! and the open handle is then checked (`fstat`: a regular file only). What is read is what was
+//! checked.
 
 use std::fs;
 use std::io::Read;
@@ -89,33 +94,38 @@ impl Root {
         &self.dir
     }
 
-    /// Resolves `rel` to a regular file inside the root, refusing symlinks at every step.
-    pub fn resolve_file(&self, rel: &str) -> Result<PathBuf, PathProblem> {
+    /// Opens `rel`, a regular file inside the root, refusing symlinks at every step. The file
+    /// is opened once and its open handle checked, so nothing can be swapped in between.
+    pub fn open_file(&self, rel: &str) -> Result<fs::File, PathProblem> {
         check_relative(rel)?;
-        let mut cur = self.dir.clone();
         let comps: Vec<_> = Path::new(rel)
             .components()
             .filter(|c| matches!(c, Component::Normal(_)))
             .collect();
-        for (i, c) in comps.iter().enumerate() {
+        if comps.is_empty() {
+            return Err(PathProblem::NotRegularFile);
+        }
+        let shown = |upto: usize| {
+            comps[..=upto]
+                .iter()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/")
+        };
+        sys::open_within(&self.dir, &comps, &shown)
+    }
+
+    /// The path of `rel`, a regular file inside the root (symlinks refused at every step).
+    /// Only to show or pass on a path: read a file through [`Root::open_file`], never by
+    /// opening this path again.
+    pub fn resolve_file(&self, rel: &str) -> Result<PathBuf, PathProblem> {
+        self.open_file(rel)?;
+        let mut cur = self.dir.clone();
+        for c in Path::new(rel)
+            .components()
+            .filter(|c| matches!(c, Component::Normal(_)))
+        {
             cur.push(c);
-            let md = match fs::symlink_metadata(&cur) {
-                Ok(md) => md,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Err(PathProblem::NotFound)
-                }
-                Err(e) => return Err(PathProblem::Io(e.to_string())),
-            };
-            if md.file_type().is_symlink() {
-                let shown: Vec<_> = comps[..=i]
-                    .iter()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect();
-                return Err(PathProblem::Symlink(shown.join("/")));
-            }
-            if i + 1 == comps.len() && !md.file_type().is_file() {
-                return Err(PathProblem::NotRegularFile);
-            }
         }
         Ok(cur)
     }
@@ -143,10 +153,9 @@ impl Root {
         Ok(cur)
     }
 
-    /// Opens a regular file inside the root.
+    /// Opens a regular file inside the root (see [`Root::open_file`]).
     pub fn open(&self, rel: &str) -> Result<fs::File, PackageError> {
-        let p = self.resolve_file(rel).map_err(|e| path_error(rel, e))?;
-        fs::File::open(&p).map_err(|e| PackageError::new(format!("cannot open `{rel}`: {e}")))
+        self.open_file(rel).map_err(|e| path_error(rel, e))
     }
 
     /// Reads a whole (small) file inside the root, at most `max` bytes.
@@ -167,6 +176,160 @@ impl Root {
     /// Reads a manifest-sized file (schemas, the manifest itself): at most 16 MiB.
     pub fn read(&self, rel: &str) -> Result<Vec<u8>, PackageError> {
         self.read_limited(rel, 16 << 20)
+    }
+}
+
+/// Opens `path` for reading and checks the open handle is a regular file. The open does not
+/// block (a FIFO or device is refused after it is opened, never waited on). `follow_links`:
+/// whether a symlink as the last component is followed (a path the user named) or refused
+/// (a path from data). The returned file reads normally (blocking).
+pub fn open_regular(path: &Path, follow_links: bool) -> std::io::Result<fs::File> {
+    let file = sys::open(None, path, follow_links, false)?;
+    regular(file)
+}
+
+fn regular(file: fs::File) -> std::io::Result<fs::File> {
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    sys::blocking(&file)?;
+    Ok(file)
+}
+
+#[cfg(unix)]
+mod sys {
+    use std::fs;
+    use std::path::{Component, Path};
+
+    use rustix::fs::{AtFlags, FileType, Mode, OFlags};
+
+    use super::PathProblem;
+
+    /// `openat(parent or the working folder, path)`: read-only, close-on-exec, non-blocking;
+    /// `O_NOFOLLOW` unless `follow`; `O_DIRECTORY` when `dir`.
+    pub fn open(
+        parent: Option<&fs::File>,
+        path: &Path,
+        follow: bool,
+        dir: bool,
+    ) -> std::io::Result<fs::File> {
+        let mut flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NONBLOCK | OFlags::NOCTTY;
+        if !follow {
+            flags |= OFlags::NOFOLLOW;
+        }
+        if dir {
+            flags |= OFlags::DIRECTORY;
+        }
+        let fd = match parent {
+            Some(p) => rustix::fs::openat(p, path, flags, Mode::empty()),
+            None => rustix::fs::openat(rustix::fs::CWD, path, flags, Mode::empty()),
+        }?;
+        Ok(fs::File::from(fd))
+    }
+
+    /// Clears `O_NONBLOCK` on an open regular file.
+    pub fn blocking(file: &fs::File) -> std::io::Result<()> {
+        let flags = rustix::fs::fcntl_getfl(file)?;
+        rustix::fs::fcntl_setfl(file, flags - OFlags::NONBLOCK)?;
+        Ok(())
+    }
+
+    /// Opens `comps` below `dir` one component at a time (`openat` from the folder opened
+    /// before), no link followed, and checks the last one's open handle.
+    pub fn open_within(
+        dir: &Path,
+        comps: &[Component<'_>],
+        shown: &dyn Fn(usize) -> String,
+    ) -> Result<fs::File, PathProblem> {
+        let mut parent: Option<fs::File> = None;
+        for (i, c) in comps.iter().enumerate() {
+            let last = i + 1 == comps.len();
+            let name = Path::new(c.as_os_str());
+            let opened = match &parent {
+                Some(p) => open(Some(p), name, false, !last),
+                None => open(None, &dir.join(name), false, !last),
+            };
+            let f = match opened {
+                Ok(f) => f,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(PathProblem::NotFound)
+                }
+                Err(e) => {
+                    // Say what is there (for the message only: nothing is opened by it).
+                    let st = match &parent {
+                        Some(p) => rustix::fs::statat(p, name, AtFlags::SYMLINK_NOFOLLOW),
+                        None => rustix::fs::statat(
+                            rustix::fs::CWD,
+                            dir.join(name),
+                            AtFlags::SYMLINK_NOFOLLOW,
+                        ),
+                    };
+                    return Err(match st.map(|st| FileType::from_raw_mode(st.st_mode)) {
+                        Ok(FileType::Symlink) => PathProblem::Symlink(shown(i)),
+                        Ok(_) if last => PathProblem::NotRegularFile,
+                        Ok(_) => PathProblem::Io("not a folder".into()),
+                        Err(_) => PathProblem::Io(e.to_string()),
+                    });
+                }
+            };
+            if last {
+                return super::regular(f).map_err(|e| match e.kind() {
+                    std::io::ErrorKind::Other => PathProblem::NotRegularFile,
+                    _ => PathProblem::Io(e.to_string()),
+                });
+            }
+            parent = Some(f);
+        }
+        Err(PathProblem::NotRegularFile)
+    }
+}
+
+#[cfg(not(unix))]
+mod sys {
+    //! Elsewhere: each component is checked with `symlink_metadata` before the file is opened
+    //! by name (not race-free; the handle is still checked after the open).
+    use std::fs;
+    use std::path::{Component, Path};
+
+    use super::PathProblem;
+
+    pub fn open(
+        _parent: Option<&fs::File>,
+        path: &Path,
+        follow: bool,
+        _dir: bool,
+    ) -> std::io::Result<fs::File> {
+        if !follow && fs::symlink_metadata(path)?.file_type().is_symlink() {
+            return Err(std::io::Error::other("a symbolic link"));
+        }
+        fs::File::open(path)
+    }
+
+    pub fn blocking(_: &fs::File) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    pub fn open_within(
+        dir: &Path,
+        comps: &[Component<'_>],
+        shown: &dyn Fn(usize) -> String,
+    ) -> Result<fs::File, PathProblem> {
+        let mut cur = dir.to_path_buf();
+        for (i, c) in comps.iter().enumerate() {
+            cur.push(c);
+            let md = fs::symlink_metadata(&cur).map_err(|e| match e.kind() {
+                std::io::ErrorKind::NotFound => PathProblem::NotFound,
+                _ => PathProblem::Io(e.to_string()),
+            })?;
+            if md.file_type().is_symlink() {
+                return Err(PathProblem::Symlink(shown(i)));
+            }
+            if i + 1 == comps.len() && !md.file_type().is_file() {
+                return Err(PathProblem::NotRegularFile);
+            }
+        }
+        let f = fs::File::open(&cur).map_err(|e| PathProblem::Io(e.to_string()))?;
+        super::regular(f).map_err(|_| PathProblem::NotRegularFile)
     }
 }
 

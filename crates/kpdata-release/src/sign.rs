@@ -303,18 +303,7 @@ pub fn check_folder(
 /// Opens `path` once, without following a final symbolic link and without blocking on a
 /// FIFO, and checks the open handle is a regular file (no check-then-open race).
 fn open_file(path: &Path) -> std::io::Result<fs::File> {
-    let mut options = fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
-    }
-    let f = options.open(path)?;
-    if !f.metadata()?.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
-    Ok(f)
+    kpdata_package::open_regular(path, false)
 }
 
 /// A regular file opened for reading; `None` when absent or not a regular file.

@@ -204,7 +204,9 @@ pub fn compare(dir: &Path, release: &Release) -> io::Result<Vec<String>> {
         match on_disk.get(rel) {
             None => diffs.push(format!("{rel}: missing from the folder")),
             Some(p) => {
-                let have = fs::read(p)?;
+                // Opened once, no link followed, no blocking open (a FIFO is refused).
+                let mut have = Vec::new();
+                io::Read::read_to_end(&mut kpdata_package::open_regular(p, false)?, &mut have)?;
                 if &have != bytes {
                     let at = have
                         .iter()

@@ -132,9 +132,6 @@ impl Gate {
             .output()
             .unwrap();
         let md = fs::read_to_string(&summary).unwrap_or_default();
-        if std::env::var_os("GATE_TEST_SHOW").is_some() {
-            eprintln!("{md}");
-        }
         (out, md)
     }
 }

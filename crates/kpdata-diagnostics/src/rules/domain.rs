@@ -3,7 +3,7 @@
 crate::rules! {
     SCRIPT_MISMATCH {
         code: "KP701", name: "script-mismatch", severity: Error,
-        summary: "A name's letters do not belong to its declared script (Hangul in a `Latn` name, Latin letters in a `Hang` name).",
+        summary: "A name's letters do not belong to its declared ISO 15924 script (Hangul in a `Latn` name, Latin letters in a `Hang` name, a Cyrillic `О` or Greek `Ο` passing for a Latin `O`), by the Unicode Script_Extensions data; spaces, punctuation, digits and combining marks fit any script.",
         why: "Names are published exactly as written; a script label that lies breaks transliteration and matching.",
         example: "name = `김정은`, script = `Latn`",
         fix: "Correct the script code, or put the name in the right row.",

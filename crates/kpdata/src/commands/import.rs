@@ -53,7 +53,12 @@ pub enum ImportList {
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))
+    // Opened without blocking and checked on the handle (a FIFO is refused, not waited on).
+    let mut bytes = Vec::new();
+    kpdata_package::open_regular(path, true)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+    Ok(bytes)
 }
 
 fn import_failure(e: ImportError) -> Failure {
@@ -83,7 +88,10 @@ fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
     let mut files = Vec::new();
     for t in tables {
         let path = out.join(format!("{}.csv", t.name));
-        let existing = match std::fs::read(&path) {
+        let existing = match kpdata_package::open_regular(&path, false).and_then(|mut f| {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).map(|_| b)
+        }) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(Failure::new(format!("cannot read {}: {e}", path.display()))),
@@ -97,7 +105,6 @@ fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
         std::fs::write(&tmp, &bytes)
             .and_then(|_| std::fs::rename(&tmp, &path))
             .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
-        #[allow(clippy::print_stdout)]
         {
             println!(
                 "wrote {} ({total} rows, {mine} from this import)",

@@ -509,7 +509,13 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &diffs {
-            let _ = writeln!(out, "{}: {d}", dir.display());
+            // File names in the folder are input: escaped like findings.
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                kpdata_diagnostics::escape_text(&dir.display().to_string()),
+                kpdata_diagnostics::escape_text(d)
+            );
         }
         let _ = writeln!(
             out,

@@ -5,18 +5,10 @@
 use std::fmt::Write;
 
 use kpdata_diagnostics::rules::history::DESIGNATION_REMOVED;
-use kpdata_diagnostics::{Diagnostic, Severity};
+use kpdata_diagnostics::{escape_text as esc, Diagnostic, Severity};
 use kpdata_diff::PackageDiff;
 
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
+use super::github::{escape_data, escape_property};
 
 pub fn render(diff: &PackageDiff, findings: &[Diagnostic]) -> String {
     let mut out = String::new();
@@ -38,9 +30,9 @@ pub fn render(diff: &PackageDiff, findings: &[Diagnostic]) -> String {
             "title={}",
             escape_property(&format!("{} {}", d.code, d.name))
         ));
-        let mut msg = d.message.clone();
+        let mut msg = esc(&d.message).into_owned();
         if let Some(h) = &d.hint {
-            let _ = write!(msg, "\nhint: {h}");
+            let _ = write!(msg, "\nhint: {}", esc(h));
         }
         let _ = writeln!(out, "::{kind} {}::{}", props.join(","), escape_data(&msg));
     }
