@@ -62,13 +62,14 @@ cleanup() {
   for wt in "$work/base" "$work/head"; do
     [[ -d "$wt" ]] && git -C "$repo" worktree remove --force "$wt" >/dev/null 2>&1 || true
   done
-  git -C "$repo" worktree prune >/dev/null 2>&1 || true
   [[ "$keep_work" == 1 ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
 # File names come from the pull request: anything but plain characters is shown as `?`.
 plain() { LC_ALL=C tr -c 'A-Za-z0-9._/+=,@\n-' '?'; }
+# Tool output inside a ~~~~ fence: no control characters, and no line can close the fence.
+fenced() { LC_ALL=C tr -d '\000-\011\013-\037\177' | sed 's/^[~`]/ &/'; }
 
 # What the pull request changes (NUL-separated, so no name can be misread).
 changed=()
@@ -152,7 +153,7 @@ run_side() {
         echo "\`kpdata\` could not run \`$f\` (exit 2) and said:"
         echo
         echo '~~~~text'
-        head -c 2000 "$work/$name-$f.err" | plain | sed 's/^~/?/'
+        head -c 2000 "$work/$name-$f.err" | fenced
         echo '~~~~'
         echo
       fi
@@ -263,7 +264,15 @@ fi
     else
       echo "### Rule changes"
       echo
-      echo "The base validator cannot list rule changes (it predates \`kpdata diff --rules\`); review the rule files listed above by hand."
+      if grep -q -- "--rules" "$work/rules.err"; then
+        echo "The base validator cannot list rule changes (it predates \`kpdata diff --rules\`); review the rule files listed above by hand."
+      else
+        echo "The base validator could not list rule changes (exit $rules_rc); review the rule files listed above by hand. It said:"
+        echo
+        echo '~~~~text'
+        head -c 2000 "$work/rules.err" | fenced
+        echo '~~~~'
+      fi
       echo
     fi
     if [[ "$diff_rc" != 2 ]]; then

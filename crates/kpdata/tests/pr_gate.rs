@@ -295,3 +295,34 @@ fn changes_to_the_gate_itself_are_called_out() {
     assert!(g.head_ran(), "{why}");
     assert_eq!(out.status.code(), Some(1), "{why}");
 }
+
+#[test]
+fn a_manifest_the_base_validator_cannot_read_fails_closed() {
+    let g = Gate::new();
+    // A manifest key the base does not know (a format change landing with its code).
+    g.repo.write(
+        "kpdata.toml",
+        format!("{MANIFEST}\n[future]\nanything = \"`~~~~\\u001b[31m`\"\n"),
+    );
+    g.repo.commit("head").unwrap();
+    let (out, md) = g.run("base", &g.tripwire());
+    let why = explain(&out, &md);
+    assert_eq!(out.status.code(), Some(2), "{why}");
+    assert!(
+        md.contains("### Data verdict (base validator): **FAIL** (exit 2)"),
+        "{why}"
+    );
+    assert!(
+        md.contains("`kpdata` could not run `validate` (exit 2) and said:"),
+        "{why}"
+    );
+    assert!(md.contains("unknown field"), "{why}");
+    assert!(
+        md.contains("The base validator could not list rule changes (exit 2)"),
+        "{why}"
+    );
+    // Nothing from the tool's output can close the fence or reach the page as a control.
+    assert!(!md.contains('\u{1b}'), "{why}");
+    let fences = md.lines().filter(|l| l.starts_with("~~~~")).count();
+    assert_eq!(fences % 2, 0, "{why}");
+}
