@@ -147,6 +147,23 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     let message = String::from_utf8_lossy(tag.message_bytes().unwrap()).into_owned();
     assert!(message.contains(sig.trim_end()), "{message}");
 
+    // The release workflow's own extraction (the same git and sed commands as release.yml)
+    // gives back the signature file byte for byte.
+    let workflow = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.github/workflows/release.yml"),
+    )
+    .unwrap();
+    let extract = "git for-each-ref --format='%(contents)' \"refs/tags/$TAG\" \\\n            | sed -n '/^-----BEGIN KPDATA SIGNATURE-----$/,/^-----END KPDATA SIGNATURE-----$/p' \\\n            | sed '1d;$d'";
+    assert!(workflow.contains(extract), "release.yml no longer extracts the signature this way");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(extract.replace("\\\n", ""))
+        .env("TAG", "v1.0.0")
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), sig);
+
     // In the clone: the key comes from kpdata.toml, the tag names the signed commit.
     let o = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
