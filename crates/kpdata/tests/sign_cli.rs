@@ -154,7 +154,10 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     )
     .unwrap();
     let extract = "git for-each-ref --format='%(contents)' \"refs/tags/$TAG\" \\\n            | sed -n '/^-----BEGIN KPDATA SIGNATURE-----$/,/^-----END KPDATA SIGNATURE-----$/p' \\\n            | sed '1d;$d'";
-    assert!(workflow.contains(extract), "release.yml no longer extracts the signature this way");
+    assert!(
+        workflow.contains(extract),
+        "release.yml no longer extracts the signature this way"
+    );
     let out = Command::new("bash")
         .arg("-c")
         .arg(extract.replace("\\\n", ""))
