@@ -547,7 +547,7 @@ fn workflows_are_well_formed_and_call_real_commands() {
     }
     called.sort();
     called.dedup();
-    assert_eq!(called, ["diff", "release", "validate", "verify"]);
+    assert_eq!(called, ["diff", "release", "site", "validate", "verify"]);
 }
 
 /// kpdata calls in the gate script: `"$bin" CMD --flag ...` and `"$base_bin" CMD ...`.
