@@ -15,6 +15,8 @@
 //! - [`history_findings`]: KP501–KP503 as [`Diagnostic`](kpdata_diagnostics::Diagnostic)s.
 //! - [`render_markdown`] and [`render_text`]: deterministic renderings that escape every value
 //!   they echo.
+//! - [`rules`]: rule changes (manifest, schemas, vocabularies) and whether each loosens a
+//!   constraint; KP509.
 
 mod compare;
 mod delta;
@@ -23,6 +25,7 @@ mod history;
 mod model;
 mod render;
 mod review;
+pub mod rules;
 mod snapshot;
 
 pub use compare::diff;

@@ -360,6 +360,18 @@ impl Repo {
             .is_ok())
     }
 
+    /// The message of the annotated tag `name`; `Ok(None)` when there is no such tag or it is
+    /// a lightweight one.
+    pub fn tag_message(&self, name: &str) -> Result<Option<String>> {
+        let Ok(r) = self.repo.find_reference(&format!("refs/tags/{name}")) else {
+            return Ok(None);
+        };
+        Ok(r.peel_to_tag().ok().and_then(|t| {
+            t.message_bytes()
+                .map(|m| String::from_utf8_lossy(m).into_owned())
+        }))
+    }
+
     /// Creates the annotated tag `name` on the commit `rev`, signed by the configured git
     /// identity (or `kpdata <kpdata@localhost>` when none is configured). Never overwrites.
     pub fn create_annotated_tag(&self, name: &str, rev: &str, message: &str) -> Result<()> {

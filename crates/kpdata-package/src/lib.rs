@@ -12,7 +12,8 @@ mod schema;
 
 pub use error::PackageError;
 pub use manifest::{
-    CitePolicy, Dataset, ForeignKey, Limits, Manifest, PackageMeta, Provenance, MANIFEST_FILE,
+    CitePolicy, Dataset, ForeignKey, Limits, Manifest, PackageMeta, Provenance, ReleaseConfig,
+    MANIFEST_FILE,
 };
 pub use paths::{
     check_relative, open_regular, EntryKind, FileSource, PathProblem, Root, RootFile, TreeEntry,

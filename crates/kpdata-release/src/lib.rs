@@ -17,6 +17,8 @@
 //!   blob id is the committed one) — as an [`Input`] for the build and as
 //!   [`publish::CommitFiles`] for validation, the same bytes — the changes since the previous
 //!   release tag (kpdata-diff), and the checks a release must pass.
+//! - [`sign`]: minisign signatures of `SHA256SUMS` (made by `release --sign-key`, checked by
+//!   `verify` against the committed public key) and the tag check in a clone.
 //! - [`verify`]: checks a release folder against `SHA256SUMS` and `datapackage.json`; findings
 //!   carry KP6xx codes and name the damaged file.
 //!
@@ -31,6 +33,7 @@ pub mod input;
 pub mod json;
 pub mod output;
 pub mod publish;
+pub mod sign;
 pub mod stage;
 pub mod sums;
 pub mod time;

@@ -262,7 +262,8 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
     paths.sort();
     paths.dedup();
     for p in paths {
-        if p == SUMS_FILE {
+        // The signature signs SHA256SUMS and is checked by `sign::check_folder`.
+        if p == SUMS_FILE || p == crate::sign::SIGNATURE_FILE {
             continue;
         }
         let on_disk = disk.get(p);

@@ -49,4 +49,12 @@ crate::rules! {
         fix: "Confirm it is intended (the next release must be a major one) and say why in the pull request.",
         hint: "confirm the dataset is meant to leave the release",
     }
+    RULE_LOOSENED {
+        code: "KP509", name: "rule-loosened", severity: Warning,
+        summary: "A change to kpdata.toml, a schema or a vocabulary lets through values the base revision rejected.",
+        why: "A pull request can relax the very rule its own data breaks (a pattern widened, an enum or vocabulary value added, a required field, key or foreign key dropped, a dataset unpublished, a limit raised); the data then passes. Reviewers must see every such change next to the data it lets in.",
+        example: "schemas/designations.schema.json /properties/authority_ref/pattern widened: accepts `KPe.0000`",
+        fix: "Check that the loosened rule is intended and justified in the pull request, independently of the data it adds; otherwise restore the rule.",
+        hint: "review the rule change on its own merits",
+    }
 }

@@ -14,8 +14,10 @@ use clap::Args;
 use kpdata_git::Repo;
 use kpdata_release::build::{build_into, Built, Release};
 use kpdata_release::publish::Source;
-use kpdata_release::{stage, version, Encoder, ReleaseError};
+use kpdata_release::sums::SUMS_FILE;
+use kpdata_release::{sign, stage, version, Encoder, Output, ReleaseError};
 
+use crate::commands::signing;
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]
@@ -23,6 +25,7 @@ use crate::{CmdResult, Failure};
   kpdata release 1.0.0                    build dist/1.0.0/ from HEAD and tag v1.0.0
   kpdata release 1.1.0 --out /tmp/r       write the release folder at /tmp/r instead
   kpdata release 1.1.0 --no-tag           build the folder without creating the tag
+  kpdata release 1.1.0 --sign-key ~/.kpdata/kpdata.key   sign SHA256SUMS (SHA256SUMS.minisig)
   kpdata release --check dist/1.0.0       rebuild 1.0.0 from tag v1.0.0 and compare every byte
 
 Exit codes: 0 released (or --check: identical), 1 --check found differences, 2 refused or failed.")]
@@ -40,8 +43,12 @@ pub struct ReleaseArgs {
     #[arg(long)]
     pub no_tag: bool,
     /// Rebuild the release in DIR from its tag and compare every byte (exit 0 same, 1 differs)
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "no_tag"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "no_tag", "sign_key"])]
     pub check: Option<PathBuf>,
+    /// Sign SHA256SUMS with this minisign secret key (kept outside the repository; default:
+    /// $KPDATA_SIGN_KEY; password: $KPDATA_SIGN_PASSWORD or the terminal)
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 impl From<ReleaseError> for Failure {
@@ -221,6 +228,31 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
 
     let progress = Progress::new();
     let head = repo.resolve("HEAD").map_err(git_failure)?;
+    // The signing key is opened (and checked against the committed public key) before
+    // anything is built.
+    let signer = match signing::key_path(args.sign_key.as_ref()) {
+        Some(path) => Some(signing::open(&path, &repo, &source.prefix, &head)?),
+        None => None,
+    };
+    let signature = std::cell::RefCell::new(None::<String>);
+    // The text of SHA256SUMS.minisig for the folder `dir` (the one it holds if an
+    // interrupted run signed it already), remembered for the tag message.
+    let make_signature = |dir: &Path| -> Result<Option<String>, Failure> {
+        let Some(signer) = &signer else {
+            return Ok(None);
+        };
+        let sig_path = dir.join(sign::SIGNATURE_FILE);
+        let text = if sig_path.exists() {
+            std::fs::read_to_string(&sig_path)
+                .map_err(|e| Failure::new(format!("cannot read {}: {e}", sig_path.display())))?
+        } else {
+            let sums = std::fs::read(dir.join(SUMS_FILE))
+                .map_err(|e| Failure::new(format!("cannot read SHA256SUMS to sign it: {e}")))?;
+            signer.sign(&sums, &version.to_string(), &head)?
+        };
+        *signature.borrow_mut() = Some(text.clone());
+        Ok(Some(text))
+    };
     // Validation (the same checks as `kpdata validate`, reference date = HEAD's commit day)
     // reads HEAD's committed files, exactly the bytes the build reads and publishes: never
     // the working tree, which may differ from HEAD in ways the clean check cannot see
@@ -290,13 +322,21 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                 if !stage::compare(&target, &release)?.is_empty() {
                     return Err(folder_exists());
                 }
+                if let Some(text) = make_signature(&target)? {
+                    let path = target.join(sign::SIGNATURE_FILE);
+                    if !path.exists() {
+                        std::fs::write(&path, text).map_err(|e| {
+                            Failure::new(format!("cannot write {}: {e}", path.display()))
+                        })?;
+                    }
+                }
                 built
             } else {
                 // Each file goes into the staging folder as it is made, hashed as it is
                 // written; the folder is renamed into place only once validation passed.
-                stage::write_atomically_with(&target, |out| {
+                stage::write_atomically_with(&target, |dir_out| {
                     let out = kpdata_release::Stoppable {
-                        inner: out,
+                        inner: dir_out,
                         stop: &stop,
                     };
                     let built = build_into(
@@ -308,6 +348,18 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                         &mut |m| progress.step(m),
                     )?;
                     gate()?;
+                    // Signed in the staging folder: renamed into place with the files.
+                    if let Some(text) = make_signature(&stage::staging_dir(&target)?)? {
+                        use std::io::Write as _;
+                        let mut f = dir_out.create(sign::SIGNATURE_FILE).map_err(|e| {
+                            Failure::new(format!("cannot write SHA256SUMS.minisig: {e}"))
+                        })?;
+                        f.write_all(text.as_bytes())
+                            .and_then(|()| f.finish())
+                            .map_err(|e| {
+                                Failure::new(format!("cannot write SHA256SUMS.minisig: {e}"))
+                            })?;
+                    }
                     Ok::<_, Failure>(built)
                 })?
             };
@@ -326,10 +378,16 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     };
     if !args.no_tag {
         let sums = &built.files["SHA256SUMS"].sha256;
-        let message = format!(
-            "{} {version}\n\nkpdata release {version}\nsha256 of SHA256SUMS: {sums}\n",
-            input.manifest.package.title
+        let mut message = format!(
+            "{} {version}\n\nkpdata release {version}\n{}{sums}\n",
+            input.manifest.package.title,
+            sign::TAG_SUMS_PREFIX
         );
+        // CI attaches the signature from here: no secret key is ever needed there.
+        if let Some(sig) = signature.borrow().as_deref() {
+            message.push('\n');
+            message.push_str(&sign::tag_block(sig));
+        }
         if let Err(e) = repo.create_annotated_tag(&tag, head.as_str(), &message) {
             progress.done();
             if !resume {
@@ -360,6 +418,9 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             format!("; tagged {tag} on {}", head.short())
         }
     );
+    if signature.borrow().is_some() {
+        let _ = writeln!(out, "signed: {}", sign::SIGNATURE_FILE);
+    }
     let _ = writeln!(out, "check it with: kpdata verify {}", target.display());
     Ok(ExitCode::SUCCESS)
 }
