@@ -15,6 +15,7 @@
 //!   its second, HEAD, holds `head/`;
 //! - `expected.txt`: the snapshot, `exit: N` then the standard output and standard error
 //!   (see `kpdata_testkit::transcript`);
+//! - `tags` (optional): tag names put on the scratch repository's HEAD, one a line;
 //! - `also` (optional): other codes the output names, one a line with `# why`. The fixture's
 //!   own code must appear as a finding; any other code not listed here fails the test, and so
 //!   does a listed code that does not appear, so each fixture fires its rule alone unless it
@@ -34,7 +35,7 @@ use kpdata_testkit::{check_snapshot, committed, history, transcript, Kpdata};
 const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 /// Files of a fixture folder that are not input.
-const NOT_INPUT: &[&str] = &["args", "expected.txt", "also"];
+const NOT_INPUT: &[&str] = &["args", "expected.txt", "also", "tags"];
 
 fn fixtures_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/rules")
@@ -89,18 +90,29 @@ fn run_fixture(dir: &Path, rule: &Rule) -> Result<BTreeSet<String>, String> {
     let tmp = tempfile::tempdir().map_err(|e| e.to_string())?;
     let work = tmp.path().join("work");
     let (base, head) = (dir.join("base"), dir.join("head"));
-    if base.is_dir() || head.is_dir() {
-        history(&base, &head, &work)?;
+    let repo = if base.is_dir() || head.is_dir() {
+        history(&base, &head, &work)?
     } else {
-        committed(dir, &work, NOT_INPUT)?;
+        committed(dir, &work, NOT_INPUT)?
+    };
+    for tag in lines(&dir.join("tags")) {
+        repo.tag_lightweight(tag.trim())
+            .map_err(|e| format!("tag {tag}: {e}"))?;
     }
     let out = KPDATA.run(&work, &args);
     let text = transcript(&out, Some(&work));
     check_snapshot(&dir.join("expected.txt"), &text)?;
 
     // A finding of the rule, not a mention: text findings start `error[KP206 ...` (validate,
-    // verify) or `error[KP501] ...` (diff).
-    if !text.contains(&format!("[{}", rule.code)) {
+    // verify) or `error[KP501] ...` (diff), GitHub annotations carry `title=KP509 ...`, JSON
+    // findings `"code": "KP206"`.
+    let c = rule.code;
+    let markers = [
+        format!("[{c}"),
+        format!("title={c} "),
+        format!("\"code\": \"{c}\""),
+    ];
+    if !markers.iter().any(|m| text.contains(m.as_str())) {
         return Err(format!(
             "the output has no `{}` finding:\n{text}",
             rule.code
