@@ -11,8 +11,10 @@
 //! | `boolean` | `Boolean` |
 //! | `array` | `List` of the item type (cell split on `x-separator`) |
 //!
-//! An empty cell is null. Columns are the schema's properties in declaration order, then any
-//! CSV column the schema does not declare (as strings).
+//! An empty cell is null. Columns are the schema's properties in declaration order, each
+//! `partial-date` string followed by its typed columns `<field>_start`, `<field>_end` (dates) and
+//! `<field>_precision` (see [`crate::dates`]), then any CSV column the schema does not declare
+//! (as strings).
 
 use std::cmp::Ordering;
 use std::io;
@@ -23,6 +25,7 @@ use kpdata_package::{FieldSpec, FieldType, Limits};
 use kpdata_read::typing::{parse_integer, parse_number, split_array};
 use kpdata_read::{Batch, CsvReader};
 
+use crate::dates::{Part, PARTIAL_DATE};
 use crate::input::DatasetInput;
 use crate::ReleaseError;
 
@@ -117,6 +120,39 @@ pub struct Column {
     pub ty: ColumnType,
     /// The schema property, when the schema declares the column.
     pub spec: Option<FieldSpec>,
+    /// How the release made the column, when no schema property declares it.
+    pub derived: Option<Derived>,
+}
+
+impl Column {
+    /// A column with no schema property behind it.
+    pub fn plain(name: &str, ty: ColumnType) -> Column {
+        Column {
+            name: name.to_string(),
+            ty,
+            spec: None,
+            derived: None,
+        }
+    }
+
+    /// What the column holds: the schema's description, or how the release derived it.
+    pub fn description(&self) -> Option<String> {
+        match (&self.spec, &self.derived) {
+            (Some(spec), _) => spec.description.clone(),
+            (None, Some(Derived::Date { from, part })) => Some(part.describe(from)),
+            (None, Some(Derived::Built { description })) => Some(description.clone()),
+            (None, None) => None,
+        }
+    }
+}
+
+/// A column the release adds to what the schema declares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Derived {
+    /// A typed column of the partial-date field `from`.
+    Date { from: String, part: Part },
+    /// A column of a dataset the release builds (e.g. `targets`).
+    Built { description: String },
 }
 
 /// One published dataset: columns, and rows of cells aligned with them (`None` = null).
@@ -287,7 +323,7 @@ impl Frame {
     ) -> Result<Frame, ReleaseError> {
         let path = &ds.dataset.path;
         let mut frame: Option<Frame> = None;
-        let mut sources: Vec<Option<usize>> = Vec::new();
+        let mut sources: Vec<Src> = Vec::new();
         let mut sensitivity = None;
         loop {
             let Parsed {
@@ -318,15 +354,19 @@ impl Frame {
                 ))
                 .hint("run `kpdata validate` and fix the errors it reports"));
             }
-            let f = frame.get_or_insert_with(|| {
+            if frame.is_none() {
                 let header = header.unwrap_or_default();
-                let columns = columns_of(ds, &header);
+                let columns = columns_of(ds, &header)?;
+                let at = |name: &str| header.iter().position(|h| h == name);
                 sources = columns
                     .iter()
-                    .map(|c| header.iter().position(|h| *h == c.name))
+                    .map(|c| match &c.derived {
+                        Some(Derived::Date { from, part }) => Src::Date(at(from), *part),
+                        _ => Src::Cell(at(&c.name)),
+                    })
                     .collect();
                 sensitivity = header.iter().position(|h| h == SENSITIVITY_FIELD);
-                Frame {
+                frame = Some(Frame {
                     name: ds.dataset.name.clone(),
                     columns,
                     // The cells' text is at most the file: reserved once (pages never written
@@ -334,8 +374,9 @@ impl Frame {
                     text: String::with_capacity(file_len),
                     ends: Vec::new(),
                     order: Vec::new(),
-                }
-            });
+                });
+            }
+            let f = frame.as_mut().expect("made above");
             if f.order.is_empty() && !batch.is_empty() {
                 // Rows expected, from the first batch's bytes per row; never more offsets
                 // than the file has bytes (a file of short rows, then long ones, must not
@@ -354,7 +395,26 @@ impl Frame {
                 }
                 for (c, src) in sources.iter().enumerate() {
                     let col = &f.columns[c];
-                    let cell = src.and_then(|i| rec.value(i));
+                    let typed;
+                    let cell = match *src {
+                        Src::Cell(i) => i.and_then(|i| rec.value(i)),
+                        Src::Date(i, part) => match i.and_then(|i| rec.value(i)) {
+                            None => None,
+                            Some(text) => {
+                                typed = part.of(text).ok_or_else(|| {
+                                    ReleaseError::new(format!(
+                                        "{path} row {} (line {}), field `{}`: `{}` is not a partial date",
+                                        rec.row,
+                                        rec.line,
+                                        col.name,
+                                        kpdata_diagnostics::escape_value(text, 80)
+                                    ))
+                                    .hint("run `kpdata validate` and fix the errors it reports")
+                                })?;
+                                Some(typed.as_str())
+                            }
+                        },
+                    };
                     if let Some(v) = cell {
                         col.ty.check(v).map_err(|e| {
                             ReleaseError::new(format!(
@@ -494,6 +554,15 @@ fn sort_by_text<'a>(cells: impl Iterator<Item = (Option<&'a str>, u32)>) -> Vec<
         .collect()
 }
 
+/// Where a frame column's cells come from in the CSV.
+#[derive(Debug, Clone, Copy)]
+enum Src {
+    /// The cell of this CSV column (None: the CSV lacks the column, every cell null).
+    Cell(Option<usize>),
+    /// A typed part of the partial date in this CSV column.
+    Date(Option<usize>, Part),
+}
+
 /// One batch from the parsing thread of [`Frame::read`]; the header comes with the first.
 struct Parsed {
     batch: Batch,
@@ -501,28 +570,53 @@ struct Parsed {
     header: Option<Vec<String>>,
 }
 
-/// The schema's properties in declaration order, then any CSV column it does not declare.
-fn columns_of(ds: &DatasetInput, header: &[String]) -> Vec<Column> {
-    let mut columns: Vec<Column> = ds
-        .schema
-        .fields
-        .iter()
-        .map(|f| Column {
+/// The schema's properties in declaration order (each partial date followed by its typed
+/// columns), then any CSV column it does not declare.
+fn columns_of(ds: &DatasetInput, header: &[String]) -> Result<Vec<Column>, ReleaseError> {
+    let mut columns: Vec<Column> = Vec::new();
+    for f in &ds.schema.fields {
+        let ty = ColumnType::of(f);
+        let partial = ty == ColumnType::String && f.format.as_deref() == Some(PARTIAL_DATE);
+        columns.push(Column {
             name: f.name.clone(),
-            ty: ColumnType::of(f),
+            ty,
             spec: Some(f.clone()),
-        })
-        .collect();
-    for h in header {
-        if !columns.iter().any(|c| &c.name == h) {
-            columns.push(Column {
-                name: h.clone(),
-                ty: ColumnType::String,
-                spec: None,
-            });
+            derived: None,
+        });
+        if partial {
+            for part in Part::ALL {
+                columns.push(Column {
+                    name: part.column(&f.name),
+                    ty: match part {
+                        Part::Precision => ColumnType::String,
+                        _ => ColumnType::Date,
+                    },
+                    spec: None,
+                    derived: Some(Derived::Date {
+                        from: f.name.clone(),
+                        part,
+                    }),
+                });
+            }
         }
     }
-    columns
+    let declared = |n: &str| ds.schema.fields.iter().any(|f| f.name == n);
+    if let Some(c) = columns
+        .iter()
+        .find(|c| c.derived.is_some() && (declared(&c.name) || header.contains(&c.name)))
+    {
+        return Err(ReleaseError::new(format!(
+            "dataset `{}`: the release adds the typed date column `{}`, which the dataset already has",
+            ds.dataset.name, c.name
+        ))
+        .hint("rename the field: `<field>_start`, `_end` and `_precision` are the release's typed columns of a partial date"));
+    }
+    for h in header {
+        if !columns.iter().any(|c| &c.name == h) {
+            columns.push(Column::plain(h, ColumnType::String));
+        }
+    }
+    Ok(columns)
 }
 
 /// Orders two cells of a column by their typed values (nulls first).
@@ -554,11 +648,7 @@ mod order_tests {
 
     #[test]
     fn cells_stored_in_published_order_read_the_same() {
-        let col = |n: &str| Column {
-            name: n.into(),
-            ty: ColumnType::String,
-            spec: None,
-        };
+        let col = |n: &str| Column::plain(n, ColumnType::String);
         let rows = vec![
             vec![Some("a"), None, Some("")],
             vec![None, Some("bb"), Some("c")],
