@@ -8,6 +8,7 @@ use semver::Version;
 use serde_json::{json, Map, Value};
 
 use crate::descriptor::{self, DIGEST_KEY, FILES_KEY, PARQUET_MEDIATYPE, PROFILE};
+use crate::folder;
 use crate::frame::{Encoder, Frame};
 use crate::frame_csv::write_csv;
 use crate::frame_json::write_json;
@@ -187,6 +188,28 @@ pub fn build_into(
         write_data(out, &mut files, &frame, encoder)?;
         frames.push(frame.without_cells());
     }
+    progress("writing sources and documentation");
+    for archive in std::mem::take(&mut input.archives) {
+        put(out, &mut files, archive.release_path, &archive.bytes)?;
+    }
+    put(
+        out,
+        &mut files,
+        folder::README.into(),
+        folder::readme(input, version, &frames).as_bytes(),
+    )?;
+    put(
+        out,
+        &mut files,
+        folder::LICENSE.into(),
+        folder::license(input, version).as_bytes(),
+    )?;
+    put(
+        out,
+        &mut files,
+        folder::DICTIONARY.into(),
+        folder::dictionary(input, version, &frames).as_bytes(),
+    )?;
     progress("writing metadata");
     put(
         out,
@@ -303,6 +326,9 @@ fn datapackage(
     if let Some(h) = &meta.homepage {
         dp.insert("homepage".into(), json!(h));
     }
+    if let Some(r) = &meta.repository {
+        dp.insert("repository".into(), json!(r));
+    }
     dp.insert("version".into(), json!(version.to_string()));
     dp.insert(
         "created".into(),
@@ -412,6 +438,9 @@ fn citation(input: &Input, version: &Version) -> String {
     }
     if let Some(h) = &meta.homepage {
         s.push_str(&format!("url: {}\n", q(h)));
+    }
+    if let Some(r) = &meta.repository {
+        s.push_str(&format!("repository-code: {}\n", q(r)));
     }
     if !meta.keywords.is_empty() {
         s.push_str("keywords:\n");
