@@ -12,7 +12,7 @@ use crate::folder;
 use crate::frame::{Encoder, Frame};
 use crate::frame_csv::write_csv;
 use crate::frame_json::write_json;
-use crate::input::Input;
+use crate::input::{Input, SOURCES_DIR};
 use crate::output::{write_file, Hashing, MemoryOutput, Output, Written};
 use crate::sums::{self, SUMS_FILE};
 use crate::targets::Targets;
@@ -189,8 +189,8 @@ pub fn build_into(
         frames.push(frame.without_cells());
     }
     progress("writing sources and documentation");
-    for archive in std::mem::take(&mut input.archives) {
-        put(out, &mut files, archive.release_path, &archive.bytes)?;
+    for archive in &input.archives {
+        put(out, &mut files, archive.release_path.clone(), &archive.bytes)?;
     }
     put(
         out,
@@ -210,6 +210,9 @@ pub fn build_into(
         folder::DICTIONARY.into(),
         folder::dictionary(input, version, &frames).as_bytes(),
     )?;
+    for archive in &mut input.archives {
+        archive.bytes = Vec::new(); // written: only their paths are needed from here on
+    }
     progress("writing metadata");
     put(
         out,
@@ -304,6 +307,36 @@ fn resources(
             }
             resources.push(Value::Object(r));
         }
+    }
+    // The archived sources, so that Frictionless checks their bytes and sha256 too.
+    for archive in &input.archives {
+        let file = &files[&archive.release_path];
+        let below = archive
+            .release_path
+            .strip_prefix(&format!("{SOURCES_DIR}/"))
+            .unwrap_or(&archive.release_path);
+        let slug: String = below
+            .chars()
+            .map(|c| match c.to_ascii_lowercase() {
+                c @ ('a'..='z' | '0'..='9' | '.' | '_' | '-') => c,
+                _ => '-',
+            })
+            .collect();
+        let name = format!("source-{slug}");
+        if !names.insert(name.clone()) {
+            return Err(ReleaseError::new(format!(
+                "two resources would be named `{name}`"
+            ))
+            .hint("give the archived files names that differ in more than case and punctuation"));
+        }
+        resources.push(json!({
+            "name": name,
+            "type": "file",
+            "path": archive.release_path,
+            "bytes": file.bytes,
+            "hash": format!("sha256:{}", file.sha256),
+            "x-kpdata-archive-path": archive.path,
+        }));
     }
     Ok(resources)
 }
