@@ -25,7 +25,6 @@ pub fn git_blob_id(bytes: &[u8]) -> [u8; 20] {
     h.finalize().into()
 }
 
-
 const MODE_TREE: i32 = 0o040000;
 const MODE_LINK: i32 = 0o120000;
 const MODE_COMMIT: i32 = 0o160000;
@@ -353,12 +352,7 @@ impl Repo {
 
 /// `user.name` and `user.email` from `config`, when both are set (not blank).
 pub fn identity(config: &git2::Config) -> Option<(String, String)> {
-    let get = |key: &str| {
-        config
-            .get_string(key)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-    };
+    let get = |key: &str| config.get_string(key).ok().filter(|v| !v.trim().is_empty());
     Some((get("user.name")?, get("user.email")?))
 }
 

@@ -280,7 +280,14 @@ fn identity_is_none_unless_name_and_email_are_configured() {
     assert_eq!(identity(&empty), None);
     let mut cfg = git2::Config::open(&t.path().join("set.gitconfig")).unwrap();
     cfg.set_str("user.name", "Ada").unwrap();
-    assert_eq!(identity(&cfg), None, "a name without an email is no identity");
+    assert_eq!(
+        identity(&cfg),
+        None,
+        "a name without an email is no identity"
+    );
     cfg.set_str("user.email", "ada@example.org").unwrap();
-    assert_eq!(identity(&cfg), Some(("Ada".into(), "ada@example.org".into())));
+    assert_eq!(
+        identity(&cfg),
+        Some(("Ada".into(), "ada@example.org".into()))
+    );
 }

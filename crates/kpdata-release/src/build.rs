@@ -112,8 +112,7 @@ fn write_data(
     let (text, parquet) = std::thread::scope(|s| {
         // The text files (JSON, then CSV) on a second thread while polars makes Parquet.
         let json = s.spawn(|| -> Result<(Written, Written), ReleaseError> {
-            let mut file =
-                Hashing::create(out, &json_path).map_err(write_failed(&json_path))?;
+            let mut file = Hashing::create(out, &json_path).map_err(write_failed(&json_path))?;
             write_json(frame, &mut file).map_err(ReleaseError::new)?;
             let json = file.finish().map_err(write_failed(&json_path))?;
             let mut file = Hashing::create(out, &csv_path).map_err(write_failed(&csv_path))?;
@@ -122,9 +121,7 @@ fn write_data(
         });
         let parquet = encoder
             .parquet(frame)
-            .map_err(|e| {
-                ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name))
-            })
+            .map_err(|e| ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name)))
             .and_then(|bytes| {
                 write_file(out, &parquet_path, &bytes).map_err(write_failed(&parquet_path))
             });
@@ -190,7 +187,12 @@ pub fn build_into(
     }
     progress("writing sources and documentation");
     for archive in &input.archives {
-        put(out, &mut files, archive.release_path.clone(), &archive.bytes)?;
+        put(
+            out,
+            &mut files,
+            archive.release_path.clone(),
+            &archive.bytes,
+        )?;
     }
     put(
         out,
@@ -324,10 +326,11 @@ fn resources(
             .collect();
         let name = format!("source-{slug}");
         if !names.insert(name.clone()) {
-            return Err(ReleaseError::new(format!(
-                "two resources would be named `{name}`"
-            ))
-            .hint("give the archived files names that differ in more than case and punctuation"));
+            return Err(
+                ReleaseError::new(format!("two resources would be named `{name}`")).hint(
+                    "give the archived files names that differ in more than case and punctuation",
+                ),
+            );
         }
         resources.push(json!({
             "name": name,

@@ -146,11 +146,7 @@ impl About {
     /// From the manifest entry and schema of `frame`'s dataset (a built dataset such as
     /// `targets` makes its own).
     pub fn of(input: &Input, frame: &Frame) -> About {
-        let Some(ds) = input
-            .datasets
-            .iter()
-            .find(|d| d.dataset.name == frame.name)
-        else {
+        let Some(ds) = input.datasets.iter().find(|d| d.dataset.name == frame.name) else {
             return crate::targets::about(&frame.name);
         };
         let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());

@@ -65,7 +65,10 @@ fn type_name(ty: &ColumnType) -> String {
         ColumnType::Boolean => "boolean".into(),
         ColumnType::Date => "date".into(),
         ColumnType::List { item, separator } => {
-            format!("list of {} (CSV: joined with `{separator}`)", type_name(item))
+            format!(
+                "list of {} (CSV: joined with `{separator}`)",
+                type_name(item)
+            )
         }
     }
 }
@@ -159,7 +162,9 @@ pub fn readme(input: &Input, version: &Version, frames: &[Frame]) -> String {
         );
     }
     s.push_str("| `CHANGES.md`, `changes.json` | record-level changes since the previous release, by dataset and primary key |\n");
-    s.push_str("| `CITATION.cff`, `LICENSE`, `SHA256SUMS` | how to cite, the licence, the checksums |\n\n");
+    s.push_str(
+        "| `CITATION.cff`, `LICENSE`, `SHA256SUMS` | how to cite, the licence, the checksums |\n\n",
+    );
     s.push_str("| dataset | records | title |\n|---|---:|---|\n");
     for f in frames {
         let a = About::of(input, f);

@@ -8,7 +8,6 @@ use std::path::Path;
 use kpdata_package::{Dataset, Manifest, RecordSchema, MANIFEST_FILE};
 use kpdata_read::{read_table, Table};
 
-
 use crate::ReleaseError;
 
 #[derive(Debug, Clone)]

@@ -1,6 +1,7 @@
 //! `targets`: one row per sanctioned actor, built by the release from the published datasets
 //! `actors`, `actor_names`, `actor_identifiers` and `designations` (found by those names and
-//! their columns; a package without `actors` gets no `targets`).
+//! their columns; a package that does not publish both `actors` and `designations` gets no
+//! `targets`).
 //!
 //! A row gathers what a researcher would otherwise join five tables for: every name, every
 //! identifier (`scheme:value`), the authorities and programs that list it, the first and latest
@@ -54,6 +55,7 @@ struct Acc {
 pub struct Targets {
     actors: BTreeMap<String, Acc>,
     seen_actors: bool,
+    seen_designations: bool,
 }
 
 /// Column positions of `frame` by name.
@@ -133,7 +135,8 @@ impl Targets {
     fn identifiers(&mut self, frame: &Frame) -> Result<(), ReleaseError> {
         let [scheme, value] = cols(frame, ["scheme", "value"]);
         self.each(frame, |acc, cells| {
-            if let (Some(s), Some(v)) = (scheme.and_then(|i| cells[i]), value.and_then(|i| cells[i]))
+            if let (Some(s), Some(v)) =
+                (scheme.and_then(|i| cells[i]), value.and_then(|i| cells[i]))
             {
                 let id = item(&format!("{s}:{v}"), "identifier")?;
                 if !acc.identifiers.contains(&id) {
@@ -145,6 +148,7 @@ impl Targets {
     }
 
     fn designations(&mut self, frame: &Frame) -> Result<(), ReleaseError> {
+        self.seen_designations = true;
         let [authority, programs, action, date] =
             cols(frame, ["authority", "programs", "action", "action_date"]);
         self.each(frame, |acc, cells| {
@@ -153,8 +157,7 @@ impl Targets {
             if let Some(a) = get(authority) {
                 acc.authorities.insert(a.to_string());
             }
-            acc.programs
-                .extend(list(get(programs)).map(str::to_string));
+            acc.programs.extend(list(get(programs)).map(str::to_string));
             let listing = get(action).is_some_and(|a| LISTING_ACTIONS.contains(&a));
             if let (true, Some(text)) = (listing, get(date)) {
                 if let Some(b) = bounds(text) {
@@ -171,10 +174,10 @@ impl Targets {
         })
     }
 
-    /// The `targets` frame (sorted by `target_id`), or `None` when no `actors` dataset was
-    /// published.
+    /// The `targets` frame (sorted by `target_id`), or `None` unless both `actors` and
+    /// `designations` were published.
     pub fn frame(self) -> Option<Frame> {
-        if !self.seen_actors {
+        if !(self.seen_actors && self.seen_designations) {
             return None;
         }
         let join = |v: &mut dyn Iterator<Item = &String>| -> Option<String> {
@@ -284,7 +287,11 @@ pub fn columns() -> Vec<Column> {
     ];
     c.extend(date_columns("first_listed", "The earliest dated listing of the target (`designations.action_date` of a `designated`, `identified_blocked`, `listed`, `listed_in_annex` or `relisted` action, ordered by the span it allows), as curated; null where no listing is dated (the OFAC SDN file gives no dates)."));
     c.extend(date_columns("latest_listed", "The latest dated listing of the target (same actions and order as `first_listed`), as curated."));
-    c.push(built("designations", ColumnType::Integer, "The number of its rows in `designations` (every action, dated or not)."));
+    c.push(built(
+        "designations",
+        ColumnType::Integer,
+        "The number of its rows in `designations` (every action, dated or not).",
+    ));
     c.push(built("source_ids", strings(), "Every source cited by the target's rows in `actors`, `actor_names`, `actor_identifiers` and `designations`, sorted (`sources.source_id`)."));
     c
 }
@@ -306,5 +313,141 @@ pub fn about(name: &str) -> About {
             fk("actor_type", "vocab_actor_types", "key"),
         ],
         name: name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(name: &str, cols: &[&str], rows: &[&[Option<&str>]]) -> Frame {
+        let columns = cols
+            .iter()
+            .map(|c| Column::plain(c, ColumnType::String))
+            .collect();
+        let rows: Vec<Vec<Option<&str>>> = rows.iter().map(|r| r.to_vec()).collect();
+        Frame::from_rows(name, columns, &rows)
+    }
+
+    fn gather(names: &[Option<&str>]) -> Result<Option<Frame>, ReleaseError> {
+        let mut t = Targets::default();
+        t.absorb(&frame(
+            "actors",
+            &["actor_id", "actor_type", "primary_name", "source_ids"],
+            &[
+                &[Some("a1"), Some("vessel"), Some("Star"), Some("src-b")],
+                &[Some("a2"), Some("person"), Some("Kim"), Some("src-a")],
+            ],
+        ))?;
+        let rows: Vec<[Option<&str>; 3]> = names
+            .iter()
+            .map(|n| [Some("a1"), *n, Some("src-c")])
+            .collect();
+        let rows: Vec<&[Option<&str>]> = rows.iter().map(|r| &r[..]).collect();
+        t.absorb(&frame(
+            "actor_names",
+            &["actor_id", "name", "source_ids"],
+            &rows,
+        ))?;
+        t.absorb(&frame(
+            "actor_identifiers",
+            &["actor_id", "scheme", "value", "source_ids"],
+            &[
+                &[Some("a1"), Some("imo"), Some("9876543"), Some("src-b")],
+                &[Some("zz"), Some("imo"), Some("1"), Some("src-z")],
+            ],
+        ))?;
+        t.absorb(&frame(
+            "designations",
+            &[
+                "actor_id",
+                "authority",
+                "programs",
+                "action",
+                "action_date",
+                "source_ids",
+            ],
+            &[
+                &[
+                    Some("a1"),
+                    Some("un"),
+                    Some("un:DPRK"),
+                    Some("listed"),
+                    Some("2016-03"),
+                    Some("src-d"),
+                ],
+                &[
+                    Some("a1"),
+                    Some("us_ofac"),
+                    Some("ofac:NPWMD;un:DPRK"),
+                    Some("listed"),
+                    Some("2016-03-02"),
+                    None,
+                ],
+                &[
+                    Some("a1"),
+                    Some("un"),
+                    None,
+                    Some("amended"),
+                    Some("2017"),
+                    None,
+                ],
+                &[
+                    Some("a1"),
+                    Some("un"),
+                    None,
+                    Some("relisted"),
+                    Some("2018"),
+                    None,
+                ],
+            ],
+        ))?;
+        Ok(t.frame())
+    }
+
+    #[test]
+    fn one_row_per_actor_with_everything_behind_it() {
+        let f = gather(&[Some("Star"), Some("Ocean Star"), Some("Star")])
+            .unwrap()
+            .unwrap();
+        assert_eq!(f.name, TARGETS);
+        assert_eq!(f.len(), 2);
+        let col = |n: &str| f.columns.iter().position(|c| c.name == n).unwrap();
+        let at = |row: usize, n: &str| f.cell(row, col(n));
+        assert_eq!(at(0, "target_id"), Some("a1"));
+        assert_eq!(at(0, "actor_ids"), Some("a1"));
+        assert_eq!(at(0, "names"), Some("Star;Ocean Star"));
+        assert_eq!(at(0, "identifiers"), Some("imo:9876543"));
+        assert_eq!(at(0, "authorities"), Some("un;us_ofac"));
+        assert_eq!(at(0, "programs"), Some("ofac:NPWMD;un:DPRK"));
+        // Listing actions only; ordered by the span each allows: 2016-03 starts first.
+        assert_eq!(at(0, "first_listed"), Some("2016-03"));
+        assert_eq!(at(0, "first_listed_start"), Some("2016-03-01"));
+        assert_eq!(at(0, "first_listed_end"), Some("2016-03-31"));
+        assert_eq!(at(0, "first_listed_precision"), Some("month"));
+        assert_eq!(at(0, "latest_listed"), Some("2018"));
+        assert_eq!(at(0, "latest_listed_end"), Some("2018-12-31"));
+        assert_eq!(at(0, "designations"), Some("4"));
+        assert_eq!(at(0, "source_ids"), Some("src-b;src-c;src-d"));
+        // An actor with nothing else: its own row, nulls, 0 designations.
+        assert_eq!(at(1, "target_id"), Some("a2"));
+        assert_eq!(at(1, "names"), None);
+        assert_eq!(at(1, "first_listed_start"), None);
+        assert_eq!(at(1, "designations"), Some("0"));
+        assert_eq!(at(1, "source_ids"), Some("src-a"));
+    }
+
+    #[test]
+    fn a_name_holding_the_separator_is_refused() {
+        let e = gather(&[Some("A;B")]).unwrap_err();
+        assert!(e.to_string().contains("holds the list separator"), "{e}");
+    }
+
+    #[test]
+    fn no_targets_without_actors_and_designations() {
+        let mut t = Targets::default();
+        t.absorb(&frame("actors", &["actor_id"], &[&[Some("a1")]]))
+            .unwrap();
+        assert!(t.frame().is_none());
     }
 }

@@ -436,12 +436,17 @@ fn a_release_names_its_tagger_and_refuses_without_one() {
     assert!(!tag_exists(&s, "v1.0.0"));
     let o = run(&["--tagger", "Ada"]);
     assert_eq!(code(&o), 2);
-    assert!(stderr(&o).contains("is not `Name <email>`"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is not `Name <email>`"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = run(&["--tagger", "Ada Lovelace <ada@example.org>"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("tagged v1.0.0 on ") && stdout(&o).contains("as Ada Lovelace <ada@example.org>"),
+        stdout(&o).contains("tagged v1.0.0 on ")
+            && stdout(&o).contains("as Ada Lovelace <ada@example.org>"),
         "{}",
         stdout(&o)
     );

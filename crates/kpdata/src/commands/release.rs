@@ -123,9 +123,11 @@ fn open_repo(root: &Path) -> Result<(Repo, String), Failure> {
 /// `user.name` and `user.email`. Never a made-up fallback: without one the release is refused
 /// before anything is built.
 fn tagger(flag: Option<&str>, repo: &Repo) -> Result<(String, String), Failure> {
-    let given = flag
-        .map(|f| ("--tagger", f.to_string()))
-        .or_else(|| std::env::var("KPDATA_TAGGER").ok().map(|v| ("KPDATA_TAGGER", v)));
+    let given = flag.map(|f| ("--tagger", f.to_string())).or_else(|| {
+        std::env::var("KPDATA_TAGGER")
+            .ok()
+            .map(|v| ("KPDATA_TAGGER", v))
+    });
     if let Some((from, text)) = given {
         return parse_identity(&text).ok_or_else(|| {
             Failure::new(format!(
@@ -148,9 +150,7 @@ fn parse_identity(s: &str) -> Option<(String, String)> {
     let (name, rest) = s.trim().rsplit_once('<')?;
     let email = rest.strip_suffix('>')?.trim();
     let name = name.trim();
-    let clean = |v: &str| {
-        !v.is_empty() && !v.contains(['<', '>', '\n', '\r', '\0'])
-    };
+    let clean = |v: &str| !v.is_empty() && !v.contains(['<', '>', '\n', '\r', '\0']);
     (clean(name) && clean(email) && email.contains('@'))
         .then(|| (name.to_string(), email.to_string()))
 }
@@ -518,7 +518,14 @@ mod tests {
             p(" Jane Doe <jane@example.org> "),
             Some(("Jane Doe".into(), "jane@example.org".into()))
         );
-        for bad in ["Jane", "<jane@example.org>", "Jane <>", "Jane <jane>", "Ja<ne <j@x>", "Jane <j@x"] {
+        for bad in [
+            "Jane",
+            "<jane@example.org>",
+            "Jane <>",
+            "Jane <jane>",
+            "Ja<ne <j@x>",
+            "Jane <j@x",
+        ] {
             assert_eq!(p(bad), None, "{bad}");
         }
     }
