@@ -64,7 +64,8 @@ if [ "$r_ok" = 1 ]; then
   r_dir="$work/r"
   mkdir -p "$r_dir"
   # readr reads every CSV as text, exactly (no trimming; an empty cell is NA) and writes it
-  # back as TSV; check_release.py types it by the Table Schema and compares it with Parquet.
+  # back with write_csv; check_release.py types it by the Table Schema and compares it with
+  # Parquet.
   Rscript -e '
     suppressPackageStartupMessages(library(readr))
     args <- commandArgs(trailingOnly = TRUE)
@@ -72,7 +73,7 @@ if [ "$r_ok" = 1 ]; then
       d <- read_csv(f, col_types = cols(.default = col_character()), na = "", trim_ws = FALSE,
                     progress = FALSE)
       if (nrow(problems(d)) > 0) { print(problems(d)); quit(status = 1) }
-      write_tsv(d, file.path(args[2], sub("\\.csv$", ".tsv", basename(f))), na = "")
+      write_csv(d, file.path(args[2], basename(f)), na = "")
     }' "$rel" "$r_dir"
   echo "R readr: read every CSV"
 fi

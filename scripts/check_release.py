@@ -146,9 +146,8 @@ def check_dataset(rel, res, r_dir):
         compare(name, what, columns, ref, [dict(zip(rel_.columns, r)) for r in rel_.fetchall()])
 
     if r_dir:
-        tsv = os.path.join(r_dir, name + ".tsv")
-        with open(tsv, newline="", encoding="utf-8") as fh:
-            reader = csv.reader(fh, delimiter="\t")
+        with open(os.path.join(r_dir, name + ".csv"), newline="", encoding="utf-8") as fh:
+            reader = csv.reader(fh)
             header = next(reader)
             rows = [{f["name"]: typed_csv_cell(cell, f) for f, cell in zip(fields, rec)} for rec in reader]
         if header != columns:
