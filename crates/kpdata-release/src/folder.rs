@@ -156,8 +156,9 @@ pub fn readme(input: &Input, version: &Version, frames: &[Frame]) -> String {
     if !input.archives.is_empty() {
         let _ = writeln!(
             s,
-            "| `{SOURCES_DIR}/` | the archived bytes of every cited source ({} files); `data/{registry}.csv` gives each one's address, sha256 and `archive_path` (`{}/…` there is `{SOURCES_DIR}/…` here) |",
+            "| `{SOURCES_DIR}/` | the archived bytes of every cited source ({} file{}); `data/{registry}.csv` gives each one's address, sha256 and `archive_path` (`{}/…` there is `{SOURCES_DIR}/…` here) |",
             input.archives.len(),
+            if input.archives.len() == 1 { "" } else { "s" },
             input.manifest.provenance.archive_dir.trim_end_matches('/')
         );
     }

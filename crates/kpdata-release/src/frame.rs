@@ -197,6 +197,27 @@ impl Frame {
         f
     }
 
+    /// An empty frame with these columns, to be filled with [`Frame::push_row`] in published
+    /// order (a dataset the release builds, such as `targets`).
+    pub fn new(name: &str, columns: Vec<Column>) -> Frame {
+        Frame::from_rows(name, columns, &[])
+    }
+
+    /// Appends a row (in published order); `cells` must hold one cell per column.
+    pub fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = Option<&'a str>>) {
+        let before = self.ends.len();
+        for c in cells {
+            self.push_cell(c);
+        }
+        assert_eq!(
+            self.ends.len() - before,
+            self.columns.len(),
+            "a row of frame `{}` has the wrong number of cells",
+            self.name
+        );
+        self.order.push(self.order.len() as u32);
+    }
+
     fn push_cell(&mut self, cell: Option<&str>) {
         match cell {
             Some(v) => {

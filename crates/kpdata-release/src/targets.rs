@@ -195,32 +195,26 @@ impl Targets {
                 ],
             }
         };
-        let rows: Vec<Vec<Option<String>>> = self
-            .actors
-            .iter()
-            .map(|(id, a)| {
-                let mut row = vec![
-                    Some(id.clone()),
-                    Some(id.clone()),
-                    a.actor_type.clone(),
-                    a.primary_name.clone(),
-                    join(&mut a.names.iter()),
-                    join(&mut a.identifiers.iter()),
-                    join(&mut a.authorities.iter()),
-                    join(&mut a.programs.iter()),
-                ];
-                row.extend(date_cells(&a.first));
-                row.extend(date_cells(&a.latest));
-                row.push(Some(a.designations.to_string()));
-                row.push(join(&mut a.sources.iter()));
-                row
-            })
-            .collect();
-        let refs: Vec<Vec<Option<&str>>> = rows
-            .iter()
-            .map(|r| r.iter().map(Option::as_deref).collect())
-            .collect();
-        Some(Frame::from_rows(TARGETS, columns(), &refs))
+        // Row by row into the frame: one row's strings at a time, not every cell at once.
+        let mut frame = Frame::new(TARGETS, columns());
+        for (id, a) in &self.actors {
+            let mut row = vec![
+                Some(id.clone()),
+                Some(id.clone()),
+                a.actor_type.clone(),
+                a.primary_name.clone(),
+                join(&mut a.names.iter()),
+                join(&mut a.identifiers.iter()),
+                join(&mut a.authorities.iter()),
+                join(&mut a.programs.iter()),
+            ];
+            row.extend(date_cells(&a.first));
+            row.extend(date_cells(&a.latest));
+            row.push(Some(a.designations.to_string()));
+            row.push(join(&mut a.sources.iter()));
+            frame.push_row(row.iter().map(Option::as_deref));
+        }
+        Some(frame)
     }
 }
 

@@ -492,3 +492,104 @@ fn frames_read_many_batches_in_order_and_refuse_bad_csv() {
         .to_string();
     assert!(e.contains("row 30002 (line 30002), field `victims`"), "{e}");
 }
+
+/// A package whose source registry cites archived files (one public, one restricted).
+fn package_with_sources(dir: &Path, archived: &[u8]) {
+    let w = |rel: &str, bytes: &[u8]| {
+        let p = dir.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    };
+    w(
+        "kpdata.toml",
+        br#"[package]
+name = "s"
+title = "Sourced"
+licenses = ["CC-BY-4.0"]
+repository = "https://example.org/sourced.git"
+
+[provenance]
+registry = "sources"
+archive_dir = "datasets/archive"
+
+[[dataset]]
+name = "sources"
+path = "datasets/sources.csv"
+schema = "schemas/sources.schema.json"
+primary_key = ["source_id"]
+cite = "registry"
+"#,
+    );
+    w(
+        "schemas/sources.schema.json",
+        br#"{"type": "object", "properties": {
+            "source_id": {"type": "string"}, "issued": {"type": "string", "format": "partial-date"},
+            "archive_path": {"type": "string"}, "sha256": {"type": "string"},
+            "sensitivity": {"type": "string"}}}"#,
+    );
+    let sha = |b: &[u8]| kpdata_release::sha256_hex(b);
+    w(
+        "datasets/sources.csv",
+        format!(
+            "source_id,issued,archive_path,sha256,sensitivity\n\
+             src-a,2015,datasets/archive/a/x.txt,{},public\n\
+             src-r,,datasets/archive/r.txt,{},restricted\n",
+            sha(b"archived text\n"),
+            sha(b"restricted\n")
+        )
+        .as_bytes(),
+    );
+    w("datasets/archive/a/x.txt", archived);
+    w("datasets/archive/r.txt", b"restricted\n");
+}
+
+#[test]
+fn archived_sources_ship_with_their_registry_sha256() {
+    let tmp = tempfile::tempdir().unwrap();
+    package_with_sources(tmp.path(), b"archived text\n");
+    let input = Input::from_dir(tmp.path(), COMMIT_TIME).unwrap();
+    let r = build(
+        &input,
+        &Version::new(1, 0, 0),
+        &ChangeLog::First,
+        &TextEncoder,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(r.files["sources/a/x.txt"], b"archived text\n");
+    // The archived file of a restricted source row is not published.
+    assert!(
+        !r.files.keys().any(|k| k.contains("r.txt")),
+        "{:?}",
+        r.files.keys()
+    );
+    let dp: serde_json::Value = serde_json::from_slice(&r.files["datapackage.json"]).unwrap();
+    assert_eq!(dp["repository"], "https://example.org/sourced.git");
+    let res = dp["resources"].as_array().unwrap();
+    let src = res.iter().find(|r| r["path"] == "sources/a/x.txt").unwrap();
+    assert_eq!(src["name"], "source-a-x.txt");
+    assert_eq!(src["type"], "file");
+    assert_eq!(
+        src["hash"],
+        format!("sha256:{}", kpdata_release::sha256_hex(b"archived text\n"))
+    );
+    assert_eq!(src["x-kpdata-archive-path"], "datasets/archive/a/x.txt");
+    let text = |p: &str| String::from_utf8(r.files[p].clone()).unwrap();
+    assert!(text("CITATION.cff").contains("repository-code: \"https://example.org/sourced.git\"\n"));
+    assert!(text("README.md")
+        .contains("| `sources/` | the archived bytes of every cited source (1 file)"));
+    assert!(text("LICENSE").contains("archived source files in sources/ are not covered"));
+    assert!(text("SHA256SUMS").contains("  sources/a/x.txt\n"));
+    // A year-precision date: the span of the year.
+    let csv = text("data/sources.csv");
+    assert!(
+        csv.contains("src-a,2015,2015-01-01,2015-12-31,year,"),
+        "{csv}"
+    );
+
+    // Archived bytes that differ from the registry's sha256 refuse the release.
+    let tmp = tempfile::tempdir().unwrap();
+    package_with_sources(tmp.path(), b"archived text, edited\n");
+    let e = Input::from_dir(tmp.path(), COMMIT_TIME).unwrap_err();
+    assert!(e.to_string().contains("not the registry's"), "{e}");
+}
