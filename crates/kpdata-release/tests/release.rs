@@ -593,3 +593,23 @@ fn archived_sources_ship_with_their_registry_sha256() {
     let e = Input::from_dir(tmp.path(), COMMIT_TIME).unwrap_err();
     assert!(e.to_string().contains("not the registry's"), "{e}");
 }
+
+#[test]
+fn a_column_named_like_a_typed_date_column_is_refused() {
+    let input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+    let mut actors = input
+        .datasets
+        .into_iter()
+        .find(|d| d.dataset.name == "actors")
+        .unwrap();
+    actors.data = b"actor_id,name,kind,born,born_end\nA001,X,person,2015,2015-12-31\n".to_vec();
+    let e = Frame::from_input(&actors, &kpdata_package::Limits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "the release adds the typed date column `born_end`, which the dataset already has"
+        ),
+        "{e}"
+    );
+}
