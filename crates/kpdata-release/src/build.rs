@@ -256,7 +256,14 @@ fn resources(
     frames: &[Frame],
     files: &BTreeMap<String, Written>,
 ) -> Result<Vec<Value>, ReleaseError> {
-    let published: Vec<&str> = frames.iter().map(|f| f.name.as_str()).collect();
+    // A foreign key is declared only into a dataset published whole: with rows withheld
+    // (restricted), a public row may refer to one the release does not hold, and Frictionless
+    // would rightly call the key broken (kpdata validate checks it on every row).
+    let published: Vec<&str> = frames
+        .iter()
+        .filter(|f| f.withheld == 0)
+        .map(|f| f.name.as_str())
+        .collect();
     let mut names = std::collections::BTreeSet::new();
     let mut resources = Vec::new();
     for frame in frames {

@@ -105,12 +105,20 @@ pub fn dictionary(input: &Input, version: &Version, frames: &[Frame]) -> String 
             a.primary_key.join(", ")
         );
         for fk in &a.foreign_keys {
+            let withheld = frames
+                .iter()
+                .any(|o| o.name == fk.dataset && o.withheld > 0);
             let _ = writeln!(
                 s,
-                "- `{}` refers to `{}`.`{}`",
+                "- `{}` refers to `{}`.`{}`{}",
                 fk.fields.join("`, `"),
                 fk.dataset,
-                fk.reference.join("`, `")
+                fk.reference.join("`, `"),
+                if withheld {
+                    " (some referenced rows are restricted and not published, so datapackage.json does not declare this key)"
+                } else {
+                    ""
+                }
             );
         }
         s.push_str("\n| column | type | required | description |\n|---|---|---|---|\n");

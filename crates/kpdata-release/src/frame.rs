@@ -169,6 +169,9 @@ pub struct Frame {
     ends: Vec<u64>,
     /// Published order (sorted by primary key): row `i` is stored row `order[i]`.
     order: Vec<u32>,
+    /// Rows of the dataset not published (restricted): a foreign key into this dataset may
+    /// then point at a row the release does not hold.
+    pub withheld: usize,
 }
 
 const NULL: u64 = 1 << 63;
@@ -188,6 +191,7 @@ impl Frame {
             text: String::new(),
             ends: Vec::new(),
             order: (0..rows.len() as u32).collect(),
+            withheld: 0,
         };
         for row in rows {
             for c in row {
@@ -283,6 +287,7 @@ impl Frame {
             text: String::new(),
             ends: Vec::new(),
             order: self.order.iter().map(|_| 0).collect(),
+            withheld: self.withheld,
         }
     }
 
@@ -395,6 +400,7 @@ impl Frame {
                     text: String::with_capacity(file_len),
                     ends: Vec::new(),
                     order: Vec::new(),
+                    withheld: 0,
                 });
             }
             let f = frame.as_mut().expect("made above");
@@ -411,6 +417,7 @@ impl Frame {
             for rec in batch.records() {
                 if let Some(i) = sensitivity {
                     if rec.value(i) == Some(RESTRICTED) {
+                        f.withheld += 1;
                         continue;
                     }
                 }

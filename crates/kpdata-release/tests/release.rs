@@ -613,3 +613,65 @@ fn a_column_named_like_a_typed_date_column_is_refused() {
         "{e}"
     );
 }
+
+/// A foreign key into a dataset with restricted (withheld) rows is not declared: a public row
+/// may refer to a row the release does not hold, and the published files could not satisfy it.
+#[test]
+fn foreign_keys_into_datasets_with_withheld_rows_are_not_declared() {
+    let declared = |actors_csv: Option<&str>| {
+        let mut input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+        for ds in &mut input.datasets {
+            if ds.dataset.name == "events" {
+                ds.dataset.foreign_keys.push(kpdata_package::ForeignKey {
+                    fields: vec!["summary".into()],
+                    dataset: "actors".into(),
+                    reference: vec!["actor_id".into()],
+                });
+            }
+            if let (true, Some(csv)) = (ds.dataset.name == "actors", actors_csv) {
+                ds.data = csv.as_bytes().to_vec();
+            }
+        }
+        let r = build(
+            &input,
+            &Version::new(1, 0, 0),
+            &ChangeLog::First,
+            &TextEncoder,
+            &mut |_| {},
+        )
+        .unwrap();
+        let dp: serde_json::Value = serde_json::from_slice(&r.files["datapackage.json"]).unwrap();
+        let events = dp["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "events")
+            .unwrap()
+            .clone();
+        let dict = String::from_utf8(r.files["data-dictionary.md"].clone()).unwrap();
+        (events["schema"].get("foreignKeys").cloned(), dict)
+    };
+    // The fixture's actors have one restricted row.
+    let (fks, dict) = declared(None);
+    assert_eq!(fks, None);
+    assert!(
+        dict.contains(
+            "`summary` refers to `actors`.`actor_id` (some referenced rows are restricted"
+        ),
+        "{dict}"
+    );
+    // Every actor public: the key is declared.
+    let (fks, dict) = declared(Some(
+        "actor_id,name,kind,sensitivity\nA001,X,person,public\n",
+    ));
+    assert_eq!(
+        fks,
+        Some(
+            serde_json::json!([{"fields": ["summary"], "reference": {"resource": "actors", "fields": ["actor_id"]}}])
+        )
+    );
+    assert!(
+        dict.contains("- `summary` refers to `actors`.`actor_id`\n"),
+        "{dict}"
+    );
+}
