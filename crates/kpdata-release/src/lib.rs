@@ -22,6 +22,7 @@
 //! Nothing here reads the wall clock: every time comes from a commit.
 
 pub mod build;
+pub mod column;
 pub mod dates;
 pub mod descriptor;
 mod error;
