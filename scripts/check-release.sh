@@ -25,11 +25,16 @@ fi
 kpdata=$(cd "$(dirname "$kpdata")" && pwd)/$(basename "$kpdata")
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+cleanup() {
+  git -C "$repo" worktree remove --force "$work/repo" >/dev/null 2>&1 || true
+  rm -rf "$work"
+  git -C "$repo" worktree prune >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
 
-# A clean checkout of HEAD (a release is built from a commit, never from uncommitted edits).
-git clone -q --no-hardlinks "$repo" "$work/repo"
-(cd "$work/repo" && git checkout -q "$(git -C "$repo" rev-parse HEAD)")
+# A clean checkout of HEAD (a release is built from a commit, never from uncommitted edits):
+# a detached worktree, which works for a detached or shallow CI checkout too.
+git worktree add -q --detach "$work/repo" HEAD
 for out in a b; do
   (cd "$work/repo" && "$kpdata" release 1.0.0 --no-tag --out "$work/$out" >/dev/null)
 done
