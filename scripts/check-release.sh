@@ -28,7 +28,6 @@ work=$(mktemp -d)
 cleanup() {
   git -C "$repo" worktree remove --force "$work/repo" >/dev/null 2>&1 || true
   rm -rf "$work"
-  git -C "$repo" worktree prune >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
