@@ -6,6 +6,7 @@ pub mod diff;
 pub mod import;
 pub mod release;
 pub mod rules;
+pub mod signing;
 pub mod site;
 pub mod subset;
 pub mod validate;
