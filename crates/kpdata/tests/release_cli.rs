@@ -479,6 +479,28 @@ fn a_release_names_its_tagger_and_refuses_without_one() {
         .unwrap();
     assert_eq!(tag.tagger().unwrap().name().ok(), Some("Ada Lovelace"));
     assert_eq!(tag.tagger().unwrap().email().ok(), Some("ada@example.org"));
+    // The release workflow re-creates the tag with the pushed tag's tagger, read this way.
+    let workflow = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.github/workflows/release.yml"),
+    )
+    .unwrap();
+    let read = "git for-each-ref \"refs/tags/$TAG\" --format='%(taggername) %(taggeremail)'";
+    assert!(
+        workflow.contains(&format!("tagger=\"$({read})\"")),
+        "release.yml"
+    );
+    assert!(workflow.contains("--tagger \"$tagger\""), "release.yml");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(read)
+        .env("TAG", "v1.0.0")
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        "Ada Lovelace <ada@example.org>"
+    );
 
     // verify counts the records of the intact tables.
     let v = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
