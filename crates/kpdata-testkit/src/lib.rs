@@ -1,6 +1,7 @@
 //! Test scaffolding shared by kpdata's tests. A dev-dependency only: nothing here ships.
 //!
-//! - [`Kpdata`] runs the built binary in a folder (`NO_COLOR=1`, arguments as given) and
+//! - [`Kpdata`] runs the built binary in a folder (`NO_COLOR=1`, the caller's `KPDATA_*`
+//!   variables removed, a fixed `KPDATA_TAGGER`, arguments as given) and
 //!   [`code`], [`stdout`], [`stderr`] read its [`Output`]; [`transcript`] turns an output into
 //!   the text a snapshot holds.
 //! - [`copy_dir`] copies a folder (symbolic links stay links), [`clear_worktree`] empties a
@@ -51,12 +52,21 @@ impl Kpdata {
         Path::new(self.0)
     }
 
-    /// Runs `kpdata ARGS...` in `dir` with `NO_COLOR=1` and waits for it.
+    /// Runs `kpdata ARGS...` in `dir` and waits for it. The environment is the test's, made
+    /// repeatable: `NO_COLOR=1`, no `KPDATA_*` variable of the caller's (a signing key or
+    /// password), and a fixed `KPDATA_TAGGER` (`kpdata release` tags only with an identity it
+    /// is given, and machines may have none).
     pub fn run<S: AsRef<std::ffi::OsStr>>(&self, dir: &Path, args: &[S]) -> Output {
-        Command::new(self.0)
-            .args(args)
+        let mut cmd = Command::new(self.0);
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("KPDATA_") {
+                cmd.env_remove(k);
+            }
+        }
+        cmd.args(args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
+            .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.0))
     }
