@@ -82,7 +82,7 @@ impl CompiledSchema {
         let props = schema.get("properties")?.as_object()?;
         let validators = names
             .iter()
-            .map(|n| build(props.get(n)?).ok().map(Arc::new))
+            .map(|n| subschema_validator(schema, props.get(n)?))
             .collect::<Option<Vec<_>>>()?;
         Some(PropertySchemas { validators })
     }
@@ -112,6 +112,62 @@ fn build(schema: &Value) -> Result<Validator, ValidationError<'static>> {
         opts = opts.with_format(*name, *check);
     }
     opts.build(schema)
+}
+
+/// A validator for `sub`, a subschema of the record schema `root`, with the same options:
+/// the record schema's `$defs` (and legacy `definitions`) are copied into it, so its local
+/// `$ref`s (`#/$defs/NAME`) resolve as they do in the record schema. None when `sub` refers
+/// anywhere else (`#/properties/...`, anchors, `$dynamicRef`), sets its own `$id` or `$defs`,
+/// or does not compile. The copy adds no keyword that validates, so error schema paths are
+/// those of `sub` itself.
+pub fn subschema_validator(root: &Value, sub: &Value) -> Option<Arc<Validator>> {
+    let mut nodes = 0;
+    let mut refs = Vec::new();
+    walk(sub, &mut nodes, &mut refs);
+    let mut owned;
+    let mut target = sub;
+    if !refs.is_empty() {
+        let obj = sub.as_object()?;
+        if obj.contains_key("$id") || obj.contains_key("$defs") || obj.contains_key("definitions")
+        {
+            return None;
+        }
+        owned = sub.clone();
+        for container in ["$defs", "definitions"] {
+            if let Some(defs) = root.get(container) {
+                owned[container] = defs.clone();
+            }
+        }
+        // Every reference, including those inside the copied definitions, must be local to
+        // the definitions.
+        refs.clear();
+        walk(&owned, &mut nodes, &mut refs);
+        if !refs
+            .iter()
+            .all(|r| r.starts_with("#/$defs/") || r.starts_with("#/definitions/"))
+        {
+            return None;
+        }
+        if has_key(&owned, &["$dynamicRef", "$dynamicAnchor", "$anchor", "$recursiveRef"]) {
+            return None;
+        }
+        target = &owned;
+    }
+    if has_key(target, &["$id"]) {
+        return None;
+    }
+    build(target).ok().map(Arc::new)
+}
+
+/// Whether any object in `v` has one of `keys` (however deep).
+fn has_key(v: &Value, keys: &[&str]) -> bool {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, x)| keys.contains(&k.as_str()) || has_key(x, keys)),
+        Value::Array(a) => a.iter().any(|x| has_key(x, keys)),
+        _ => false,
+    }
 }
 
 /// The top-level property subschemas of a record schema, compiled one by one.

@@ -1,0 +1,476 @@
+//! The compiled form of a schema and its evaluation, in three-valued logic: a verdict is
+//! `Valid`, `Invalid`, or `Unknown` (only `jsonschema` can tell; the whole record goes to it).
+//!
+//! A record is the row's schema fields: `cell(i)` is the text of field `i`, None when the cell
+//! is empty or absent (the property is then left out of the record). A value is one cell (or
+//! one item of an array cell) typed exactly as `kpdata_read::typing::typed_value` types it.
+
+use std::sync::Arc;
+
+use jsonschema::Validator;
+use kpdata_package::FieldType;
+use kpdata_read::typing::{parse_integer, parse_number, split_array, typed_value};
+use serde_json::{Number, Value};
+
+use super::stdformat::StdCheck;
+use super::Verdict;
+use crate::pattern::Pattern;
+
+pub type NodeId = usize;
+
+/// Type bits for `type`.
+pub const T_STRING: u8 = 1;
+pub const T_INTEGER: u8 = 2;
+pub const T_NUMBER: u8 = 4;
+pub const T_BOOLEAN: u8 = 8;
+pub const T_ARRAY: u8 = 16;
+pub const T_OBJECT: u8 = 32;
+pub const T_NULL: u8 = 64;
+
+/// One compiled keyword. A node holds the keywords of one subschema; it is valid when all are.
+#[derive(Debug, Clone)]
+pub enum Op {
+    /// The schema `false`, or a keyword no instance at this level can satisfy.
+    False,
+    // Record-level keywords (on the record object). A field slot is None for a property name
+    // that is not a schema field: such a property is never in the record.
+    Required(Vec<Option<usize>>),
+    /// `properties`, `patternProperties` and `additionalProperties` on schema fields.
+    Props(Vec<(usize, NodeId)>),
+    /// Fields that must be absent (`additionalProperties: false`, failed `propertyNames`).
+    Absent(Vec<usize>),
+    /// Fields whose presence leaves the verdict to `jsonschema`.
+    UnknownIfPresent(Vec<usize>),
+    DependentRequired(usize, Vec<Option<usize>>),
+    DependentSchema(usize, NodeId),
+    PropertyCount(Option<u64>, Option<u64>),
+    // Value-level keywords.
+    Type(u8),
+    Enum(Vec<Value>),
+    MinLength(u64),
+    MaxLength(u64),
+    Pattern(Pattern),
+    /// A domain format (exact), or a standard one (may defer to the validator).
+    Format(FormatOp),
+    Minimum(f64),
+    Maximum(f64),
+    ExclusiveMinimum(f64),
+    ExclusiveMaximum(f64),
+    /// `multipleOf`: exact on integers by an integer divisor, else asked of the validator.
+    MultipleOf(f64, Arc<Validator>),
+    PrefixItems(Vec<NodeId>),
+    /// `items`, applied to the items after the `prefixItems` (the usize).
+    Items(usize, NodeId),
+    MinItems(u64),
+    MaxItems(u64),
+    UniqueItems,
+    Contains(NodeId, u64, Option<u64>),
+    /// A subschema the fast path does not compile, validated by `jsonschema` on the typed
+    /// value of this one cell (or item).
+    Delegate(Arc<Validator>),
+    // Either level.
+    AllOf(Vec<NodeId>),
+    AnyOf(Vec<NodeId>),
+    OneOf(Vec<NodeId>),
+    Not(NodeId),
+    If(NodeId, Option<NodeId>, Option<NodeId>),
+}
+
+#[derive(Clone)]
+pub enum FormatOp {
+    Exact(fn(&str) -> bool),
+    Std(StdCheck, Arc<Validator>),
+}
+
+impl std::fmt::Debug for FormatOp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FormatOp::Exact(_) => "Exact",
+            FormatOp::Std(..) => "Std",
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Node {
+    pub ops: Vec<Op>,
+}
+
+/// A typed value and where it came from (for a validator that must see it as JSON).
+#[derive(Clone, Copy)]
+pub struct Val<'a> {
+    pub ty: &'a FieldType,
+    pub text: &'a str,
+    pub kind: Kind<'a>,
+}
+
+#[derive(Clone, Copy)]
+pub enum Kind<'a> {
+    Str(&'a str),
+    /// An integer of magnitude below 2^53 (exact as f64).
+    Int(i64),
+    /// A number that is not an integer literal.
+    Num(f64),
+    /// An integer too large for exact f64 arithmetic.
+    Big,
+    Bool(bool),
+    Arr(&'a str, &'a FieldType),
+}
+
+const EXACT: u64 = 1 << 53;
+
+fn number_kind<'a>(n: &Number) -> Kind<'a> {
+    match (n.as_i64(), n.as_u64(), n.as_f64()) {
+        (Some(i), _, _) if i.unsigned_abs() < EXACT => Kind::Int(i),
+        (Some(_), _, _) | (None, Some(_), _) => Kind::Big,
+        (None, None, Some(f)) => Kind::Num(f),
+        _ => Kind::Big,
+    }
+}
+
+impl<'a> Val<'a> {
+    pub fn new(ty: &'a FieldType, text: &'a str) -> Val<'a> {
+        let kind = match ty {
+            FieldType::String | FieldType::Any => Kind::Str(text),
+            FieldType::Integer => parse_integer(text).map_or(Kind::Str(text), |n| number_kind(&n)),
+            FieldType::Number => parse_number(text).map_or(Kind::Str(text), |n| number_kind(&n)),
+            FieldType::Boolean => match text {
+                "true" => Kind::Bool(true),
+                "false" => Kind::Bool(false),
+                _ => Kind::Str(text),
+            },
+            FieldType::Array { separator, item } => Kind::Arr(separator, item),
+        };
+        Val { ty, text, kind }
+    }
+
+    fn json(&self) -> Value {
+        typed_value(self.ty, self.text)
+    }
+
+    fn items(&self) -> impl Iterator<Item = Val<'a>> {
+        let (sep, item) = match self.kind {
+            Kind::Arr(sep, item) => (sep, item),
+            _ => ("", &FieldType::String),
+        };
+        split_array(self.text, sep).map(move |t| Val::new(item, t))
+    }
+}
+
+fn of(b: bool) -> Verdict {
+    if b {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    }
+}
+
+fn delegate(v: &Validator, val: &Val<'_>) -> Verdict {
+    of(v.is_valid(&val.json()))
+}
+
+/// Joins verdicts of keywords that must all hold: stops at the first Invalid.
+macro_rules! all {
+    ($acc:ident, $v:expr) => {
+        match $v {
+            Verdict::Valid => {}
+            Verdict::Invalid => return Verdict::Invalid,
+            Verdict::Unknown => $acc = Verdict::Unknown,
+        }
+    };
+}
+
+/// The compiled nodes and the record's field types.
+pub struct Graph<'s> {
+    pub nodes: &'s [Node],
+    pub types: &'s [FieldType],
+}
+
+impl<'s> Graph<'s> {
+    /// The verdict of record-level node `id`. With `failing`, the fields the node's own
+    /// `properties` reject are listed there instead of making the verdict Invalid.
+    pub fn record<'a, C>(&self, id: NodeId, cell: &C, mut failing: Option<&mut Vec<usize>>) -> Verdict
+    where
+        C: Fn(usize) -> Option<&'a str>,
+    {
+        let mut acc = Verdict::Valid;
+        for op in &self.nodes[id].ops {
+            match op {
+                Op::False => return Verdict::Invalid,
+                Op::Required(slots) => {
+                    all!(acc, of(slots.iter().all(|s| s.is_some_and(|i| cell(i).is_some()))))
+                }
+                Op::Props(props) => {
+                    for &(i, node) in props {
+                        let Some(text) = cell(i) else { continue };
+                        let v = self.value(node, &Val::new(&self.types[i], text));
+                        match (&mut failing, v) {
+                            (Some(f), Verdict::Invalid) => f.push(i),
+                            _ => all!(acc, v),
+                        }
+                    }
+                }
+                Op::Absent(fields) => all!(acc, of(fields.iter().all(|&i| cell(i).is_none()))),
+                Op::UnknownIfPresent(fields) => {
+                    if fields.iter().any(|&i| cell(i).is_some()) {
+                        acc = Verdict::Unknown;
+                    }
+                }
+                Op::DependentRequired(i, others) => {
+                    if cell(*i).is_some() {
+                        all!(acc, of(others.iter().all(|s| s.is_some_and(|o| cell(o).is_some()))))
+                    }
+                }
+                Op::DependentSchema(i, node) => {
+                    if cell(*i).is_some() {
+                        all!(acc, self.record(*node, cell, None))
+                    }
+                }
+                Op::PropertyCount(min, max) => {
+                    let n = (0..self.types.len()).filter(|&i| cell(i).is_some()).count() as u64;
+                    all!(acc, of(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)))
+                }
+                Op::Type(bits) => all!(acc, of(bits & T_OBJECT != 0)),
+                Op::AllOf(ids) => {
+                    for &n in ids {
+                        all!(acc, self.record(n, cell, None))
+                    }
+                }
+                Op::AnyOf(ids) => all!(acc, any(ids.iter().map(|&n| self.record(n, cell, None)))),
+                Op::OneOf(ids) => all!(acc, one(ids.iter().map(|&n| self.record(n, cell, None)))),
+                Op::Not(n) => all!(acc, not(self.record(*n, cell, None))),
+                Op::If(c, then, els) => {
+                    let branch = match self.record(*c, cell, None) {
+                        Verdict::Valid => then,
+                        Verdict::Invalid => els,
+                        Verdict::Unknown => return Verdict::Unknown,
+                    };
+                    if let Some(b) = branch {
+                        all!(acc, self.record(*b, cell, None))
+                    }
+                }
+                // Value keywords do not apply to an object; the compiler leaves them out.
+                _ => {}
+            }
+        }
+        acc
+    }
+
+    /// The verdict of value-level node `id` on one value.
+    pub fn value(&self, id: NodeId, v: &Val<'_>) -> Verdict {
+        let mut acc = Verdict::Valid;
+        for op in &self.nodes[id].ops {
+            match (op, v.kind) {
+                (Op::False, _) => return Verdict::Invalid,
+                (Op::Type(bits), k) => all!(acc, of(bits & type_bits(k) != 0)),
+                (Op::Enum(vals), k) => all!(acc, in_enum(vals, k)),
+                (Op::Delegate(validator), _) => all!(acc, delegate(validator, v)),
+                (Op::AllOf(ids), _) => {
+                    for &n in ids {
+                        all!(acc, self.value(n, v))
+                    }
+                }
+                (Op::AnyOf(ids), _) => all!(acc, any(ids.iter().map(|&n| self.value(n, v)))),
+                (Op::OneOf(ids), _) => all!(acc, one(ids.iter().map(|&n| self.value(n, v)))),
+                (Op::Not(n), _) => all!(acc, not(self.value(*n, v))),
+                (Op::If(c, then, els), _) => {
+                    let branch = match self.value(*c, v) {
+                        Verdict::Valid => then,
+                        Verdict::Invalid => els,
+                        Verdict::Unknown => return Verdict::Unknown,
+                    };
+                    if let Some(b) = branch {
+                        all!(acc, self.value(*b, v))
+                    }
+                }
+                (op, Kind::Str(s)) => all!(acc, string_op(op, s)),
+                (op, Kind::Int(i)) => all!(acc, number_op(op, i as f64, Some(i), v)),
+                (op, Kind::Num(x)) => all!(acc, number_op(op, x, None, v)),
+                (
+                    Op::Minimum(_)
+                    | Op::Maximum(_)
+                    | Op::ExclusiveMinimum(_)
+                    | Op::ExclusiveMaximum(_)
+                    | Op::MultipleOf(..),
+                    Kind::Big,
+                ) => acc = Verdict::Unknown,
+                (op, Kind::Arr(..)) => all!(acc, self.array_op(op, v)),
+                _ => {}
+            }
+        }
+        acc
+    }
+
+    fn array_op(&self, op: &Op, v: &Val<'_>) -> Verdict {
+        match op {
+            Op::PrefixItems(ids) => {
+                let mut acc = Verdict::Valid;
+                for (item, &n) in v.items().zip(ids) {
+                    all!(acc, self.value(n, &item))
+                }
+                acc
+            }
+            Op::Items(skip, n) => {
+                let mut acc = Verdict::Valid;
+                for item in v.items().skip(*skip) {
+                    all!(acc, self.value(*n, &item))
+                }
+                acc
+            }
+            Op::MinItems(m) => of(v.items().count() as u64 >= *m),
+            Op::MaxItems(m) => of(v.items().count() as u64 <= *m),
+            Op::UniqueItems => unique(v),
+            Op::Contains(n, min, max) => {
+                let mut hits = 0u64;
+                let mut unknown = false;
+                for item in v.items() {
+                    match self.value(*n, &item) {
+                        Verdict::Valid => hits += 1,
+                        Verdict::Invalid => {}
+                        Verdict::Unknown => unknown = true,
+                    }
+                }
+                if unknown {
+                    Verdict::Unknown
+                } else {
+                    of(hits >= *min && max.is_none_or(|m| hits <= m))
+                }
+            }
+            _ => Verdict::Valid,
+        }
+    }
+}
+
+fn type_bits(k: Kind<'_>) -> u8 {
+    match k {
+        Kind::Str(_) => T_STRING,
+        Kind::Int(_) | Kind::Big => T_INTEGER | T_NUMBER,
+        Kind::Num(x) if x.fract() == 0.0 => T_INTEGER | T_NUMBER,
+        Kind::Num(_) => T_NUMBER,
+        Kind::Bool(_) => T_BOOLEAN,
+        Kind::Arr(..) => T_ARRAY,
+    }
+}
+
+fn any(vs: impl Iterator<Item = Verdict>) -> Verdict {
+    let mut out = Verdict::Invalid;
+    for v in vs {
+        match v {
+            Verdict::Valid => return Verdict::Valid,
+            Verdict::Unknown => out = Verdict::Unknown,
+            Verdict::Invalid => {}
+        }
+    }
+    out
+}
+
+fn one(vs: impl Iterator<Item = Verdict>) -> Verdict {
+    let (mut valid, mut unknown) = (0, false);
+    for v in vs {
+        match v {
+            Verdict::Valid => valid += 1,
+            Verdict::Unknown => unknown = true,
+            Verdict::Invalid => {}
+        }
+        if valid > 1 {
+            return Verdict::Invalid;
+        }
+    }
+    if unknown {
+        Verdict::Unknown
+    } else {
+        of(valid == 1)
+    }
+}
+
+fn not(v: Verdict) -> Verdict {
+    match v {
+        Verdict::Valid => Verdict::Invalid,
+        Verdict::Invalid => Verdict::Valid,
+        Verdict::Unknown => Verdict::Unknown,
+    }
+}
+
+/// An integer JSON number exactly as f64, when it is below 2^53 in magnitude.
+fn exact_f64(n: &Number) -> Option<f64> {
+    match (n.as_i64(), n.as_u64()) {
+        (Some(i), _) => (i.unsigned_abs() < EXACT).then_some(i as f64),
+        (None, Some(u)) => (u < EXACT).then_some(u as f64),
+        _ => n.as_f64(),
+    }
+}
+
+fn in_enum(vals: &[Value], k: Kind<'_>) -> Verdict {
+    let mut out = Verdict::Invalid;
+    for x in vals {
+        let hit = match (k, x) {
+            (Kind::Str(s), Value::String(e)) => Some(s == e),
+            (Kind::Bool(b), Value::Bool(e)) => Some(b == *e),
+            (Kind::Int(i), Value::Number(n)) => exact_f64(n).map(|e| i as f64 == e),
+            (Kind::Num(f), Value::Number(n)) => exact_f64(n).map(|e| f == e),
+            (Kind::Big, Value::Number(_)) | (Kind::Arr(..), Value::Array(_)) => None,
+            _ => Some(false),
+        };
+        match hit {
+            Some(true) => return Verdict::Valid,
+            Some(false) => {}
+            None => out = Verdict::Unknown,
+        }
+    }
+    out
+}
+
+fn string_op(op: &Op, s: &str) -> Verdict {
+    match op {
+        Op::MinLength(m) => {
+            // A string has between len/4 and len characters: count only when that does not
+            // decide.
+            let bytes = s.len() as u64;
+            of(bytes.div_ceil(4) >= *m || s.chars().count() as u64 >= *m)
+        }
+        Op::MaxLength(m) => of(s.len() as u64 <= *m || s.chars().count() as u64 <= *m),
+        Op::Pattern(p) => of(p.is_match(s)),
+        Op::Format(FormatOp::Exact(f)) => of(f(s)),
+        Op::Format(FormatOp::Std(f, validator)) => match f(s) {
+            Some(b) => of(b),
+            None => of(validator.is_valid(&Value::String(s.to_string()))),
+        },
+        _ => Verdict::Valid,
+    }
+}
+
+fn number_op(op: &Op, x: f64, int: Option<i64>, v: &Val<'_>) -> Verdict {
+    match op {
+        Op::Minimum(m) => of(x >= *m),
+        Op::Maximum(m) => of(x <= *m),
+        Op::ExclusiveMinimum(m) => of(x > *m),
+        Op::ExclusiveMaximum(m) => of(x < *m),
+        Op::MultipleOf(m, validator) => match int {
+            Some(i) if m.fract() == 0.0 && *m >= 1.0 && *m < EXACT as f64 => of(i % (*m as i64) == 0),
+            _ => delegate(validator, v),
+        },
+        _ => Verdict::Valid,
+    }
+}
+
+/// `uniqueItems` by JSON equality (numbers by value, `1` equals `1.0`).
+fn unique(v: &Val<'_>) -> Verdict {
+    #[derive(PartialEq, PartialOrd)]
+    enum Key<'a> {
+        B(bool),
+        N(f64),
+        S(&'a str),
+    }
+    let mut keys = Vec::new();
+    for item in v.items() {
+        keys.push(match item.kind {
+            Kind::Str(s) => Key::S(s),
+            Kind::Bool(b) => Key::B(b),
+            Kind::Int(i) => Key::N(i as f64),
+            Kind::Num(x) => Key::N(if x == 0.0 { 0.0 } else { x }),
+            Kind::Big | Kind::Arr(..) => return Verdict::Unknown,
+        });
+    }
+    keys.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
+    of(!keys.windows(2).any(|w| w[0] == w[1]))
+}
