@@ -85,6 +85,10 @@ impl FastSchema {
         let mut c = Compiler::new(schema);
         match c.node(&schema.json, "", Level::Record) {
             Ok(root) => {
+                // A closed record schema drops extra columns from the record: none to see.
+                if schema.closed {
+                    c.sees_extras = None;
+                }
                 let mut notes = c.notes;
                 if let Some(at) = &c.sees_extras {
                     notes.push(SpeedNote {
