@@ -104,6 +104,7 @@ fn record_kw() -> impl Strategy<Value = Value> {
         Just(json!({"$ref": "#/$defs/rec"})),
         Just(json!({"allOf": [{"$ref": "#/$defs/rec"}, {"properties": {"f2": {"type": "string"}}}]})),
         Just(json!({"patternProperties": {"^f[13]$": {"maxLength": 3}}})),
+        Just(json!({"patternProperties": {"^f[0-3]$": {"not": {"const": "x"}}}})),
         Just(json!({"allOf": [{"additionalProperties": false, "properties": {"f0": true, "f1": true}}]})),
         Just(json!({"anyOf": [{"properties": {"f0": {"format": "email"}}}, {"properties": {"f0": {"format": "uri"}}}]})),
     ]
@@ -192,6 +193,16 @@ proptest! {
         }
         if !rec.is_empty() {
             schema_json["allOf"] = Value::Array(rec.clone());
+        }
+        // Record keywords at the root too (where the failing-fields shortcut applies).
+        if required[2] {
+            if let Some(Value::Object(first)) = rec.first() {
+                for (k, v) in first {
+                    if schema_json.get(k).is_none() {
+                        schema_json[k] = v.clone();
+                    }
+                }
+            }
         }
         let schema = RecordSchema::from_value("s.json", schema_json.clone()).unwrap();
         let fast = FastSchema::compile(&schema).expect("the generated schemas compile");
@@ -334,4 +345,19 @@ fn standard_formats_decide_the_usual_values_themselves() {
     ] {
         assert_eq!(std_format(f).unwrap()(s), want, "{f} {s}");
     }
+}
+
+#[test]
+fn only_properties_findings_are_left_to_the_property_validators() {
+    // `a` passes its own subschema but fails `patternProperties`: the record must go whole to
+    // jsonschema, since the property's own validator would find nothing.
+    let s = json!({"type": "object", "patternProperties": {"^a$": {"maxLength": 2}},
+                   "properties": {"a": {"type": "string"}, "b": {"type": "integer"}}});
+    let fast = FastSchema::compile(&RecordSchema::from_value("s.json", s).unwrap()).unwrap();
+    let mut failing = Vec::new();
+    let cells = ["abc", "1"];
+    assert!(!fast.failing_fields(|i| Some(cells[i]), &mut failing));
+    let cells = ["ab", "x"];
+    assert!(fast.failing_fields(|i| Some(cells[i]), &mut failing));
+    assert_eq!(failing, vec![1]);
 }

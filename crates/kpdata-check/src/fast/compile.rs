@@ -295,7 +295,7 @@ impl<'s> Compiler<'s> {
                         None => self.extras(at),
                     }
                 }
-                ops.push(Op::Props(out));
+                ops.push(Op::Props(out, true));
             }
             "patternProperties" => {
                 let props = x.as_object().ok_or(()).or_else(|_| slow(at, "not an object"))?;
@@ -310,7 +310,7 @@ impl<'s> Compiler<'s> {
                     }
                 }
                 self.extras(at);
-                ops.push(Op::Props(out));
+                ops.push(Op::Props(out, false));
             }
             "additionalProperties" => {
                 let named = |n: &str| {
@@ -333,7 +333,10 @@ impl<'s> Compiler<'s> {
                     Value::Bool(false) => ops.push(Op::Absent(others)),
                     _ => {
                         let node = self.node(x, at, Level::Value)?;
-                        ops.push(Op::Props(others.into_iter().map(|i| (i, node)).collect()));
+                        ops.push(Op::Props(
+                            others.into_iter().map(|i| (i, node)).collect(),
+                            false,
+                        ));
                     }
                 }
             }

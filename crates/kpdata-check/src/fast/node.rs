@@ -35,8 +35,9 @@ pub enum Op {
     // Record-level keywords (on the record object). A field slot is None for a property name
     // that is not a schema field: such a property is never in the record.
     Required(Vec<Option<usize>>),
-    /// `properties`, `patternProperties` and `additionalProperties` on schema fields.
-    Props(Vec<(usize, NodeId)>),
+    /// `properties` (true) or `patternProperties`/`additionalProperties` (false) on schema
+    /// fields.
+    Props(Vec<(usize, NodeId)>, bool),
     /// Fields that must be absent (`additionalProperties: false`, failed `propertyNames`).
     Absent(Vec<usize>),
     /// Fields whose presence leaves the verdict to `jsonschema`.
@@ -200,12 +201,13 @@ impl<'s> Graph<'s> {
                 Op::Required(slots) => {
                     all!(acc, of(slots.iter().all(|s| s.is_some_and(|i| cell(i).is_some()))))
                 }
-                Op::Props(props) => {
+                Op::Props(props, named) => {
                     for &(i, node) in props {
                         let Some(text) = cell(i) else { continue };
                         let v = self.value(node, &Val::new(&self.types[i], text));
                         match (&mut failing, v) {
-                            (Some(f), Verdict::Invalid) => f.push(i),
+                            // Only `properties` findings come from the property's own validator.
+                            (Some(f), Verdict::Invalid) if *named => f.push(i),
                             _ => all!(acc, v),
                         }
                     }
