@@ -108,7 +108,10 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
         .iter()
         .map(|f| column_of.get(&f.name).map(|c| *c as usize - 1))
         .collect();
-    let extras = columns.iter().flatten().any(|(n, _)| schema.field(n).is_none());
+    let extras = columns
+        .iter()
+        .flatten()
+        .any(|(n, _)| schema.field(n).is_none());
     Mapping {
         columns,
         field_col,

@@ -128,8 +128,7 @@ pub fn subschema_validator(root: &Value, sub: &Value) -> Option<Arc<Validator>> 
     let mut target = sub;
     if !refs.is_empty() {
         let obj = sub.as_object()?;
-        if obj.contains_key("$id") || obj.contains_key("$defs") || obj.contains_key("definitions")
-        {
+        if obj.contains_key("$id") || obj.contains_key("$defs") || obj.contains_key("definitions") {
             return None;
         }
         owned = sub.clone();
@@ -148,7 +147,10 @@ pub fn subschema_validator(root: &Value, sub: &Value) -> Option<Arc<Validator>> 
         {
             return None;
         }
-        if has_key(&owned, &["$dynamicRef", "$dynamicAnchor", "$anchor", "$recursiveRef"]) {
+        if has_key(
+            &owned,
+            &["$dynamicRef", "$dynamicAnchor", "$anchor", "$recursiveRef"],
+        ) {
             return None;
         }
         target = &owned;

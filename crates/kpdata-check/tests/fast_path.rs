@@ -34,7 +34,9 @@ fn property() -> impl Strategy<Value = Value> {
         Just(json!({"not": {"enum": ["a", "b"]}})),
         Just(json!({"allOf": [{"$ref": "#/$defs/short"}, {"pattern": "^\\S*$"}]})),
         Just(json!({"$ref": "#/$defs/code"})),
-        Just(json!({"if": {"pattern": "^[0-9]"}, "then": {"format": "date"}, "else": {"maxLength": 3}})),
+        Just(
+            json!({"if": {"pattern": "^[0-9]"}, "then": {"format": "date"}, "else": {"maxLength": 3}})
+        ),
         Just(json!({"contentEncoding": "base64"})),
         Just(json!({"unevaluatedItems": false, "maxLength": 4})),
     ];
@@ -89,24 +91,36 @@ fn property() -> impl Strategy<Value = Value> {
 fn record_kw() -> impl Strategy<Value = Value> {
     prop_oneof![
         Just(json!({})),
-        Just(json!({"allOf": [{"if": {"properties": {"f0": {"const": "a"}}, "required": ["f0"]},
+        Just(
+            json!({"allOf": [{"if": {"properties": {"f0": {"const": "a"}}, "required": ["f0"]},
                                "then": {"required": ["f1"]},
-                               "else": {"properties": {"f1": false}}}]})),
-        Just(json!({"if": {"properties": {"f1": {"pattern": "^[0-9]+$"}}}, "then": {"properties": {"f0": {"maxLength": 2}}}})),
+                               "else": {"properties": {"f1": false}}}]})
+        ),
+        Just(
+            json!({"if": {"properties": {"f1": {"pattern": "^[0-9]+$"}}}, "then": {"properties": {"f0": {"maxLength": 2}}}})
+        ),
         Just(json!({"anyOf": [{"required": ["f0"]}, {"required": ["f2"]}]})),
         Just(json!({"oneOf": [{"required": ["f0"]}, {"required": ["f1"]}]})),
         Just(json!({"not": {"required": ["f0", "f1"]}})),
         Just(json!({"dependentRequired": {"f0": ["f1"], "f2": ["f0"]}})),
-        Just(json!({"dependentSchemas": {"f1": {"properties": {"f0": {"minLength": 2}}, "required": ["f0"]}}})),
+        Just(
+            json!({"dependentSchemas": {"f1": {"properties": {"f0": {"minLength": 2}}, "required": ["f0"]}}})
+        ),
         Just(json!({"minProperties": 2})),
         Just(json!({"maxProperties": 1})),
         Just(json!({"propertyNames": {"pattern": "^f[0-2]$"}})),
         Just(json!({"$ref": "#/$defs/rec"})),
-        Just(json!({"allOf": [{"$ref": "#/$defs/rec"}, {"properties": {"f2": {"type": "string"}}}]})),
+        Just(
+            json!({"allOf": [{"$ref": "#/$defs/rec"}, {"properties": {"f2": {"type": "string"}}}]})
+        ),
         Just(json!({"patternProperties": {"^f[13]$": {"maxLength": 3}}})),
         Just(json!({"patternProperties": {"^f[0-3]$": {"not": {"const": "x"}}}})),
-        Just(json!({"allOf": [{"additionalProperties": false, "properties": {"f0": true, "f1": true}}]})),
-        Just(json!({"anyOf": [{"properties": {"f0": {"format": "email"}}}, {"properties": {"f0": {"format": "uri"}}}]})),
+        Just(
+            json!({"allOf": [{"additionalProperties": false, "properties": {"f0": true, "f1": true}}]})
+        ),
+        Just(
+            json!({"anyOf": [{"properties": {"f0": {"format": "email"}}}, {"properties": {"f0": {"format": "uri"}}}]})
+        ),
     ]
 }
 
@@ -242,9 +256,18 @@ proptest! {
 #[test]
 fn record_keywords_outside_the_subset_leave_the_schema_to_jsonschema_and_say_where() {
     for (s, at) in [
-        (json!({"type": "object", "unevaluatedProperties": false, "properties": {}}), "/unevaluatedProperties"),
-        (json!({"allOf": [{"enum": [{}]}], "properties": {}}), "/allOf/0/enum"),
-        (json!({"$defs": {"r": {"$ref": "#/$defs/r"}}, "$ref": "#/$defs/r"}), "/$defs/r"),
+        (
+            json!({"type": "object", "unevaluatedProperties": false, "properties": {}}),
+            "/unevaluatedProperties",
+        ),
+        (
+            json!({"allOf": [{"enum": [{}]}], "properties": {}}),
+            "/allOf/0/enum",
+        ),
+        (
+            json!({"$defs": {"r": {"$ref": "#/$defs/r"}}, "$ref": "#/$defs/r"}),
+            "/$defs/r",
+        ),
     ] {
         let schema = RecordSchema::from_value("s.json", s.clone()).unwrap();
         let a = FastSchema::analyse(&schema);
@@ -298,10 +321,56 @@ fn format_text() -> impl Strategy<Value = String> {
 fn fragments() -> impl Strategy<Value = String> {
     prop::collection::vec(
         prop::sample::select(vec![
-            "2015", "-", "02", "28", "29", "30", "13", "00", "T", "t", " ", ":", "23", "59", "60",
-            "10", ".5", ".", "Z", "z", "+", "05:30", "1", "a", "@", "example", ".org", "..",
-            "https", "://", "/", "?", "#", "%2F", "%G", "é", "123e4567", "e89b", "12d3",
-            "A456", "426614174000", "x-y", "--", "[", "]", "0000", "9999", "_", "~", "localhost",
+            "2015",
+            "-",
+            "02",
+            "28",
+            "29",
+            "30",
+            "13",
+            "00",
+            "T",
+            "t",
+            " ",
+            ":",
+            "23",
+            "59",
+            "60",
+            "10",
+            ".5",
+            ".",
+            "Z",
+            "z",
+            "+",
+            "05:30",
+            "1",
+            "a",
+            "@",
+            "example",
+            ".org",
+            "..",
+            "https",
+            "://",
+            "/",
+            "?",
+            "#",
+            "%2F",
+            "%G",
+            "é",
+            "123e4567",
+            "e89b",
+            "12d3",
+            "A456",
+            "426614174000",
+            "x-y",
+            "--",
+            "[",
+            "]",
+            "0000",
+            "9999",
+            "_",
+            "~",
+            "localhost",
         ]),
         0..10,
     )
@@ -339,7 +408,11 @@ fn standard_formats_decide_the_usual_values_themselves() {
         ("uuid", "123e4567e89b12d3a456426614174000", Some(false)),
         ("email", "first.last+tag@mail.example.org", Some(true)),
         ("email", "a@b", None),
-        ("uri", "https://www.un.org/securitycouncil/sanctions/1718?x=1#a", Some(true)),
+        (
+            "uri",
+            "https://www.un.org/securitycouncil/sanctions/1718?x=1#a",
+            Some(true),
+        ),
         ("uri", "https://example.org:8080/a%20b", Some(true)),
         ("uri", "mailto:a@example.org", None),
     ] {

@@ -139,7 +139,13 @@ fn explain_speed_names_what_leaves_the_fast_path() {
     let dir = fixtures();
     let o = kpdata(
         &dir,
-        &["validate", "--schema", "designation.schema.json", "good.csv", "--explain-speed"],
+        &[
+            "validate",
+            "--schema",
+            "designation.schema.json",
+            "good.csv",
+            "--explain-speed",
+        ],
     );
     assert_eq!(o.status.code(), Some(0));
     assert_eq!(
@@ -148,7 +154,13 @@ fn explain_speed_names_what_leaves_the_fast_path() {
     );
     let o = kpdata(
         &dir,
-        &["validate", "--schema", "slow.schema.json", "good.csv", "--explain-speed"],
+        &[
+            "validate",
+            "--schema",
+            "slow.schema.json",
+            "good.csv",
+            "--explain-speed",
+        ],
     );
     assert_eq!(
         stderr(&o),
@@ -157,7 +169,10 @@ fn explain_speed_names_what_leaves_the_fast_path() {
          the subschema at `/properties/note` is validated by jsonschema, one cell at a time\n"
     );
     // Without the flag, nothing is said.
-    let o = kpdata(&dir, &["validate", "--schema", "slow.schema.json", "good.csv"]);
+    let o = kpdata(
+        &dir,
+        &["validate", "--schema", "slow.schema.json", "good.csv"],
+    );
     assert_eq!(stderr(&o), "");
 }
 

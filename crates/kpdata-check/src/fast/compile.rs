@@ -211,10 +211,17 @@ impl<'s> Compiler<'s> {
             }
             match k.as_str() {
                 "$schema" | "$id" if pointer.is_empty() => {}
-                "type" => ops.push(Op::Type(type_bits(x).ok_or(()).or_else(|_| slow(&at, "an unknown type"))?)),
+                "type" => ops.push(Op::Type(
+                    type_bits(x)
+                        .ok_or(())
+                        .or_else(|_| slow(&at, "an unknown type"))?,
+                )),
                 "enum" | "const" if level == Level::Value => {
                     let vals = if k == "enum" {
-                        x.as_array().cloned().ok_or(()).or_else(|_| slow(&at, "not an array"))?
+                        x.as_array()
+                            .cloned()
+                            .ok_or(())
+                            .or_else(|_| slow(&at, "not an array"))?
                     } else {
                         vec![x.clone()]
                     };
@@ -228,7 +235,9 @@ impl<'s> Compiler<'s> {
                     let c = self.node(x, &at, level)?;
                     let mut branch = |name: &str| -> Res<Option<NodeId>> {
                         match obj.get(name) {
-                            Some(b) => Ok(Some(self.node(b, &format!("{pointer}/{name}"), level)?)),
+                            Some(b) => {
+                                Ok(Some(self.node(b, &format!("{pointer}/{name}"), level)?))
+                            }
                             None => Ok(None),
                         }
                     };
@@ -273,7 +282,10 @@ impl<'s> Compiler<'s> {
         let closed_root = self.schema.closed;
         match k {
             "required" => {
-                let names = x.as_array().ok_or(()).or_else(|_| slow(at, "not an array"))?;
+                let names = x
+                    .as_array()
+                    .ok_or(())
+                    .or_else(|_| slow(at, "not an array"))?;
                 let slots = names
                     .iter()
                     .map(|n| self.slot(n))
@@ -285,7 +297,10 @@ impl<'s> Compiler<'s> {
                 ops.push(Op::Required(slots));
             }
             "properties" => {
-                let props = x.as_object().ok_or(()).or_else(|_| slow(at, "not an object"))?;
+                let props = x
+                    .as_object()
+                    .ok_or(())
+                    .or_else(|_| slow(at, "not an object"))?;
                 let mut out = Vec::new();
                 for (name, sub) in props {
                     let node = self.node(sub, &format!("{at}/{}", escape(name)), Level::Value)?;
@@ -298,11 +313,17 @@ impl<'s> Compiler<'s> {
                 ops.push(Op::Props(out, true));
             }
             "patternProperties" => {
-                let props = x.as_object().ok_or(()).or_else(|_| slow(at, "not an object"))?;
+                let props = x
+                    .as_object()
+                    .ok_or(())
+                    .or_else(|_| slow(at, "not an object"))?;
                 let mut out = Vec::new();
                 for (pattern, sub) in props {
-                    let node = self.node(sub, &format!("{at}/{}", escape(pattern)), Level::Value)?;
-                    let p = compile_pattern(pattern).ok_or(()).or_else(|_| slow(at, "a pattern the fast path cannot run"))?;
+                    let node =
+                        self.node(sub, &format!("{at}/{}", escape(pattern)), Level::Value)?;
+                    let p = compile_pattern(pattern)
+                        .ok_or(())
+                        .or_else(|_| slow(at, "a pattern the fast path cannot run"))?;
                     for (i, f) in self.schema.fields.iter().enumerate() {
                         if p.is_match(&f.name) {
                             out.push((i, node));
@@ -319,7 +340,8 @@ impl<'s> Compiler<'s> {
                             .get("patternProperties")
                             .and_then(Value::as_object)
                             .is_some_and(|pp| {
-                                pp.keys().any(|p| compile_pattern(p).is_none_or(|r| r.is_match(n)))
+                                pp.keys()
+                                    .any(|p| compile_pattern(p).is_none_or(|r| r.is_match(n)))
                             })
                 };
                 let others: Vec<usize> = (0..self.schema.fields.len())
@@ -341,10 +363,19 @@ impl<'s> Compiler<'s> {
                 }
             }
             "dependentRequired" => {
-                let deps = x.as_object().ok_or(()).or_else(|_| slow(at, "not an object"))?;
+                let deps = x
+                    .as_object()
+                    .ok_or(())
+                    .or_else(|_| slow(at, "not an object"))?;
                 for (name, others) in deps {
-                    let list = others.as_array().ok_or(()).or_else(|_| slow(at, "not an array"))?;
-                    let slots = list.iter().map(|n| self.slot(n)).collect::<Option<Vec<_>>>();
+                    let list = others
+                        .as_array()
+                        .ok_or(())
+                        .or_else(|_| slow(at, "not an array"))?;
+                    let slots = list
+                        .iter()
+                        .map(|n| self.slot(n))
+                        .collect::<Option<Vec<_>>>();
                     let slots = slots.ok_or(()).or_else(|_| slow(at, "not names"))?;
                     if !closed_root && slots.contains(&None) {
                         self.extras(at);
@@ -357,7 +388,10 @@ impl<'s> Compiler<'s> {
                 }
             }
             "dependentSchemas" => {
-                let deps = x.as_object().ok_or(()).or_else(|_| slow(at, "not an object"))?;
+                let deps = x
+                    .as_object()
+                    .ok_or(())
+                    .or_else(|_| slow(at, "not an object"))?;
                 for (name, sub) in deps {
                     let node = self.node(sub, &format!("{at}/{}", escape(name)), Level::Record)?;
                     match self.schema.field_index(name) {
@@ -408,7 +442,11 @@ impl<'s> Compiler<'s> {
         at: &str,
         ops: &mut Vec<Op>,
     ) -> Res<()> {
-        let count = || x.as_u64().ok_or(()).or_else(|_| slow::<u64>(at, "not a count"));
+        let count = || {
+            x.as_u64()
+                .ok_or(())
+                .or_else(|_| slow::<u64>(at, "not a count"))
+        };
         let limit = || {
             x.as_number()
                 .and_then(exact_limit)
@@ -426,31 +464,42 @@ impl<'s> Compiler<'s> {
             "exclusiveMaximum" => ops.push(Op::ExclusiveMaximum(limit()?)),
             "multipleOf" => {
                 let m = limit()?;
-                let validator = subschema_validator(self.root, &serde_json::json!({"multipleOf": x}))
-                    .ok_or(())
-                    .or_else(|_| slow(at, "a divisor jsonschema refuses"))?;
+                let validator =
+                    subschema_validator(self.root, &serde_json::json!({"multipleOf": x}))
+                        .ok_or(())
+                        .or_else(|_| slow(at, "a divisor jsonschema refuses"))?;
                 ops.push(Op::MultipleOf(m, validator));
             }
             "pattern" => {
-                let p = x.as_str().and_then(compile_pattern);
-                ops.push(Op::Pattern(p.ok_or(()).or_else(|_| slow(at, "a pattern the fast path cannot run"))?));
+                let p = x.as_str().and_then(compile_pattern).map(Box::new);
+                ops.push(Op::Pattern(
+                    p.ok_or(())
+                        .or_else(|_| slow(at, "a pattern the fast path cannot run"))?,
+                ));
             }
             "format" => {
                 let name = x.as_str().unwrap_or_default();
                 let op = if let Some((_, f)) = FORMATS.iter().find(|(n, _)| *n == name) {
                     FormatOp::Exact(*f)
                 } else if let Some(f) = std_format(name) {
-                    let validator = subschema_validator(self.root, &serde_json::json!({"format": name}))
-                        .ok_or(())
-                        .or_else(|_| slow(at, "a format jsonschema refuses"))?;
+                    let validator =
+                        subschema_validator(self.root, &serde_json::json!({"format": name}))
+                            .ok_or(())
+                            .or_else(|_| slow(at, "a format jsonschema refuses"))?;
                     FormatOp::Std(f, validator)
                 } else {
-                    return slow(at, format!("the format `{}` is not compiled", crate::fast::show(name)));
+                    return slow(
+                        at,
+                        format!("the format `{}` is not compiled", crate::fast::show(name)),
+                    );
                 };
                 ops.push(Op::Format(op));
             }
             "uniqueItems" => {
-                if x.as_bool().ok_or(()).or_else(|_| slow(at, "not a boolean"))? {
+                if x.as_bool()
+                    .ok_or(())
+                    .or_else(|_| slow(at, "not a boolean"))?
+                {
                     ops.push(Op::UniqueItems);
                 }
             }
@@ -459,7 +508,10 @@ impl<'s> Compiler<'s> {
                 if x.is_array() {
                     return slow(at, "the array form of `items` (not draft 2020-12)");
                 }
-                let skip = obj.get("prefixItems").and_then(Value::as_array).map_or(0, Vec::len);
+                let skip = obj
+                    .get("prefixItems")
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
                 ops.push(Op::Items(skip, self.node(x, at, Level::Value)?));
             }
             "contains" => {
@@ -514,7 +566,9 @@ fn compile_pattern(p: &str) -> Option<Pattern> {
 
 fn has_id(v: &Value) -> bool {
     match v {
-        Value::Object(m) => m.iter().any(|(k, x)| k == "$id" || k == "$anchor" || has_id(x)),
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, x)| k == "$id" || k == "$anchor" || has_id(x)),
         Value::Array(a) => a.iter().any(has_id),
         _ => false,
     }

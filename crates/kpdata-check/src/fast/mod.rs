@@ -45,7 +45,11 @@ pub struct SpeedNote {
 
 impl std::fmt::Display for SpeedNote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        let at = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
         write!(f, "`{}`: {}; {}", show(at), self.reason, self.effect)
     }
 }

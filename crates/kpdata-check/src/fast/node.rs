@@ -50,7 +50,7 @@ pub enum Op {
     Enum(Vec<Value>),
     MinLength(u64),
     MaxLength(u64),
-    Pattern(Pattern),
+    Pattern(Box<Pattern>),
     /// A domain format (exact), or a standard one (may defer to the validator).
     Format(FormatOp),
     Minimum(f64),
@@ -190,7 +190,12 @@ pub struct Graph<'s> {
 impl<'s> Graph<'s> {
     /// The verdict of record-level node `id`. With `failing`, the fields the node's own
     /// `properties` reject are listed there instead of making the verdict Invalid.
-    pub fn record<'a, C>(&self, id: NodeId, cell: &C, mut failing: Option<&mut Vec<usize>>) -> Verdict
+    pub fn record<'a, C>(
+        &self,
+        id: NodeId,
+        cell: &C,
+        mut failing: Option<&mut Vec<usize>>,
+    ) -> Verdict
     where
         C: Fn(usize) -> Option<&'a str>,
     {
@@ -199,7 +204,10 @@ impl<'s> Graph<'s> {
             match op {
                 Op::False => return Verdict::Invalid,
                 Op::Required(slots) => {
-                    all!(acc, of(slots.iter().all(|s| s.is_some_and(|i| cell(i).is_some()))))
+                    all!(
+                        acc,
+                        of(slots.iter().all(|s| s.is_some_and(|i| cell(i).is_some())))
+                    )
                 }
                 Op::Props(props, named) => {
                     for &(i, node) in props {
@@ -213,24 +221,22 @@ impl<'s> Graph<'s> {
                     }
                 }
                 Op::Absent(fields) => all!(acc, of(fields.iter().all(|&i| cell(i).is_none()))),
-                Op::UnknownIfPresent(fields) => {
-                    if fields.iter().any(|&i| cell(i).is_some()) {
-                        acc = Verdict::Unknown;
-                    }
+                Op::UnknownIfPresent(fields) if fields.iter().any(|&i| cell(i).is_some()) => {
+                    acc = Verdict::Unknown;
                 }
-                Op::DependentRequired(i, others) => {
-                    if cell(*i).is_some() {
-                        all!(acc, of(others.iter().all(|s| s.is_some_and(|o| cell(o).is_some()))))
-                    }
-                }
-                Op::DependentSchema(i, node) => {
-                    if cell(*i).is_some() {
-                        all!(acc, self.record(*node, cell, None))
-                    }
+                Op::DependentRequired(i, others) if cell(*i).is_some() => all!(
+                    acc,
+                    of(others.iter().all(|s| s.is_some_and(|o| cell(o).is_some())))
+                ),
+                Op::DependentSchema(i, node) if cell(*i).is_some() => {
+                    all!(acc, self.record(*node, cell, None))
                 }
                 Op::PropertyCount(min, max) => {
                     let n = (0..self.types.len()).filter(|&i| cell(i).is_some()).count() as u64;
-                    all!(acc, of(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m)))
+                    all!(
+                        acc,
+                        of(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
+                    )
                 }
                 Op::Type(bits) => all!(acc, of(bits & T_OBJECT != 0)),
                 Op::AllOf(ids) => {
@@ -448,7 +454,9 @@ fn number_op(op: &Op, x: f64, int: Option<i64>, v: &Val<'_>) -> Verdict {
         Op::ExclusiveMinimum(m) => of(x > *m),
         Op::ExclusiveMaximum(m) => of(x < *m),
         Op::MultipleOf(m, validator) => match int {
-            Some(i) if m.fract() == 0.0 && *m >= 1.0 && *m < EXACT as f64 => of(i % (*m as i64) == 0),
+            Some(i) if m.fract() == 0.0 && *m >= 1.0 && *m < EXACT as f64 => {
+                of(i % (*m as i64) == 0)
+            }
             _ => delegate(validator, v),
         },
         _ => Verdict::Valid,
