@@ -47,6 +47,7 @@ fn property() -> impl Strategy<Value = Value> {
         Just(json!({"exclusiveMinimum": -1, "exclusiveMaximum": 3})),
         Just(json!({"multipleOf": 3})),
         Just(json!({"multipleOf": 0.5})),
+        Just(json!({"multipleOf": 0.25, "minimum": -100})),
         Just(json!({"multipleOf": 0.1, "maximum": 100})),
         Just(json!({"enum": [1, 2.5, "1"]})),
         Just(json!({"const": 10.5})),
@@ -177,6 +178,11 @@ fn cell() -> impl Strategy<Value = String> {
         Just("15".into()),
         Just("0.3".into()),
         Just("2.5".into()),
+        Just("-0.75".into()),
+        Just("0.125".into()),
+        Just("-3.5".into()),
+        Just("0".into()),
+        Just("0.0".into()),
         Just("1|1.0".into()),
         Just("1|2|3".into()),
         Just("a;2015-02-28;bc".into()),
@@ -433,4 +439,33 @@ fn only_properties_findings_are_left_to_the_property_validators() {
     let cells = ["ab", "x"];
     assert!(fast.failing_fields(|i| Some(cells[i]), &mut failing));
     assert_eq!(failing, vec![1]);
+}
+
+#[test]
+fn multiple_of_agrees_with_jsonschema_on_a_grid() {
+    for m in [json!(0.5), json!(0.25), json!(2), json!(0.1), json!(1.5)] {
+        let s = json!({"type": "object", "properties": {"x": {"type": "number", "multipleOf": m}}});
+        let schema = RecordSchema::from_value("s.json", s.clone()).unwrap();
+        let fast = FastSchema::compile(&schema).unwrap();
+        let compiled = CompiledSchema::compile(&s, "s.json").unwrap();
+        for k in -80..=80 {
+            for text in [
+                format!("{}", k as f64 / 8.0),
+                format!("{k}"),
+                format!("{}", k as f64 / 10.0),
+            ] {
+                let want =
+                    compiled.is_valid(&json!({"x": typed_value(&schema.fields[0].ty, &text)}));
+                assert_eq!(
+                    fast.verdict(|_| Some(text.as_str())),
+                    if want {
+                        Verdict::Valid
+                    } else {
+                        Verdict::Invalid
+                    },
+                    "{m} {text}"
+                );
+            }
+        }
+    }
 }

@@ -457,10 +457,21 @@ fn number_op(op: &Op, x: f64, int: Option<i64>, v: &Val<'_>) -> Verdict {
             Some(i) if m.fract() == 0.0 && *m >= 1.0 && *m < EXACT as f64 => {
                 of(i % (*m as i64) == 0)
             }
+            // A power-of-two divisor (0.5, 0.25): x / m is exact, so its fraction decides, as
+            // the exact rational arithmetic of `jsonschema` does. Zero and huge values are
+            // left to it.
+            _ if is_power_of_two(*m) && x != 0.0 && x.abs() < EXACT as f64 => {
+                of(x.abs() >= *m && (x / m).fract() == 0.0)
+            }
             _ => delegate(validator, v),
         },
         _ => Verdict::Valid,
     }
+}
+
+/// A positive normal power of two (its mantissa bits are all zero).
+fn is_power_of_two(m: f64) -> bool {
+    m.is_normal() && m > 0.0 && m.to_bits() & ((1 << 52) - 1) == 0
 }
 
 /// `uniqueItems` by JSON equality (numbers by value, `1` equals `1.0`).
