@@ -84,7 +84,26 @@ impl CompiledSchema {
             .iter()
             .map(|n| subschema_validator(schema, props.get(n)?))
             .collect::<Option<Vec<_>>>()?;
-        Some(PropertySchemas { validators })
+        let keywords = SPLIT_KEYWORDS
+            .iter()
+            .filter_map(|k| {
+                let mut part = serde_json::Map::new();
+                part.insert(k.to_string(), schema.get(*k)?.clone());
+                if *k == "if" {
+                    for branch in ["then", "else"] {
+                        if let Some(b) = schema.get(branch) {
+                            part.insert(branch.to_string(), b.clone());
+                        }
+                    }
+                }
+                let validator = subschema_validator(schema, &Value::Object(part))?;
+                Some(RootKeyword { name: k, validator })
+            })
+            .collect();
+        Some(PropertySchemas {
+            validators,
+            keywords,
+        })
     }
 
     pub fn is_valid(&self, record: &Value) -> bool {
@@ -172,13 +191,62 @@ fn has_key(v: &Value, keys: &[&str]) -> bool {
     }
 }
 
-/// The top-level property subschemas of a record schema, compiled one by one.
+/// Root keywords of a record schema that are validated on their own (with `then`/`else` for
+/// `if`) for a row that fails only them (see [`crate::fast::FastSchema::failing_parts`]): the
+/// record's findings are the union of its root keywords' findings, and a keyword alone reports
+/// with the same schema paths.
+pub const SPLIT_KEYWORDS: &[&str] = &[
+    "type",
+    "required",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "$ref",
+    "dependentRequired",
+    "dependentSchemas",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+];
+
+#[derive(Clone)]
+struct RootKeyword {
+    name: &'static str,
+    validator: Arc<Validator>,
+}
+
+/// The top-level property subschemas of a record schema, compiled one by one, and the root
+/// keywords of [`SPLIT_KEYWORDS`], compiled one by one.
 #[derive(Clone)]
 pub struct PropertySchemas {
     validators: Vec<Arc<Validator>>,
+    keywords: Vec<RootKeyword>,
 }
 
 impl PropertySchemas {
+    /// Whether the root keyword `name` has its own validator.
+    pub fn has_keyword(&self, name: &str) -> bool {
+        self.keywords.iter().any(|k| k.name == name)
+    }
+
+    /// The violations of the whole `record` against the root keyword `name` alone: the same
+    /// as the record schema's validator gives for that keyword (messages of record-level
+    /// findings show the whole record, so it must be whole).
+    pub fn keyword_violations(&self, name: &str, record: &Value) -> Vec<Violation> {
+        let Some(k) = self.keywords.iter().find(|k| k.name == name) else {
+            return Vec::new();
+        };
+        if k.validator.is_valid(record) {
+            return Vec::new();
+        }
+        k.validator
+            .iter_errors(record)
+            .map(|e| violation(&e, ""))
+            .collect()
+    }
+
     /// The violations of `value` as property `name` (schema field `index`) of a record: the
     /// same as the whole record's validator gives for that property.
     pub fn violations(&self, index: usize, name: &str, value: &Value) -> Vec<Violation> {

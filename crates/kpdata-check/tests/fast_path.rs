@@ -238,10 +238,13 @@ proptest! {
         if got != Verdict::Unknown {
             prop_assert_eq!(got == Verdict::Valid, expected, "schema {} record {}", schema_json, Value::Object(record));
         }
-        // When the fast path names the failing fields, validating those properties alone
-        // gives exactly the findings of the whole record (rule, pointer, field, message).
+        // When the fast path names the failing fields and root keywords, validating those
+        // properties and keywords alone gives exactly the findings of the whole record (rule,
+        // pointer, field, message).
         let mut failing = Vec::new();
-        if fast.failing_fields(|i| Some(cells[i].as_str()).filter(|s| !s.is_empty()), &mut failing) {
+        let mut keywords = Vec::new();
+        let cell_of = |i: usize| Some(cells[i].as_str()).filter(|s| !s.is_empty());
+        if fast.failing_parts(cell_of, &mut failing, &mut keywords) {
             let names: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
             let per_field = CompiledSchema::compile_properties(&schema_json, &names).unwrap();
             let mut got: Vec<_> = failing
@@ -251,6 +254,10 @@ proptest! {
                     per_field.violations(i, &f.name, &typed_value(&f.ty, &cells[i]))
                 })
                 .collect();
+            for k in &keywords {
+                assert!(per_field.has_keyword(k), "a validator for each split keyword");
+                got.extend(per_field.keyword_violations(k, &Value::Object(record.clone())));
+            }
             let mut want = compiled.violations(&Value::Object(record.clone()));
             got.sort_by(|a, b| (&a.pointer, &a.message).cmp(&(&b.pointer, &b.message)));
             want.sort_by(|a, b| (&a.pointer, &a.message).cmp(&(&b.pointer, &b.message)));

@@ -110,6 +110,8 @@ pub struct Compiler<'s> {
     /// Whether some keyword sees properties that are not schema fields (extra CSV columns of
     /// an open schema); files with such columns then skip the fast path.
     pub sees_extras: Option<String>,
+    /// For each op of the root node, the root keyword it came from.
+    pub root_tags: Vec<String>,
 }
 
 impl<'s> Compiler<'s> {
@@ -122,6 +124,7 @@ impl<'s> Compiler<'s> {
             active: Vec::new(),
             notes: Vec::new(),
             sees_extras: None,
+            root_tags: Vec::new(),
         }
     }
 
@@ -161,9 +164,7 @@ impl<'s> Compiler<'s> {
                             if pointer.is_empty() { "/" } else { pointer }
                         ),
                     });
-                    self.push(Node {
-                        ops: vec![Op::Delegate(validator)],
-                    })
+                    self.push(Node::new(vec![Op::Delegate(validator)]))
                 }
                 None => return Err(why),
             },
@@ -191,23 +192,44 @@ impl<'s> Compiler<'s> {
     fn compile(&mut self, v: &'s Value, pointer: &str, level: Level) -> Res<Node> {
         let obj = match v {
             Value::Bool(true) => return Ok(Node::default()),
-            Value::Bool(false) => {
-                return Ok(Node {
-                    ops: vec![Op::False],
-                })
-            }
+            Value::Bool(false) => return Ok(Node::new(vec![Op::False])),
             Value::Object(o) => o,
             _ => return slow(pointer, "not a schema"),
         };
         let mut ops = Vec::new();
+        let root = pointer.is_empty() && level == Level::Record;
         for (k, x) in obj {
+            let before = ops.len();
+            self.keyword(obj, k, x, pointer, level, &mut ops)?;
+            if root {
+                self.root_tags
+                    .extend((before..ops.len()).map(|_| k.clone()));
+            }
+        }
+        Ok(match level {
+            Level::Value => Node::value(ops),
+            Level::Record => Node::new(ops),
+        })
+    }
+
+    /// Compiles keyword `k` of the subschema `obj` at `pointer` into `ops`.
+    fn keyword(
+        &mut self,
+        obj: &'s Map<String, Value>,
+        k: &String,
+        x: &'s Value,
+        pointer: &str,
+        level: Level,
+        ops: &mut Vec<Op>,
+    ) -> Res<()> {
+        {
             let at = format!("{pointer}/{}", escape(k));
             let skip = match level {
                 Level::Value => OBJECT_ONLY.contains(&k.as_str()),
                 Level::Record => NON_OBJECT.contains(&k.as_str()),
             };
             if skip || is_annotation(k) {
-                continue;
+                return Ok(());
             }
             match k.as_str() {
                 "$schema" | "$id" if pointer.is_empty() => {}
@@ -248,11 +270,11 @@ impl<'s> Compiler<'s> {
                 // Without `if`, `then` and `else` are ignored.
                 "then" | "else" => {}
                 "$ref" => ops.push(Op::AllOf(vec![self.reference(x, &at, level)?])),
-                _ if level == Level::Record => self.record_keyword(obj, k, x, &at, &mut ops)?,
-                _ => self.value_keyword(obj, k, x, &at, &mut ops)?,
+                _ if level == Level::Record => self.record_keyword(obj, k, x, &at, ops)?,
+                _ => self.value_keyword(obj, k, x, &at, ops)?,
             }
         }
-        Ok(Node { ops })
+        Ok(())
     }
 
     fn reference(&mut self, x: &Value, at: &str, level: Level) -> Res<NodeId> {

@@ -68,6 +68,8 @@ pub struct FastSchema {
     /// The first keyword that sees properties other than the schema fields, if any.
     sees_extras: Option<String>,
     notes: Vec<SpeedNote>,
+    /// For each op of the root node, the root keyword it came from.
+    root_tags: Vec<String>,
 }
 
 /// What the fast path makes of a schema: the compiled schema (None when every row goes to
@@ -107,6 +109,7 @@ impl FastSchema {
                     types: schema.fields.iter().map(|f| f.ty.clone()).collect(),
                     sees_extras: c.sees_extras,
                     notes: notes.clone(),
+                    root_tags: c.root_tags,
                 };
                 Analysis {
                     fast: Some(fast),
@@ -155,6 +158,43 @@ impl FastSchema {
     ) -> bool {
         failing.clear();
         self.graph().record(self.root, &cell, Some(failing)) == Verdict::Valid
+    }
+
+    /// Like [`FastSchema::failing_fields`], and also lists the root keywords (`allOf`, `if`,
+    /// `required`, ...) the record fails, when all that is wrong with it is in those and in
+    /// some properties: validating each of those keywords alone (see
+    /// [`crate::schema::PropertySchemas::keyword_violations`]) then gives the rest of its
+    /// findings. Returns false when the whole record must go to `jsonschema`.
+    pub fn failing_parts<'a, 's>(
+        &'s self,
+        cell: impl Fn(usize) -> Option<&'a str>,
+        fields: &mut Vec<usize>,
+        keywords: &mut Vec<&'s str>,
+    ) -> bool {
+        fields.clear();
+        keywords.clear();
+        self.parts(&cell, fields, keywords)
+    }
+
+    fn parts<'a, 's, C: Fn(usize) -> Option<&'a str>>(
+        &'s self,
+        cell: &C,
+        fields: &mut Vec<usize>,
+        keywords: &mut Vec<&'s str>,
+    ) -> bool {
+        let graph = self.graph();
+        for (op, tag) in self.nodes[self.root].ops.iter().zip(&self.root_tags) {
+            match graph.record_op(op, cell, Some(fields)) {
+                Verdict::Valid => {}
+                Verdict::Invalid if crate::schema::SPLIT_KEYWORDS.contains(&tag.as_str()) => {
+                    if !keywords.contains(&tag.as_str()) {
+                        keywords.push(tag);
+                    }
+                }
+                _ => return false,
+            }
+        }
+        true
     }
 
     /// The verdict on a whole record. `cell(i)` is the text of schema field `i`, None when the

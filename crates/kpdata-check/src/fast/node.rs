@@ -95,6 +95,72 @@ impl std::fmt::Debug for FormatOp {
 #[derive(Debug, Clone, Default)]
 pub struct Node {
     pub ops: Vec<Op>,
+    /// The plain keywords of a value-level node, checked in one go before `ops`.
+    simple: Simple,
+}
+
+/// `type`, lengths, `format` and `pattern` of a value-level node: most property subschemas
+/// hold nothing else, and checking them without dispatching op by op halves their cost.
+#[derive(Debug, Clone, Default)]
+struct Simple {
+    /// 0: no `type`.
+    types: u8,
+    min_length: Option<u64>,
+    max_length: Option<u64>,
+    format: Option<FormatOp>,
+    pattern: Option<Box<Pattern>>,
+}
+
+impl Node {
+    pub fn new(ops: Vec<Op>) -> Node {
+        Node {
+            ops,
+            simple: Simple::default(),
+        }
+    }
+
+    /// A value-level node: its plain keywords moved into [`Simple`].
+    pub fn value(ops: Vec<Op>) -> Node {
+        let mut simple = Simple::default();
+        let mut rest = Vec::new();
+        for op in ops {
+            match op {
+                Op::Type(b) if b != 0 && simple.types == 0 => simple.types = b,
+                Op::MinLength(m) if simple.min_length.is_none() => simple.min_length = Some(m),
+                Op::MaxLength(m) if simple.max_length.is_none() => simple.max_length = Some(m),
+                Op::Format(f) if simple.format.is_none() => simple.format = Some(f),
+                Op::Pattern(p) if simple.pattern.is_none() => simple.pattern = Some(p),
+                op => rest.push(op),
+            }
+        }
+        Node { ops: rest, simple }
+    }
+}
+
+impl Simple {
+    #[inline]
+    fn holds(&self, k: Kind<'_>) -> bool {
+        if self.types != 0 && self.types & type_bits(k) == 0 {
+            return false;
+        }
+        let Kind::Str(s) = k else { return true };
+        // A string has between len/4 and len characters: count only when that does not
+        // decide.
+        let bytes = s.len() as u64;
+        if self
+            .min_length
+            .is_some_and(|m| bytes.div_ceil(4) < m && (s.chars().count() as u64) < m)
+            || self
+                .max_length
+                .is_some_and(|m| bytes > m && s.chars().count() as u64 > m)
+        {
+            return false;
+        }
+        if self.format.as_ref().is_some_and(|f| !format_holds(f, s)) {
+            return false;
+        }
+        self.pattern.as_ref().is_none_or(|p| p.is_match(s))
+    }
 }
 
 /// A typed value and where it came from (for a validator that must see it as JSON).
@@ -130,6 +196,7 @@ fn number_kind<'a>(n: &Number) -> Kind<'a> {
 }
 
 impl<'a> Val<'a> {
+    #[inline]
     pub fn new(ty: &'a FieldType, text: &'a str) -> Val<'a> {
         let kind = match ty {
             FieldType::String | FieldType::Any => Kind::Str(text),
@@ -201,154 +268,228 @@ impl<'s> Graph<'s> {
     {
         let mut acc = Verdict::Valid;
         for op in &self.nodes[id].ops {
-            match op {
-                Op::False => return Verdict::Invalid,
-                Op::Required(slots) => {
-                    all!(
-                        acc,
-                        of(slots.iter().all(|s| s.is_some_and(|i| cell(i).is_some())))
-                    )
-                }
-                Op::Props(props, named) => {
-                    for &(i, node) in props {
-                        let Some(text) = cell(i) else { continue };
-                        let v = self.value(node, &Val::new(&self.types[i], text));
-                        match (&mut failing, v) {
-                            // Only `properties` findings come from the property's own validator.
-                            (Some(f), Verdict::Invalid) if *named => f.push(i),
-                            _ => all!(acc, v),
-                        }
+            all!(acc, self.record_op(op, cell, failing.as_deref_mut()));
+        }
+        acc
+    }
+
+    /// The verdict of one record-level keyword (see [`Graph::record`]).
+    pub fn record_op<'a, C>(&self, op: &Op, cell: &C, failing: Option<&mut Vec<usize>>) -> Verdict
+    where
+        C: Fn(usize) -> Option<&'a str>,
+    {
+        let mut acc = Verdict::Valid;
+        let mut failing = failing;
+        match op {
+            Op::False => return Verdict::Invalid,
+            Op::Required(slots) => all!(
+                acc,
+                of(slots.iter().all(|s| s.is_some_and(|i| cell(i).is_some())))
+            ),
+            Op::Props(props, named) => {
+                for &(i, node) in props {
+                    let Some(text) = cell(i) else { continue };
+                    let v = self.value(node, &Val::new(&self.types[i], text));
+                    match (&mut failing, v) {
+                        // Only `properties` findings come from the property's own validator.
+                        (Some(f), Verdict::Invalid) if *named => f.push(i),
+                        _ => all!(acc, v),
                     }
                 }
-                Op::Absent(fields) => all!(acc, of(fields.iter().all(|&i| cell(i).is_none()))),
-                Op::UnknownIfPresent(fields) if fields.iter().any(|&i| cell(i).is_some()) => {
-                    acc = Verdict::Unknown;
-                }
-                Op::DependentRequired(i, others) if cell(*i).is_some() => all!(
-                    acc,
-                    of(others.iter().all(|s| s.is_some_and(|o| cell(o).is_some())))
-                ),
-                Op::DependentSchema(i, node) if cell(*i).is_some() => {
-                    all!(acc, self.record(*node, cell, None))
-                }
-                Op::PropertyCount(min, max) => {
-                    let n = (0..self.types.len()).filter(|&i| cell(i).is_some()).count() as u64;
-                    all!(
-                        acc,
-                        of(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
-                    )
-                }
-                Op::Type(bits) => all!(acc, of(bits & T_OBJECT != 0)),
-                Op::AllOf(ids) => {
-                    for &n in ids {
-                        all!(acc, self.record(n, cell, None))
-                    }
-                }
-                Op::AnyOf(ids) => all!(acc, any(ids.iter().map(|&n| self.record(n, cell, None)))),
-                Op::OneOf(ids) => all!(acc, one(ids.iter().map(|&n| self.record(n, cell, None)))),
-                Op::Not(n) => all!(acc, not(self.record(*n, cell, None))),
-                Op::If(c, then, els) => {
-                    let branch = match self.record(*c, cell, None) {
-                        Verdict::Valid => then,
-                        Verdict::Invalid => els,
-                        Verdict::Unknown => return Verdict::Unknown,
-                    };
-                    if let Some(b) = branch {
-                        all!(acc, self.record(*b, cell, None))
-                    }
-                }
-                // Value keywords do not apply to an object; the compiler leaves them out.
-                _ => {}
             }
+            Op::Absent(fields) => all!(acc, of(fields.iter().all(|&i| cell(i).is_none()))),
+            Op::UnknownIfPresent(fields) if fields.iter().any(|&i| cell(i).is_some()) => {
+                acc = Verdict::Unknown;
+            }
+            Op::DependentRequired(i, others) if cell(*i).is_some() => all!(
+                acc,
+                of(others.iter().all(|s| s.is_some_and(|o| cell(o).is_some())))
+            ),
+            Op::DependentSchema(i, node) if cell(*i).is_some() => {
+                all!(acc, self.record(*node, cell, None))
+            }
+            Op::PropertyCount(min, max) => {
+                let n = (0..self.types.len()).filter(|&i| cell(i).is_some()).count() as u64;
+                all!(
+                    acc,
+                    of(min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m))
+                )
+            }
+            Op::Type(bits) => all!(acc, of(bits & T_OBJECT != 0)),
+            Op::AllOf(ids) => {
+                for &n in ids {
+                    all!(acc, self.record(n, cell, None))
+                }
+            }
+            Op::AnyOf(ids) => all!(acc, any(ids.iter().map(|&n| self.record(n, cell, None)))),
+            Op::OneOf(ids) => all!(acc, one(ids.iter().map(|&n| self.record(n, cell, None)))),
+            Op::Not(n) => all!(acc, not(self.record(*n, cell, None))),
+            Op::If(c, then, els) => {
+                let branch = match self.record(*c, cell, None) {
+                    Verdict::Valid => then,
+                    Verdict::Invalid => els,
+                    Verdict::Unknown => return Verdict::Unknown,
+                };
+                if let Some(b) = branch {
+                    all!(acc, self.record(*b, cell, None))
+                }
+            }
+            // Value keywords do not apply to an object; the compiler leaves them out.
+            _ => {}
         }
         acc
     }
 
     /// The verdict of value-level node `id` on one value.
     pub fn value(&self, id: NodeId, v: &Val<'_>) -> Verdict {
+        let node = &self.nodes[id];
+        if !node.simple.holds(v.kind) {
+            return Verdict::Invalid;
+        }
+        if let Kind::Arr(..) = v.kind {
+            return self.array(id, v);
+        }
         let mut acc = Verdict::Valid;
-        for op in &self.nodes[id].ops {
-            match (op, v.kind) {
-                (Op::False, _) => return Verdict::Invalid,
-                (Op::Type(bits), k) => all!(acc, of(bits & type_bits(k) != 0)),
-                (Op::Enum(vals), k) => all!(acc, in_enum(vals, k)),
-                (Op::Delegate(validator), _) => all!(acc, delegate(validator, v)),
-                (Op::AllOf(ids), _) => {
-                    for &n in ids {
-                        all!(acc, self.value(n, v))
-                    }
-                }
-                (Op::AnyOf(ids), _) => all!(acc, any(ids.iter().map(|&n| self.value(n, v)))),
-                (Op::OneOf(ids), _) => all!(acc, one(ids.iter().map(|&n| self.value(n, v)))),
-                (Op::Not(n), _) => all!(acc, not(self.value(*n, v))),
-                (Op::If(c, then, els), _) => {
-                    let branch = match self.value(*c, v) {
-                        Verdict::Valid => then,
-                        Verdict::Invalid => els,
-                        Verdict::Unknown => return Verdict::Unknown,
-                    };
-                    if let Some(b) = branch {
-                        all!(acc, self.value(*b, v))
-                    }
-                }
-                (op, Kind::Str(s)) => all!(acc, string_op(op, s)),
-                (op, Kind::Int(i)) => all!(acc, number_op(op, i as f64, Some(i), v)),
-                (op, Kind::Num(x)) => all!(acc, number_op(op, x, None, v)),
-                (
-                    Op::Minimum(_)
-                    | Op::Maximum(_)
-                    | Op::ExclusiveMinimum(_)
-                    | Op::ExclusiveMaximum(_)
-                    | Op::MultipleOf(..),
-                    Kind::Big,
-                ) => acc = Verdict::Unknown,
-                (op, Kind::Arr(..)) => all!(acc, self.array_op(op, v)),
-                _ => {}
-            }
+        for op in &node.ops {
+            all!(acc, self.value_op(op, v));
         }
         acc
     }
 
-    fn array_op(&self, op: &Op, v: &Val<'_>) -> Verdict {
-        match op {
-            Op::PrefixItems(ids) => {
-                let mut acc = Verdict::Valid;
-                for (item, &n) in v.items().zip(ids) {
-                    all!(acc, self.value(n, &item))
-                }
-                acc
-            }
-            Op::Items(skip, n) => {
-                let mut acc = Verdict::Valid;
-                for item in v.items().skip(*skip) {
-                    all!(acc, self.value(*n, &item))
-                }
-                acc
-            }
-            Op::MinItems(m) => of(v.items().count() as u64 >= *m),
-            Op::MaxItems(m) => of(v.items().count() as u64 <= *m),
-            Op::UniqueItems => unique(v),
-            Op::Contains(n, min, max) => {
-                let mut hits = 0u64;
-                let mut unknown = false;
-                for item in v.items() {
-                    match self.value(*n, &item) {
-                        Verdict::Valid => hits += 1,
-                        Verdict::Invalid => {}
-                        Verdict::Unknown => unknown = true,
-                    }
-                }
-                if unknown {
-                    Verdict::Unknown
-                } else {
-                    of(hits >= *min && max.is_none_or(|m| hits <= m))
+    /// One keyword on one value (array keywords on an array: see [`Graph::array`]).
+    fn value_op(&self, op: &Op, v: &Val<'_>) -> Verdict {
+        let mut acc = Verdict::Valid;
+        match (op, v.kind) {
+            (Op::False, _) => return Verdict::Invalid,
+            (Op::Type(bits), k) => all!(acc, of(bits & type_bits(k) != 0)),
+            (Op::Enum(vals), k) => all!(acc, in_enum(vals, k)),
+            (Op::Delegate(validator), _) => all!(acc, delegate(validator, v)),
+            (Op::AllOf(ids), _) => {
+                for &n in ids {
+                    all!(acc, self.value(n, v))
                 }
             }
-            _ => Verdict::Valid,
+            (Op::AnyOf(ids), _) => all!(acc, any(ids.iter().map(|&n| self.value(n, v)))),
+            (Op::OneOf(ids), _) => all!(acc, one(ids.iter().map(|&n| self.value(n, v)))),
+            (Op::Not(n), _) => all!(acc, not(self.value(*n, v))),
+            (Op::If(c, then, els), _) => {
+                let branch = match self.value(*c, v) {
+                    Verdict::Valid => then,
+                    Verdict::Invalid => els,
+                    Verdict::Unknown => return Verdict::Unknown,
+                };
+                if let Some(b) = branch {
+                    all!(acc, self.value(*b, v))
+                }
+            }
+            (op, Kind::Str(s)) => all!(acc, string_op(op, s)),
+            (op, Kind::Int(i)) => all!(acc, number_op(op, i as f64, Some(i), v)),
+            (op, Kind::Num(x)) => all!(acc, number_op(op, x, None, v)),
+            (
+                Op::Minimum(_)
+                | Op::Maximum(_)
+                | Op::ExclusiveMinimum(_)
+                | Op::ExclusiveMaximum(_)
+                | Op::MultipleOf(..),
+                Kind::Big,
+            ) => acc = Verdict::Unknown,
+            _ => {}
         }
+        acc
+    }
+
+    /// Node `id` on an array value: its array keywords in one pass over the items (split and
+    /// typed once), the others as on any value.
+    fn array(&self, id: NodeId, v: &Val<'_>) -> Verdict {
+        let mut acc = Verdict::Valid;
+        let (mut prefix, mut items, mut contains): (&[NodeId], _, _) = (&[], None, None);
+        let (mut min, mut max, mut unique) = (None, None, false);
+        for op in &self.nodes[id].ops {
+            match op {
+                Op::PrefixItems(ids) => prefix = ids,
+                Op::Items(skip, n) => items = Some((*skip, *n)),
+                Op::Contains(n, lo, hi) => contains = Some((*n, *lo, *hi)),
+                Op::MinItems(m) => min = Some(*m),
+                Op::MaxItems(m) => max = Some(*m),
+                Op::UniqueItems => unique = true,
+                op => all!(acc, self.value_op(op, v)),
+            }
+        }
+        let (mut count, mut hits, mut unknown_hits) = (0u64, 0u64, false);
+        let mut seen = Unique::default();
+        for (j, item) in v.items().enumerate() {
+            count += 1;
+            if let Some(&n) = prefix.get(j) {
+                all!(acc, self.value(n, &item));
+            }
+            if let Some((skip, n)) = items {
+                if j >= skip {
+                    all!(acc, self.value(n, &item));
+                }
+            }
+            if let Some((n, ..)) = contains {
+                match self.value(n, &item) {
+                    Verdict::Valid => hits += 1,
+                    Verdict::Invalid => {}
+                    Verdict::Unknown => unknown_hits = true,
+                }
+            }
+            if unique {
+                seen.push(item.kind);
+            }
+        }
+        all!(
+            acc,
+            of(min.is_none_or(|m| count >= m) && max.is_none_or(|m| count <= m))
+        );
+        if let Some((_, lo, hi)) = contains {
+            if unknown_hits {
+                acc = Verdict::Unknown;
+            } else {
+                all!(acc, of(hits >= lo && hi.is_none_or(|m| hits <= m)));
+            }
+        }
+        if unique {
+            all!(acc, seen.verdict());
+        }
+        acc
     }
 }
 
+/// `uniqueItems` by JSON equality (numbers by value, `1` equals `1.0`); strings, the usual
+/// items, are compared apart (a string never equals a number or a boolean).
+#[derive(Default)]
+struct Unique<'a> {
+    strings: Vec<&'a str>,
+    others: Vec<(u8, f64)>,
+    unknown: bool,
+}
+
+impl<'a> Unique<'a> {
+    fn push(&mut self, k: Kind<'a>) {
+        match k {
+            Kind::Str(s) => self.strings.push(s),
+            Kind::Bool(b) => self.others.push((0, f64::from(u8::from(b)))),
+            Kind::Int(i) => self.others.push((1, i as f64)),
+            // -0.0 equals 0.0.
+            Kind::Num(x) => self.others.push((1, x + 0.0)),
+            Kind::Big | Kind::Arr(..) => self.unknown = true,
+        }
+    }
+
+    fn verdict(mut self) -> Verdict {
+        if self.unknown {
+            return Verdict::Unknown;
+        }
+        self.strings.sort_unstable();
+        self.others
+            .sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        of(!self.strings.windows(2).any(|w| w[0] == w[1])
+            && !self.others.windows(2).any(|w| w[0] == w[1]))
+    }
+}
+
+#[inline]
 fn type_bits(k: Kind<'_>) -> u8 {
     match k {
         Kind::Str(_) => T_STRING,
@@ -438,12 +579,17 @@ fn string_op(op: &Op, s: &str) -> Verdict {
         }
         Op::MaxLength(m) => of(s.len() as u64 <= *m || s.chars().count() as u64 <= *m),
         Op::Pattern(p) => of(p.is_match(s)),
-        Op::Format(FormatOp::Exact(f)) => of(f(s)),
-        Op::Format(FormatOp::Std(f, validator)) => match f(s) {
-            Some(b) => of(b),
-            None => of(validator.is_valid(&Value::String(s.to_string()))),
-        },
+        Op::Format(f) => of(format_holds(f, s)),
         _ => Verdict::Valid,
+    }
+}
+
+fn format_holds(f: &FormatOp, s: &str) -> bool {
+    match f {
+        FormatOp::Exact(f) => f(s),
+        FormatOp::Std(f, validator) => {
+            f(s).unwrap_or_else(|| validator.is_valid(&Value::String(s.to_string())))
+        }
     }
 }
 
@@ -472,26 +618,4 @@ fn number_op(op: &Op, x: f64, int: Option<i64>, v: &Val<'_>) -> Verdict {
 /// A positive normal power of two (its mantissa bits are all zero).
 fn is_power_of_two(m: f64) -> bool {
     m.is_normal() && m > 0.0 && m.to_bits() & ((1 << 52) - 1) == 0
-}
-
-/// `uniqueItems` by JSON equality (numbers by value, `1` equals `1.0`).
-fn unique(v: &Val<'_>) -> Verdict {
-    #[derive(PartialEq, PartialOrd)]
-    enum Key<'a> {
-        B(bool),
-        N(f64),
-        S(&'a str),
-    }
-    let mut keys = Vec::new();
-    for item in v.items() {
-        keys.push(match item.kind {
-            Kind::Str(s) => Key::S(s),
-            Kind::Bool(b) => Key::B(b),
-            Kind::Int(i) => Key::N(i as f64),
-            Kind::Num(x) => Key::N(if x == 0.0 { 0.0 } else { x }),
-            Kind::Big | Kind::Arr(..) => return Verdict::Unknown,
-        });
-    }
-    keys.sort_by(|a, b| a.partial_cmp(b).unwrap_or(std::cmp::Ordering::Equal));
-    of(!keys.windows(2).any(|w| w[0] == w[1]))
 }
