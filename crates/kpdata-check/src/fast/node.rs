@@ -138,7 +138,7 @@ impl Node {
 }
 
 impl Simple {
-    #[inline]
+    #[inline(always)]
     fn holds(&self, k: Kind<'_>) -> bool {
         if self.types != 0 && self.types & type_bits(k) == 0 {
             return false;
@@ -196,7 +196,7 @@ fn number_kind<'a>(n: &Number) -> Kind<'a> {
 }
 
 impl<'a> Val<'a> {
-    #[inline]
+    #[inline(always)]
     pub fn new(ty: &'a FieldType, text: &'a str) -> Val<'a> {
         let kind = match ty {
             FieldType::String | FieldType::Any => Kind::Str(text),
@@ -341,8 +341,18 @@ impl<'s> Graph<'s> {
     }
 
     /// The verdict of value-level node `id` on one value.
+    #[inline]
     pub fn value(&self, id: NodeId, v: &Val<'_>) -> Verdict {
         let node = &self.nodes[id];
+        // Most property subschemas are plain keywords on a plain value.
+        if node.ops.is_empty() && !matches!(v.kind, Kind::Arr(..)) {
+            return of(node.simple.holds(v.kind));
+        }
+        self.value_rest(node, id, v)
+    }
+
+    #[inline(never)]
+    fn value_rest(&self, node: &Node, id: NodeId, v: &Val<'_>) -> Verdict {
         if !node.simple.holds(v.kind) {
             return Verdict::Invalid;
         }
