@@ -173,6 +173,15 @@ impl FastSchema {
     ) -> bool {
         fields.clear();
         keywords.clear();
+        // Up to 16 fields (most record schemas), the cells are read once into a stack array:
+        // the keywords look at a cell several times.
+        if self.types.len() <= 16 {
+            let mut texts = [None; 16];
+            for (i, t) in texts.iter_mut().enumerate().take(self.types.len()) {
+                *t = cell(i);
+            }
+            return self.parts(&|i: usize| texts[i], fields, keywords);
+        }
         self.parts(&cell, fields, keywords)
     }
 

@@ -470,6 +470,9 @@ impl<'s> Graph<'s> {
 /// items, are compared apart (a string never equals a number or a boolean).
 #[derive(Default)]
 struct Unique<'a> {
+    /// The first strings, kept on the stack (arrays are short).
+    few: [&'a str; 8],
+    n_few: usize,
     strings: Vec<&'a str>,
     others: Vec<(u8, f64)>,
     unknown: bool,
@@ -478,7 +481,16 @@ struct Unique<'a> {
 impl<'a> Unique<'a> {
     fn push(&mut self, k: Kind<'a>) {
         match k {
-            Kind::Str(s) => self.strings.push(s),
+            Kind::Str(s) if self.n_few < self.few.len() && self.strings.is_empty() => {
+                self.few[self.n_few] = s;
+                self.n_few += 1;
+            }
+            Kind::Str(s) => {
+                if self.strings.is_empty() {
+                    self.strings.extend_from_slice(&self.few[..self.n_few]);
+                }
+                self.strings.push(s)
+            }
             Kind::Bool(b) => self.others.push((0, f64::from(u8::from(b)))),
             Kind::Int(i) => self.others.push((1, i as f64)),
             // -0.0 equals 0.0.
@@ -487,9 +499,16 @@ impl<'a> Unique<'a> {
         }
     }
 
-    fn verdict(mut self) -> Verdict {
+    fn verdict(&mut self) -> Verdict {
         if self.unknown {
             return Verdict::Unknown;
+        }
+        let few = &mut self.few[..self.n_few];
+        if self.strings.is_empty() {
+            few.sort_unstable();
+            if few.windows(2).any(|w| w[0] == w[1]) {
+                return Verdict::Invalid;
+            }
         }
         self.strings.sort_unstable();
         self.others
