@@ -476,3 +476,16 @@ fn multiple_of_agrees_with_jsonschema_on_a_grid() {
         }
     }
 }
+
+#[test]
+fn explain_speed_says_when_every_row_goes_whole() {
+    let s = json!({"type": "object", "unevaluatedProperties": false, "properties": {"a": {}}});
+    let lines = kpdata_check::files::explain_speed(&RecordSchema::from_value("s.json", s).unwrap());
+    assert_eq!(
+        lines,
+        vec![
+            "s.json: every row is validated whole by jsonschema, because of:".to_string(),
+            "  `/unevaluatedProperties`: `unevaluatedProperties` on the record is not compiled; every row is validated whole by jsonschema".to_string(),
+        ]
+    );
+}
