@@ -17,6 +17,7 @@
 
 mod compile;
 mod node;
+mod scalar;
 pub mod stdformat;
 
 use kpdata_diagnostics::escape_value;
