@@ -317,10 +317,8 @@ impl DatasetContext {
         };
 
         // 1. The schema: the fast path proves most rows valid. A row whose only problems are
-        // in some properties has just those properties validated by `jsonschema`; any other
-        // row is validated whole.
-        // A row that fails only some root keywords (a conditional, `required`) has just those
-        // validated, each alone.
+        // in some properties and some root keywords (a conditional, `required`) has just those
+        // validated by `jsonschema`, each alone; any other row is validated whole.
         let mut failing = Vec::new();
         let mut keywords = Vec::new();
         let decided = match (fast, &self.props) {
