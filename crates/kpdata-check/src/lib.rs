@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod domain;
+pub mod evidence;
 pub mod fast;
 pub mod files;
 pub mod formats;
@@ -15,3 +16,4 @@ pub mod record;
 pub mod registry;
 pub mod schema;
 pub mod text;
+pub mod votes;

@@ -8,6 +8,8 @@
 //! - [`ofac::import`]: the OFAC SDN list in its legacy CSV form (`sdn.csv` + `alt.csv`); with
 //!   [`ofac::links_from`] the UN import's IMO numbers, so that an OFAC entry whose IMO number is
 //!   identical to a UN actor's becomes that actor (the only certain match; never names).
+//! - [`unvotes::import`]: the UN General Assembly roll calls and country votes on the DPRK
+//!   human-rights resolutions, from the extract CSVs of the `unvotes` data package.
 //! - [`merge`]: combines freshly imported rows with the rows other imports wrote to the same
 //!   dataset file (each import owns an id prefix, e.g. `act-un-`), in a stable order, so that
 //!   running an import twice gives the same bytes whatever order the imports ran in.
@@ -19,6 +21,7 @@ pub mod dictionary;
 pub mod ofac;
 pub mod script;
 pub mod un;
+pub mod unvotes;
 mod xml;
 
 pub use dictionary::data_dictionary;

@@ -29,7 +29,7 @@
 //! | `Title` | `actors.title` |
 //! | `Call_Sign` | identifier scheme `call_sign` |
 //! | `Vess_type`, `Vess_flag`, `Tonnage`, `GRT`, `Vess_owner` | `actors.vessel_type`, `vessel_flag`, `vessel_tonnage`, `vessel_grt`, `vessel_owner` as published |
-//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations (OFAC labels these "Company Number IMO", "Identification Number IMO" and sometimes "Vessel Registration Identification IMO"); numbers of another length are not taken. Other details inside Remarks (dates of birth, `a.k.a.` names, addresses) stay in the remarks text only (aliases come from alt.csv). |
+//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations labelled "Company Number IMO" or "Identification Number IMO", `imo_vessel_label` on organisations labelled "Vessel Registration Identification IMO" (the label names a vessel, the entry is a company: recorded as labelled, claiming neither); numbers of another length are not taken. Other details inside Remarks (dates of birth, `a.k.a.` names, addresses) stay in the remarks text only (aliases come from alt.csv). |
 //! | alt `ent_num` | join key: only rows whose ent_num is a selected sdn.csv entry are used (alt.csv is a newer file with entries the sdn.csv copy lacks) |
 //! | alt `alt_num` | the name id (`nam-ofac-12210-alt-345`) |
 //! | alt `alt_type` | kept in `source_quality` and mapped: `aka` → `alias`, `fka` → `previous_name`; any other value on a used row is an error |
@@ -378,7 +378,16 @@ pub fn import(
             };
             let label = IMO_LABELS
                 .iter()
-                .find(|l| remarks.contains(&format!("{l} IMO {imo}")))
+                .find(|l| remarks.contains(&format!("{l} IMO {imo}")));
+            // An organisation's number labelled as a vessel registration is recorded with the
+            // list's label, as neither a ship's nor a company's number.
+            let scheme = match label {
+                Some(&"Vessel Registration Identification") if atype != "vessel" => {
+                    "imo_vessel_label"
+                }
+                _ => scheme,
+            };
+            let label = label
                 .map(|l| format!("labelled \"{l} IMO\" in the Remarks"))
                 .unwrap_or_default();
             ident(&suffix, scheme, imo, label)?;

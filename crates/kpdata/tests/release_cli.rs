@@ -167,7 +167,8 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     let changes = fs::read_to_string(repo.join("dist/1.1.0/CHANGES.md")).unwrap();
     assert!(changes.contains("Since 1.0.0"), "{changes}");
     assert!(changes.contains("A003"), "{changes}");
-    assert!(changes.contains("Beta Trading Co."), "{changes}");
+    // The changed words are marked (issue 23): `Beta Trading` → `Beta Trading **Co.**`.
+    assert!(changes.contains("Beta Trading **Co.**"), "{changes}");
     assert!(!changes.contains("Witness"), "{changes}");
     let cj: serde_json::Value =
         serde_json::from_slice(&fs::read(repo.join("dist/1.1.0/changes.json")).unwrap()).unwrap();

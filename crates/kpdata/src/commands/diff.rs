@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use kpdata_diagnostics::Severity;
 use kpdata_diff::{
-    diff, history_findings, render_markdown_with, render_text_with, LoadError, RenderOptions,
-    Snapshot,
+    diff, history_findings, render_markdown_with, render_text_with, review, Archive, LoadError,
+    RenderOptions, Snapshot,
 };
 use kpdata_git::Repo;
 
@@ -106,8 +106,18 @@ pub fn run(args: DiffArgs) -> CmdResult {
         let id = repo.resolve(&args.base).map_err(|e| failure(e.into()))?;
         Snapshot::before_package(&format!("{} ({})", args.base, id.short()), &head)
     };
-    let d = diff(&base, &head);
+    let mut d = diff(&base, &head);
     let findings = history_findings(&d, &base, &head);
+    // New and changed sources and quotes, checked against the head's archived files.
+    let archive = match &args.head {
+        Some(rev) => Archive::Revision {
+            repo: &repo,
+            rev,
+            prefix: &prefix,
+        },
+        None => Archive::Worktree(&args.root),
+    };
+    review(&mut d, &head, &archive);
 
     let out = match args.format {
         DiffFormat::Text => render_text_with(

@@ -159,15 +159,28 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         .clone()
         .unwrap_or_else(|| args.root.join("dist").join(version.to_string()));
 
-    // The working tree must be exactly HEAD (the release folder's parent is left out).
+    // Staging folders of this target left by killed runs are removed first (a folder of a
+    // run still alive stays, and makes the tree dirty below).
+    stage::remove_stale(&target)?;
+    // The working tree must be exactly HEAD. Left out: the release folder's parent (e.g.
+    // `dist/`) unless it is the repository root, and the release folder itself, which is
+    // only ever adopted when it is byte for byte this release (a run killed before its tag).
+    // Leaving them out is safe: validation and build read HEAD's committed files only.
     let mut ignore = Vec::new();
     if let Some(rel) = target.parent().and_then(|p| relative_to_workdir(&repo, p)) {
         if !rel.is_empty() {
             ignore.push(rel);
         }
     }
+    if let Some(rel) = relative_to_workdir(&repo, &target) {
+        if !rel.is_empty() {
+            ignore.push(rel);
+        }
+    }
     let ignore_refs: Vec<&str> = ignore.iter().map(String::as_str).collect();
-    let dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    let mut dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    // Staging folders of other killed runs (another `--out`) are not part of the package.
+    dirty.retain(|p| !p.split('/').any(stage::is_stale_staging_name));
     if !dirty.is_empty() {
         let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
         return Err(Failure::new(format!(
@@ -208,20 +221,26 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
 
     let progress = Progress::new();
     let head = repo.resolve("HEAD").map_err(git_failure)?;
-    // The working tree is validated (the same checks as `kpdata validate`, reference date =
-    // HEAD's commit day) on its own threads while HEAD's files are read and the release is
-    // built into the staging folder: the two share the cores instead of taking turns. Nothing
-    // is renamed into place, compared with an existing folder or tagged before validation has
-    // finished without errors, and its errors are what a failed run reports. Each file's bytes
-    // come from the working tree when their git blob id is HEAD's, else from the git objects:
-    // what is released is always what is committed.
+    // Validation (the same checks as `kpdata validate`, reference date = HEAD's commit day)
+    // reads HEAD's committed files, exactly the bytes the build reads and publishes: never
+    // the working tree, which may differ from HEAD in ways the clean check cannot see
+    // (`--skip-worktree`, `--assume-unchanged`, ignored files, a rewrite while this runs).
+    // It runs on its own threads while the release is built into the staging folder: the two
+    // share the cores instead of taking turns. Nothing is renamed into place, compared with
+    // an existing folder or tagged before validation has finished without errors, and its
+    // errors are what a failed run reports.
+    let files = source.files_at(head.as_str())?;
+    let commit_time = repo.commit_time(head.as_str()).map_err(git_failure)?;
+    let label = args.root.clone();
     let stop = std::sync::atomic::AtomicBool::new(false);
+    let stop_build = &stop;
     let result = std::thread::scope(|s| {
-        let validation = s.spawn(|| {
-            let report = crate::commands::validate::validate_package(&args.root, None);
+        let validation = s.spawn(move || {
+            let root = kpdata_package::Root::with_source(&label, files);
+            let report = crate::commands::validate::validate_root(root, commit_time);
             if report.as_ref().map_or(true, |r| r.has_errors()) {
                 // The build stops at its next file or chunk: the errors are reported at once.
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                stop_build.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             report
         });
@@ -235,12 +254,14 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                 .join()
                 .unwrap_or_else(|_| Err(Failure::new("validation panicked")))?;
             if report.has_errors() {
+                let errors = report.summary.errors;
+                progress.done();
+                print_findings(report);
                 return Err(Failure::new(format!(
-                    "validation found {} error(s); nothing was released",
-                    report.summary.errors
+                    "validation found {errors} error(s) in HEAD's committed files; nothing was released"
                 ))
                 .hint(format!(
-                    "run `kpdata validate --root {}` and fix the errors it reports",
+                    "fix the errors above and commit (`kpdata validate --root {}` checks the working tree, which may differ from HEAD)",
                     args.root.display()
                 )));
             }
@@ -341,6 +362,25 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     );
     let _ = writeln!(out, "check it with: kpdata verify {}", target.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The findings of a failed validation on stderr (errors only: they are why nothing was
+/// released), in the text format of `kpdata validate`.
+fn print_findings(report: kpdata_diagnostics::Report) {
+    let (diagnostics, suppressed, summary) = report.finish();
+    let errors: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity == kpdata_diagnostics::Severity::Error)
+        .collect();
+    let rendered = crate::render::Rendered {
+        diagnostics: &errors,
+        suppressed: &suppressed,
+        summary: &summary,
+    };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = crate::render::text::render(&rendered, &crate::render::text::Style { color });
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Every file of the release in memory (to compare with an existing folder), stopped when
@@ -448,7 +488,13 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &diffs {
-            let _ = writeln!(out, "{}: {d}", dir.display());
+            // File names in the folder are input: escaped like findings.
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                kpdata_diagnostics::escape_text(&dir.display().to_string()),
+                kpdata_diagnostics::escape_text(d)
+            );
         }
         let _ = writeln!(
             out,
