@@ -153,6 +153,11 @@ impl<'s> Compiler<'s> {
         let result = self.compile(v, pointer, level);
         self.active.pop();
         let id = match result {
+            Ok(node) if pointer.is_empty() && level == Level::Record => {
+                let id = self.push(node);
+                self.prune_root(id);
+                id
+            }
             Ok(node) => self.push(node),
             Err(why) if level == Level::Value => match subschema_validator(self.root, v) {
                 Some(validator) => {
@@ -210,6 +215,26 @@ impl<'s> Compiler<'s> {
             Level::Value => Node::value(ops),
             Level::Record => Node::new(ops),
         })
+    }
+
+    /// Drops root ops that always hold (`type: object` on the record, nothing to keep absent)
+    /// with their tags, so a valid row does not pay for them.
+    fn prune_root(&mut self, root: NodeId) {
+        let ops = std::mem::take(&mut self.nodes[root].ops);
+        let tags = std::mem::take(&mut self.root_tags);
+        for (op, tag) in ops.into_iter().zip(tags) {
+            let trivial = match &op {
+                Op::Type(bits) => bits & T_OBJECT != 0,
+                Op::Absent(f) | Op::UnknownIfPresent(f) => f.is_empty(),
+                Op::Props(p, _) => p.is_empty(),
+                Op::Required(s) => s.is_empty(),
+                _ => false,
+            };
+            if !trivial {
+                self.nodes[root].ops.push(op);
+                self.root_tags.push(tag);
+            }
+        }
     }
 
     /// Compiles keyword `k` of the subschema `obj` at `pointer` into `ops`.
