@@ -147,6 +147,12 @@ impl Simple {
             return false;
         }
         let Kind::Str(s) = k else { return true };
+        self.holds_text(s)
+    }
+
+    /// The string keywords on a string (its type already checked).
+    #[inline(always)]
+    fn holds_text(&self, s: &str) -> bool {
         // A string has between len/4 and len characters: count only when that does not
         // decide.
         let bytes = s.len() as u64;
@@ -292,7 +298,16 @@ impl<'s> Graph<'s> {
             Op::Props(props, named) => {
                 for &(i, node) in props {
                     let Some(text) = cell(i) else { continue };
-                    let v = self.value(node, &Val::new(&self.types[i], text));
+                    let ty = &self.types[i];
+                    let n = &self.nodes[node];
+                    // A text cell under plain keywords: no typed value to build.
+                    let v = if n.ops.is_empty() && matches!(ty, FieldType::String | FieldType::Any)
+                    {
+                        of((n.simple.types == 0 || n.simple.types & T_STRING != 0)
+                            && n.simple.holds_text(text))
+                    } else {
+                        self.value(node, &Val::new(ty, text))
+                    };
                     match (&mut failing, v) {
                         // Only `properties` findings come from the property's own validator.
                         (Some(f), Verdict::Invalid) if *named => f.push(i),
@@ -344,7 +359,7 @@ impl<'s> Graph<'s> {
     }
 
     /// The verdict of value-level node `id` on one value.
-    #[inline]
+    #[inline(always)]
     pub fn value(&self, id: NodeId, v: &Val<'_>) -> Verdict {
         let node = &self.nodes[id];
         // Most property subschemas are plain keywords on a plain value.
