@@ -269,4 +269,14 @@ sha256sum -c SHA256SUMS
 ```
 
 `kpdata verify .` checks the same and names any damaged file; `frictionless validate datapackage.json` checks every CSV record against its Table Schema (types, patterns, enums, keys) and the bytes and sha256 of every data file.
+
+## Browse
+
+A static website of this release (a page per target, source, finding and statement, tables, charts and a name search; offline, no external requests) is published beside it, or built from this folder with kpdata, which verifies the release first:
+
+```text
+kpdata site . --out ../site
+```
+
+Then open `../site/index.html` in any browser.
 "#;

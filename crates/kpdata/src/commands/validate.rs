@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use kpdata_check::dates::{day_of_timestamp, Day, PartialDate};
-use kpdata_check::files::{validate_files, Input};
+use kpdata_check::files::{explain_speed, validate_files, Input};
 use kpdata_check::package::{validate_package as check_package, Options};
 use kpdata_diagnostics::Report;
 use kpdata_package::{Limits, Package, RecordSchema};
@@ -109,6 +109,12 @@ fn validate_with_schema(
     let bytes = read_regular(schema, 16 << 20)
         .map_err(|e| Failure::new(format!("cannot read the schema `{shown}`: {e}")))?;
     let schema = RecordSchema::from_bytes(&shown, &bytes)?;
+    if args.explain_speed {
+        #[allow(clippy::print_stderr)]
+        for line in explain_speed(&schema) {
+            eprintln!("speed: {line}");
+        }
+    }
     if args.files.is_empty() {
         return Err(Failure::new("no files to check").hint(
             "name one or more CSV or JSON files after --schema SCHEMA (`-` reads stdin as CSV)",
