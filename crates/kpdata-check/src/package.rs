@@ -39,9 +39,12 @@ pub struct Options {
     pub progress: Option<ProgressFn>,
 }
 
-/// A callback for progress: `(datasets done, datasets in all, the dataset starting)`.
+/// What a progress callback is told: `(datasets done, datasets in all, the dataset starting)`.
+pub type ProgressCallback = dyn Fn(usize, usize, &str) + Send + Sync;
+
+/// A progress callback, shared with the threads of the pass.
 #[derive(Clone)]
-pub struct ProgressFn(pub Arc<dyn Fn(usize, usize, &str) + Send + Sync>);
+pub struct ProgressFn(pub Arc<ProgressCallback>);
 
 impl std::fmt::Debug for ProgressFn {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
