@@ -301,3 +301,39 @@ fn the_human_rights_record_has_full_sentence_quotes_and_quoted_provisions() {
         "{provisions} provisions linked to an executive order"
     );
 }
+
+/// The progress callback hears of every dataset once, in the order they are checked, with
+/// the count done so far and the total (what the binary's progress bar draws).
+#[test]
+fn progress_is_told_of_every_dataset_in_order() {
+    use std::sync::{Arc, Mutex};
+    let pkg = Package::load(&repo()).unwrap();
+    let seen: Arc<Mutex<Vec<(usize, usize, String)>>> = Arc::default();
+    let sink = seen.clone();
+    let opts = Options {
+        progress: Some(kpdata_check::package::ProgressFn(Arc::new(
+            move |done: usize, total: usize, name: &str| {
+                sink.lock().unwrap().push((done, total, name.to_string()))
+            },
+        ))),
+        ..options()
+    };
+    let report = validate_package(&pkg, &opts);
+    assert!(!report.has_errors());
+    let seen = seen.lock().unwrap();
+    let n = pkg.manifest.datasets.len();
+    assert_eq!(seen.len(), n);
+    for (k, (done, total, _)) in seen.iter().enumerate() {
+        assert_eq!((*done, *total), (k, n));
+    }
+    let mut names: Vec<&str> = seen.iter().map(|(_, _, s)| s.as_str()).collect();
+    names.sort_unstable();
+    let mut all: Vec<&str> = pkg
+        .manifest
+        .datasets
+        .iter()
+        .map(|d| d.name.as_str())
+        .collect();
+    all.sort_unstable();
+    assert_eq!(names, all);
+}
