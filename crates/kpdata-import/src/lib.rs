@@ -15,8 +15,11 @@
 //!   refuses cells that a spreadsheet would run as a formula instead of altering them.
 //! - [`dictionary::data_dictionary`]: the data dictionary from the manifest, schemas and rows.
 
+pub mod dates;
 pub mod dictionary;
+pub mod history;
 pub mod ofac;
+pub mod remarks;
 pub mod script;
 pub mod un;
 mod xml;
@@ -362,6 +365,22 @@ pub const DESIGNATIONS: &[&str] = &[
     "action_date",
     "date_kind",
     "authority_ref",
+    "window_start",
+    "window_end",
+    "note",
+    "source_ids",
+    "sensitivity",
+];
+
+pub const ACTOR_FACTS: &[&str] = &[
+    "fact_id",
+    "actor_id",
+    "kind",
+    "value",
+    "date",
+    "date_to",
+    "date_qualifier",
+    "locator",
     "note",
     "source_ids",
     "sensitivity",

@@ -362,6 +362,14 @@ fn archived_copies_are_byte_identical_to_the_shared_sources() {
             "raw/ofac/alt_uploaded-2026-06-02.csv",
         ),
         (
+            "ofac/add_uploaded-2026-06-02.csv",
+            "raw/ofac/add_uploaded-2026-06-02.csv",
+        ),
+        (
+            "ofac/history/ofac_dprk_first_seen.csv",
+            "raw/ofac/history/ofac_dprk_first_seen.csv",
+        ),
+        (
             "excerpts/coi_dprk_2014_and_un_resolutions_excerpts.md",
             "raw/human_rights/coi_dprk_2014_and_un_resolutions_excerpts.md",
         ),
@@ -417,6 +425,37 @@ fn real_sdn() -> Option<(Vec<u8>, Vec<u8>)> {
 const UN_SRC: &str = "src-un-sc-consolidated-2024-09-26";
 const SDN_SRC: &str = "src-ofac-sdn-2024-07-02";
 const ALT_SRC: &str = "src-ofac-alt-2026-06-02";
+const ADD_SRC: &str = "src-ofac-add-2026-06-02";
+const HIST_SRC: &str = "src-ofac-history-first-seen-2024-07-02";
+
+/// add.csv and the first-seen history, archived or shared.
+fn real_add_and_history() -> Option<(Vec<u8>, Vec<u8>)> {
+    Some((
+        source(
+            "ofac/add_uploaded-2026-06-02.csv",
+            "raw/ofac/add_uploaded-2026-06-02.csv",
+        )?,
+        source(
+            "ofac/history/ofac_dprk_first_seen.csv",
+            "raw/ofac/history/ofac_dprk_first_seen.csv",
+        )?,
+    ))
+}
+
+/// The OFAC import as `kpdata.toml` documents it (aliases, addresses, history).
+fn ofac_full(sdn: &[u8], alt: &[u8], links: &ofac::Links) -> ofac::Imported {
+    let (add, hist) = real_add_and_history().expect("add.csv and the history");
+    let first_seen = kpdata_import::history::read(&hist).unwrap();
+    ofac::import_full(&ofac::OfacInput {
+        sdn,
+        sdn_source: SDN_SRC,
+        alt: Some((alt, ALT_SRC)),
+        add: Some((&add, ADD_SRC)),
+        history: Some((&first_seen, HIST_SRC)),
+        links,
+    })
+    .unwrap()
+}
 
 #[test]
 fn real_un_list_has_155_dprk_entries_dated_by_listed_on() {
@@ -512,7 +551,7 @@ fn real_sdn_selects_598_dprk_entries() {
 fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String, Vec<u8>)> {
     let un_t = un::import(xml, UN_SRC).unwrap();
     let links = ofac::links_from(&un_t).unwrap();
-    let of_t = ofac::import(sdn, Some(alt), &links, SDN_SRC, ALT_SRC).unwrap();
+    let of_t = ofac_full(sdn, alt, &links).tables;
     let (first, second) = if ofac_first {
         (&of_t, &un_t)
     } else {
@@ -534,7 +573,8 @@ fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String,
 
 #[test]
 fn imports_are_deterministic_and_match_the_committed_datasets() {
-    let (Some(xml), Some((sdn, alt))) = (real_un(), real_sdn()) else {
+    let (Some(xml), Some((sdn, alt)), Some(_)) = (real_un(), real_sdn(), real_add_and_history())
+    else {
         return;
     };
     let a = run_all(&xml, &sdn, &alt, false);
