@@ -187,6 +187,28 @@ pub fn merge(existing: Option<&[u8]>, imported: &Table) -> Result<Table> {
     out.finish()
 }
 
+/// Reads a dataset file (header row, RFC 4180) into a [`Table`] named `name` that owns nothing.
+pub fn read_table(bytes: &[u8], name: &str) -> Result<Table> {
+    let err = |e: csv::Error| ImportError::new(format!("{name}.csv: {e}"));
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = rdr
+        .headers()
+        .map_err(err)?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        rows.push(rec.map_err(err)?.iter().map(str::to_string).collect());
+    }
+    Ok(Table {
+        name: name.to_string(),
+        header,
+        rows,
+        owned_prefix: String::new(),
+    })
+}
+
 /// The `source_id` of the registry row (`sources.csv`, with `source_id` and `sha256` columns)
 /// whose sha256 is `sha256_hex`. Two rows with the same hash but different ids are fine (one
 /// archived file registered once per public address); the first in file order is returned.
