@@ -416,3 +416,142 @@ fn compare_dobs(a: Option<&BTreeSet<&str>>, b: Option<&BTreeSet<&str>>) -> Dob {
 fn strip(id: &str) -> &str {
     id.strip_prefix("act-").unwrap_or(id)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(id: &str, ty: &str, auth: &str) -> Actor {
+        Actor {
+            id: id.into(),
+            actor_type: ty.into(),
+            authorities: [auth.to_string()].into(),
+            source_ids: [format!("src-{auth}")].into(),
+            title: String::new(),
+        }
+    }
+
+    fn s3(a: &str, b: &str, c: &str) -> (String, String, String) {
+        (a.into(), b.into(), c.into())
+    }
+
+    fn input() -> Input {
+        Input {
+            actors: vec![
+                actor("act-un-1", "person", "unsc"),
+                actor("act-ofac-1", "person", "us_ofac"),
+                actor("act-ofac-2", "person", "us_ofac"),
+                actor("act-ofac-3", "organization", "us_ofac"),
+                actor("act-un-2", "person", "unsc"),
+                actor("act-ofac-4", "person", "us_ofac"),
+                actor("act-un-3", "person", "unsc"),
+                actor("act-ofac-5", "person", "us_ofac"),
+            ],
+            names: vec![
+                s3("act-un-1", "KIM Jong Un", "primary"),
+                s3("act-ofac-1", "Kim Jong-un", "primary"),
+                s3("act-ofac-2", "김정은", "primary"),
+                s3("act-ofac-3", "Kim Jong-Un", "primary"),
+                s3("act-un-2", "RI HONG-SOP", "primary"),
+                s3("act-ofac-4", "RI, Hong Sop", "weak_alias"),
+                s3("act-un-3", "PAK YONG SIK", "primary"),
+                s3("act-ofac-5", "PAK, Yong Sik", "primary"),
+            ],
+            identifiers: vec![
+                s3("act-un-2", "passport", "381420754"),
+                s3("act-ofac-4", "passport", "381420754"),
+                s3("act-un-2", "un_ref", "KPi.004"),
+                s3("act-ofac-4", "un_ref", "KPi.004"),
+            ],
+            dobs: vec![
+                ("act-un-1".into(), "1984-01-08".into()),
+                ("act-ofac-1".into(), "1984-01-08".into()),
+                ("act-un-3".into(), "1949".into()),
+                ("act-ofac-5".into(), "1950".into()),
+            ],
+            addresses: vec![],
+            links: vec![],
+            authority_order: vec!["unsc".into(), "us_ofac".into()],
+        }
+    }
+
+    #[test]
+    fn evidence_bases_and_scores() {
+        let got: Vec<(String, &str, String, String, u8)> = suggest(&input())
+            .into_iter()
+            .map(|s| {
+                (
+                    s.link_id,
+                    s.basis,
+                    s.evidence_value,
+                    s.evidence_date,
+                    s.score,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // A shared passport (the list-internal un_ref is never evidence).
+                (
+                    "lnk-un-2--ofac-4".into(),
+                    "shared_identifier",
+                    "381420754".into(),
+                    "".into(),
+                    100
+                ),
+                // Romanized variants are one name; the birth date is on both.
+                (
+                    "lnk-un-1--ofac-1".into(),
+                    "name_and_birth_date",
+                    "KIM Jong Un".into(),
+                    "1984-01-08".into(),
+                    90
+                ),
+                // Same name, conflicting birth years: suggested low, for a curator to reject.
+                (
+                    "lnk-un-3--ofac-5".into(),
+                    "reviewed",
+                    "PAK YONG SIK".into(),
+                    "".into(),
+                    10
+                ),
+            ]
+        );
+        // Not suggested: the Hangul name (another script), the organisation (another type),
+        // the weak alias.
+    }
+
+    #[test]
+    fn deterministic_and_skips_existing_links_and_same_authority() {
+        let mut i = input();
+        let a = suggest(&i);
+        i.actors.reverse();
+        i.names.reverse();
+        i.identifiers.reverse();
+        i.dobs.reverse();
+        assert_eq!(suggest(&i), a);
+        i.links.push(("act-ofac-1".into(), "act-un-1".into()));
+        assert!(!suggest(&i).iter().any(|s| s.actor_id == "act-un-1"));
+        let mut i = input();
+        i.actors[1].authorities.insert("unsc".into());
+        assert!(!suggest(&i)
+            .iter()
+            .any(|s| s.linked_actor_id == "act-ofac-1"));
+    }
+
+    #[test]
+    fn birth_dates_compare_by_precision() {
+        let set = |v: &[&'static str]| v.iter().copied().collect::<BTreeSet<&str>>();
+        let c = |a: &[&'static str], b: &[&'static str]| compare_dobs(Some(&set(a)), Some(&set(b)));
+        assert_eq!(c(&["1940"], &["1940-02-26"]), Dob::Compatible);
+        assert_eq!(c(&["1969-07-22"], &["1969-07-23"]), Dob::OneDayApart);
+        assert_eq!(c(&["1969-12-31"], &["1970-01-01"]), Dob::OneDayApart);
+        assert_eq!(c(&["1949"], &["1950"]), Dob::Conflict);
+        assert_eq!(c(&["1946", "1947"], &["1947"]), Dob::Shared);
+        assert_eq!(compare_dobs(None, Some(&set(&["1947"]))), Dob::Unknown);
+        assert_eq!(address_keys("Beijing, China"), Vec::<String>::new());
+        assert!(address_keys("Suite 401, Pyongyang, Korea, North")
+            .contains(&name_key("Suite 401, Pyongyang")));
+    }
+}

@@ -196,15 +196,15 @@ pub fn parse_item(item: &str) -> Item {
         };
     }
     for (label, kind) in DATE_FACTS {
-        if let Some(rest) = text.strip_prefix(label) {
-            let (qualifier, rest) = match rest.strip_prefix("circa ") {
+        if let Some(published) = text.strip_prefix(label) {
+            let (qualifier, rest) = match published.strip_prefix("circa ") {
                 Some(r) => ("circa", r),
-                None => ("exact", rest),
+                None => ("exact", published),
             };
             if let Some((from, to)) = ofac_date_range(rest) {
                 return Item::Fact {
                     kind,
-                    value: rest.to_string(),
+                    value: published.to_string(),
                     date: from,
                     date_to: to,
                     qualifier: if qualifier == "circa" {
@@ -218,7 +218,7 @@ pub fn parse_item(item: &str) -> Item {
             return match ofac_date(rest) {
                 Some(d) => Item::Fact {
                     kind,
-                    value: rest.to_string(),
+                    value: published.to_string(),
                     date: d,
                     date_to: String::new(),
                     qualifier,

@@ -589,3 +589,100 @@ fn imports_are_deterministic_and_match_the_committed_datasets() {
         );
     }
 }
+
+/// The parse of real Remarks, pinned item by item: every item of these entries is a fact, a
+/// typed identifier or a recognised regulatory note, and the importer reports what it did not
+/// understand instead of dropping it.
+#[test]
+fn real_remarks_parse_is_pinned() {
+    let (Some(xml), Some((sdn, alt)), Some(_)) = (real_un(), real_sdn(), real_add_and_history())
+    else {
+        return;
+    };
+    let links = ofac::links_from(&un::import(&xml, UN_SRC).unwrap()).unwrap();
+    let imported = ofac_full(&sdn, &alt, &links);
+    let facts = table(&imported.tables, "actor_facts");
+    let idents = table(&imported.tables, "actor_identifiers");
+    let cells = |t: &Table, prefix: &str, cols: &[&str]| -> Vec<String> {
+        t.rows
+            .iter()
+            .filter(|r| r[0].starts_with(prefix))
+            .map(|r| {
+                cols.iter()
+                    .map(|c| r[t.header.iter().position(|h| h == c).unwrap()].as_str())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    };
+    let f = ["kind", "value", "date", "date_to", "date_qualifier", "note"];
+    // DOB circa 1947; alt. DOB circa 1946; POB Pyongan-Pukto, North Korea; (two regulatory notes)
+    assert_eq!(
+        cells(facts, "fct-ofac-12211-rem-", &f),
+        [
+            "dob|circa 1947|1947||circa|",
+            "dob|circa 1946|1946||circa|alt.",
+            "pob|Pyongan-Pukto, North Korea||||"
+        ]
+    );
+    // DOB 18 Jun 1964; POB Kaesong, DPRK; (notes); Passport 381420754 issued 07 Dec 2011 expires 07 Dec 2016
+    assert_eq!(
+        cells(facts, "fct-ofac-15667-rem-", &f),
+        [
+            "dob|18 Jun 1964|1964-06-18||exact|",
+            "pob|Kaesong, DPRK||||"
+        ]
+    );
+    let i = ["scheme", "value", "note"];
+    assert_eq!(
+        cells(idents, "idn-ofac-15667-rem-", &i),
+        ["passport|381420754|issued 07 Dec 2011 expires 07 Dec 2016"]
+    );
+    // SWIFT/BIC DCBKKPPY; (notes); a.k.a. 'DCB'
+    assert_eq!(
+        cells(idents, "idn-ofac-16085-rem-", &i),
+        ["swift_bic|DCBKKPPY|SWIFT/BIC"]
+    );
+    assert_eq!(
+        cells(facts, "fct-ofac-16085-rem-", &f),
+        ["alias_in_remarks|DCB||||"]
+    );
+    let loc = cells(facts, "fct-ofac-15667-rem-1", &["locator", "source_ids"]);
+    assert_eq!(
+        loc,
+        ["OFAC ent_num 15667, Remarks item 1|src-ofac-sdn-2024-07-02"]
+    );
+    // The items not understood are counted and listed; on this file, positions and items cut
+    // off where OFAC truncates the field.
+    assert_eq!(imported.remark_items, 2737);
+    assert_eq!(imported.unparsed.len(), 140);
+    assert!(imported
+        .unparsed
+        .iter()
+        .any(|(e, t)| e == "28264" && t == "P"));
+    assert!(!imported
+        .unparsed
+        .iter()
+        .any(|(e, _)| e == "15667" || e == "12211"));
+    // The history dates every selected entry it saw appear, and names the one it does not select.
+    let d = table(&imported.tables, "designations");
+    let kinds = d.column("date_kind");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "first_seen_in_list").count(),
+        98
+    );
+    assert_eq!(imported.history_unselected, ["44294"]);
+    let r = row(d, "des-ofac-40205");
+    assert_eq!(
+        (
+            get(&r, "action_date"),
+            get(&r, "window_start"),
+            get(&r, "window_end")
+        ),
+        ("2022-12-10", "2022-12-09", "2022-12-10")
+    );
+    assert_eq!(
+        get(&r, "source_ids"),
+        "src-ofac-sdn-2024-07-02;src-ofac-history-first-seen-2024-07-02"
+    );
+}
