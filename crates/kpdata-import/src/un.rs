@@ -20,7 +20,7 @@
 //! | `DESIGNATION/VALUE` | `actors.title` (several joined with `; `) |
 //! | `NATIONALITY/VALUE` | `actors.nationality` (joined with `; `) |
 //! | `COMMENTS1` | `actors.remarks`; on entities, a number labelled IMO (`IMO number: 5936312`, `(IMO) Number: ...`, `Company Number IMO ...`) gives an identifier of scheme `imo_company` |
-//! | `INDIVIDUAL_DOCUMENT` | passports (`TYPE_OF_DOCUMENT` `Passport`, and its French and Spanish duplicates `Numéro de passeport`, `Número de pasaporte`) become `actor_identifiers` rows of scheme `passport`, one per distinct number, with the document's `NOTE`; issuing country and issue date are ignored; any other document type is an error |
+//! | `INDIVIDUAL_DOCUMENT` | passports (`TYPE_OF_DOCUMENT` `Passport`, and its French and Spanish duplicates `Numéro de passeport`, `Número de pasaporte`) become `actor_identifiers` rows of scheme `passport`, one per distinct number, with the document's `NOTE` (a remark the list writes inside `NUMBER`, as in `381110042 (Expired 25 Jan. 2016)`, goes to the note); issuing country and issue date are ignored; any other document type is an error |
 //! | `VERSIONNUM`, `LIST_TYPE`, `SORT_KEY`, `SORT_KEY_LAST_MOD`, `SUBMITTED_BY` | ignored: list bookkeeping |
 //! | `INDIVIDUAL_DATE_OF_BIRTH` | `actor_facts` rows of kind `dob`, one per element: `TYPE_OF_DATE` `EXACT` with `DATE` (a day) or `YEAR`, `APPROXIMATELY` (qualifier `circa`), `BETWEEN` with `FROM_YEAR`/`TO_YEAR` (qualifier `range`); empty elements skipped, any other form is an error |
 //! | `INDIVIDUAL_PLACE_OF_BIRTH` | `actor_facts` kind `pob`: `CITY`, `STATE_PROVINCE`, `COUNTRY` joined with `, ` |
@@ -342,6 +342,21 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                 if number.is_empty() {
                     return Err(at("a passport without a number".into()));
                 }
+                // `381110042 (Expired 25 Jan. 2016)`: the number, and the list's remark on it.
+                let (number, note) = match number
+                    .strip_suffix(')')
+                    .and_then(|n| n.split_once(" ("))
+                {
+                    Some((n, remark)) if !n.contains(' ') => {
+                        let note = if note.is_empty() {
+                            remark.to_string()
+                        } else {
+                            format!("{remark}; {note}")
+                        };
+                        (n.to_string(), note)
+                    }
+                    _ => (number, note),
+                };
                 match passports.iter_mut().find(|(n, _)| *n == number) {
                     Some((_, existing)) => {
                         if existing.is_empty() {

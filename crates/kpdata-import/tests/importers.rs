@@ -686,3 +686,34 @@ fn real_remarks_parse_is_pinned() {
         "src-ofac-sdn-2024-07-02;src-ofac-history-first-seen-2024-07-02"
     );
 }
+
+#[test]
+fn un_fixture_identity_facts_and_passport_remarks() {
+    let t = un_with(
+        "<NUMBER>P123</NUMBER>",
+        "<NUMBER>P124 (Expired 2 Jan. 2016)</NUMBER>",
+    )
+    .unwrap();
+    let ids = table(&t, "actor_identifiers");
+    let p = row(ids, "idn-un-kpi-901-passport-1");
+    assert_eq!(
+        (get(&p, "value"), get(&p, "note")),
+        ("P124", "Expired 2 Jan. 2016")
+    );
+    let facts = table(&t, "actor_facts");
+    let d = row(facts, "fct-un-kpi-901-dob-1");
+    assert_eq!(
+        (
+            get(&d, "kind"),
+            get(&d, "date"),
+            get(&d, "date_qualifier"),
+            get(&d, "locator")
+        ),
+        ("dob", "1970-01-01", "exact", "UN KPi.901, INDIVIDUAL_DATE_OF_BIRTH 1")
+    );
+    // An impossible day, or a form the importer does not know, is an error, not a guess.
+    assert!(un_with("<DATE>1970-01-01</DATE>", "<DATE>1970-02-30</DATE>").is_err());
+    let e = un_with("<DATE>1970-01-01</DATE>", "<DATE>1970-01-01</DATE><YEAR>1970</YEAR>")
+        .unwrap_err();
+    assert!(e.message.contains("date of birth 1 not understood"), "{}", e.message);
+}
