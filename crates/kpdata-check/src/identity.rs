@@ -152,10 +152,8 @@ impl IdentityRules {
                     self.evidence.insert(ev("N", actor, &[&k]));
                 }
             }
-            (Input::Fact, [actor, kind, date]) => {
-                if *kind == "dob" {
-                    self.evidence.insert(ev("D", actor, &[date]));
-                }
+            (Input::Fact, [actor, kind, date]) if *kind == "dob" => {
+                self.evidence.insert(ev("D", actor, &[date]));
             }
             (Input::Authority, [actor, authority]) => {
                 self.authorities
@@ -163,20 +161,18 @@ impl IdentityRules {
                     .or_default()
                     .insert(authority.to_string());
             }
-            (Input::Window, [id, date, start, end]) => {
-                if !(start <= date && date <= end) {
-                    let d = Diagnostic::new(
-                        &pv::DATE_WINDOW,
-                        format!(
-                            "`{}`: action_date {} is not within the window {} to {}",
-                            esc(id),
-                            esc(date),
-                            esc(start),
-                            esc(end)
-                        ),
-                    );
-                    self.out.push(at(d, "window_start"));
-                }
+            (Input::Window, [id, date, start, end]) if !(start <= date && date <= end) => {
+                let d = Diagnostic::new(
+                    &pv::DATE_WINDOW,
+                    format!(
+                        "`{}`: action_date {} is not within the window {} to {}",
+                        esc(id),
+                        esc(date),
+                        esc(start),
+                        esc(end)
+                    ),
+                );
+                self.out.push(at(d, "window_start"));
             }
             (Input::Link, [id, a, b, basis, scheme, value]) => self.links.push(LinkRow {
                 id: id.to_string(),

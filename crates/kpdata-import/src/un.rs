@@ -343,9 +343,7 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                     return Err(at("a passport without a number".into()));
                 }
                 // `381110042 (Expired 25 Jan. 2016)`: the number, and the list's remark on it.
-                let (number, note) = match number
-                    .strip_suffix(')')
-                    .and_then(|n| n.split_once(" ("))
+                let (number, note) = match number.strip_suffix(')').and_then(|n| n.split_once(" ("))
                 {
                     Some((n, remark)) if !n.contains(' ') => {
                         let note = if note.is_empty() {

@@ -709,11 +709,23 @@ fn un_fixture_identity_facts_and_passport_remarks() {
             get(&d, "date_qualifier"),
             get(&d, "locator")
         ),
-        ("dob", "1970-01-01", "exact", "UN KPi.901, INDIVIDUAL_DATE_OF_BIRTH 1")
+        (
+            "dob",
+            "1970-01-01",
+            "exact",
+            "UN KPi.901, INDIVIDUAL_DATE_OF_BIRTH 1"
+        )
     );
     // An impossible day, or a form the importer does not know, is an error, not a guess.
     assert!(un_with("<DATE>1970-01-01</DATE>", "<DATE>1970-02-30</DATE>").is_err());
-    let e = un_with("<DATE>1970-01-01</DATE>", "<DATE>1970-01-01</DATE><YEAR>1970</YEAR>")
-        .unwrap_err();
-    assert!(e.message.contains("date of birth 1 not understood"), "{}", e.message);
+    let e = un_with(
+        "<DATE>1970-01-01</DATE>",
+        "<DATE>1970-01-01</DATE><YEAR>1970</YEAR>",
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("date of birth 1 not understood"),
+        "{}",
+        e.message
+    );
 }
