@@ -21,11 +21,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::names::name_key;
 
-/// Identifier schemes that number entries of one list: never evidence across lists.
-pub const LIST_INTERNAL: &[&str] = &["un_ref", "un_dataid", "ofac_ent_num"];
+/// Identifier schemes that number entries of one list: never evidence across lists. (A UN
+/// reference is evidence: the UK list states it on the entries it took over from the UN.)
+pub const LIST_INTERNAL: &[&str] = &["un_dataid", "ofac_ent_num", "uk_list_ref"];
 
 /// Identifier schemes in the order they are preferred as evidence.
-const PREFERRED: &[&str] = &["imo_ship", "imo_company", "passport", "swift_bic"];
+const PREFERRED: &[&str] = &["un_ref", "imo_ship", "imo_company", "passport", "swift_bic"];
 
 /// An actor as the suggester sees it.
 #[derive(Debug, Clone, Default)]
@@ -88,11 +89,30 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             .min()
             .unwrap_or(usize::MAX)
     };
-    let linked: BTreeSet<(&str, &str)> = input
-        .links
-        .iter()
-        .flat_map(|(a, b)| [(a.as_str(), b.as_str()), (b.as_str(), a.as_str())])
-        .collect();
+    // Actors already joined by links (directly or through others) are one target.
+    let mut group: BTreeMap<&str, &str> = BTreeMap::new();
+    fn root<'a>(g: &BTreeMap<&'a str, &'a str>, mut x: &'a str) -> &'a str {
+        while let Some(&up) = g.get(x) {
+            if up == x {
+                break;
+            }
+            x = up;
+        }
+        x
+    }
+    for (a, b) in &input.links {
+        let (ra, rb) = (root(&group, a), root(&group, b));
+        group.entry(ra).or_insert(ra);
+        if ra != rb {
+            let (lo, hi) = if ra < rb { (ra, rb) } else { (rb, ra) };
+            group.insert(hi, lo);
+            group.entry(lo).or_insert(lo);
+        }
+    }
+    let joined = |x: &str, y: &str| {
+        let (rx, ry) = (root(&group, x), root(&group, y));
+        rx == ry && group.contains_key(rx)
+    };
     let mut dobs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (a, d) in &input.dobs {
         dobs.entry(a).or_default().insert(d);
@@ -121,7 +141,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
         if x == y
             || ax.actor_type != ay.actor_type
             || !ax.authorities.is_disjoint(&ay.authorities)
-            || linked.contains(&(x, y))
+            || joined(x, y)
         {
             return None;
         }
@@ -177,12 +197,21 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
         .keys()
         .map(|k| (k, compare_dobs(dob_of(&k.0), dob_of(&k.1))))
         .collect();
-    // Ambiguity: how many plausible candidates (dates not in conflict) each actor has.
-    let mut partners: BTreeMap<&str, usize> = BTreeMap::new();
+    // Ambiguity: how many plausible candidates (dates not in conflict) each actor has on the
+    // other side's list (a UK entry with one UN and one OFAC candidate is not ambiguous).
+    let list_of = |x: &str| -> String {
+        actors[x]
+            .authorities
+            .iter()
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("+")
+    };
+    let mut partners: BTreeMap<(&str, String), usize> = BTreeMap::new();
     for (k, rel) in &relation {
         if *rel != Dob::Conflict {
-            *partners.entry(&k.0).or_default() += 1;
-            *partners.entry(&k.1).or_default() += 1;
+            *partners.entry((&k.0, list_of(&k.1))).or_default() += 1;
+            *partners.entry((&k.1, list_of(&k.0))).or_default() += 1;
         }
     }
     let mut addresses: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
@@ -211,8 +240,8 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             (Some(x), Some(y)) => x.intersection(y).max_by_key(|d| (d.len(), **d)).copied(),
             _ => None,
         };
-        let count = |x: &str| partners.get(x).copied().unwrap_or(0);
-        let ambiguous = rel != Dob::Conflict && (count(a) > 1 || count(b) > 1);
+        let count = |x: &str, other: &str| partners.get(&(x, list_of(other))).copied().unwrap_or(0);
+        let ambiguous = rel != Dob::Conflict && (count(a, b) > 1 || count(b, a) > 1);
         let best_name = p.names.iter().max_by_key(|(k, (_, pa, pb))| {
             (*pa && *pb, *pa || *pb, std::cmp::Reverse((*k).clone()))
         });
@@ -259,9 +288,9 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
         }
         if ambiguous {
             reasons.push(format!(
-                "ambiguous: {a} has {} plausible candidates, {b} has {}",
-                count(a),
-                count(b)
+                "ambiguous: {a} has {} plausible candidates on that list, {b} has {}",
+                count(a, b),
+                count(b, a)
             ));
         }
         let (basis, scheme, value, date, mut score): (&'static str, String, String, String, i32) =
@@ -460,8 +489,8 @@ mod tests {
             identifiers: vec![
                 s3("act-un-2", "passport", "381420754"),
                 s3("act-ofac-4", "passport", "381420754"),
-                s3("act-un-2", "un_ref", "KPi.004"),
-                s3("act-ofac-4", "un_ref", "KPi.004"),
+                s3("act-un-2", "un_dataid", "6908004"),
+                s3("act-ofac-4", "un_dataid", "6908004"),
             ],
             dobs: vec![
                 ("act-un-1".into(), "1984-01-08".into()),
@@ -492,7 +521,7 @@ mod tests {
         assert_eq!(
             got,
             [
-                // A shared passport (the list-internal un_ref is never evidence).
+                // A shared passport (the list-internal DATAID is never evidence).
                 (
                     "lnk-un-2--ofac-4".into(),
                     "shared_identifier",

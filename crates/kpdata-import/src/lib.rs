@@ -8,6 +8,8 @@
 //! - [`ofac::import`]: the OFAC SDN list in its legacy CSV form (`sdn.csv` + `alt.csv`); with
 //!   [`ofac::links_from`] the UN import's IMO numbers, so that an OFAC entry whose IMO number is
 //!   identical to a UN actor's becomes that actor (the only certain match; never names).
+//! - [`uk::import`]: the UK consolidated list (OFSI/HMT ConList, xlsx or CSV), DPRK regime, from
+//!   one or several snapshots (removals and additions between them as dated windows).
 //! - [`merge`]: combines freshly imported rows with the rows other imports wrote to the same
 //!   dataset file (each import owns an id prefix, e.g. `act-un-`), in a stable order, so that
 //!   running an import twice gives the same bytes whatever order the imports ran in.
@@ -21,6 +23,7 @@ pub mod history;
 pub mod ofac;
 pub mod remarks;
 pub mod script;
+pub mod uk;
 pub mod un;
 mod xml;
 

@@ -135,7 +135,10 @@ fn un_unknown_coded_values_are_errors() {
     let e = un_with("2016-03-02", "2016-02-30").unwrap_err();
     assert!(e.message.contains("LISTED_ON"), "{e}");
     let e = un_with("<ALIAS_NAME>Test Person-One", "<ALIAS_NAME>Тест").unwrap_err();
-    assert!(e.message.contains("not Latin, Hangul or Han"), "{e}");
+    assert!(
+        e.message.contains("not Latin, Hangul, Han or Cyrillic"),
+        "{e}"
+    );
 }
 
 // -------------------------------------------------------------- OFAC fixture

@@ -16,6 +16,8 @@ use crate::{CmdResult, Failure};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   kpdata import un-sc-consolidated datasets/archive/un/un_sc_consolidated_2024-09-26.xml
+  kpdata import uk-conlist datasets/archive/uk/ofsi_conlist_2025-04-14.xlsx \
+      --earlier datasets/archive/uk/hmt_conlist_2014-04-02.csv --earlier datasets/archive/uk/ofsi_conlist_2018-04-13.csv
   kpdata import ofac-sdn datasets/archive/ofac/sdn_2024-07-02.csv --alt datasets/archive/ofac/alt_uploaded-2026-06-02.csv \
       --un datasets/archive/un/un_sc_consolidated_2024-09-26.xml
 
@@ -31,6 +33,18 @@ pub enum ImportList {
     UnScConsolidated {
         /// The consolidated.xml file (as archived)
         file: PathBuf,
+        /// The datasets folder to write into (holds sources.csv)
+        #[arg(long, default_value = "datasets", value_name = "DIR")]
+        out: PathBuf,
+    },
+    /// The UK consolidated list (OFSI/HM Treasury ConList), xlsx or CSV (imports the DPRK
+    /// regime); with --earlier snapshots, the additions and removals between them
+    UkConlist {
+        /// The newest list file (as archived): .xlsx (2022 format) or .csv
+        file: PathBuf,
+        /// An older snapshot of the list (as archived), oldest first; repeatable
+        #[arg(long, value_name = "FILE")]
+        earlier: Vec<PathBuf>,
         /// The datasets folder to write into (holds sources.csv)
         #[arg(long, default_value = "datasets", value_name = "DIR")]
         out: PathBuf,
@@ -144,6 +158,29 @@ pub fn run(args: ImportArgs) -> CmdResult {
             let bytes = read(&file)?;
             let src = source_id(&out, &file, &bytes)?;
             let tables = kpdata_import::un::import(&bytes, &src).map_err(import_failure)?;
+            write_tables(&out, &tables)?;
+        }
+        ImportList::UkConlist { file, earlier, out } => {
+            let mut snapshots = Vec::new();
+            for p in earlier.iter().chain(std::iter::once(&file)) {
+                let bytes = read(p)?;
+                let src = source_id(&out, p, &bytes)?;
+                let xlsx = bytes.starts_with(b"PK\x03\x04");
+                let snap = kpdata_import::uk::read(&bytes, xlsx).map_err(|e| {
+                    import_failure(ImportError::new(format!("{}: {}", p.display(), e.message)))
+                })?;
+                snapshots.push((snap, src));
+            }
+            for w in snapshots.windows(2) {
+                if w[0].0.as_of >= w[1].0.as_of {
+                    return Err(Failure::new(format!(
+                        "the snapshots are not oldest first: {} is not before {}",
+                        w[0].0.as_of, w[1].0.as_of
+                    ))
+                    .hint("give --earlier files oldest first, the newest as FILE; nothing was written"));
+                }
+            }
+            let tables = kpdata_import::uk::import(&snapshots).map_err(import_failure)?;
             write_tables(&out, &tables)?;
         }
         ImportList::OfacSdn {
