@@ -90,6 +90,7 @@ mod tests {
             Some(Script::Hani)
         );
         assert_eq!(detect("Jin Tiesan (金铁三)").unwrap(), None);
-        assert!(detect("Ким").is_err());
+        assert_eq!(detect("Ким").unwrap(), Some(Script::Cyrl));
+        assert!(detect("كيم").is_err());
     }
 }

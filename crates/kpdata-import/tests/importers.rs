@@ -134,7 +134,7 @@ fn un_unknown_coded_values_are_errors() {
     assert!(e.message.contains("expected KPi.###"), "{e}");
     let e = un_with("2016-03-02", "2016-02-30").unwrap_err();
     assert!(e.message.contains("LISTED_ON"), "{e}");
-    let e = un_with("<ALIAS_NAME>Test Person-One", "<ALIAS_NAME>Тест").unwrap_err();
+    let e = un_with("<ALIAS_NAME>Test Person-One", "<ALIAS_NAME>تست").unwrap_err();
     assert!(
         e.message.contains("not Latin, Hangul, Han or Cyrillic"),
         "{e}"
@@ -373,6 +373,18 @@ fn archived_copies_are_byte_identical_to_the_shared_sources() {
             "raw/ofac/history/ofac_dprk_first_seen.csv",
         ),
         (
+            "uk/ofsi_conlist_2025-04-14.xlsx",
+            "raw/uk/ofsi_conlist_2025-04-14.xlsx",
+        ),
+        (
+            "uk/ofsi_conlist_2018-04-13.csv",
+            "raw/uk/ofsi_conlist_2018-04-13.csv",
+        ),
+        (
+            "uk/hmt_conlist_2014-04-02.csv",
+            "raw/uk/hmt_conlist_2014-04-02.csv",
+        ),
+        (
             "excerpts/coi_dprk_2014_and_un_resolutions_excerpts.md",
             "raw/human_rights/coi_dprk_2014_and_un_resolutions_excerpts.md",
         ),
@@ -551,24 +563,55 @@ fn real_sdn_selects_598_dprk_entries() {
         .all(|r| r.last().unwrap() == "public" && r[r.len() - 2] == ALT_SRC));
 }
 
-fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String, Vec<u8>)> {
+/// The UK snapshots as `kpdata.toml` documents them (oldest first), archived or shared.
+fn real_uk() -> Option<Vec<(kpdata_import::uk::Snapshot, String)>> {
+    let files = [
+        (
+            "uk/hmt_conlist_2014-04-02.csv",
+            "src-uk-hmt-conlist-2014-04-02",
+            false,
+        ),
+        (
+            "uk/ofsi_conlist_2018-04-13.csv",
+            "src-uk-ofsi-conlist-2018-04-13",
+            false,
+        ),
+        (
+            "uk/ofsi_conlist_2025-04-14.xlsx",
+            "src-uk-ofsi-conlist-2025-04-14",
+            true,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (path, src, xlsx) in files {
+        let bytes = source(path, &format!("raw/{path}"))?;
+        out.push((
+            kpdata_import::uk::read(&bytes, xlsx).unwrap(),
+            src.to_string(),
+        ));
+    }
+    Some(out)
+}
+
+/// Every import merged in the given order; re-importing the first over the result changes
+/// nothing.
+fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], order: [usize; 3]) -> Vec<(String, Vec<u8>)> {
     let un_t = un::import(xml, UN_SRC).unwrap();
     let links = ofac::links_from(&un_t).unwrap();
     let of_t = ofac_full(sdn, alt, &links).tables;
-    let (first, second) = if ofac_first {
-        (&of_t, &un_t)
-    } else {
-        (&un_t, &of_t)
-    };
+    let uk_t = kpdata_import::uk::import(&real_uk().expect("UK files")).unwrap();
+    let all = [&un_t, &of_t, &uk_t];
     let mut out = Vec::new();
-    for a in first {
-        let b = second.iter().find(|b| b.name == a.name).unwrap();
-        let one = write_csv(&merge(None, a).unwrap()).unwrap();
-        let both = write_csv(&merge(Some(&one), b).unwrap()).unwrap();
-        // Re-importing the first list over the merged file changes nothing.
-        let again = write_csv(&merge(Some(&both), a).unwrap()).unwrap();
-        assert_eq!(both, again, "{}", a.name);
-        out.push((a.name.clone(), both));
+    for t in all[order[0]] {
+        let mut bytes: Option<Vec<u8>> = None;
+        for &i in &order {
+            let part = all[i].iter().find(|b| b.name == t.name).unwrap();
+            bytes = Some(write_csv(&merge(bytes.as_deref(), part).unwrap()).unwrap());
+        }
+        let both = bytes.unwrap();
+        let again = write_csv(&merge(Some(&both), t).unwrap()).unwrap();
+        assert_eq!(both, again, "{}", t.name);
+        out.push((t.name.clone(), both));
     }
     out.sort();
     out
@@ -576,12 +619,13 @@ fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String,
 
 #[test]
 fn imports_are_deterministic_and_match_the_committed_datasets() {
-    let (Some(xml), Some((sdn, alt)), Some(_)) = (real_un(), real_sdn(), real_add_and_history())
+    let (Some(xml), Some((sdn, alt)), Some(_), Some(_)) =
+        (real_un(), real_sdn(), real_add_and_history(), real_uk())
     else {
         return;
     };
-    let a = run_all(&xml, &sdn, &alt, false);
-    let b = run_all(&xml, &sdn, &alt, true);
+    let a = run_all(&xml, &sdn, &alt, [0, 1, 2]);
+    let b = run_all(&xml, &sdn, &alt, [2, 1, 0]);
     assert_eq!(a, b, "import order must not matter");
     for (name, bytes) in &a {
         let committed =
