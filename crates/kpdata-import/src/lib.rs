@@ -317,8 +317,8 @@ pub fn imo_valid(s: &str) -> bool {
 /// The 7-digit numbers labelled IMO in a free text, in order, without repeats. Accepted labels
 /// (all seen in the lists): `IMO 1234567` (OFAC: "Vessel Registration Identification IMO",
 /// "Company Number IMO", "Identification Number IMO"), `IMO number: 1234567`,
-/// `IMO Number: 1234567`, `(IMO) Number: 1234567` (UN COMMENTS1). Numbers of another length
-/// are not taken.
+/// `IMO Number: 1234567`, `(IMO) Number: 1234567` (UN COMMENTS1), `(IMO number):1234567` (UK
+/// Other Information). Numbers of another length are not taken.
 pub fn imo_numbers(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut from = 0;
@@ -326,10 +326,13 @@ pub fn imo_numbers(text: &str) -> Vec<String> {
         let mut rest = &text[from + i + 3..];
         from += i + 3;
         rest = rest.strip_prefix(')').unwrap_or(rest);
-        for label in [" number:", " Number:"] {
+        for label in [" number:", " Number:", " number):"] {
             rest = rest.strip_prefix(label).unwrap_or(rest);
         }
-        let Some(rest) = rest.strip_prefix(' ') else {
+        // `IMO 1234567`, `IMO number: 1234567`, `(IMO number):1234567` (UK).
+        let Some(rest) = rest.strip_prefix(' ').or_else(|| {
+            (text[..from].ends_with("(IMO") && rest.len() < text.len() - from).then_some(rest)
+        }) else {
             continue;
         };
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -440,6 +443,11 @@ mod tests {
             ),
             ["8514435", "5936312", "1790183"]
         );
+        assert_eq!(
+            imo_numbers("(UN Ref KPe.056) (IMO number):8712362 (Current owners)"),
+            ["8712362"]
+        );
+        assert!(imo_numbers("IMO number):8712362").is_empty());
         assert!(imo_numbers("IMO 123456.").is_empty());
     }
 
