@@ -25,6 +25,7 @@ pub mod remarks;
 pub mod script;
 pub mod uk;
 pub mod un;
+mod un_facts;
 mod xml;
 
 pub use dictionary::data_dictionary;

@@ -53,6 +53,12 @@
 
 use std::collections::BTreeMap;
 
+mod addresses;
+mod legacy;
+
+pub use legacy::read_legacy;
+use legacy::{actor_type, split_programs};
+
 use crate::history::FirstSeen;
 use crate::remarks::{self, Item};
 use crate::script;
@@ -99,75 +105,6 @@ pub const KNOWN_TAGS: &[&str] = &[
 
 const SDN_COLUMNS: usize = 12;
 const ALT_COLUMNS: usize = 5;
-const ADD_COLUMNS: usize = 6;
-
-/// Reads a legacy OFAC CSV file into trimmed records with `-0-` turned into empty strings.
-pub fn read_legacy(bytes: &[u8], columns: usize, file: &str) -> Result<Vec<Vec<String>>> {
-    let mut body = bytes;
-    if let Some(stripped) = body.strip_suffix(&[0x1A]) {
-        body = stripped;
-    }
-    if let Some(i) = body.iter().position(|&b| b == 0x1A) {
-        return Err(ImportError::new(format!(
-            "{file}: a 0x1A byte at offset {i}, before the end of the file"
-        )));
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut out = Vec::new();
-    for (i, rec) in rdr.byte_records().enumerate() {
-        let rec = rec.map_err(|e| ImportError::new(format!("{file}: {e}")))?;
-        if rec.len() != columns {
-            return Err(ImportError::new(format!(
-                "{file}: record {} has {} fields, expected {columns}",
-                i + 1,
-                rec.len()
-            )));
-        }
-        let mut row = Vec::with_capacity(columns);
-        for f in rec.iter() {
-            let s = std::str::from_utf8(f).map_err(|_| {
-                ImportError::new(format!("{file}: record {} is not UTF-8/ASCII", i + 1))
-            })?;
-            let s = s.trim_matches([' ', '\t', '\r', '\n']);
-            row.push(if s == "-0-" {
-                String::new()
-            } else {
-                s.to_string()
-            });
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
-fn actor_type(sdn_type: &str) -> Option<&'static str> {
-    Some(match sdn_type {
-        "" => "organization",
-        "individual" => "person",
-        "vessel" => "vessel",
-        "aircraft" => "aircraft",
-        _ => return None,
-    })
-}
-
-fn split_programs(field: &str) -> Result<Vec<String>> {
-    let tags: Vec<String> = field
-        .split("] [")
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    for t in &tags {
-        if t.contains(['[', ']']) {
-            return Err(ImportError::new(format!(
-                "program field {field:?}: cannot split it into tags"
-            )));
-        }
-    }
-    Ok(tags)
-}
 
 /// Identifiers of actors of another list, for certain matches: (scheme, value) → (actor_id,
 /// reference, value). Only IMO numbers (`imo_ship`, `imo_company`) are used: never names.
@@ -525,44 +462,8 @@ pub fn import_full(input: &OfacInput<'_>) -> Result<Imported> {
             ("sensitivity", public()),
         ])?;
     }
-
     if let Some((add, add_source_id)) = input.add {
-        for r in read_legacy(add, ADD_COLUMNS, "add.csv")? {
-            let [ent, add_num, address, city, country, add_remarks] =
-                <[String; ADD_COLUMNS]>::try_from(r).expect("column count checked");
-            let Some(actor_id) = selected.get(&ent) else {
-                continue;
-            };
-            if add_num.is_empty() || !add_num.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(ImportError::new(format!(
-                    "add.csv ent_num {ent}: add_num {add_num:?} is not a number"
-                )));
-            }
-            let value = [address, city, country]
-                .into_iter()
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(", ");
-            if value.is_empty() {
-                continue;
-            }
-            facts.push(&[
-                ("fact_id", format!("fct-ofac-{ent}-add-{add_num}")),
-                ("actor_id", actor_id.clone()),
-                ("kind", "address".into()),
-                ("value", value),
-                ("date", String::new()),
-                ("date_to", String::new()),
-                ("date_qualifier", String::new()),
-                (
-                    "locator",
-                    format!("OFAC add.csv ent_num {ent}, add_num {add_num}"),
-                ),
-                ("note", add_remarks),
-                ("source_ids", add_source_id.to_string()),
-                ("sensitivity", public()),
-            ])?;
-        }
+        addresses::import(add, add_source_id, &selected, &mut facts)?;
     }
     let mut history_unselected = Vec::new();
     if let Some((hist, _)) = input.history {
@@ -625,20 +526,4 @@ pub fn import_full(input: &OfacInput<'_>) -> Result<Imported> {
         unparsed,
         history_unselected,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn legacy_quirks() {
-        let f = b"1,\"A\",-0- ,\"DPRK] [NPWMD\"\r\n2,\"B\",\"x\",-0-\r\n\x1a";
-        let r = read_legacy(f, 4, "t").unwrap();
-        assert_eq!(r.len(), 2);
-        assert_eq!(r[0], ["1", "A", "", "DPRK] [NPWMD"]);
-        assert_eq!(r[1][3], "");
-        assert!(read_legacy(b"1,\x1a,2\r\n", 3, "t").is_err());
-        assert_eq!(split_programs("DPRK] [NPWMD").unwrap(), ["DPRK", "NPWMD"]);
-    }
 }
