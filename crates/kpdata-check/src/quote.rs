@@ -39,6 +39,25 @@ pub fn normalize(s: &str) -> String {
     out
 }
 
+/// The text of a Markdown capture without its block-quote markers (`>` at the start of a
+/// line): they are layout, not text, so a quote may run across quoted lines.
+pub fn markdown_plain(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t']);
+        let mut rest = trimmed;
+        while let Some(r) = rest.strip_prefix('>') {
+            rest = r.strip_prefix(' ').unwrap_or(r);
+        }
+        plain.push_str(if rest.len() == trimmed.len() {
+            line
+        } else {
+            rest
+        });
+    }
+    plain
+}
+
 /// An archived text, folded once and searched many times.
 #[derive(Debug)]
 pub struct ArchivedText {
@@ -55,22 +74,8 @@ impl ArchivedText {
     /// Like [`ArchivedText::new`], for a Markdown capture: the block-quote markers (`>` at the
     /// start of a line) are layout, not text, so a quote may run across quoted lines.
     pub fn markdown(bytes: &[u8]) -> ArchivedText {
-        let text = String::from_utf8_lossy(bytes);
-        let mut plain = String::with_capacity(text.len());
-        for line in text.split_inclusive('\n') {
-            let trimmed = line.trim_start_matches([' ', '\t']);
-            let mut rest = trimmed;
-            while let Some(r) = rest.strip_prefix('>') {
-                rest = r.strip_prefix(' ').unwrap_or(r);
-            }
-            plain.push_str(if rest.len() == trimmed.len() {
-                line
-            } else {
-                rest
-            });
-        }
         ArchivedText {
-            folded: normalize(&plain),
+            folded: normalize(&markdown_plain(&String::from_utf8_lossy(bytes))),
         }
     }
 
@@ -86,6 +91,30 @@ impl ArchivedText {
     pub fn contains(&self, folded_quote: &str) -> bool {
         !folded_quote.is_empty()
             && memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()).is_some()
+    }
+
+    /// Where the (already folded) quote occurs: the folded text before it (up to `context`
+    /// characters), the match, and the text after it; `None` if it does not occur.
+    pub fn passage(&self, folded_quote: &str, context: usize) -> Option<(&str, &str, &str)> {
+        if folded_quote.is_empty() {
+            return None;
+        }
+        let at = memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes())?;
+        let end = at + folded_quote.len();
+        let start = self.folded[..at]
+            .char_indices()
+            .rev()
+            .nth(context.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let stop = self.folded[end..]
+            .char_indices()
+            .nth(context)
+            .map_or(self.folded.len(), |(i, _)| end + i);
+        Some((
+            &self.folded[start..at],
+            &self.folded[at..end],
+            &self.folded[end..stop],
+        ))
     }
 
     /// The passage of the text that best matches a quote that does not occur: the place where

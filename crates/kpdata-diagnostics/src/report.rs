@@ -108,6 +108,36 @@ impl Report {
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }
+
+    /// Keeps only the findings on the files in `paths` (and those on no file), and recounts
+    /// the summary: `kpdata validate FILE...` reports on the files a change touches.
+    pub fn retain_paths(&mut self, paths: &std::collections::BTreeSet<String>) {
+        let keep = |p: &Option<String>| p.as_ref().is_none_or(|p| paths.contains(p));
+        self.diagnostics.retain(|d| keep(&d.path));
+        self.per_key.retain(|(p, _), _| keep(p));
+        let mut summary = Summary {
+            files: self.summary.files,
+            records: self.summary.records,
+            ..Summary::default()
+        };
+        let mut count = |severity: Severity, n: u64| match severity {
+            Severity::Error => summary.errors += n,
+            Severity::Warning => summary.warnings += n,
+            Severity::Info => summary.infos += n,
+        };
+        for d in &self.diagnostics {
+            count(d.severity, 1);
+        }
+        for ((_, code), (_, n)) in &self.per_key {
+            if *n > 0 {
+                if let Some(rule) = crate::rules::lookup(code) {
+                    count(rule.severity, *n);
+                }
+                summary.suppressed += n;
+            }
+        }
+        self.summary = summary;
+    }
 }
 
 #[cfg(test)]

@@ -32,6 +32,20 @@ pub enum Command {
     Release(crate::commands::release::ReleaseArgs),
     /// Check a release folder against its SHA256SUMS and datapackage.json
     Verify(crate::commands::verify::VerifyArgs),
+    /// Manage the source registry (`kpdata source add FILE ...`)
+    #[command(subcommand)]
+    Source(crate::commands::curate::SourceCommand),
+    /// Show whether a quote occurs in a source's archived text, and where
+    Quote(crate::commands::curate::QuoteArgs),
+    /// Apply the repairs that have exactly one safe result (NFC, stray whitespace, --rehash)
+    Fix(crate::commands::curate::FixArgs),
+    /// Print shell completions: kpdata completions bash|zsh|fish > ...
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Build a static, offline website from a release folder
+    Site(crate::commands::site::SiteArgs),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -54,7 +68,8 @@ pub enum Format {
 
 Exit codes: 0 no errors, 1 findings of error severity, 2 kpdata could not run.")]
 pub struct ValidateArgs {
-    /// Files to check against --schema (without --schema: the package's datasets)
+    /// Files to check against --schema; without --schema, dataset files of the package:
+    /// only those (with the datasets their relations need) are validated and reported
     pub files: Vec<PathBuf>,
     /// A JSON Schema (draft 2020-12) for one record; checks FILES without a package
     #[arg(long, value_name = "SCHEMA")]

@@ -1,6 +1,8 @@
 //! `kpdata`: the command-line adapter. It parses arguments, calls the library crates, renders
 //! their results and maps them to exit codes: 0 clean, 1 findings of error severity, 2 the tool
-//! could not run. Nothing else in the workspace prints, exits or reads the environment.
+//! could not run. Nothing else in the workspace prints, exits or reads the environment: the
+//! workspace denies `print_stdout` and `print_stderr`, and only this crate allows them.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 mod commands;
@@ -59,7 +61,6 @@ fn main() -> ExitCode {
     match commands::run(cli) {
         Ok(code) => code,
         Err(f) => {
-            #[allow(clippy::print_stderr)]
             {
                 eprintln!("error: {}", f.message);
                 if let Some(h) = f.hint {

@@ -118,7 +118,6 @@ fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
         std::fs::write(&tmp, &bytes)
             .and_then(|_| std::fs::rename(&tmp, &path))
             .map_err(|e| Failure::new(format!("cannot write {}: {e}", path.display())))?;
-        #[allow(clippy::print_stdout)]
         {
             println!(
                 "wrote {} ({total} rows, {mine} from this import)",

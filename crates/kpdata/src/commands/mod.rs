@@ -1,11 +1,14 @@
 //! One module per command: each turns parsed arguments into a call of the library crates and
 //! a rendered result.
 
+pub mod curate;
 pub mod diff;
 pub mod import;
 pub mod link;
 pub mod release;
 pub mod rules;
+pub mod site;
+pub mod subset;
 pub mod validate;
 pub mod verify;
 
@@ -22,5 +25,10 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Diff(a) => diff::run(a),
         Command::Release(a) => release::run(a),
         Command::Verify(a) => verify::run(a),
+        Command::Source(c) => curate::source(c),
+        Command::Quote(a) => curate::quote(a),
+        Command::Fix(a) => curate::fix(a),
+        Command::Completions { shell } => curate::completions(shell),
+        Command::Site(a) => site::run(a),
     }
 }

@@ -22,18 +22,21 @@ pub fn run(args: ValidateArgs) -> CmdResult {
     let report = match &args.schema {
         Some(schema) => validate_with_schema(schema, &args, jobs)?,
         None => {
-            if !args.files.is_empty() {
-                return Err(Failure::new("files were given without --schema")
-                    .hint("use `kpdata validate --schema RECORD.schema.json FILE...`, or no files to check the package"));
-            }
             let reference = reference_day(&args.root, args.reference_date.as_deref())?;
-            let pkg = Package::load(&args.root)?;
+            let mut pkg = Package::load(&args.root)?;
             let opts = Options {
                 reference,
                 jobs,
                 max_per_rule: args.max_per_rule,
             };
-            check_package(&pkg, &opts)
+            match crate::commands::subset::restrict(&mut pkg, &args.root, &args.files)? {
+                Some(paths) => {
+                    let mut report = check_package(&pkg, &opts);
+                    report.retain_paths(&paths);
+                    report
+                }
+                None => check_package(&pkg, &opts),
+            }
         }
     };
     emit(report, args.format)
@@ -68,7 +71,6 @@ fn reference_day(root: &Path, given: Option<&str>) -> Result<Option<Day>, Failur
     match kpdata_git::Repo::discover(root).and_then(|r| r.commit_time("HEAD")) {
         Ok(t) => Ok(Some(day_of_timestamp(t))),
         Err(_) => {
-            #[allow(clippy::print_stderr)]
             {
                 eprintln!("warning: no git commit to take the reference date from; dates are not checked against a reference date");
                 eprintln!("hint: pass --reference-date YYYY-MM-DD");

@@ -1,0 +1,56 @@
+//! `kpdata-curate`: the bookkeeping of curation as library operations the binary calls.
+//!
+//! - [`source::add`] archives a file under the archive folder and appends its registry row;
+//! - [`quote::find`] shows whether a quote occurs in a source's archived text, and where;
+//! - [`fix::plan`] lists the repairs that have exactly one safe result, and [`fix::apply`]
+//!   writes them, changing no byte outside the repaired cells.
+//!
+//! Operations return [`CurateError`] when they cannot run; they never print.
+
+pub mod fix;
+pub mod quote;
+pub mod source;
+pub mod spans;
+
+/// Why a curation operation did not run (nothing was written).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurateError {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CurateError {
+    pub fn new(message: impl Into<String>) -> CurateError {
+        CurateError {
+            message: message.into(),
+            hint: None,
+        }
+    }
+    pub fn hint(mut self, hint: impl Into<String>) -> CurateError {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+impl From<kpdata_package::PackageError> for CurateError {
+    fn from(e: kpdata_package::PackageError) -> Self {
+        CurateError {
+            message: e.message,
+            hint: e.hint,
+        }
+    }
+}
+
+/// Reads the registry table of a package.
+pub(crate) fn registry_table(
+    pkg: &kpdata_package::Package,
+) -> Result<(String, kpdata_read::Table), CurateError> {
+    let name = &pkg.manifest.provenance.registry;
+    let (ds, _) = pkg
+        .dataset(name)
+        .ok_or_else(|| CurateError::new(format!("the package has no registry dataset `{name}`")))?;
+    let bytes = pkg.root.read(&ds.path)?;
+    let (table, _) = kpdata_read::read_table(&bytes[..], &ds.path, &pkg.manifest.limits)
+        .map_err(|e| CurateError::new(format!("cannot read the registry: {e}")))?;
+    Ok((ds.path.clone(), table))
+}

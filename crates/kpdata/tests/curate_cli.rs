@@ -1,0 +1,311 @@
+//! The curator's walk-through (README, "Adding a record") run with the commands alone on a copy
+//! of the repository's package, and the refusals that must change nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn kpdata(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_kpdata"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run kpdata")
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            fs::copy(e.path(), t).unwrap();
+        }
+    }
+}
+
+/// A copy of the repository's package (manifest, schemas, datasets) outside git.
+fn package() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    fs::copy(repo().join("kpdata.toml"), dir.path().join("kpdata.toml")).unwrap();
+    copy_dir(&repo().join("schemas"), &dir.path().join("schemas"));
+    copy_dir(&repo().join("datasets"), &dir.path().join("datasets"));
+    dir
+}
+
+const TEXT: &str = "Test fixture (not a real document).\n\nThe committee said that it \u{201C}will publish its report in March\u{201D} and take questions.\n";
+const QUOTE: &str = "it \"will publish its report in March\" and take questions";
+
+fn add_args(file: &str) -> Vec<&str> {
+    vec![
+        "source",
+        "add",
+        file,
+        "--type",
+        "press_release",
+        "--title",
+        "A test statement",
+        "--publisher",
+        "A test committee",
+        "--url",
+        "https://example.org/statement",
+        "--issued",
+        "2015-01-02",
+        "--accessed",
+        "2026-12-06",
+    ]
+}
+
+fn validate(dir: &Path) -> Output {
+    kpdata(dir, &["validate", "--reference-date", "2026-12-06"])
+}
+
+#[test]
+fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
+    let pkg = package();
+    let dir = pkg.path();
+    fs::write(dir.join("statement.txt"), TEXT).unwrap();
+
+    let out = kpdata(dir, &add_args("statement.txt"));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let id = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert_eq!(id, "src-statement");
+    let archived = dir.join("datasets/archive/press-release/statement.txt");
+    assert_eq!(fs::read_to_string(&archived).unwrap(), TEXT);
+
+    let q = kpdata(dir, &["quote", "--source", &id, QUOTE]);
+    assert_eq!(
+        q.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&q.stdout)
+    );
+    assert!(String::from_utf8_lossy(&q.stdout).contains("[[it \"will publish"));
+    let miss = kpdata(
+        dir,
+        &[
+            "quote",
+            "--source",
+            &id,
+            "it will publish its report in May",
+        ],
+    );
+    assert_eq!(miss.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&miss.stdout).contains("closest passage"));
+
+    let mut statements = fs::read_to_string(dir.join("datasets/statements.csv")).unwrap();
+    statements.push_str(&format!(
+        "stm-test-committee,A test committee,us_state,spokesperson_statement,2015-01-02,reported,true,\"{}\",A test.,{id},,public\n",
+        QUOTE.replace('"', "\"\"")
+    ));
+    fs::write(dir.join("datasets/statements.csv"), statements).unwrap();
+    let v = validate(dir);
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+    // Validating only the changed dataset gives the same verdict, faster.
+    let v = kpdata(
+        dir,
+        &[
+            "validate",
+            "--reference-date",
+            "2026-12-06",
+            "datasets/statements.csv",
+        ],
+    );
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let pkg = package();
+    let dir = pkg.path();
+    fs::write(dir.join("statement.txt"), TEXT).unwrap();
+    let registry = dir.join("datasets/sources.csv");
+    let before = fs::read(&registry).unwrap();
+    let archive_files = || walk(&dir.join("datasets/archive"));
+    let files_before = archive_files();
+
+    let mut missing = add_args("nope.txt");
+    missing[2] = "nope.txt";
+    let bad_url: Vec<&str> = add_args("statement.txt")
+        .into_iter()
+        .map(|a| {
+            if a.starts_with("https://") {
+                "javascript:alert(1)"
+            } else {
+                a
+            }
+        })
+        .collect();
+    let bad_date: Vec<&str> = add_args("statement.txt")
+        .into_iter()
+        .map(|a| if a == "2015-01-02" { "2015-02-30" } else { a })
+        .collect();
+    // An archived file already registered (the VOA article) is named, not archived twice.
+    let dup_path = dir.join("voa.txt");
+    fs::copy(
+        dir.join("datasets/archive/news/voa-us-reviewing-options-dprk-human-rights.txt"),
+        &dup_path,
+    )
+    .unwrap();
+    let dup = add_args("voa.txt");
+    for (args, expect) in [
+        (missing, "cannot read"),
+        (bad_url, "--url"),
+        (bad_date, "not a partial date"),
+        (dup, "src-voa-2015-us-reviewing-options"),
+    ] {
+        let out = kpdata(dir, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(expect), "{args:?}: {err}");
+        assert_eq!(
+            fs::read(&registry).unwrap(),
+            before,
+            "{args:?} changed the registry"
+        );
+        assert_eq!(
+            archive_files(),
+            files_before,
+            "{args:?} changed the archive"
+        );
+    }
+    // A read-only registry: refused before the archive is touched.
+    let mut perms = fs::metadata(&registry).unwrap().permissions();
+    perms.set_readonly(true);
+    fs::set_permissions(&registry, perms).unwrap();
+    let out = kpdata(dir, &add_args("statement.txt"));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
+    assert_eq!(archive_files(), files_before);
+}
+
+fn walk(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            let bytes = fs::read(&p).unwrap();
+            out.push((p, bytes));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn fix_repairs_only_the_broken_cells() {
+    let pkg = package();
+    let dir = pkg.path();
+    let path = dir.join("datasets/statements.csv");
+    let clean = fs::read(&path).unwrap();
+    // Break two cells: a summary in NFD with a space around it, a note with a leading space.
+    let text = String::from_utf8(clean.clone()).unwrap();
+    let broken = text
+        .replacen(
+            ",The United States is reviewing options",
+            ",\" The United States is reviewing options",
+            1,
+        )
+        .replacen(
+            "crimes against humanity.,src-voa",
+            "crimes against humanity. Caf\u{0065}\u{0301}\",src-voa",
+            1,
+        );
+    assert_ne!(broken, text);
+    fs::write(&path, &broken).unwrap();
+
+    let d = kpdata(dir, &["fix", "--diff"]);
+    assert_eq!(d.status.code(), Some(0));
+    let shown = String::from_utf8_lossy(&d.stdout);
+    assert!(shown.contains("normalised to Unicode NFC"), "{shown}");
+    assert!(
+        shown.contains("whitespace around the value removed"),
+        "{shown}"
+    );
+    assert!(shown.contains("nothing written"), "{shown}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), broken, "--diff wrote");
+
+    let f = kpdata(dir, &["fix"]);
+    assert_eq!(
+        f.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&f.stderr)
+    );
+    let expected = text
+        .replacen(
+            "crimes against humanity.,src-voa",
+            "crimes against humanity. Caf\u{00E9}\",src-voa",
+            1,
+        )
+        .replacen(
+            ",The United States is reviewing options",
+            ",\"The United States is reviewing options",
+            1,
+        );
+    assert_eq!(
+        fs::read_to_string(&path).unwrap(),
+        expected,
+        "bytes outside the repaired cell changed"
+    );
+    let again = kpdata(dir, &["fix", "--diff"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 repairs needed"));
+}
+
+#[test]
+fn rehash_updates_one_registry_hash_only_when_asked() {
+    let pkg = package();
+    let dir = pkg.path();
+    let archived = dir.join("datasets/archive/news/voa-us-reviewing-options-dprk-human-rights.txt");
+    let mut bytes = fs::read(&archived).unwrap();
+    bytes.extend_from_slice(b"\n");
+    fs::write(&archived, bytes).unwrap();
+    assert_eq!(validate(dir).status.code(), Some(1));
+    // Without --rehash nothing touches the hash.
+    let plain = kpdata(dir, &["fix", "--diff"]);
+    assert!(!String::from_utf8_lossy(&plain.stdout).contains("sha256 set"));
+    let unknown = kpdata(dir, &["fix", "--rehash", "src-nope"]);
+    assert_eq!(unknown.status.code(), Some(2));
+    let f = kpdata(
+        dir,
+        &["fix", "--rehash", "src-voa-2015-us-reviewing-options"],
+    );
+    assert_eq!(
+        f.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&f.stderr)
+    );
+    assert!(String::from_utf8_lossy(&f.stdout).contains("sha256 set"));
+    let v = validate(dir);
+    assert_eq!(
+        v.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&v.stdout)
+    );
+}
