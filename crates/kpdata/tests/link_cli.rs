@@ -140,3 +140,79 @@ fn suggest_accept_validate_and_tamper() {
         .unwrap()
         .contains("`act-un-kpi-006` does not carry"));
 }
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    kpdata_import::sha256_hex(bytes)
+}
+
+/// `kpdata import uk-conlist` refuses a file whose header differs from the list's, naming the
+/// column, and writes nothing; the real snapshots re-import to the committed bytes.
+#[test]
+fn uk_import_refuses_a_changed_header_and_reimports_the_same_bytes() {
+    let t = copy_package();
+    let ds = t.path().join("datasets");
+    let before: Vec<(String, Vec<u8>)> = [
+        "actors",
+        "actor_names",
+        "actor_identifiers",
+        "designations",
+        "actor_facts",
+    ]
+    .iter()
+    .map(|n| {
+        (
+            n.to_string(),
+            std::fs::read(ds.join(format!("{n}.csv"))).unwrap(),
+        )
+    })
+    .collect();
+    let args = [
+        "import",
+        "uk-conlist",
+        "datasets/archive/uk/ofsi_conlist_2025-04-14.xlsx",
+        "--earlier",
+        "datasets/archive/uk/hmt_conlist_2014-04-02.csv",
+        "--earlier",
+        "datasets/archive/uk/ofsi_conlist_2018-04-13.csv",
+    ];
+    let o = kpdata(t.path(), &args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for (n, b) in &before {
+        assert!(
+            &std::fs::read(ds.join(format!("{n}.csv"))).unwrap() == b,
+            "{n} changed on re-import"
+        );
+    }
+
+    // The 2018 file with its header cell "Group ID" renamed, registered like any source.
+    let orig = std::fs::read(ds.join("archive/uk/ofsi_conlist_2018-04-13.csv")).unwrap();
+    let text = String::from_utf8_lossy(&orig).replacen(",Group ID\n", ",Group No\n", 1);
+    let bad = text.into_bytes();
+    std::fs::write(ds.join("archive/uk/bad.csv"), &bad).unwrap();
+    let mut reg = std::fs::read_to_string(ds.join("sources.csv")).unwrap();
+    reg.push_str(&format!(
+        "src-uk-bad,official_list,official,t,p,https://example.org/bad.csv,2018-04-13,2018-10-25,datasets/archive/uk/bad.csv,{},public,test\n",
+        sha256_hex(&bad)
+    ));
+    std::fs::write(ds.join("sources.csv"), reg).unwrap();
+    let o = kpdata(
+        t.path(),
+        &[
+            "import",
+            "uk-conlist",
+            "datasets/archive/uk/ofsi_conlist_2025-04-14.xlsx",
+            "--earlier",
+            "datasets/archive/uk/bad.csv",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("unknown column \"Group No\""), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    for (n, b) in &before {
+        assert!(
+            &std::fs::read(ds.join(format!("{n}.csv"))).unwrap() == b,
+            "{n} written"
+        );
+    }
+}
