@@ -2,7 +2,7 @@
 //! (KP430).
 //!
 //! - `link-evidence-missing` (KP710): a link's evidence — an identifier (`evidence_scheme`,
-//!   `evidence_value`), a name (`evidence_scheme` = `name`, compared by [`name_key`]) and for
+//!   `evidence_value`), a name (`evidence_scheme` = `name`, compared by [`name_keys`]) and for
 //!   `name_and_birth_date` a date of birth (`evidence_date`, a `dob` fact's `date`) — must be
 //!   carried by both actors. A tampered evidence value, or an actor whose data changed under
 //!   the link, is a finding.
@@ -23,7 +23,7 @@ use kpdata_diagnostics::rules::{domain as dm, provenance as pv};
 use kpdata_diagnostics::{escape_value, Diagnostic};
 
 use crate::keys::{key_hash, key_parts, Build};
-use crate::names::name_key;
+use crate::names::name_keys;
 
 /// What a key set of a dataset feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,8 +147,7 @@ impl IdentityRules {
                 self.evidence.insert(ev("I", actor, &[scheme, value]));
             }
             (Input::Name, [actor, name]) => {
-                let k = name_key(name);
-                if !k.is_empty() {
+                for k in name_keys(name) {
                     self.evidence.insert(ev("N", actor, &[&k]));
                 }
             }
@@ -199,8 +198,11 @@ impl IdentityRules {
     /// missing.
     fn missing(&self, l: &LinkRow, actor: &str) -> Option<String> {
         if l.scheme == "name" {
-            let k = name_key(&l.value);
-            if k.is_empty() || !self.evidence.contains(&ev("N", actor, &[&k])) {
+            let keys = name_keys(&l.value);
+            if !keys
+                .iter()
+                .any(|k| self.evidence.contains(&ev("N", actor, &[k])))
+            {
                 return Some(format!("the name `{}`", esc(&l.value)));
             }
             if l.basis == "name_and_birth_date" {

@@ -19,7 +19,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::name_key;
+use crate::names::{name_key, name_keys};
 
 /// Identifier schemes that number entries of one list: never evidence across lists. (A UN
 /// reference is evidence: the UK list states it on the entries it took over from the UN.)
@@ -76,7 +76,7 @@ pub struct Suggestion {
 #[derive(Default)]
 struct Pair {
     ids: BTreeSet<(usize, String, String)>, // (preference, scheme, value)
-    names: BTreeMap<String, (String, bool, bool)>, // key -> (A's spelling, primary on A, primary on B)
+    names: BTreeMap<String, (bool, bool)>,  // A's spelling -> (primary on A, primary on B)
 }
 
 /// All suggestions, best first (score, then link id).
@@ -120,14 +120,15 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
     // Evidence indexes: key -> actors carrying it.
     let mut by_name: BTreeMap<String, Vec<(&str, &str, bool)>> = BTreeMap::new();
     for (a, name, ty) in &input.names {
-        let k = name_key(name);
-        if ty == "weak_alias" || k.is_empty() {
+        if ty == "weak_alias" {
             continue;
         }
-        by_name
-            .entry(k)
-            .or_default()
-            .push((a, name, ty == "primary"));
+        for k in name_keys(name) {
+            let holders = by_name.entry(k).or_default();
+            if !holders.iter().any(|(x, n, _)| x == a && n == name) {
+                holders.push((a, name, ty == "primary"));
+            }
+        }
     }
     let mut by_id: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
     for (a, scheme, value) in &input.identifiers {
@@ -170,7 +171,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             }
         }
     }
-    for (key, holders) in &by_name {
+    for holders in by_name.values() {
         for (i, (x, xn, xp)) in holders.iter().enumerate() {
             for (y, yn, yp) in &holders[i + 1..] {
                 if let Some(p) = candidate(x, y) {
@@ -183,10 +184,10 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
                         .entry(p)
                         .or_default()
                         .names
-                        .entry(key.clone())
-                        .or_insert((spelling.to_string(), false, false));
-                    e.1 |= pa;
-                    e.2 |= pb;
+                        .entry(spelling.to_string())
+                        .or_insert((false, false));
+                    e.0 |= pa;
+                    e.1 |= pb;
                 }
             }
         }
@@ -242,9 +243,10 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
         };
         let count = |x: &str, other: &str| partners.get(&(x, list_of(other))).copied().unwrap_or(0);
         let ambiguous = rel != Dob::Conflict && (count(a, b) > 1 || count(b, a) > 1);
-        let best_name = p.names.iter().max_by_key(|(k, (_, pa, pb))| {
-            (*pa && *pb, *pa || *pb, std::cmp::Reverse((*k).clone()))
-        });
+        let best_name = p
+            .names
+            .iter()
+            .max_by_key(|(n, (pa, pb))| (*pa && *pb, *pa || *pb, std::cmp::Reverse((*n).clone())));
         let mut reasons: Vec<String> = Vec::new();
         if !p.ids.is_empty() {
             reasons.push(format!(
@@ -260,8 +262,8 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             reasons.push(format!(
                 "names both carry: {}",
                 p.names
-                    .values()
-                    .map(|(n, _, _)| n.as_str())
+                    .keys()
+                    .map(String::as_str)
                     .collect::<Vec<_>>()
                     .join(" | ")
             ));
@@ -307,7 +309,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
                     String::new(),
                     score,
                 )
-            } else if let (Some((_, (n, _, _))), Some(d)) = (best_name, shared_dob) {
+            } else if let (Some((n, _)), Some(d)) = (best_name, shared_dob) {
                 let s = if d.len() == 10 { 90 } else { 75 };
                 (
                     "name_and_birth_date",
@@ -316,7 +318,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
                     d.to_string(),
                     s,
                 )
-            } else if let Some((_, (n, pa, pb))) = best_name {
+            } else if let Some((n, (pa, pb))) = best_name {
                 let base = match rel {
                     Dob::Compatible => 70,
                     Dob::OneDayApart => 55,
