@@ -9,7 +9,8 @@
 //! - `link-actor-type` (KP711): both actors have the same `actor_type`.
 //! - `link-same-authority` (KP712): the links of a group (actors joined by links) must not put
 //!   two actors of one authority (from `designations.authority`) into one target unless a link
-//!   of the group has a note.
+//!   touching one of them has a curator's note (the suggester's own `Accepted after review`
+//!   text is not one).
 //! - `link-redundant` (KP713): no self-link, one row per pair.
 //! - `date-window` (KP430): `window_start` ≤ `action_date` ≤ `window_end` on designations.
 //!
@@ -187,7 +188,12 @@ impl IdentityRules {
             (Input::LinkDate, [id, date]) => {
                 self.dates.insert(id.to_string(), date.to_string());
             }
-            (Input::LinkNote, [id, _]) => {
+            // The suggester's own wording (`Accepted after review (score ..`) explains nothing
+            // a curator decided; only a curator's text counts as a note for KP712.
+            (Input::LinkNote, [id, note])
+                if !note.starts_with("Accepted after review (score")
+                    && !note.starts_with("Suggested (score") =>
+            {
                 self.noted.insert(id.to_string());
             }
             _ => {}
@@ -345,9 +351,6 @@ impl IdentityRules {
         }
         let mut out = Vec::new();
         for links in groups.values() {
-            if links.iter().any(|l| self.noted.contains(&l.id)) {
-                continue;
-            }
             let actors: BTreeSet<&str> = links
                 .iter()
                 .flat_map(|l| [l.a.as_str(), l.b.as_str()])
@@ -358,7 +361,16 @@ impl IdentityRules {
                     by_authority.entry(auth).or_default().push(a);
                 }
             }
-            let Some((auth, twice)) = by_authority.iter().find(|(_, v)| v.len() > 1) else {
+            // An authority with two actors in the group needs a curator's note on a link that
+            // touches one of them.
+            let unexplained = by_authority.iter().find(|(_, v)| {
+                v.len() > 1
+                    && !links.iter().any(|l| {
+                        (v.contains(&l.a.as_str()) || v.contains(&l.b.as_str()))
+                            && self.noted.contains(&l.id)
+                    })
+            });
+            let Some((auth, twice)) = unexplained else {
                 continue;
             };
             let l = links

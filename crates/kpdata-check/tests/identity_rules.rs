@@ -227,6 +227,81 @@ fn types_self_links_and_same_authority_chains() {
     assert_eq!(codes(r), []);
 }
 
+/// The suggester's own text is not a curator's note, and a note must be on a link that touches
+/// one of the actors the authority lists twice.
+#[test]
+fn same_authority_needs_a_curator_note_where_it_matters() {
+    let chained = || {
+        let mut r = base();
+        r.record(Input::Actor, &k(&["u9", "person"]), "a.csv", 9, 9);
+        r.record(Input::Authority, &k(&["u9", "unsc"]), "d.csv", 9, 9);
+        r.record(Input::Name, &k(&["u9", "KIM JONG UN"]), "n.csv", 9, 9);
+        r.record(
+            Input::Identifier,
+            &k(&["o2", "passport", "381310014"]),
+            "i.csv",
+            3,
+            3,
+        );
+        link(
+            &mut r,
+            2,
+            &[
+                "l1",
+                "u1",
+                "o1",
+                "shared_identifier",
+                "passport",
+                "381310014",
+            ],
+        );
+        link(
+            &mut r,
+            3,
+            &[
+                "l2",
+                "o2",
+                "u1",
+                "shared_identifier",
+                "passport",
+                "381310014",
+            ],
+        );
+        link(
+            &mut r,
+            4,
+            &["l3", "u9", "o1", "reviewed", "name", "Kim Jong Un"],
+        );
+        r
+    };
+    // Only the suggester's text: both the UN (u1, u9) and OFAC (o1, o2) pairs are unexplained.
+    let mut r = chained();
+    r.record(
+        Input::LinkNote,
+        &k(&[
+            "l3",
+            "Accepted after review (score 60): names both carry: x",
+        ]),
+        "l.csv",
+        4,
+        4,
+    );
+    assert_eq!(codes(r), [("KP712", 2)]);
+    // A curator's note on l3 touches u9 and o1: both explained.
+    let mut r = chained();
+    r.record(
+        Input::LinkNote,
+        &k(&[
+            "l3",
+            "The UN lists the person twice (u1, u9); OFAC too (o1, o2)",
+        ]),
+        "l.csv",
+        4,
+        4,
+    );
+    assert_eq!(codes(r), []);
+}
+
 #[test]
 fn date_windows() {
     let mut r = IdentityRules::new();

@@ -34,6 +34,7 @@ pub enum LinkAction {
   kpdata link suggest                          every suggestion, best first, with its reasons
   kpdata link suggest --min-score 90 --format csv > review.csv
   kpdata link suggest --accept lnk-un-kpe-001--ofac-9345 --accept lnk-un-kpi-013--ofac-12210
+  kpdata link suggest --accept lnk-un-kpi-044--uk-13588 --note 'The UK lists this person twice ...'
 
 Suggestions are never written by themselves: review them, then accept them by id.")]
     Suggest {
@@ -50,6 +51,10 @@ Suggestions are never written by themselves: review them, then accept them by id
         /// Append this suggestion to links.csv (repeatable)
         #[arg(long, value_name = "LINK_ID")]
         accept: Vec<String>,
+        /// With --accept: the curator's note on the accepted links (what was reviewed; needed
+        /// when a link joins two actors of one authority into one target)
+        #[arg(long, value_name = "TEXT", requires = "accept")]
+        note: Option<String>,
     },
 }
 
@@ -150,9 +155,9 @@ pub fn input(dir: &Path) -> Result<suggest::Input, Failure> {
     Ok(input)
 }
 
-/// A suggestion as a links.csv row (in `header` order).
-fn row(s: &Suggestion, header: &[String], accepted: bool) -> Vec<String> {
-    let note = if s.basis == "reviewed" {
+/// A suggestion as a links.csv row (in `header` order), with the curator's note if any.
+fn row(s: &Suggestion, header: &[String], accepted: bool, curator: Option<&str>) -> Vec<String> {
+    let found = if s.basis == "reviewed" {
         let prefix = if accepted {
             "Accepted after review"
         } else {
@@ -161,6 +166,11 @@ fn row(s: &Suggestion, header: &[String], accepted: bool) -> Vec<String> {
         format!("{prefix} (score {}): {}", s.score, s.reasons)
     } else {
         String::new()
+    };
+    let note = match (curator, found.is_empty()) {
+        (Some(c), true) => c.to_string(),
+        (Some(c), false) => format!("{c} {found}"),
+        (None, _) => found,
     };
     header
         .iter()
@@ -188,6 +198,7 @@ pub fn run(args: LinkArgs) -> CmdResult {
         min_score,
         format,
         accept,
+        note,
     } = args.action;
     let input = input(&datasets)?;
     let all: Vec<Suggestion> = suggest::suggest(&input)
@@ -207,7 +218,9 @@ pub fn run(args: LinkArgs) -> CmdResult {
                     "run `kpdata link suggest` and copy an id from its output; nothing was written",
                 )
             })?;
-            links.rows.push(row(s, &links.header, true));
+            links
+                .rows
+                .push(row(s, &links.header, true, note.as_deref()));
         }
         links
             .rows
@@ -228,7 +241,10 @@ pub fn run(args: LinkArgs) -> CmdResult {
         SuggestFormat::Csv => {
             let mut t = Table::new("links", &[], "");
             t.header = links.header.clone();
-            t.rows = all.iter().map(|s| row(s, &links.header, false)).collect();
+            t.rows = all
+                .iter()
+                .map(|s| row(s, &links.header, false, None))
+                .collect();
             let bytes = kpdata_import::write_csv(&t).map_err(|e| Failure::new(e.message))?;
             print!("{}", String::from_utf8_lossy(&bytes));
         }
