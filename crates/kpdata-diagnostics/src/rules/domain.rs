@@ -35,10 +35,10 @@ crate::rules! {
     }
     LINK_SAME_AUTHORITY {
         code: "KP712", name: "link-same-authority", severity: Error,
-        summary: "Links chain two actors of the same authority into one target, and none of those links has a note.",
+        summary: "Links chain two actors of the same authority into one target, and no link touching either of them has a curator's note.",
         why: "An authority lists a target once; two of its entries joined into one target mean a wrong link or a duplicate entry, and either needs a curator's explanation.",
         example: "act-un-kpi-001 linked to act-ofac-100, and act-ofac-101 linked to act-un-kpi-001, with empty notes",
-        fix: "Remove the wrong link, or explain in a note why the authority lists the target twice.",
+        fix: "Remove the wrong link, or explain in the note of a link touching one of the two actors why the authority lists the target twice (`kpdata link suggest --accept ID --note TEXT`); the suggester's own `Accepted after review` text does not count.",
         hint: "explain in a link note why one authority lists the target twice",
     }
     LINK_REDUNDANT {
