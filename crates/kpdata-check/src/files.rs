@@ -43,32 +43,45 @@ pub fn validate_files(
             None,
             Vec::new(),
         );
-        let mut diags = Vec::new();
+        // Findings go straight into the report, which keeps `cap` per rule and counts the rest.
         let mut records = 0u64;
         if input.json {
-            let out = kpdata_read::json::read_json(input.reader, &input.display, limits)?;
-            diags.extend(out.diagnostics);
+            // The reader keeps `cap` findings per rule too and counts the rest.
+            let capped = Limits {
+                findings_per_rule: cap as u64,
+                ..*limits
+            };
+            let out = kpdata_read::json::read_json(input.reader, &input.display, &capped)?;
+            report.extend(out.diagnostics);
+            for d in out.dropped {
+                report.count_suppressed(
+                    Some(input.display.clone()),
+                    d.code,
+                    d.name,
+                    d.severity,
+                    d.count,
+                );
+            }
             let recs: Vec<_> = out
                 .records
                 .into_iter()
                 .map(|r| (r.row, r.line, r.value))
                 .collect();
             records = recs.len() as u64;
-            check_values(&recs, &ctx, &mut |d| diags.push(d), &mut |_| {});
+            check_values(&recs, &ctx, &mut |d| report.push(d), &mut |_| {});
         } else {
             let stats = check_csv(
                 input.reader,
                 &ctx,
                 limits,
                 jobs,
-                &mut |d| diags.push(d),
+                &mut |d| report.push(d),
                 &mut |_| {},
             )?;
             records += stats.records;
         }
         report.summary.files += 1;
         report.summary.records += records;
-        report.extend(diags);
     }
     Ok(report)
 }

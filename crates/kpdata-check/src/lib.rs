@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod domain;
+pub mod evidence;
 pub mod fast;
 pub mod files;
 pub mod formats;
@@ -18,3 +19,4 @@ pub mod registry;
 pub mod schema;
 pub mod suggest;
 pub mod text;
+pub mod votes;

@@ -8,18 +8,20 @@ use std::sync::Arc;
 use kpdata_diagnostics::rules::{limits as lim, provenance as pv, structure as st};
 use kpdata_diagnostics::{Diagnostic, Report};
 use kpdata_package::{
-    CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root,
+    CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root, RootFile,
 };
-use kpdata_read::read_table;
+use kpdata_read::read_table_with;
 
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
+use crate::evidence::SchemeLabels;
 use crate::identity::{self, IdentityRules};
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
-use crate::registry::{check_archives, Registry};
+use crate::registry::{check_archives_tracked, Registry};
 use crate::schema::CompiledSchema;
+use crate::votes::{vote_role, VoteCounts};
 
 /// How to run a validation.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +32,9 @@ pub struct Options {
     pub jobs: usize,
     /// Findings kept per (file, rule); None = the manifest's `limits.findings_per_rule`.
     pub max_per_rule: Option<u64>,
+    /// The files git tracks (root-relative), when the package is a git working tree: a
+    /// registered archive file outside this set is a finding (`archive-untracked`).
+    pub tracked: Option<Arc<BTreeSet<String>>>,
 }
 
 fn topo_order(datasets: &[Dataset], registry: &str) -> Vec<usize> {
@@ -134,15 +139,22 @@ fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
     plan
 }
 
-fn open_dataset(root: &Root, rel: &str) -> Result<std::fs::File, Box<Diagnostic>> {
-    match root.resolve_file(rel) {
-        Ok(p) => std::fs::File::open(&p).map_err(|e| {
-            Box::new(
-                Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
-            )
-        }),
+fn open_dataset(root: &Root, rel: &str) -> Result<RootFile, Box<Diagnostic>> {
+    match root.open_file(rel) {
+        Ok(f) => Ok(f),
+        Err(PathProblem::Io(e)) => Err(Box::new(
+            Diagnostic::new(&st::FILE_MISSING, format!("cannot open `{rel}`: {e}")).path(rel),
+        )),
         Err(PathProblem::NotFound) => Err(Box::new(
-            Diagnostic::new(&st::FILE_MISSING, format!("`{rel}` does not exist")).path(rel),
+            Diagnostic::new(
+                &st::FILE_MISSING,
+                if root.is_source() {
+                    format!("`{rel}` is not committed")
+                } else {
+                    format!("`{rel}` does not exist")
+                },
+            )
+            .path(rel),
         )),
         Err(e) => Err(Box::new(
             Diagnostic::new(&lim::UNSAFE_PATH, format!("`{rel}`: {e}")).path(rel),
@@ -178,22 +190,26 @@ fn validate_datasets<'s, 'e: 's>(
     let mut archives = None;
     if let Some(ds) = pkg.manifest.dataset(&prov.registry) {
         if let Ok(file) = open_dataset(&pkg.root, &ds.path) {
-            if let Ok((table, _)) = read_table(file, &ds.path, &limits) {
+            // The registry's own findings come from its pass through the pipeline below.
+            if let Ok(table) = read_table_with(file, &ds.path, &limits, &mut |_| {}) {
                 registry = Some(Arc::new(Registry::from_table(
                     &table,
                     Some(pkg.root.clone()),
                     &prov.archive_dir,
                 )));
                 let dir = prov.archive_dir.as_str();
+                let tracked = opts.tracked.clone();
+                let check =
+                    move || check_archives_tracked(&table, &pkg.root, dir, tracked.as_deref());
                 match scope {
-                    Some(s) => {
-                        archives = Some(s.spawn(move || check_archives(&table, &pkg.root, dir)))
-                    }
-                    None => report.extend(check_archives(&table, &pkg.root, dir)),
+                    Some(s) => archives = Some(s.spawn(check)),
+                    None => report.extend(check()),
                 }
             }
         }
     }
+
+    let labels = scheme_labels(pkg, &limits);
 
     let mut key_sets: HashMap<SetId, KeySet> = HashMap::new();
     let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
@@ -204,6 +220,9 @@ fn validate_datasets<'s, 'e: 's>(
     let mut un_ref = UnRefActorType::new();
     let has_links = has_actors && pkg.manifest.dataset("links").is_some();
     let mut id_rules = IdentityRules::new();
+    let has_votes = pkg.manifest.dataset("un_roll_calls").is_some()
+        && pkg.manifest.dataset("un_votes").is_some();
+    let mut vote_counts = VoteCounts::new();
 
     for i in topo_order(datasets, &prov.registry) {
         let ds = &datasets[i];
@@ -242,6 +261,7 @@ fn validate_datasets<'s, 'e: 's>(
                 (input, plan.slot(&fields))
             })
             .collect();
+        let votes = vote_role(&ds.name, has_votes).map(|r| (r, plan.slot(&r.key_fields())));
         let policy = Policy {
             cite: Some(ds.cite),
             require_quote: ds.require_quote,
@@ -263,6 +283,18 @@ fn validate_datasets<'s, 'e: 's>(
             reg,
             plan.sets.clone(),
         );
+        ctx.labels = ds
+            .foreign_keys
+            .iter()
+            .find(|fk| fk.fields.len() == 1 && fk.fields[0] == "scheme")
+            .and_then(|fk| labels.get(&fk.dataset))
+            .and_then(|l| {
+                Some((
+                    l.clone(),
+                    schema.field_index("scheme")?,
+                    schema.field_index("value")?,
+                ))
+            });
         let file = match open_dataset(&pkg.root, &ds.path) {
             Ok(f) => f,
             Err(d) => {
@@ -272,7 +304,6 @@ fn validate_datasets<'s, 'e: 's>(
             }
         };
         let mut local_refs: Vec<(usize, Vec<Reference>)> = Vec::new();
-        let mut diags_buf: Vec<Diagnostic> = Vec::new();
         // Key sets this dataset fills, and the finished sets its foreign keys point at, are
         // taken out of the map for the duration of the file: no map lookup per record.
         let uniques_slots: Vec<usize> = plan.uniques.iter().map(|(s, _)| *s).collect();
@@ -319,8 +350,11 @@ fn validate_datasets<'s, 'e: 's>(
                 })
             })
             .collect();
+        let mut dropped: Vec<kpdata_read::json::Dropped> = Vec::new();
         {
-            let mut on_diag = |d: Diagnostic| diags_buf.push(d);
+            // Straight into the report, which keeps `cap` findings per rule and counts the
+            // rest: memory stays bounded however many findings a file has.
+            let mut on_diag = |d: Diagnostic| report.push(d);
             let report_keys = &mut Vec::new();
             let mut on_facts = |f: RecordFacts<'_>| {
                 for &i in f.cited {
@@ -334,6 +368,11 @@ fn validate_datasets<'s, 'e: 's>(
                 for (input, slot) in &id_inputs {
                     if let Some((_, text)) = f.key(*slot) {
                         id_rules.record(*input, text, &ds.path, f.row, f.line);
+                    }
+                }
+                if let Some((role, slot)) = votes {
+                    if let Some((_, text)) = f.key(slot) {
+                        vote_counts.record(role, text, &ds.path, f.row, f.line);
                     }
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
@@ -374,8 +413,14 @@ fn validate_datasets<'s, 'e: 's>(
             };
             let stats: std::io::Result<FileStats> =
                 if ds.path.to_ascii_lowercase().ends_with(".json") {
-                    kpdata_read::json::read_json(file, &ds.path, &limits).map(|out| {
+                    // The reader keeps `cap` findings per rule too and counts the rest.
+                    let capped = Limits {
+                        findings_per_rule: cap as u64,
+                        ..limits
+                    };
+                    kpdata_read::json::read_json(file, &ds.path, &capped).map(|out| {
                         out.diagnostics.into_iter().for_each(&mut on_diag);
+                        dropped = out.dropped;
                         let recs: Vec<_> = out
                             .records
                             .into_iter()
@@ -392,6 +437,9 @@ fn validate_datasets<'s, 'e: 's>(
                 } else {
                     check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts)
                 };
+            for d in dropped {
+                report.count_suppressed(Some(ds.path.clone()), d.code, d.name, d.severity, d.count);
+            }
             let mut header = Vec::new();
             match stats {
                 Ok(s) => {
@@ -399,7 +447,7 @@ fn validate_datasets<'s, 'e: 's>(
                     report.summary.records += s.records;
                     header = s.header;
                 }
-                Err(e) => diags_buf.push(
+                Err(e) => report.push(
                     Diagnostic::new(
                         &st::FILE_MISSING,
                         format!("reading `{}` failed: {e}", ds.path),
@@ -410,11 +458,10 @@ fn validate_datasets<'s, 'e: 's>(
             // Key findings carry the column of their first key field.
             for mut d in std::mem::take(report_keys) {
                 d.column = first_column(&header, d.field.as_deref());
-                diags_buf.push(d);
+                report.push(d);
             }
             headers.insert(i, header);
         }
-        report.extend(diags_buf);
         for (slot, id, mut set) in own_sets {
             if let Some((_, ix)) = plan.uniques.iter().find(|(s, _)| *s == slot) {
                 // A primary or unique key over the same fields has every value once already.
@@ -458,7 +505,12 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
-    for mut d in un_ref.finish().into_iter().chain(id_rules.finish()) {
+    for mut d in un_ref
+        .finish()
+        .into_iter()
+        .chain(id_rules.finish())
+        .chain(vote_counts.finish())
+    {
         let header = datasets
             .iter()
             .position(|x| Some(&x.path) == d.path.as_ref())
@@ -494,6 +546,34 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
     report
+}
+
+/// The scheme labels of every vocabulary with a `source_labels` column (rule
+/// identifier-label-mismatch), by dataset name. A vocabulary that cannot be read is left out
+/// here; its own checks report why.
+fn scheme_labels(pkg: &Package, limits: &Limits) -> HashMap<String, Arc<SchemeLabels>> {
+    let mut out = HashMap::new();
+    for (i, ds) in pkg.manifest.datasets.iter().enumerate() {
+        if pkg.schemas[i].field("source_labels").is_none() {
+            continue;
+        }
+        let Ok(file) = open_dataset(&pkg.root, &ds.path) else {
+            continue;
+        };
+        let Ok(table) = read_table_with(file, &ds.path, limits, &mut |_| {}) else {
+            continue;
+        };
+        let labels = SchemeLabels::new(
+            table
+                .records
+                .iter()
+                .filter_map(|r| Some((table.get(r, "key")?, table.get(r, "source_labels")?))),
+        );
+        if !labels.is_empty() {
+            out.insert(ds.name.clone(), Arc::new(labels));
+        }
+    }
+    out
 }
 
 fn first_column(header: &[String], fields: Option<&str>) -> Option<u64> {

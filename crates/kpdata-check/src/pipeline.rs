@@ -244,7 +244,12 @@ pub fn check_csv<R: Read + Send>(
 ) -> std::io::Result<FileStats> {
     let mut reader = CsvReader::new(input, &ctx.path, limits);
     let mut first = Batch::default();
-    let more = reader.next_batch(&mut first)?;
+    let mut more = reader.next_batch(&mut first)?;
+    // Blank lines before the header fill batches of findings with no record.
+    while more && reader.header().is_none() {
+        first.diagnostics.drain(..).for_each(&mut *on_diag);
+        more = reader.next_batch(&mut first)?;
+    }
     let mut header_diags = Vec::new();
     let header = reader.header().unwrap_or_default().to_vec();
     let m = mapping(&header, ctx, &mut header_diags);

@@ -58,24 +58,152 @@ pub fn markdown_plain(text: &str) -> String {
     plain
 }
 
+/// The text of an XML document without its markup, so that a quote may run across inline elements (`1701 <E T="03">et seq</E>.` reads `1701 et seq.`). Tags,
+/// comments and processing instructions are dropped (element boundaries keep the line
+/// breaks and spaces the file has between them); the five named entities and numeric
+/// character references are decoded.
+pub fn xml_plain(text: &str) -> String {
+    let mut plain = String::with_capacity(text.len());
+    let mut rest: &str = text;
+    while let Some(lt) = rest.find(['<', '&']) {
+        plain.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with('<') {
+            let end = if rest.starts_with("<!--") {
+                rest.find("-->").map(|i| i + 3)
+            } else {
+                rest.find('>').map(|i| i + 1)
+            };
+            match end {
+                Some(e) => rest = &rest[e..],
+                None => {
+                    plain.push_str(rest);
+                    rest = "";
+                }
+            }
+        } else {
+            let decoded = rest.find(';').filter(|&i| i <= 10).and_then(|i| {
+                let c = match &rest[1..i] {
+                    "amp" => Some('&'),
+                    "lt" => Some('<'),
+                    "gt" => Some('>'),
+                    "quot" => Some('"'),
+                    "apos" => Some('\''),
+                    e => e
+                        .strip_prefix("#x")
+                        .or_else(|| e.strip_prefix("#X"))
+                        .and_then(|h| u32::from_str_radix(h, 16).ok())
+                        .or_else(|| e.strip_prefix('#').and_then(|d| d.parse().ok()))
+                        .and_then(char::from_u32),
+                }?;
+                Some((c, i + 1))
+            });
+            match decoded {
+                Some((c, len)) => {
+                    plain.push(c);
+                    rest = &rest[len..];
+                }
+                None => {
+                    plain.push('&');
+                    rest = &rest[1..];
+                }
+            }
+        }
+    }
+    plain.push_str(rest);
+    plain
+}
+
+/// The cell text of every sheet of an `.xlsx` workbook; `None` when it cannot be read.
+fn xlsx_plain(bytes: &[u8]) -> Option<String> {
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).ok()?;
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).ok()?;
+        for row in range.rows() {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push('\t');
+                }
+                match cell {
+                    Data::Empty => {}
+                    Data::String(s) => out.push_str(s),
+                    other => out.push_str(&other.to_string()),
+                }
+            }
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
 /// An archived text, folded once and searched many times.
 #[derive(Debug)]
 pub struct ArchivedText {
     folded: String,
+    dates: std::sync::OnceLock<crate::evidence::TextDates>,
 }
 
 impl ArchivedText {
     pub fn new(bytes: &[u8]) -> ArchivedText {
-        ArchivedText {
-            folded: normalize(&String::from_utf8_lossy(bytes)),
-        }
+        ArchivedText::folded(normalize(&String::from_utf8_lossy(bytes)))
     }
 
     /// Like [`ArchivedText::new`], for a Markdown capture: the block-quote markers (`>` at the
     /// start of a line) are layout, not text, so a quote may run across quoted lines.
     pub fn markdown(bytes: &[u8]) -> ArchivedText {
+        ArchivedText::folded(normalize(&markdown_plain(&String::from_utf8_lossy(bytes))))
+    }
+
+    /// Like [`ArchivedText::new`], for an XML document: the markup is not text (see
+    /// [`xml_plain`]).
+    pub fn xml(bytes: &[u8]) -> ArchivedText {
+        ArchivedText::folded(normalize(&xml_plain(&String::from_utf8_lossy(bytes))))
+    }
+
+    /// Like [`ArchivedText::new`], for an Excel workbook (`.xlsx`, a zip of XML parts): the
+    /// text is the cells as the sheets show them, a tab between cells and a line break between
+    /// rows, every sheet in order. Bytes that are not a readable workbook are taken as they are.
+    pub fn xlsx(bytes: &[u8]) -> ArchivedText {
+        match xlsx_plain(bytes) {
+            Some(text) => ArchivedText::folded(normalize(&text)),
+            None => ArchivedText::new(bytes),
+        }
+    }
+
+    fn folded(folded: String) -> ArchivedText {
         ArchivedText {
-            folded: normalize(&markdown_plain(&String::from_utf8_lossy(bytes))),
+            folded,
+            dates: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// The folded text.
+    pub fn as_str(&self) -> &str {
+        &self.folded
+    }
+
+    /// The dates the text contains (found once, on first use).
+    pub fn dates(&self) -> &crate::evidence::TextDates {
+        self.dates
+            .get_or_init(|| crate::evidence::dates_in_text(&self.folded))
+    }
+
+    /// The text of an archived file: Markdown captures (`.md`) as [`ArchivedText::markdown`], XML
+    /// as [`ArchivedText::xml`], Excel workbooks (`.xlsx`) as [`ArchivedText::xlsx`], anything
+    /// else as [`ArchivedText::new`].
+    pub fn for_path(rel: &str, bytes: &[u8]) -> ArchivedText {
+        let lower = rel.to_ascii_lowercase();
+        if lower.ends_with(".md") {
+            ArchivedText::markdown(bytes)
+        } else if lower.ends_with(".xml") {
+            ArchivedText::xml(bytes)
+        } else if lower.ends_with(".xlsx") {
+            ArchivedText::xlsx(bytes)
+        } else {
+            ArchivedText::new(bytes)
         }
     }
 
@@ -121,6 +249,84 @@ impl ArchivedText {
     /// its longest matching prefix or suffix occurs, about as long as the quote. Returns the
     /// passage and how many characters of the quote matched there.
     pub fn closest(&self, folded_quote: &str) -> Option<(String, usize)> {
+        let (start, agree, _) = self.closest_at(folded_quote)?;
+        let quote_chars = folded_quote.chars().count();
+        let passage: String = self.folded[start..]
+            .chars()
+            .take(quote_chars + 10)
+            .collect();
+        Some((passage, agree))
+    }
+
+    /// Where a (folded) quote sits in the text, with up to `context` characters of text on
+    /// each side (cut at a space where there is one): the exact occurrence when there is one,
+    /// else the closest passage of [`ArchivedText::closest`], as long as the quote.
+    pub fn locate(&self, folded_quote: &str, context: usize) -> Option<Passage> {
+        let quote_chars = folded_quote.chars().count();
+        let (start, end, exact, agree, at_start) =
+            match memchr::memmem::find(self.folded.as_bytes(), folded_quote.as_bytes()) {
+                Some(at) if !folded_quote.is_empty() => {
+                    (at, at + folded_quote.len(), true, quote_chars, true)
+                }
+                _ => {
+                    let (start, agree, at_start) = self.closest_at(folded_quote)?;
+                    // Whole words only: a quote starts and ends on word boundaries.
+                    let in_word = |c: char| c.is_alphanumeric() || matches!(c, '\'' | '-');
+                    let word_start = self.folded[..start]
+                        .char_indices()
+                        .rev()
+                        .take_while(|&(_, c)| in_word(c))
+                        .last()
+                        .map_or(start, |(i, _)| i);
+                    let end = self.folded[start..]
+                        .char_indices()
+                        .nth(quote_chars)
+                        .map_or(self.folded.len(), |(i, _)| start + i);
+                    let end = self.folded[end..]
+                        .find(|c: char| !in_word(c))
+                        .map_or(self.folded.len(), |i| end + i);
+                    (word_start, end, false, agree, at_start)
+                }
+            };
+        let before = &self.folded[..start];
+        let from = before
+            .char_indices()
+            .rev()
+            .nth(context.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let before = if from > 0 {
+            // Start after a space so that no word is cut.
+            let window = &before[from..];
+            window.find(' ').map_or(window, |i| &window[i + 1..])
+        } else {
+            before
+        };
+        let after = &self.folded[end..];
+        let to = after
+            .char_indices()
+            .nth(context)
+            .map_or(after.len(), |(i, _)| i);
+        let after = if to < after.len() {
+            let window = &after[..to];
+            window.rfind(' ').map_or(window, |i| &window[..i])
+        } else {
+            after
+        };
+        Some(Passage {
+            before: before.to_string(),
+            matched: self.folded[start..end].to_string(),
+            after: after.to_string(),
+            exact,
+            agree,
+            agree_at_start: at_start,
+            more_before: from > 0,
+            more_after: to < self.folded.len() - end,
+        })
+    }
+
+    /// The byte where the closest passage starts, how many characters of the quote agree, and
+    /// whether they are its first (`true`) or its last characters.
+    fn closest_at(&self, folded_quote: &str) -> Option<(usize, usize, bool)> {
         let hay = self.folded.as_bytes();
         let bounds: Vec<usize> = folded_quote
             .char_indices()
@@ -169,12 +375,29 @@ impl ArchivedText {
                 .map(|(i, _)| i)
                 .unwrap_or(0)
         };
-        let passage: String = self.folded[start..]
-            .chars()
-            .take(quote_chars + 10)
-            .collect();
-        Some((passage, prefix_chars.max(suffix_chars)))
+        Some((
+            start,
+            prefix_chars.max(suffix_chars),
+            prefix_chars >= suffix_chars,
+        ))
     }
+}
+
+/// A quote in its archived text (folded): `before` + `matched` + `after` is a stretch of the
+/// text. `exact`: the quote occurs there; otherwise `matched` is the closest passage (whole
+/// words) and the first (`agree_at_start`) or last `agree` characters of the quote agree with
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Passage {
+    pub before: String,
+    pub matched: String,
+    pub after: String,
+    pub exact: bool,
+    pub agree: usize,
+    pub agree_at_start: bool,
+    /// The text goes on before `before` / after `after`.
+    pub more_before: bool,
+    pub more_after: bool,
 }
 
 #[cfg(test)]
@@ -207,6 +430,19 @@ mod tests {
     }
 
     #[test]
+    fn xml_markup_is_not_text() {
+        let t = ArchivedText::xml(
+            b"<FP>the Act (50 U.S.C. 1701 <E T=\"03\">et seq</E>.) &amp; UNSCR&#160;1718 <!-- c > d --></FP>\n<P>next</P>",
+        );
+        assert!(t.contains(&normalize("the Act (50 U.S.C. 1701 et seq.) & UNSCR 1718")));
+        assert!(t.contains(&normalize("next")));
+        assert!(!t.contains("<E"));
+        assert!(!t.contains("c > d"));
+        // A bare ampersand and an unterminated tag are kept as text.
+        assert!(ArchivedText::xml(b"A & B <unclosed").contains("A & B <unclosed"));
+    }
+
+    #[test]
     fn hangul_nfd_matches_nfc() {
         let nfd: String = "\u{AC00}\u{B098}".nfd().collect();
         assert_ne!(nfd, "\u{AC00}\u{B098}");
@@ -222,6 +458,31 @@ mod tests {
         let longer = format!("{} and more", t.folded);
         assert!(!t.contains(&normalize(&longer)));
         assert!(!t.contains(""));
+    }
+
+    #[test]
+    fn located_quotes_have_context_on_both_sides() {
+        let t = text();
+        let p = t.locate(&normalize("North Korean officials"), 20).unwrap();
+        assert!(p.exact);
+        assert_eq!(p.matched, "North Korean officials");
+        assert_eq!(p.before, "options\" to hold ");
+        assert_eq!(p.after, " accountable - it");
+        assert!(p.more_before && p.more_after);
+        let p = t.locate(&normalize("\u{AC00}\u{B098}"), 8).unwrap();
+        assert_eq!((p.after.as_str(), p.more_after), ("", false));
+        let p = t.locate(&normalize("officials accountible"), 10).unwrap();
+        assert!(!p.exact);
+        assert_eq!(p.matched, "officials accountable");
+        assert_eq!(p.agree, "officials account".len());
+        assert!(t.locate("zzz", 10).is_none());
+        // Agreeing at the end: the passage still starts and ends on whole words.
+        let p = t
+            .locate(&normalize("XXXXXXXXXX Korean Service. 2014-02-17."), 10)
+            .unwrap();
+        assert!(!p.exact && !p.agree_at_start);
+        assert!(p.before.ends_with(' '), "{p:?}");
+        assert!(p.matched.ends_with("2014-02-17."), "{p:?}");
     }
 
     #[test]

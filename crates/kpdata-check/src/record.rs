@@ -11,6 +11,7 @@ use kpdata_package::{CitePolicy, FieldKind, FieldType, RecordSchema};
 use serde_json::{Map, Value};
 
 use crate::dates::{format_day, Day, PartialDate};
+use crate::evidence::{date_finding, label_finding, official_copy_finding, SchemeLabels};
 use crate::fast::FastSchema;
 use crate::keys::{
     each_reference, foreign_key_finding, key_hash, KeySet, Reference, KEY_SEPARATOR,
@@ -19,10 +20,10 @@ use crate::quote::normalize;
 use crate::registry::{url_problem, Registry};
 use crate::schema::{CompiledSchema, PropertySchemas};
 use crate::text::{
-    describe_char, first_invisible, first_invisible_in_text, is_nfc, is_printable_ascii,
-    looks_like_formula,
+    describe_char, first_invisible, first_invisible_in_cell, first_invisible_in_text, is_nfc,
+    is_printable_ascii, looks_like_formula, mixed_script, script_mismatch,
 };
-use kpdata_read::typing::typed_value;
+use kpdata_read::typing::{typed_value, unpublishable_number};
 
 /// What a dataset asks of its records beyond the schema.
 #[derive(Debug, Clone, Default)]
@@ -131,11 +132,19 @@ pub struct DatasetContext {
     date_fields: Vec<usize>,
     url_fields: Vec<usize>,
     text_fields: Vec<(usize, bool)>,
+    /// `integer` and `number` fields (and arrays of them): CSV cells a release could not
+    /// publish unchanged are findings.
+    number_fields: Vec<usize>,
     script_fields: Vec<(usize, usize)>,
+    /// Name fields with no script column: checked for mixed scripts.
+    mixed_fields: Vec<usize>,
     event_fields: Vec<usize>,
     f_sensitivity: Option<usize>,
     f_source_ids: Option<usize>,
     f_quote: Option<usize>,
+    f_note: Option<usize>,
+    /// Rule identifier-label-mismatch: the scheme labels, and the `scheme` and `value` fields.
+    pub labels: Option<(Arc<SchemeLabels>, usize, usize)>,
     f_issued: Option<usize>,
     f_accessed: Option<usize>,
 }
@@ -242,15 +251,31 @@ impl DatasetContext {
             .iter()
             .enumerate()
             .filter(|(_, f)| {
-                f.kind != FieldKind::Other || matches!(f.ty, FieldType::String | FieldType::Any)
+                f.kind != FieldKind::Other
+                    || matches!(
+                        f.ty,
+                        FieldType::String | FieldType::Any | FieldType::Array { .. }
+                    )
             })
             .map(|(i, f)| (i, matches!(f.ty, FieldType::String | FieldType::Any)))
             .collect();
+        fn numeric(t: &FieldType) -> bool {
+            match t {
+                FieldType::Integer | FieldType::Number => true,
+                FieldType::Array { item, .. } => numeric(item),
+                _ => false,
+            }
+        }
+        let number_fields = pick(&|f| numeric(&f.ty));
         let script_fields = schema
             .fields
             .iter()
             .enumerate()
             .filter_map(|(i, f)| Some((i, idx(f.schema.get("x-script-of")?.as_str()?)?)))
+            .collect::<Vec<_>>();
+        let mixed_fields = pick(&|f| f.kind == FieldKind::Name)
+            .into_iter()
+            .filter(|i| !script_fields.iter().any(|&(_, name)| name == *i))
             .collect();
         let event_fields = policy.event_dates.iter().filter_map(|f| idx(f)).collect();
         let key_idx = key_sets
@@ -269,6 +294,8 @@ impl DatasetContext {
             f_sensitivity: idx("sensitivity"),
             f_source_ids: idx("source_ids"),
             f_quote: idx("quote"),
+            f_note: idx("note"),
+            labels: None,
             f_issued: idx("issued"),
             f_accessed: idx("accessed"),
             schema: schema.clone(),
@@ -282,7 +309,9 @@ impl DatasetContext {
             date_fields,
             url_fields,
             text_fields,
+            number_fields,
             script_fields,
+            mixed_fields,
             event_fields,
         }
     }
@@ -360,6 +389,19 @@ impl DatasetContext {
             out.push(d);
         }
 
+        // 1b. Numbers a release cannot publish unchanged (a JSON input has KP115 instead).
+        if view.is_csv() {
+            for &i in &self.number_fields {
+                if unreadable.contains(&self.name(i)) {
+                    continue;
+                }
+                let Some(text) = view.text(i) else { continue };
+                if let Some(msg) = unpublishable_number(&self.schema.fields[i].ty, text) {
+                    out.push(at(&rs::NUMBER_NOT_PUBLISHABLE, i, msg));
+                }
+            }
+        }
+
         // 2. Text hygiene and formulas.
         for &(i, stringy) in &self.text_fields {
             let spec = &self.schema.fields[i];
@@ -374,7 +416,7 @@ impl DatasetContext {
                 let bad = match spec.kind {
                     FieldKind::Id | FieldKind::Name => first_invisible(s),
                     FieldKind::Text => first_invisible_in_text(s),
-                    FieldKind::Other => None,
+                    FieldKind::Other => first_invisible_in_cell(s),
                 };
                 if let Some((n, c)) = bad {
                     out.push(at(
@@ -404,6 +446,13 @@ impl DatasetContext {
                             escape_value(s, 80)
                         ),
                     ));
+                }
+            }
+        }
+        for &i in &self.mixed_fields {
+            for s in view.items(i) {
+                if let Some(msg) = mixed_script(s) {
+                    out.push(at(&rs::MIXED_SCRIPT, i, msg));
                 }
             }
         }
@@ -617,11 +666,32 @@ impl DatasetContext {
                 ),
             ));
         }
+        if self.policy.require_official {
+            if let Some(msg) = official_copy_finding(&known) {
+                out.push(at(&pv::OFFICIAL_COPY_INCOMPLETE, f_ids, msg));
+            }
+        }
+        if let Some((labels, f_scheme, f_value)) = &self.labels {
+            if let (Some(scheme), Some(value)) = (view.text(*f_scheme), view.text(*f_value)) {
+                if let Some(msg) = label_finding(labels, registry, &known, scheme, value) {
+                    out.push(at(&dm::IDENTIFIER_LABEL_MISMATCH, *f_scheme, msg));
+                }
+            }
+        }
         for &f in &self.event_fields {
             let Some(text) = view.text(f) else { continue };
             let Some(event) = PartialDate::parse(text) else {
                 continue;
             };
+            let note = self.f_note.and_then(|n| view.text(n));
+            if let Some((explained, msg)) = date_finding(registry, &known, text, note) {
+                let d = at(&pv::DATE_NOT_IN_SOURCE, f, msg);
+                out.push(if explained {
+                    d.severity(kpdata_diagnostics::Severity::Info)
+                } else {
+                    d
+                });
+            }
             let issued: Vec<_> = known.iter().filter_map(|s| s.issued).collect();
             if !issued.is_empty()
                 && issued.len() == known.len()
@@ -734,39 +804,4 @@ pub fn key_string(v: &Value) -> Option<String> {
 
 pub fn pointer_escape(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
-}
-
-/// Whether the letters of `name` fit the ISO 15924 `script` code.
-pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
-    let is_hangul = |c: char| matches!(c, '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}' | '\u{A960}'..='\u{A97F}' | '\u{D7B0}'..='\u{D7FF}');
-    let is_han = |c: char| matches!(c, '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' | '\u{20000}'..='\u{2FA1F}');
-    let is_latin = |c: char| {
-        c.is_ascii_alphabetic() || matches!(c, '\u{00C0}'..='\u{024F}' | '\u{1E00}'..='\u{1EFF}')
-    };
-    let (ok, label): (&dyn Fn(char) -> bool, &str) = match script {
-        "Latn" => (&|c| !is_hangul(c) && !is_han(c), "Latin"),
-        "Hang" => (&|c| !is_latin(c), "Hangul"),
-        "Hani" => (&|c| !is_latin(c) && !is_hangul(c), "Han"),
-        "Kore" => (&|c| !is_latin(c), "Korean (Hangul and Han)"),
-        _ => return None,
-    };
-    let bad = name.chars().find(|&c| !ok(c))?;
-    Some(format!(
-        "`{}` is marked `{script}` ({label}) but contains `{bad}`",
-        escape_value(name, 80)
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scripts() {
-        assert!(script_mismatch("Kim Jong Un", "Latn").is_none());
-        assert!(script_mismatch("김정은", "Latn").is_some());
-        assert!(script_mismatch("김정은", "Hang").is_none());
-        assert!(script_mismatch("Kim 정은", "Hang").is_some());
-        assert!(script_mismatch("金正恩", "Hani").is_none());
-    }
 }

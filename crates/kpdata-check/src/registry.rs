@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use kpdata_diagnostics::rules::{limits as lim, provenance as pv};
 use kpdata_diagnostics::{escape_value, Diagnostic};
-use kpdata_package::{check_relative, PathProblem, Root};
+use kpdata_package::{check_relative, EntryKind, PathProblem, Root};
 use kpdata_read::Table;
 use sha2::{Digest, Sha256};
 
@@ -23,6 +23,8 @@ pub struct Source {
     pub index: u32,
     pub id: String,
     pub official: bool,
+    /// The `custody` value (what the archived bytes are), if given.
+    pub custody: Option<String>,
     pub issued: Option<PartialDate>,
     pub archive_path: Option<String>,
     pub row: u64,
@@ -47,6 +49,27 @@ impl std::fmt::Debug for Registry {
     }
 }
 
+/// Custody values whose archived bytes hold the whole text of the document.
+pub const FULL_TEXT_CUSTODY: &[&str] = &["exact_copy", "faithful_conversion"];
+
+/// Every custody value (see the `custody` field of the sources schema).
+pub const CUSTODY: &[&str] = &[
+    "exact_copy",
+    "faithful_conversion",
+    "incomplete_conversion",
+    "transcription",
+    "excerpt",
+];
+
+impl Source {
+    /// Whether the archived copy holds the whole text (None: custody not recorded or not a
+    /// known value; rule custody-missing reports that).
+    pub fn full_text(&self) -> Option<bool> {
+        let c = self.custody.as_deref()?;
+        CUSTODY.contains(&c).then(|| FULL_TEXT_CUSTODY.contains(&c))
+    }
+}
+
 impl Registry {
     /// Builds the registry from the registry table (`source_id`, `tier`, `issued`,
     /// `archive_path`). Rows without an id are skipped here (the key rules report them).
@@ -61,6 +84,7 @@ impl Registry {
                 index,
                 id: id.to_string(),
                 official: table.get(r, "tier") == Some("official"),
+                custody: table.get(r, "custody").map(str::to_string),
                 issued: table.get(r, "issued").and_then(PartialDate::parse),
                 archive_path: table.get(r, "archive_path").map(str::to_string),
                 row: r.row,
@@ -116,15 +140,12 @@ impl Registry {
             .as_ref()?
             .read_limited(rel, MAX_ARCHIVE_TEXT)
             .ok()?;
-        Some(Arc::new(if rel.to_ascii_lowercase().ends_with(".md") {
-            ArchivedText::markdown(&bytes)
-        } else {
-            ArchivedText::new(&bytes)
-        }))
+        Some(Arc::new(ArchivedText::for_path(rel, &bytes)))
     }
 }
 
-fn inside(rel: &str, dir: &str) -> bool {
+/// Whether `rel` is a plain relative path strictly inside the archive folder `dir`.
+pub fn inside(rel: &str, dir: &str) -> bool {
     check_relative(rel).is_ok()
         && rel
             .strip_prefix(dir)
@@ -135,11 +156,25 @@ fn inside(rel: &str, dir: &str) -> bool {
 /// symlinks), present, and with the registered sha256. Then lists archive files that no
 /// source claims.
 pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diagnostic> {
+    check_archives_tracked(table, root, archive_dir, None)
+}
+
+/// [`check_archives`], and when `tracked` is given (the files git tracks, root-relative), each
+/// registered archive file that exists but is not tracked is a finding: a clone of the
+/// repository would not have it, and a release never publishes what is not committed.
+pub fn check_archives_tracked(
+    table: &Table,
+    root: &Root,
+    archive_dir: &str,
+    tracked: Option<&BTreeSet<String>>,
+) -> Vec<Diagnostic> {
     let archive_dir = archive_dir.trim_end_matches('/');
     let mut out = Vec::new();
     let mut claimed = BTreeSet::new();
+    let mut first_claim: HashMap<String, String> = HashMap::new();
     let col = |name: &str| table.column(name).map(|c| c as u64 + 1);
     for r in &table.records {
+        out.extend(custody_findings(table, r));
         let Some(rel) = table.get(r, "archive_path") else {
             continue;
         };
@@ -164,16 +199,39 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
             )));
             continue;
         }
-        claimed.insert(rel.trim_start_matches("./").to_string());
-        let path = match root.resolve_file(rel) {
-            Ok(p) => p,
+        let norm = normalize(rel);
+        let id = table.get(r, "source_id").unwrap_or("").to_string();
+        if let Some(first) = first_claim.get(&norm) {
+            out.push(at(Diagnostic::new(
+                &pv::ARCHIVE_SHARED,
+                format!(
+                    "`{}` is also the archive of `{}`; each source needs its own file",
+                    escape_value(rel, 120),
+                    escape_value(first, 80)
+                ),
+            )));
+        } else {
+            first_claim.insert(norm.clone(), id);
+        }
+        claimed.insert(norm.clone());
+        let file = match root.open_file(rel) {
+            Ok(f) => f,
             Err(PathProblem::NotFound) => {
+                let not = if root.is_source() {
+                    "is not committed"
+                } else {
+                    "does not exist"
+                };
                 out.push(at(Diagnostic::new(
                     &pv::ARCHIVE_MISSING,
-                    format!(
-                        "the archived file `{}` does not exist",
-                        escape_value(rel, 120)
-                    ),
+                    format!("the archived file `{}` {not}", escape_value(rel, 120)),
+                )));
+                continue;
+            }
+            Err(PathProblem::Io(e)) => {
+                out.push(at(Diagnostic::new(
+                    &pv::ARCHIVE_MISSING,
+                    format!("cannot read `{}`: {e}", escape_value(rel, 120)),
                 )));
                 continue;
             }
@@ -185,10 +243,19 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
                 continue;
             }
         };
+        if tracked.is_some_and(|t| !t.contains(&norm)) {
+            out.push(at(Diagnostic::new(
+                &lim::ARCHIVE_UNTRACKED,
+                format!(
+                    "the archived file `{}` is not tracked by git (untracked or ignored): a clone of the repository does not have it",
+                    escape_value(rel, 120)
+                ),
+            )));
+        }
         let Some(expected) = table.get(r, "sha256") else {
             continue;
         };
-        match sha256_file(&path) {
+        match sha256_reader(file) {
             Ok(actual) if actual.eq_ignore_ascii_case(expected) => {}
             Ok(actual) => {
                 let mut d = Diagnostic::new(
@@ -214,49 +281,10 @@ pub fn check_archives(table: &Table, root: &Root, archive_dir: &str) -> Vec<Diag
             ))),
         }
     }
-    if let Ok(dir) = root.resolve_dir(archive_dir) {
-        let mut files = Vec::new();
-        walk(&dir, archive_dir, &mut files, &mut out, 0);
-        files.sort();
-        for f in files {
-            if !claimed.contains(&f) {
-                out.push(
-                    Diagnostic::new(
-                        &pv::ARCHIVE_UNCLAIMED,
-                        format!(
-                            "`{}` is in the archive but no source claims it",
-                            escape_value(&f, 120)
-                        ),
-                    )
-                    .path(f.clone()),
-                );
-            }
-        }
-    }
-    out
-}
-
-fn walk(
-    dir: &std::path::Path,
-    rel: &str,
-    files: &mut Vec<String>,
-    out: &mut Vec<Diagnostic>,
-    depth: usize,
-) {
-    if depth > 32 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let name = e.file_name().to_string_lossy().into_owned();
-        let path = format!("{rel}/{name}");
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_symlink() {
-            out.push(
+    for e in root.list_tree(archive_dir).unwrap_or_default() {
+        let path = e.path;
+        match e.kind {
+            EntryKind::Symlink => out.push(
                 Diagnostic::new(
                     &lim::UNSAFE_PATH,
                     format!(
@@ -265,31 +293,102 @@ fn walk(
                     ),
                 )
                 .path(path),
-            );
-        } else if ft.is_dir() {
-            walk(&e.path(), &path, files, out, depth + 1);
-        } else if ft.is_file() {
-            if name != ".gitkeep" && name != "README.md" {
-                files.push(path);
-            }
-        } else {
-            out.push(
+            ),
+            EntryKind::Other => out.push(
                 Diagnostic::new(
                     &lim::UNSAFE_PATH,
                     format!("`{}` is not a regular file", escape_value(&path, 120)),
                 )
                 .path(path),
-            );
+            ),
+            EntryKind::File => {
+                let name = path.rsplit('/').next().unwrap_or("");
+                if name != ".gitkeep" && name != "README.md" && !claimed.contains(&path) {
+                    out.push(
+                        Diagnostic::new(
+                            &pv::ARCHIVE_UNCLAIMED,
+                            format!(
+                                "`{}` is in the archive but no source claims it",
+                                escape_value(&path, 120)
+                            ),
+                        )
+                        .path(path),
+                    );
+                }
+            }
         }
     }
+    out
 }
 
-pub fn sha256_file(path: &std::path::Path) -> std::io::Result<String> {
-    let mut f = std::fs::File::open(path)?;
+/// KP418: a source row without `custody` or `obtained_from`, or with a value neither form
+/// allows.
+fn custody_findings(table: &Table, r: &kpdata_read::Record) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let at = |field: &str, msg: String| {
+        let d = Diagnostic::new(&pv::CUSTODY_MISSING, msg)
+            .path(table.path.clone())
+            .row(r.row)
+            .line(r.line)
+            .field(field);
+        match table.column(field) {
+            Some(c) => d.column(c as u64 + 1),
+            None => d,
+        }
+    };
+    match table.get(r, "custody") {
+        None => out.push(at(
+            "custody",
+            "the source does not say what its archived copy is (custody)".into(),
+        )),
+        Some(c) if !CUSTODY.contains(&c) => out.push(at(
+            "custody",
+            format!(
+                "custody `{}` is not one of {}",
+                escape_value(c, 60),
+                CUSTODY.join(", ")
+            ),
+        )),
+        Some(_) => {}
+    }
+    match table.get(r, "obtained_from") {
+        None => out.push(at(
+            "obtained_from",
+            "the source does not say where its archived bytes were obtained (obtained_from)".into(),
+        )),
+        Some(o) => {
+            if let Some(rest) = o.strip_prefix("project:") {
+                if rest.is_empty() || rest.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                    out.push(at(
+                        "obtained_from",
+                        format!("`{}` names no place in the project", escape_value(o, 120)),
+                    ));
+                }
+            } else if let Some((_, msg)) = url_problem(o) {
+                out.push(at(
+                    "obtained_from",
+                    format!("{msg}; obtained_from is an http(s) address or `project:<path>`"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `rel` without `./` components: the form git and [`Root::list_tree`] use.
+fn normalize(rel: &str) -> String {
+    rel.split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The sha256 of everything `r` yields, lowercase hex.
+pub fn sha256_reader(mut r: impl Read) -> std::io::Result<String> {
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
     loop {
-        let n = f.read(&mut buf)?;
+        let n = r.read(&mut buf)?;
         if n == 0 {
             break;
         }

@@ -1,7 +1,9 @@
-//! Text hygiene: invisible characters in ids and names, Unicode normalization, and cells a
-//! spreadsheet would run as a formula.
+//! Text hygiene: invisible characters in ids, names, free text and every other string cell,
+//! Unicode normalization, names against their script (`unicode-script`) and mixed scripts
+//! (`unicode-security`), and cells a spreadsheet would run as a formula. The invisible-character
+//! classes live with the output escaping in `kpdata_diagnostics` (one home).
 
-use kpdata_diagnostics::escape_value;
+use kpdata_diagnostics::{escape_value, is_hidden_in_cell, is_hidden_in_text, is_invisible};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Whether every byte of `s` is printable ASCII (space to `~`): such text has no invisible
@@ -24,28 +26,22 @@ pub fn is_printable_ascii(s: &str) -> bool {
         .all(|&b| b.wrapping_sub(0x20) < 0x5F)
 }
 
-/// The first control, bidi or zero-width character in `s`, with its character index.
+/// The first invisible character in an id or a name, with its character index: controls
+/// (tab too), format characters, separators and default-ignorables
+/// ([`kpdata_diagnostics::is_invisible`], from the Unicode data).
 pub fn first_invisible(s: &str) -> Option<(usize, char)> {
-    s.chars().enumerate().find(|(_, c)| {
-        c.is_control()
-            || matches!(c,
-                '\u{200B}'..='\u{200F}'
-                | '\u{202A}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
-                | '\u{FEFF}'
-                | '\u{061C}'
-                | '\u{180E}'
-                | '\u{00AD}')
-    })
+    s.chars().enumerate().find(|&(_, c)| is_invisible(c))
 }
 
-/// Controls and bidi overrides in free text (line breaks and tabs are allowed there).
+/// The first character free text may not hold: controls but tab, LF and CR, bidi controls,
+/// the BOM, separators and tag characters ([`kpdata_diagnostics::is_hidden_in_text`]).
 pub fn first_invisible_in_text(s: &str) -> Option<(usize, char)> {
-    s.chars().enumerate().find(|(_, c)| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
-    })
+    s.chars().enumerate().find(|&(_, c)| is_hidden_in_text(c))
+}
+
+/// The same for any other string cell: line breaks are not allowed there either.
+pub fn first_invisible_in_cell(s: &str) -> Option<(usize, char)> {
+    s.chars().enumerate().find(|&(_, c)| is_hidden_in_cell(c))
 }
 
 pub fn is_nfc(s: &str) -> bool {
@@ -69,6 +65,76 @@ pub fn looks_like_formula(s: &str) -> bool {
 
 pub fn describe_char(c: char) -> String {
     escape_value(&c.to_string(), 8)
+}
+
+/// Whether the letters of `name` fit the ISO 15924 `script` code.
+///
+/// Every character must belong to the script (Unicode Script_Extensions, from
+/// `unicode-script`): a Cyrillic `О` in a `Latn` name is caught like a Hangul syllable. Common
+/// and inherited characters (spaces, punctuation, digits, combining marks) fit any script.
+/// `Kore` is Hangul + Han, `Jpan` Han + Hiragana + Katakana, `Hrkt` the two kana, `Hanb` Han +
+/// Bopomofo, `Hans`/`Hant` Han. A code the Unicode data does not know is not checked here.
+pub fn script_mismatch(name: &str, script: &str) -> Option<String> {
+    use unicode_script::{Script, UnicodeScript};
+    let allowed: Vec<Script> = match script {
+        "Kore" => vec![Script::Hangul, Script::Han],
+        "Jpan" => vec![Script::Han, Script::Hiragana, Script::Katakana],
+        "Hrkt" => vec![Script::Hiragana, Script::Katakana],
+        "Hanb" => vec![Script::Han, Script::Bopomofo],
+        "Hans" | "Hant" => vec![Script::Han],
+        code => vec![Script::from_short_name(code).filter(|s| *s != Script::Unknown)?],
+    };
+    let label = allowed
+        .iter()
+        .map(|s| s.full_name())
+        .collect::<Vec<_>>()
+        .join(" + ");
+    let bad = name.chars().find(|c| {
+        let ext = c.script_extension();
+        !(ext.is_common() || ext.is_inherited() || allowed.iter().any(|s| ext.contains_script(*s)))
+    })?;
+    Some(format!(
+        "`{}` is marked `{}` ({label}) but contains `{}` ({})",
+        escape_value(name, 80),
+        escape_value(script, 8),
+        escape_value(&bad.to_string(), 4),
+        char_script(bad)
+    ))
+}
+
+/// `U+041E, Cyrillic`: a character's code point and script, for messages.
+fn char_script(c: char) -> String {
+    use unicode_script::UnicodeScript;
+    format!("U+{:04X}, {}", c as u32, c.script().full_name())
+}
+
+/// A name whose letters mix scripts (UTS 39 single-script test, with Korean = Hangul + Han and
+/// Japanese = Han + kana counted as one): `KIM JОNG UN` with a Cyrillic `О`. For name fields
+/// with no script column (those get [`script_mismatch`]).
+pub fn mixed_script(name: &str) -> Option<String> {
+    use unicode_script::{Script, UnicodeScript};
+    use unicode_security::MixedScript;
+    if name.is_ascii() || name.is_single_script() {
+        return None;
+    }
+    // Name the scripts in order of first appearance.
+    let mut seen: Vec<Script> = Vec::new();
+    for c in name.chars() {
+        let s = c.script();
+        if !matches!(s, Script::Common | Script::Inherited | Script::Unknown) && !seen.contains(&s)
+        {
+            seen.push(s);
+        }
+    }
+    let scripts = seen
+        .iter()
+        .map(|s| s.full_name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Some(format!(
+        "`{}` mixes scripts ({scripts}); look-alike letters from another script make it another name",
+        escape_value(name, 80)
+    ))
 }
 
 #[cfg(test)]
@@ -106,6 +172,19 @@ mod tests {
         assert_eq!(first_invisible("김정은 Kim"), None);
         assert_eq!(first_invisible_in_text("two\nlines"), None);
         assert_eq!(first_invisible_in_text("bell\u{7}"), Some((4, '\u{7}')));
+        assert_eq!(first_invisible_in_text("del\u{7F}"), Some((3, '\u{7F}')));
+        assert_eq!(first_invisible_in_cell("two\nlines"), Some((3, '\n')));
+        assert_eq!(first_invisible_in_cell("tab\tok"), None);
+        // Issue 20 item 12: tag characters, separators, variation selectors and the combining
+        // grapheme joiner in names and ids.
+        for (s, c) in [
+            ("A\u{E0041}", '\u{E0041}'),
+            ("A\u{2028}", '\u{2028}'),
+            ("A\u{FE0F}", '\u{FE0F}'),
+            ("A\u{034F}", '\u{034F}'),
+        ] {
+            assert_eq!(first_invisible(s), Some((1, c)), "{s:?}");
+        }
     }
 
     #[test]
@@ -122,5 +201,38 @@ mod tests {
             assert!(looks_like_formula(f), "{f}");
         }
         assert!(!looks_like_formula("KPe.001"));
+    }
+
+    #[test]
+    fn scripts() {
+        assert!(script_mismatch("Kim Jong Un", "Latn").is_none());
+        assert!(script_mismatch("김정은", "Latn").is_some());
+        assert!(script_mismatch("김정은", "Hang").is_none());
+        assert!(script_mismatch("Kim 정은", "Hang").is_some());
+        assert!(script_mismatch("金正恩", "Hani").is_none());
+        assert!(script_mismatch("김정은 金正恩", "Kore").is_none());
+        assert!(script_mismatch("Kim Jong-un (Ré)", "Latn").is_none());
+        assert!(script_mismatch("Whatever", "Qaaa").is_none());
+    }
+
+    /// Issue 20 item 12: homoglyphs from other scripts in a `Latn` name.
+    #[test]
+    fn homoglyphs_do_not_pass_the_script_check() {
+        let m = script_mismatch("KIM JONG \u{041E}N", "Latn").unwrap();
+        assert!(m.contains("U+041E, Cyrillic"), "{m}");
+        let m = script_mismatch("\u{039F}H", "Latn").unwrap();
+        assert!(m.contains("U+039F, Greek"), "{m}");
+        assert!(script_mismatch("Kim", "Cyrl").is_some());
+    }
+
+    #[test]
+    fn mixed_scripts_in_names() {
+        assert!(mixed_script("KIM JONG UN").is_none());
+        assert!(mixed_script("김정은").is_none());
+        assert!(mixed_script("金正恩 김정은").is_none());
+        assert!(mixed_script("Pyongyang Ryŏnghap").is_none());
+        let m = mixed_script("KIM J\u{041E}NG UN").unwrap();
+        assert!(m.contains("Latin, Cyrillic"), "{m}");
+        assert!(mixed_script("Kim 김정은").is_some());
     }
 }

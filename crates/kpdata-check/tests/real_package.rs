@@ -35,10 +35,10 @@ fn copy_package() -> tempfile::TempDir {
 
 fn options() -> Options {
     Options {
-        // The latest access date in sources.csv (the OFAC first-seen history, 2026-12-06).
         reference: Some((2026, 12, 6)),
         jobs: 2,
         max_per_rule: Some(0),
+        ..Options::default()
     }
 }
 
@@ -155,5 +155,152 @@ fn the_real_schemas_take_the_fast_path() {
             "links",
             "findings"
         ]
+    );
+}
+
+fn edit(t: &tempfile::TempDir, rel: &str, from: &str, to: &str) {
+    let p = t.path().join(rel);
+    let s = std::fs::read_to_string(&p).unwrap();
+    assert!(s.contains(from), "{from:?} not in {rel}");
+    std::fs::write(p, s.replacen(from, to, 1)).unwrap();
+}
+
+fn findings_of(t: &tempfile::TempDir) -> Vec<kpdata_diagnostics::Diagnostic> {
+    let pkg = Package::load(t.path()).unwrap();
+    validate_package(&pkg, &options()).finish().0
+}
+
+/// The classes of the data-truth audit that a machine can check, each on the real package.
+#[test]
+fn the_audits_checkable_classes_fire_on_the_real_package() {
+    // An organisation's number that the SDN list labels "Vessel Registration Identification
+    // IMO", recorded as a company number.
+    let t = copy_package();
+    edit(
+        &t,
+        "datasets/actor_identifiers.csv",
+        "act-ofac-19569,imo_vessel_label,",
+        "act-ofac-19569,imo_company,",
+    );
+    let d = findings_of(&t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].name, "identifier-label-mismatch");
+    assert!(
+        d[0].message
+            .contains("Vessel Registration Identification IMO"),
+        "{}",
+        d[0].message
+    );
+
+    // A report date that none of the cited texts carries (the audit's 2014-02-07).
+    let t = copy_package();
+    edit(
+        &t,
+        "datasets/findings.csv",
+        "statement line 18,2014-03-17",
+        "statement line 18,2014-02-07",
+    );
+    let d = findings_of(&t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].name, "date-not-in-source");
+    assert!(
+        d[0].message.contains("the closest date found there is"),
+        "{}",
+        d[0].message
+    );
+
+    // An official list archived only as an incomplete copy supports no designation.
+    let t = copy_package();
+    edit(
+        &t,
+        "datasets/sources.csv",
+        "fb6a6ff6e93643d48d3db934c6caeeaffe7e2964955fc8e90a3c1c30c357fc79,exact_copy",
+        "fb6a6ff6e93643d48d3db934c6caeeaffe7e2964955fc8e90a3c1c30c357fc79,incomplete_conversion",
+    );
+    let d = findings_of(&t);
+    assert!(!d.is_empty());
+    assert!(
+        d.iter().all(|d| d.name == "official-copy-incomplete"),
+        "{d:#?}"
+    );
+
+    // Two sources with one archived file.
+    let t = copy_package();
+    edit(
+        &t,
+        "datasets/sources.csv",
+        "datasets/archive/us_executive_orders/2005-06-28-executive-order-13382.pdf,5415331bcdd61dfcb20a895a92e4b55424899b54168a47b9625183aa351f1bce",
+        "datasets/archive/us_executive_orders/2005-06-28-executive-order-13382.xml,6f63f50f7887ef290d3e7d59cb1a8fae6d0b7f0f461e787d3f977e5272cea269",
+    );
+    let names: Vec<String> = findings_of(&t).iter().map(|d| d.name.to_string()).collect();
+    assert!(names.iter().any(|n| n == "archive-shared"), "{names:?}");
+}
+
+/// Issue 16: a hand edit of one country's vote breaks the roll call's counts.
+#[test]
+fn a_changed_country_vote_fails_the_counts_rule() {
+    let t = copy_package();
+    edit(
+        &t,
+        "datasets/un_votes.csv",
+        "vote-unvotes-5377-KP,rc-unvotes-5377,5377,North Korea,KP,no,",
+        "vote-unvotes-5377-KP,rc-unvotes-5377,5377,North Korea,KP,yes,",
+    );
+    let d = findings_of(&t);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].name, "vote-count-mismatch");
+    assert_eq!(d[0].path.as_deref(), Some("datasets/un_roll_calls.csv"));
+    assert!(
+        d[0].message.contains("yes = 116 but 117"),
+        "{}",
+        d[0].message
+    );
+}
+
+/// Issue 16: the findings and statements carry full-sentence quotes (at least 25), each
+/// verified by `the_real_package_is_clean`; the statute is quoted in at least 5 provisions.
+#[test]
+fn the_human_rights_record_has_full_sentence_quotes_and_quoted_provisions() {
+    let mut sentences = 0;
+    for ds in ["findings", "statements"] {
+        let rel = format!("datasets/{ds}.csv");
+        let (table, _) = read_table(
+            std::fs::File::open(repo().join(&rel)).unwrap(),
+            &rel,
+            &Default::default(),
+        )
+        .unwrap();
+        for r in &table.records {
+            let q = table.get(r, "quote").unwrap_or("");
+            let first = q.chars().next().unwrap_or(' ');
+            if first.is_uppercase()
+                && q.split_whitespace().count() >= 6
+                && (q.ends_with('.') || q.ends_with('?') || q.ends_with(".\u{201D}"))
+            {
+                sentences += 1;
+            }
+        }
+    }
+    assert!(sentences >= 25, "{sentences} full-sentence quotes");
+    let rel = "datasets/instruments.csv";
+    let (table, _) = read_table(
+        std::fs::File::open(repo().join(rel)).unwrap(),
+        rel,
+        &Default::default(),
+    )
+    .unwrap();
+    let provisions = table
+        .records
+        .iter()
+        .filter(|r| table.get(r, "instrument_type") == Some("statutory_provision"))
+        .filter(|r| {
+            table
+                .get(r, "relates_to")
+                .is_some_and(|l| l.split(';').any(|i| i.starts_with("eo-")))
+        })
+        .count();
+    assert!(
+        provisions >= 5,
+        "{provisions} provisions linked to an executive order"
     );
 }

@@ -58,6 +58,8 @@ const SOURCES_SCHEMA: &str = r#"{
     "accessed": {"type": "string", "format": "partial-date"},
     "archive_path": {"type": "string"},
     "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+    "custody": {"type": "string"},
+    "obtained_from": {"type": "string"},
     "sensitivity": {"enum": ["public", "restricted"]}
   }
 }"#;
@@ -87,7 +89,7 @@ const CLAIMS_SCHEMA: &str = r#"{
   }
 }"#;
 
-const ARCHIVE_A: &str = "The Commission found \u{201C}reasonable grounds\u{201D} \u{2014} crimes against humanity\r\nwere committed. 김정은 Report of 2014.\n";
+const ARCHIVE_A: &str = "The Commission found \u{201C}reasonable grounds\u{201D} \u{2014} crimes against humanity\r\nwere committed. 김정은 Report of 2014.\nDated 7 February 2014; annex of February 8, 2014.\n";
 const ARCHIVE_B: &str = "A news report about 2015 events.\n";
 
 const CLAIMS: &str = "claim_id,kind,event_date,parent_id,name,script,source_ids,quote,sensitivity
@@ -125,9 +127,9 @@ impl Fixture {
 
     fn sources(&self, replace: &[(&str, &str)]) {
         let mut s = format!(
-            "source_id,tier,title,url,issued,accessed,archive_path,sha256,sensitivity\n\
-             src-a,official,Report,https://www.ohchr.org/report,2014-02-17,2024-01-01,datasets/archive/a.txt,{},public\n\
-             src-b,secondary,News,https://example.org/news,2015,2024-01-01,datasets/archive/b.txt,{},public\n",
+            "source_id,tier,title,url,issued,accessed,archive_path,sha256,custody,obtained_from,sensitivity\n\
+             src-a,official,Report,https://www.ohchr.org/report,2014-02-17,2024-01-01,datasets/archive/a.txt,{},exact_copy,https://github.com/o/r/blob/0123/a.txt,public\n\
+             src-b,secondary,News,https://example.org/news,2015,2024-01-01,datasets/archive/b.txt,{},faithful_conversion,project:sources/b.txt,public\n",
             sha(ARCHIVE_A.as_bytes()),
             sha(ARCHIVE_B.as_bytes())
         );
@@ -163,6 +165,7 @@ impl Fixture {
                 reference: Some((2024, 6, 1)),
                 jobs: 2,
                 max_per_rule: None,
+                tracked: None,
             },
         );
         let (d, _, _) = report.finish();
@@ -290,6 +293,7 @@ fn quote_not_found_shows_the_closest_passage() {
             reference: None,
             jobs: 1,
             max_per_rule: None,
+            tracked: None,
         },
     )
     .finish();
@@ -338,15 +342,149 @@ fn dates_against_reference_issued_and_accessed() {
     );
     let f = Fixture::new();
     f.edit("datasets/claims.csv", "2014-02-07", "2014-02-18");
-    assert_eq!(
-        f.findings(),
-        one("event-after-source", "datasets/claims.csv", 2)
-    );
+    let mut expected = one("event-after-source", "datasets/claims.csv", 2);
+    expected.extend(one("date-not-in-source", "datasets/claims.csv", 2));
+    assert_eq!(f.findings(), expected);
     let f = Fixture::new();
     f.sources(&[("2014-02-17,2024-01-01", "2014-02-17,2014-02-01")]);
     assert_eq!(
         f.findings(),
         one("accessed-before-issued", "datasets/sources.csv", 2)
+    );
+}
+
+/// (rule name, severity, message) of every finding.
+fn messages(f: &Fixture) -> Vec<(String, String, String)> {
+    let pkg = Package::load(f.path()).unwrap();
+    let (d, _, _) = validate_package(
+        &pkg,
+        &Options {
+            reference: Some((2024, 6, 1)),
+            jobs: 1,
+            max_per_rule: None,
+            tracked: None,
+        },
+    )
+    .finish();
+    d.into_iter()
+        .map(|d| {
+            (
+                d.name.to_string(),
+                d.severity.as_str().to_string(),
+                d.message,
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_date_no_cited_source_contains_is_a_warning_with_the_closest_date() {
+    let f = Fixture::new();
+    // 2014-02-08 is in the archive as "February 8, 2014"; 2014-02-09 is in no format.
+    f.edit("datasets/claims.csv", "2014-02-08", "2014-02-09");
+    let found = messages(&f);
+    assert_eq!(found.len(), 1, "{found:?}");
+    let (name, severity, message) = &found[0];
+    assert_eq!(
+        (name.as_str(), severity.as_str()),
+        ("date-not-in-source", "warning")
+    );
+    assert!(
+        message.contains("the closest date found there is 2014-02-08"),
+        "{message}"
+    );
+    // The year alone is in the archive: a year-precision date passes.
+    let f = Fixture::new();
+    f.edit("datasets/claims.csv", "2014-02-08", "2014");
+    assert_eq!(f.findings(), vec![]);
+    let f = Fixture::new();
+    f.edit("datasets/claims.csv", "2014-02-08", "2013");
+    assert_eq!(f.names(), vec!["date-not-in-source".to_string()]);
+}
+
+#[test]
+fn a_note_naming_the_rule_explains_the_date() {
+    let f = Fixture::new();
+    f.write(
+        "schemas/claims.schema.json",
+        &CLAIMS_SCHEMA.replace(
+            r#""quote": {"#,
+            r#""note": {"type": "string", "x-kind": "text"}, "quote": {"#,
+        ),
+    );
+    f.write(
+        "datasets/claims.csv",
+        &CLAIMS
+            .replace("quote,sensitivity", "quote,note,sensitivity")
+            .replace(",public\nc-2", ",,public\nc-2")
+            .replace("2014-02-08", "2014-02-09")
+            .replace(
+                "Report of 2014,public",
+                "Report of 2014,date-not-in-source: inferred,public",
+            ),
+    );
+    let found = messages(&f);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "date-not-in-source");
+    assert_eq!(found[0].1, "info");
+    assert!(found[0].2.contains("explained in the record's note"));
+}
+
+#[test]
+fn custody_is_required_and_incomplete_copies_do_not_support_official_claims() {
+    let f = Fixture::new();
+    f.sources(&[(
+        ",exact_copy,https://github.com/o/r/blob/0123/a.txt",
+        ",,https://github.com/o/r/blob/0123/a.txt",
+    )]);
+    assert_eq!(
+        f.findings(),
+        one("custody-missing", "datasets/sources.csv", 2)
+    );
+    let f = Fixture::new();
+    f.sources(&[(
+        "faithful_conversion,project:sources/b.txt",
+        "faithful_conversion,somewhere",
+    )]);
+    assert_eq!(
+        f.findings(),
+        one("custody-missing", "datasets/sources.csv", 3)
+    );
+    let f = Fixture::new();
+    f.sources(&[("exact_copy,https", "photocopy,https")]);
+    assert_eq!(
+        f.findings(),
+        one("custody-missing", "datasets/sources.csv", 2)
+    );
+    // The only official source is an excerpt: every claim loses its official support.
+    let f = Fixture::new();
+    f.sources(&[("exact_copy,https", "excerpt,https")]);
+    let mut expected = one("official-copy-incomplete", "datasets/claims.csv", 2);
+    expected.extend(one("official-copy-incomplete", "datasets/claims.csv", 3));
+    assert_eq!(f.findings(), expected);
+    for ok in ["faithful_conversion", "exact_copy"] {
+        let f = Fixture::new();
+        f.sources(&[("exact_copy,https", &format!("{ok},https"))]);
+        assert_eq!(f.findings(), vec![]);
+    }
+}
+
+#[test]
+fn two_sources_cannot_share_one_archive_file() {
+    let f = Fixture::new();
+    f.sources(&[(
+        &format!("datasets/archive/b.txt,{}", sha(ARCHIVE_B.as_bytes())),
+        &format!("datasets/archive/a.txt,{}", sha(ARCHIVE_A.as_bytes())),
+    )]);
+    let names = f.names();
+    assert!(names.contains(&"archive-shared".to_string()), "{names:?}");
+    assert_eq!(
+        f.findings()
+            .iter()
+            .find(|x| x.0 == "archive-shared")
+            .unwrap()
+            .2,
+        3
     );
 }
 
@@ -509,6 +647,7 @@ fn results_do_not_depend_on_threads() {
                 reference: Some((2024, 1, 1)),
                 jobs,
                 max_per_rule: None,
+                tracked: None,
             },
         )
         .finish();
@@ -669,6 +808,7 @@ fn located(pkg: &Package, jobs: usize) -> Vec<(String, u64, Option<u64>, Option<
             reference: None,
             jobs,
             max_per_rule: None,
+            tracked: None,
         },
     )
     .finish();

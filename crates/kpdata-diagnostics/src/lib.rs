@@ -12,6 +12,6 @@ mod report;
 pub mod rules;
 
 pub use diagnostic::{Diagnostic, Severity};
-pub use escape::escape_value;
+pub use escape::{escape_text, escape_value, is_hidden_in_cell, is_hidden_in_text, is_invisible};
 pub use report::{Report, Summary, Suppressed};
 pub use rules::{catalog, index_page, lookup, Rule};

@@ -77,6 +77,31 @@ impl Report {
         }
     }
 
+    /// Counts `count` findings of one rule that a producer already left out because the
+    /// (file, rule) pair had reached the cap (it kept the first `cap` and pushed them).
+    pub fn count_suppressed(
+        &mut self,
+        path: Option<String>,
+        code: &'static str,
+        name: &'static str,
+        severity: Severity,
+        count: u64,
+    ) {
+        if count == 0 {
+            return;
+        }
+        match severity {
+            Severity::Error => self.summary.errors += count,
+            Severity::Warning => self.summary.warnings += count,
+            Severity::Info => self.summary.infos += count,
+        }
+        self.names.insert(code, name);
+        let entry = self.per_key.entry((path, code)).or_insert((0, 0));
+        entry.0 = entry.0.max(self.cap);
+        entry.1 += count;
+        self.summary.suppressed += count;
+    }
+
     pub fn extend(&mut self, it: impl IntoIterator<Item = Diagnostic>) {
         for d in it {
             self.push(d);

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use kpdata_package::{FieldSpec, FieldType, RecordSchema};
 use kpdata_read::{Record, Table};
 
+use crate::delta::Delta;
 use crate::model::*;
 use crate::Snapshot;
 
@@ -31,6 +32,8 @@ pub fn diff(base: &Snapshot, head: &Snapshot) -> PackageDiff {
         base: base.label.clone(),
         head: head.label.clone(),
         datasets,
+        sources: Vec::new(),
+        quotes: Vec::new(),
     }
 }
 
@@ -64,6 +67,20 @@ pub(crate) fn type_label(f: &FieldSpec) -> String {
     match &f.format {
         Some(fmt) => format!("{} ({fmt})", ty(&f.ty)),
         None => ty(&f.ty),
+    }
+}
+
+/// The delta of a changed value: list items for a field with a separator (head schema), word
+/// spans for any other value present on both sides.
+fn delta(
+    schema: &RecordSchema,
+    field: &str,
+    old: Option<&str>,
+    new: Option<&str>,
+) -> Option<Delta> {
+    match schema.field(field).map(|f| &f.ty) {
+        Some(FieldType::Array { separator, .. }) => Some(Delta::list(old, new, separator)),
+        _ => Some(Delta::words(old?, new?)),
     }
 }
 
@@ -241,10 +258,14 @@ fn compare(name: &str, b: Side<'_>, h: Side<'_>) -> DatasetDiff {
                 .filter_map(|&(bi, hi)| {
                     let old = br.values.get(bi).cloned().flatten();
                     let new = hr.values.get(hi).cloned().flatten();
-                    (old != new).then(|| FieldChange {
-                        field: h.table.header[hi].clone(),
-                        old,
-                        new,
+                    (old != new).then(|| {
+                        let field = &h.table.header[hi];
+                        FieldChange {
+                            delta: delta(h.schema, field, old.as_deref(), new.as_deref()),
+                            field: field.clone(),
+                            old,
+                            new,
+                        }
                     })
                 })
                 .collect();

@@ -7,7 +7,7 @@
 use kpdata_diagnostics::escape_value;
 
 /// For text already cut to length.
-const NO_CUT: usize = 1 << 24;
+pub(crate) const NO_CUT: usize = 1 << 24;
 
 /// A value as inline markdown text (safe in a table cell or a list item).
 pub fn md(value: &str, max_chars: usize) -> String {
@@ -89,6 +89,16 @@ pub fn md_message(message: &str, max_chars: usize) -> String {
 /// A value in plain text output (terminal or CI log).
 pub fn text(value: &str, max_chars: usize) -> String {
     escape_value(value, max_chars)
+}
+
+/// A value in a text word diff: like [`text`], and the diff's own marks (`[-`, `-]`, `{+`,
+/// `+}`) get a backslash so that a value cannot fake a change.
+pub fn text_in_diff(value: &str) -> String {
+    text(value, NO_CUT)
+        .replace("[-", "[\\-")
+        .replace("-]", "\\-]")
+        .replace("{+", "{\\+")
+        .replace("+}", "\\+}")
 }
 
 /// The last line of defence for text that reaches a CI log: no line may start (after

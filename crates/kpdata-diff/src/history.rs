@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 
 use kpdata_diagnostics::rules::history::{
-    DESIGNATION_REMOVED, RELEASED_ID_CHANGED, VALUE_CHANGED_WITHOUT_CITATION,
+    DATASET_UNPUBLISHED, DESIGNATION_REMOVED, DESIGNATION_WITHDRAWN, RECORD_WITHDRAWN,
+    RELEASED_ID_CHANGED, VALUE_CHANGED_WITHOUT_CITATION,
 };
 use kpdata_diagnostics::{escape_value, Diagnostic};
+use kpdata_package::MANIFEST_FILE;
 
 use crate::model::*;
-use crate::Snapshot;
+use crate::{Snapshot, RESTRICTED, SENSITIVITY};
 
 /// The dataset whose rows are events that must never be deleted (a delisting is a new row).
 pub const DESIGNATIONS: &str = "designations";
@@ -34,18 +36,20 @@ fn at(d: Diagnostic, path: &str, row: u64, line: u64) -> Diagnostic {
     }
 }
 
-/// The non-key values of a record, on fields both sides have; `None` when all are empty
-/// (nothing to recognise a record by).
+/// The non-key values of a record, on fields both sides have, by field name (so a reordering
+/// of the columns changes nothing); `None` when all are empty (nothing to recognise a record
+/// by).
 fn identity<'a>(
     v: &'a Values,
     key: &[String],
     common: &[&str],
 ) -> Option<Vec<(&'a str, Option<&'a str>)>> {
-    let out: Vec<_> =
+    let mut out: Vec<_> =
         v.0.iter()
             .filter(|(f, _)| !key.contains(f) && common.contains(&f.as_str()))
             .map(|(f, x)| (f.as_str(), x.as_deref()))
             .collect();
+    out.sort_unstable();
     out.iter().any(|(_, x)| x.is_some()).then_some(out)
 }
 
@@ -55,6 +59,9 @@ fn identity<'a>(
 ///   record's: its id changed. Reported at the added record; not also reported as KP501.
 /// - KP503 `value-changed-without-citation` (warning): a record's values changed while its
 ///   `source_ids` did not.
+/// - KP504 `designation-withdrawn` (error) / KP505 `record-withdrawn` (warning): a public
+///   record became `restricted` (for designations, also: their dataset unpublished).
+/// - KP506 `dataset-unpublished` (warning): a published dataset set to `publish = false`.
 ///
 /// Added and changed records are located in the head; removed ones in the base (the message
 /// names the base revision).
@@ -133,6 +140,27 @@ pub fn history_findings(diff: &PackageDiff, base: &Snapshot, head: &Snapshot) ->
             }
         }
 
+        // KP504 / KP505: a public record made restricted (matched by primary key).
+        for c in &d.changed {
+            let Some(ch) = c.changes.iter().find(|f| f.field == SENSITIVITY) else {
+                continue;
+            };
+            if ch.new.as_deref() != Some(RESTRICTED) || ch.old.as_deref() == Some(RESTRICTED) {
+                continue;
+            }
+            let (rule, what) = if d.name == DESIGNATIONS {
+                (&DESIGNATION_WITHDRAWN, "designation")
+            } else {
+                (&RECORD_WITHDRAWN, "record")
+            };
+            let msg = format!(
+                "{what} `{}` was public in {} and is now `{RESTRICTED}`: the next release no longer publishes it",
+                key_text(&c.key),
+                diff.base
+            );
+            out.push(at(Diagnostic::new(rule, msg), &d.path, c.row, c.line).field(SENSITIVITY));
+        }
+
         // KP503: values changed, citations did not.
         if common.contains(&SOURCE_IDS) {
             for c in &d.changed {
@@ -162,6 +190,60 @@ pub fn history_findings(diff: &PackageDiff, base: &Snapshot, head: &Snapshot) ->
             }
         }
     }
+    out.extend(unpublished(diff, base, head));
     out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+/// KP506 for each dataset published in `base` and `publish = false` in `head`; for the
+/// designations, KP504 for each of its rows that was public.
+fn unpublished(diff: &PackageDiff, base: &Snapshot, head: &Snapshot) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ds in &base.manifest.datasets {
+        let Some(now) = head.manifest.dataset(&ds.name) else {
+            continue;
+        };
+        if !ds.publish || now.publish {
+            continue;
+        }
+        out.push(
+            Diagnostic::new(
+                &DATASET_UNPUBLISHED,
+                format!(
+                    "dataset `{}` was published in {} and is now `publish = false`: the next release drops all of it",
+                    shown(&ds.name),
+                    diff.base
+                ),
+            )
+            .path(MANIFEST_FILE),
+        );
+        if ds.name != DESIGNATIONS {
+            continue;
+        }
+        let Some(table) = base.tables.get(&ds.name) else {
+            continue;
+        };
+        let sens = table.column(SENSITIVITY);
+        let key: Vec<Option<usize>> = ds.primary_key.iter().map(|k| table.column(k)).collect();
+        for r in &table.records {
+            let cell = |i: Option<usize>| i.and_then(|i| r.values.get(i).cloned().flatten());
+            if cell(sens).as_deref() == Some(RESTRICTED) {
+                continue;
+            }
+            let k = Key(key.iter().map(|&i| cell(i)).collect());
+            let msg = format!(
+                "designation `{}` (row {} in {}) is no longer published: its dataset is now `publish = false`",
+                key_text(&k),
+                r.row,
+                diff.base
+            );
+            out.push(at(
+                Diagnostic::new(&DESIGNATION_WITHDRAWN, msg),
+                &table.path,
+                r.row,
+                r.line,
+            ));
+        }
+    }
     out
 }

@@ -13,7 +13,20 @@
 //!                   "added":   [{"key": [..], "row", "line", "values": {field: value|null}}],
 //!                   "removed": [ same, located in the base ],
 //!                   "changed": [{"key", "base_row", "base_line", "row", "line",
-//!                                "changes": [{"field", "old", "new"}]}] } ],
+//!                                "changes": [{"field", "old", "new", "delta"?}]}] } ],
+//!   // "delta" (see crate::Delta): {"kind": "words", "spans": [{"op": equal|removed|added,
+//!   //   "text"}]} for a text changed on both sides, {"kind": "list", "separator",
+//!   //   "removed": [..], "added": [..], "kept"} for a field with an `x-separator`.
+//!   // only with a source review (`kpdata diff`, not `changes.json`; see crate::review):
+//!   "sources"?: [{"id", "status": added|changed, "path", "row", "line",
+//!                 "archive_path": ..|null, "sha256": ..|null,
+//!                 "archive": {"check": matches|mismatch|no-sha256|missing|refused|no-archive,
+//!                             "actual"?, "reason"?},
+//!                 "cited_by": [{"dataset", "path", "key", "row", "line", "change"?}]}],
+//!   "quotes"?: [{"dataset", "path", "key", "row", "line", "status", "quote", "searched": [..],
+//!                "source_id": ..|null, "archive_path": ..|null,
+//!                "passage": {"before", "matched", "after", "exact", "agree",
+//!                            "agree_at_start", "more_before", "more_after"}|null}],
 //!   // added by DiffReport (`kpdata diff --format json`):
 //!   "required_bump": none|patch|minor|major, "bump_reasons": [{"bump", "dataset", "reason"}],
 //!   "findings": [Diagnostic] }
@@ -24,6 +37,9 @@
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+
+use crate::delta::Delta;
+use crate::review::{QuoteReview, SourceReview};
 
 /// The least version bump a set of changes needs, with the Frictionless data-package-version
 /// meaning. Ordered: `None < Patch < Minor < Major`.
@@ -64,6 +80,14 @@ pub struct PackageDiff {
     pub head: String,
     /// Every dataset present at either side, sorted by name, unchanged ones included.
     pub datasets: Vec<DatasetDiff>,
+    /// New and changed sources of the registry with their archive check and citing records;
+    /// empty unless [`crate::review`] filled it in.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceReview>,
+    /// New and changed quotes, each in its passage of the archived text; filled in by
+    /// [`crate::review`].
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<QuoteReview>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -208,6 +232,10 @@ pub struct FieldChange {
     pub field: String,
     pub old: Option<String>,
     pub new: Option<String>,
+    /// What changed inside the value: word spans of a text with both sides present, or the
+    /// items added and removed of a list field. `None` for a value that appeared or vanished.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub delta: Option<Delta>,
 }
 
 impl DatasetDiff {
@@ -306,6 +334,30 @@ impl PackageDiff {
                             format!(
                                 "{} added to `{}`",
                                 n(d.added.len(), "record", "records"),
+                                d.name
+                            ),
+                        );
+                    }
+                    // A public record made restricted leaves the release: withdrawn, not
+                    // corrected (the release's own view sees it as removed; it needs the
+                    // same major bump there).
+                    let withdrawn = d
+                        .changed
+                        .iter()
+                        .filter(|c| {
+                            c.changes.iter().any(|f| {
+                                f.field == crate::SENSITIVITY
+                                    && f.new.as_deref() == Some(crate::RESTRICTED)
+                                    && f.old.as_deref() != Some(crate::RESTRICTED)
+                            })
+                        })
+                        .count();
+                    if withdrawn > 0 && d.publish {
+                        push(
+                            Bump::Major,
+                            format!(
+                                "{} withdrawn from publication in `{}` (now restricted)",
+                                n(withdrawn, "record", "records"),
                                 d.name
                             ),
                         );

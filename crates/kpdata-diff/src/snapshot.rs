@@ -86,7 +86,7 @@ impl Snapshot {
         let mut snap = Snapshot::empty("working tree", pkg.manifest.clone());
         for (ds, schema) in pkg.manifest.datasets.iter().zip(pkg.schemas) {
             let file = pkg.root.open(&ds.path)?;
-            let len = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let len = file.len();
             if len > limits.file_size {
                 return Err(too_big(&ds.path, limits.file_size));
             }

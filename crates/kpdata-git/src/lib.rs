@@ -147,8 +147,14 @@ impl Repo {
         let size = self.repo.odb().and_then(|odb| odb.read_header(id)).ok();
         let fits =
             |m: std::fs::Metadata| m.is_file() && size.is_some_and(|(n, _)| n as u64 == m.len());
-        if std::fs::symlink_metadata(&file).is_ok_and(fits) {
-            if let Ok(bytes) = std::fs::read(&file) {
+        // Opened once, without following a link or blocking, and checked on the open handle.
+        if let Ok(f) = kpdata_package::open_regular(&file, false) {
+            if let Some(bytes) = f.metadata().ok().filter(|m| fits(m.clone())).and_then(|m| {
+                let mut bytes = Vec::with_capacity(m.len() as usize);
+                std::io::Read::read_to_end(&mut std::io::Read::take(f, m.len() + 1), &mut bytes)
+                    .ok()
+                    .map(|_| bytes)
+            }) {
                 if git_blob_id(&bytes) == id.as_bytes() {
                     return Ok(Some(bytes));
                 }
@@ -215,6 +221,17 @@ impl Repo {
     /// paths. `""` or `"."` lists the whole tree; a missing folder lists nothing. Symlinks and
     /// submodules are left out.
     pub fn list_files(&self, rev: &str, dir: &str) -> Result<Vec<String>> {
+        Ok(self
+            .list_entries(rev, dir)?
+            .into_iter()
+            .filter_map(|(p, regular)| regular.then_some(p))
+            .collect())
+    }
+
+    /// Every file, symlink and submodule under `dir` (recursively) at `rev`, as sorted
+    /// repository-relative paths, each with `true` for a regular file. `""` or `"."` lists the
+    /// whole tree; a missing folder lists nothing.
+    pub fn list_entries(&self, rev: &str, dir: &str) -> Result<Vec<(String, bool)>> {
         let commit = self.commit(rev)?;
         let root = commit
             .tree()
@@ -244,9 +261,12 @@ impl Repo {
         };
         let mut out = Vec::new();
         tree.walk(git2::TreeWalkMode::PreOrder, |base, entry| {
+            if entry.filemode() == MODE_TREE {
+                return git2::TreeWalkResult::Ok;
+            }
             let regular = entry.kind() == Some(ObjectType::Blob) && entry.filemode() != MODE_LINK;
-            if let (true, Ok(name)) = (regular, entry.name()) {
-                out.push(format!("{prefix}{base}{name}"));
+            if let Ok(name) = entry.name() {
+                out.push((format!("{prefix}{base}{name}"), regular));
             }
             git2::TreeWalkResult::Ok
         })
@@ -288,6 +308,32 @@ impl Repo {
         Ok(out)
     }
 
+    /// The files git tracks (the index: committed or staged) under the folder `prefix` (`""`
+    /// for the whole repository), relative to that folder, `/`-separated. A file that is
+    /// untracked or hidden by `.gitignore` is not in the set.
+    pub fn tracked_files(&self, prefix: &str) -> Result<std::collections::BTreeSet<String>> {
+        let index = self
+            .repo
+            .index()
+            .map_err(|e| GitError::git("cannot read the git index", e))?;
+        let prefix = prefix.trim_matches('/');
+        let mut out = std::collections::BTreeSet::new();
+        for entry in index.iter() {
+            let Ok(path) = String::from_utf8(entry.path) else {
+                continue;
+            };
+            let rel = if prefix.is_empty() {
+                Some(path.as_str())
+            } else {
+                path.strip_prefix(prefix).and_then(|r| r.strip_prefix('/'))
+            };
+            if let Some(rel) = rel {
+                out.insert(rel.to_string());
+            }
+        }
+        Ok(out)
+    }
+
     /// Whether the working tree matches HEAD (see [`Repo::dirty_paths`]).
     pub fn is_clean(&self, ignore: &[&str]) -> Result<bool> {
         Ok(self.dirty_paths(ignore)?.is_empty())
@@ -312,6 +358,18 @@ impl Repo {
             .repo
             .find_reference(&format!("refs/tags/{name}"))
             .is_ok())
+    }
+
+    /// The message of the annotated tag `name`; `Ok(None)` when there is no such tag or it is
+    /// a lightweight one.
+    pub fn tag_message(&self, name: &str) -> Result<Option<String>> {
+        let Ok(r) = self.repo.find_reference(&format!("refs/tags/{name}")) else {
+            return Ok(None);
+        };
+        Ok(r.peel_to_tag().ok().and_then(|t| {
+            t.message_bytes()
+                .map(|m| String::from_utf8_lossy(m).into_owned())
+        }))
     }
 
     /// Creates the annotated tag `name` on the commit `rev`, signed by the configured git

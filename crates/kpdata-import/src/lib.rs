@@ -10,6 +10,8 @@
 //!   identical to a UN actor's becomes that actor (the only certain match; never names).
 //! - [`uk::import`]: the UK consolidated list (OFSI/HMT ConList, xlsx or CSV), DPRK regime, from
 //!   one or several snapshots (removals and additions between them as dated windows).
+//! - [`unvotes::import`]: the UN General Assembly roll calls and country votes on the DPRK
+//!   human-rights resolutions, from the extract CSVs of the `unvotes` data package.
 //! - [`merge`]: combines freshly imported rows with the rows other imports wrote to the same
 //!   dataset file (each import owns an id prefix, e.g. `act-un-`), in a stable order, so that
 //!   running an import twice gives the same bytes whatever order the imports ran in.
@@ -26,6 +28,7 @@ pub mod script;
 pub mod uk;
 pub mod un;
 mod un_facts;
+pub mod unvotes;
 mod xml;
 
 pub use dictionary::data_dictionary;

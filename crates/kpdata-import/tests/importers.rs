@@ -387,23 +387,59 @@ fn archived_copies_are_byte_identical_to_the_shared_sources() {
             "raw/uk/hmt_conlist_2014-04-02.csv",
         ),
         (
-            "excerpts/coi_dprk_2014_and_un_resolutions_excerpts.md",
-            "raw/human_rights/coi_dprk_2014_and_un_resolutions_excerpts.md",
-        ),
-        (
-            "excerpts/us_dprk_designation_actions_excerpts.md",
-            "raw/ofac/us_dprk_designation_actions_excerpts.md",
-        ),
-        (
             "news/voa-us-reviewing-options-dprk-human-rights.txt",
             "archive/voa-us-reviewing-options-dprk-human-rights.txt",
         ),
+        ("PROVENANCE.md", "raw/PROVENANCE.md"),
+        (
+            "human_rights/ohchr-2014-03-17-kirby-statement-hrc25.txt",
+            "raw/human_rights/ohchr-2014-03-17-kirby-statement-hrc25.txt",
+        ),
     ];
+    let mut pairs: Vec<(String, String)> = pairs
+        .iter()
+        .map(|(a, s)| (a.to_string(), s.to_string()))
+        .collect();
+    for order in [
+        "2005-06-28-executive-order-13382",
+        "2008-06-26-executive-order-13466",
+        "2010-08-30-executive-order-13551",
+        "2011-04-18-executive-order-13570",
+        "2015-01-02-executive-order-13687",
+        "2016-03-15-executive-order-13722",
+        "2017-09-20-executive-order-13810",
+    ] {
+        for ext in ["xml", "pdf"] {
+            pairs.push((
+                format!("us_executive_orders/{order}.{ext}"),
+                format!("raw/us_executive_orders/full/{order}.{ext}"),
+            ));
+        }
+    }
+    for chunk in ["6899", "6961", "6963", "6964", "6965"] {
+        pairs.push((
+            format!("human_rights/usc_title22_ch99/chunck-{chunk}.md"),
+            format!("raw/human_rights/usc_title22_ch99/chunck-{chunk}.md"),
+        ));
+    }
+    for f in [
+        "un_votes.rda",
+        "un_roll_calls.rda",
+        "un_roll_call_issues.rda",
+        "unga_dprk_extract.py",
+        "unga_dprk_human_rights_roll_calls.csv",
+        "unga_dprk_human_rights_votes.csv",
+    ] {
+        pairs.push((
+            format!("human_rights/unvotes/{f}"),
+            format!("raw/human_rights/unvotes/{f}"),
+        ));
+    }
     if !shared_sources().is_dir() {
         eprintln!("note: ../shared/sources is absent; comparison skipped");
         return;
     }
-    for (archived, shared) in pairs {
+    for (archived, shared) in &pairs {
         let a = std::fs::read(repo().join("datasets/archive").join(archived)).expect(archived);
         let s = std::fs::read(shared_sources().join(shared)).expect(shared);
         assert!(a == s, "{archived} differs from ../shared/sources/{shared}");

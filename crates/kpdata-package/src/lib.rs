@@ -12,9 +12,12 @@ mod schema;
 
 pub use error::PackageError;
 pub use manifest::{
-    CitePolicy, Dataset, ForeignKey, Limits, Manifest, PackageMeta, Provenance, MANIFEST_FILE,
+    CitePolicy, Dataset, ForeignKey, Limits, Manifest, PackageMeta, Provenance, ReleaseConfig,
+    MANIFEST_FILE,
 };
-pub use paths::{check_relative, PathProblem, Root};
+pub use paths::{
+    check_relative, open_regular, EntryKind, FileSource, PathProblem, Root, RootFile, TreeEntry,
+};
 pub use schema::{FieldKind, FieldSpec, FieldType, RecordSchema};
 
 use std::path::Path;
@@ -30,7 +33,11 @@ pub struct Package {
 impl Package {
     /// Loads `kpdata.toml` at `root` and every schema it names.
     pub fn load(root: &Path) -> Result<Package, PackageError> {
-        let root = Root::new(root)?;
+        Package::load_root(Root::new(root)?)
+    }
+
+    /// Loads the package from `root` (a folder, or the files of a commit).
+    pub fn load_root(root: Root) -> Result<Package, PackageError> {
         let manifest = Manifest::load(&root)?;
         let mut schemas = Vec::with_capacity(manifest.datasets.len());
         for ds in &manifest.datasets {

@@ -15,8 +15,21 @@ pub struct Manifest {
     pub limits: Limits,
     #[serde(default)]
     pub provenance: Provenance,
+    #[serde(default)]
+    pub release: ReleaseConfig,
     #[serde(rename = "dataset", default)]
     pub datasets: Vec<Dataset>,
+}
+
+/// How releases are signed.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct ReleaseConfig {
+    /// The minisign public key that signs `SHA256SUMS` (relative to the root), e.g.
+    /// `keys/kpdata.pub`. `kpdata verify` checks signatures against it; `kpdata release
+    /// --sign-key` refuses a secret key that does not match it.
+    #[serde(default)]
+    pub public_key: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, PartialEq)]
@@ -189,6 +202,9 @@ impl Manifest {
                 self.provenance.archive_dir
             ))
         })?;
+        if let Some(k) = &self.release.public_key {
+            check_relative(k).or_else(|e| bad(format!("release.public_key `{k}`: {e}")))?;
+        }
         let mut seen = std::collections::BTreeSet::new();
         for d in &self.datasets {
             if d.name.is_empty()

@@ -8,8 +8,10 @@
 //! record's row, line, column and byte offset, then carries on with the next record.
 //!
 //! Memory is bounded: the input is read in 256 KiB chunks, records are handed out in
-//! [`Batch`]es, a field stops growing at `limits.field_size`, and reading stops at
-//! `limits.file_size`.
+//! [`Batch`]es (a batch ends after so many records, bytes or findings), a field stops growing
+//! at `limits.field_size`, and reading stops at `limits.file_size`. A batch may end before the
+//! header has been read (blank lines first): callers read on until [`CsvReader::header`] is
+//! known.
 
 use std::io::{self, Read};
 
@@ -20,6 +22,9 @@ use kpdata_package::Limits;
 const CHUNK: usize = 256 * 1024;
 const BATCH_RECORDS: usize = 8192;
 const BATCH_BYTES: usize = 4 << 20;
+/// A batch also ends after this many findings: a file of blank lines (a finding each, no
+/// record) must not gather all of them in one batch.
+const BATCH_DIAGNOSTICS: usize = 4096;
 
 /// Bytes that end a run: delimiter, quote, CR, LF (unquoted) or quote, CR, LF (quoted).
 const fn table(quoted: bool) -> [bool; 256] {
@@ -722,7 +727,7 @@ impl<R: Read> CsvReader<R> {
                 .diagnostics
                 .push(self.diag(&st::BLANK_ROW, what.into()).row(row).line(line));
             batch.diagnostics.append(&mut pending);
-            return false;
+            return batch.diagnostics.len() >= BATCH_DIAGNOSTICS;
         }
         if self.too_many_columns {
             batch.diagnostics.push(
@@ -744,7 +749,9 @@ impl<R: Read> CsvReader<R> {
         }
         batch.diagnostics.append(&mut pending);
         self.push_record(batch, row, line);
-        batch.recs.len() >= BATCH_RECORDS || batch.text.len() >= BATCH_BYTES
+        batch.recs.len() >= BATCH_RECORDS
+            || batch.text.len() >= BATCH_BYTES
+            || batch.diagnostics.len() >= BATCH_DIAGNOSTICS
     }
 
     fn field_bytes(&self, i: usize) -> &[u8] {

@@ -57,6 +57,17 @@ pub struct JsonOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// Items seen in the top-level array (records, skipped and dropped items).
     pub items: u64,
+    /// Findings past `limits.findings_per_rule` for their rule: counted, not kept.
+    pub dropped: Vec<Dropped>,
+}
+
+/// Findings of one rule that were counted but not kept (see [`JsonOutcome::dropped`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dropped {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub severity: kpdata_diagnostics::Severity,
+    pub count: u64,
 }
 
 /// Reads a whole JSON document (at most `limits.file_size` bytes) and returns its records and
@@ -97,6 +108,7 @@ pub fn read_json_slice(bytes: &[u8], path: &str, limits: &Limits) -> JsonOutcome
         records,
         diagnostics,
         items: p.items,
+        dropped: std::mem::take(&mut p.dropped),
     }
 }
 
@@ -156,6 +168,10 @@ struct Parser<'a> {
     depth_limit: usize,
     truncated: bool,
     diags: Vec<Diagnostic>,
+    /// Findings kept per rule (`limits.findings_per_rule`, 0 = all); the rest are counted.
+    cap: u64,
+    kept: Vec<(&'static str, u64)>,
+    dropped: Vec<Dropped>,
     /// 1-based row of the item being read.
     row: Option<u64>,
     items: u64,
@@ -189,6 +205,9 @@ impl<'a> Parser<'a> {
             depth_limit: limits.json_depth.clamp(1, MAX_DEPTH) as usize,
             truncated,
             diags: Vec::new(),
+            cap: limits.findings_per_rule,
+            kept: Vec::new(),
+            dropped: Vec::new(),
             row: None,
             items: 0,
             poisoned: false,
@@ -199,6 +218,36 @@ impl<'a> Parser<'a> {
     }
 
     // ---- positions and findings -------------------------------------------------------
+
+    /// Keeps a finding, or only counts it once its rule has `cap` findings: a document with a
+    /// finding in every item must not hold them all (memory stays bounded by the cap).
+    fn emit(&mut self, d: Diagnostic) {
+        let kept = match self.kept.iter_mut().find(|(c, _)| *c == d.code) {
+            Some((_, n)) => n,
+            None => {
+                self.kept.push((d.code, 0));
+                &mut self.kept.last_mut().expect("just pushed").1
+            }
+        };
+        if self.cap == 0 || *kept < self.cap {
+            *kept += 1;
+            self.diags.push(d);
+            return;
+        }
+        match self
+            .dropped
+            .iter_mut()
+            .find(|x| x.code == d.code && x.severity == d.severity)
+        {
+            Some(x) => x.count += 1,
+            None => self.dropped.push(Dropped {
+                code: d.code,
+                name: d.name,
+                severity: d.severity,
+                count: 1,
+            }),
+        }
+    }
 
     #[inline]
     fn peek(&self) -> Option<u8> {
@@ -284,7 +333,7 @@ impl<'a> Parser<'a> {
         if self.row.is_some() {
             d = d.pointer(self.pointer(true));
         }
-        self.diags.push(d);
+        self.emit(d);
         Stop
     }
 
@@ -307,7 +356,7 @@ impl<'a> Parser<'a> {
         if let Some(p) = pointer {
             d = d.pointer(p);
         }
-        self.diags.push(d);
+        self.emit(d);
     }
 
     /// A syntax error (or an encoding error) for an unexpected byte at the current position.
@@ -477,7 +526,7 @@ impl<'a> Parser<'a> {
                 let d = self
                     .diag_at(&st::JSON_NUMBER_PRECISION, msg, start)
                     .pointer(ptr);
-                self.diags.push(d);
+                self.emit(d);
             }
         }
         Ok(v)
@@ -709,12 +758,12 @@ impl<'a> Parser<'a> {
                 self.field_size
             );
             let d = self.diag_at(&lim::FIELD_TOO_LARGE, msg, start).pointer(p);
-            self.diags.push(d);
+            self.emit(d);
         } else if let Some(shown) = bom {
             let p = ptr(self);
             let msg = format!("the {what} `{shown}` contains a byte-order mark (U+FEFF)");
             let d = self.diag_at(&st::BOM_IN_VALUE, msg, start).pointer(p);
-            self.diags.push(d);
+            self.emit(d);
         }
     }
 
@@ -754,7 +803,7 @@ impl<'a> Parser<'a> {
                         s.start,
                     )
                     .pointer(ptr);
-                self.diags.push(d);
+                self.emit(d);
             }
         }
         self.ws();
@@ -786,7 +835,7 @@ impl<'a> Parser<'a> {
                         at,
                     )
                     .pointer(ptr);
-                self.diags.push(d);
+                self.emit(d);
             }
             self.poisoned = true;
             self.skip.push(is_obj);
@@ -918,7 +967,7 @@ impl<'a> Parser<'a> {
                 d = d.field(f);
             }
         }
-        self.diags.push(d);
+        self.emit(d);
         Stop
     }
 
@@ -943,7 +992,7 @@ impl<'a> Parser<'a> {
             .line(1)
             .column(1)
             .hint("save the file as UTF-8");
-            self.diags.push(d);
+            self.emit(d);
             return records;
         }
         self.ws();
@@ -953,7 +1002,7 @@ impl<'a> Parser<'a> {
                     let d = Diagnostic::new(&st::EMPTY_FILE, "the file is empty (no JSON value)")
                         .path(self.path)
                         .line(self.line);
-                    self.diags.push(d);
+                    self.emit(d);
                 }
                 return records;
             }
@@ -974,7 +1023,7 @@ impl<'a> Parser<'a> {
                         pos,
                     )
                     .pointer("");
-                self.diags.push(d);
+                self.emit(d);
                 return records;
             }
             _ => {
@@ -1027,7 +1076,7 @@ impl<'a> Parser<'a> {
                     .line(line)
                     .column(column)
                     .pointer(format!("/{}", row - 1));
-                    self.diags.push(d);
+                    self.emit(d);
                 }
                 let v = match self.value() {
                     Ok(v) => v,
@@ -1119,7 +1168,7 @@ fn round_trips(text: &str, f: f64) -> bool {
 
 /// A decimal number as (negative, significant digits, exponent of the leading digit), so that
 /// `1.0`, `1e0` and `10e-1` compare equal. Zero is `(false, "", 0)`.
-fn decimal_key(text: &str) -> (bool, String, i64) {
+pub(crate) fn decimal_key(text: &str) -> (bool, String, i64) {
     let (neg, t) = match text.strip_prefix('-') {
         Some(r) => (true, r),
         None => (false, text),

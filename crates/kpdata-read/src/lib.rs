@@ -20,4 +20,4 @@ mod table;
 pub mod typing;
 
 pub use csv::{Batch, Cell, CsvReader, RecordRef};
-pub use table::{read_table, Record, Table};
+pub use table::{read_table, read_table_with, Record, Table};

@@ -41,8 +41,20 @@ pub fn read_table(
     path: &str,
     limits: &Limits,
 ) -> std::io::Result<(Table, Vec<Diagnostic>)> {
-    let mut reader = CsvReader::new(input, path, limits);
     let mut diags = Vec::new();
+    let table = read_table_with(input, path, limits, &mut |d| diags.push(d))?;
+    Ok((table, diags))
+}
+
+/// [`read_table`] handing each finding to `on_diag` as it is read (which may count or drop
+/// them: a file of blank lines has a finding per line).
+pub fn read_table_with(
+    input: impl Read,
+    path: &str,
+    limits: &Limits,
+    on_diag: &mut dyn FnMut(Diagnostic),
+) -> std::io::Result<Table> {
+    let mut reader = CsvReader::new(input, path, limits);
     let mut table = Table {
         path: path.to_string(),
         ..Table::default()
@@ -50,7 +62,7 @@ pub fn read_table(
     let mut batch = Batch::default();
     loop {
         let more = reader.next_batch(&mut batch)?;
-        diags.append(&mut batch.diagnostics);
+        batch.diagnostics.drain(..).for_each(&mut *on_diag);
         for rec in batch.records() {
             let width = reader.header().map(|h| h.len()).unwrap_or(rec.len());
             let values = (0..width)
@@ -70,5 +82,5 @@ pub fn read_table(
         }
     }
     table.header = reader.header().map(|h| h.to_vec()).unwrap_or_default();
-    Ok((table, diags))
+    Ok(table)
 }

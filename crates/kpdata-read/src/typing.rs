@@ -36,6 +36,41 @@ pub fn typed_value(ty: &FieldType, cell: &str) -> Value {
     }
 }
 
+/// Why a cell of a numeric field is not published as the value it writes, or `None`. A
+/// release stores an `integer` as a 64-bit signed integer and a `number` as a double: an
+/// integer outside that range, or a decimal whose nearest double is another decimal (`1e-400`
+/// is 0, `9007199254740993` is `9007199254740992`, `0.30000000000000001` is 0.3), would be
+/// published changed. Cells that do not parse as their type are left to the `type` check;
+/// array items are judged one by one.
+pub fn unpublishable_number(ty: &FieldType, cell: &str) -> Option<String> {
+    match ty {
+        FieldType::Integer => parse_integer(cell).filter(|n| !n.is_i64()).map(|_| {
+            format!(
+                "the integer {} is outside the 64-bit signed range (-9223372036854775808 to 9223372036854775807) that a release publishes",
+                kpdata_diagnostics::escape_value(cell, 40)
+            )
+        }),
+        FieldType::Number => {
+            parse_number(cell)?;
+            let f: f64 = cell.parse().ok()?;
+            let (neg, digits, point) = crate::json::decimal_key(cell);
+            let published = crate::json::decimal_key(&format!("{f:e}"));
+            let same = published.1 == digits
+                && (digits.is_empty() || (published.0 == neg && published.2 == point));
+            (!same).then(|| {
+                format!(
+                    "the number {} has no exact double; a release would publish it as {f:e}",
+                    kpdata_diagnostics::escape_value(cell, 40)
+                )
+            })
+        }
+        FieldType::Array { separator, item } => split_array(cell, separator)
+            .filter(|part| !part.is_empty())
+            .find_map(|part| unpublishable_number(item, part)),
+        _ => None,
+    }
+}
+
 /// Splits an array cell on its separator. Items are not trimmed: `a; b` has the item ` b`,
 /// which the schema's pattern or the text rules then report.
 /// A one-character separator (the usual `;`) is split on as a `char`, which is several
@@ -167,6 +202,41 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn numbers_a_release_cannot_publish_unchanged() {
+        let int = FieldType::Integer;
+        let num = FieldType::Number;
+        for ok in [
+            "0",
+            "-9223372036854775808",
+            "9223372036854775807",
+            "x",
+            "1.5",
+        ] {
+            assert_eq!(unpublishable_number(&int, ok), None, "{ok}");
+        }
+        assert!(unpublishable_number(&int, "9223372036854775808").is_some());
+        for ok in [
+            "0", "-0", "1.5", "1.50", "0.1", "1e300", "-2.5e-3", "10e-1", "5e-324", "x",
+        ] {
+            assert_eq!(unpublishable_number(&num, ok), None, "{ok}");
+        }
+        for bad in [
+            "1e-400",
+            "9007199254740993",
+            "0.30000000000000001",
+            "2e-324",
+        ] {
+            assert!(unpublishable_number(&num, bad).is_some(), "{bad}");
+        }
+        let arr = FieldType::Array {
+            separator: ";".into(),
+            item: Box::new(FieldType::Number),
+        };
+        assert!(unpublishable_number(&arr, "1;1e-400").is_some());
+        assert_eq!(unpublishable_number(&arr, "1;;2"), None);
     }
 
     #[test]

@@ -237,3 +237,29 @@ fn a_character_split_across_two_fields_is_two_encoding_errors() {
         vec![("encoding-error", Some(1)), ("encoding-error", Some(2))]
     );
 }
+
+/// Issue 20 item 6: a batch ends after a bounded number of findings, so a file of blank lines
+/// (a finding per line, no record) is not gathered into one batch; blank lines before the
+/// header end batches too, and the header is still read after them.
+#[test]
+fn batches_hold_a_bounded_number_of_findings() {
+    let mut input = vec![b'\n'; 50_000];
+    input.extend_from_slice(b"id\n1\n");
+    input.resize(input.len() + 50_000, b'\n');
+    let mut r = CsvReader::new(&input[..], "t.csv", &Limits::default());
+    let mut b = Batch::default();
+    let (mut largest, mut findings, mut records) = (0, 0, 0);
+    loop {
+        let more = r.next_batch(&mut b).unwrap();
+        largest = largest.max(b.diagnostics.len());
+        findings += b.diagnostics.len();
+        records += b.len();
+        if !more {
+            break;
+        }
+    }
+    assert!(largest <= 8192, "a batch held {largest} findings");
+    assert_eq!(findings, 100_000);
+    assert_eq!(records, 1);
+    assert_eq!(r.header().unwrap(), ["id"]);
+}

@@ -311,7 +311,11 @@ fn datapackage(
     dp.insert(DIGEST_KEY.into(), json!("0".repeat(64)));
     let mut bytes = crate::json::to_bytes(&Value::Object(dp));
     let digest = sha256_hex(&bytes);
-    let at = digest_offset(&bytes).expect("the digest marker appears once");
+    let at = digest_offset(&bytes).ok_or_else(|| {
+        ReleaseError::new(
+            "cannot place the digest of datapackage.json (its key appears more than once)",
+        )
+    })?;
     bytes[at..at + 64].copy_from_slice(digest.as_bytes());
     Ok(bytes)
 }

@@ -18,9 +18,12 @@ pub const DIGEST_KEY: &str = "x-kpdata-digest";
 pub const FILES_KEY: &str = "x-kpdata-files";
 pub const PARQUET_MEDIATYPE: &str = "application/vnd.apache.parquet";
 
-/// The byte pattern that precedes the digest in the pretty-printed descriptor.
+/// The byte pattern that precedes the digest in the pretty-printed descriptor: the key at
+/// the top level (a line indented by exactly two spaces). The same key deeper down (an
+/// `enum` object copied from a schema) is indented further, and a string value can never
+/// hold a raw newline, so the top-level key is the only match.
 pub fn digest_marker() -> String {
-    format!("\"{DIGEST_KEY}\": \"")
+    format!("\n  \"{DIGEST_KEY}\": \"")
 }
 
 /// The Table Schema field type of a column.

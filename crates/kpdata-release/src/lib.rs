@@ -14,8 +14,11 @@
 //! - [`stage`]: writes a release atomically (temporary folder beside the target, fsync, rename)
 //!   and compares a folder with a rebuilt release.
 //! - [`publish`]: the package at a commit read from git objects (or from working-tree files whose
-//!   blob id is the committed one), the changes since the previous
+//!   blob id is the committed one) — as an [`Input`] for the build and as
+//!   [`publish::CommitFiles`] for validation, the same bytes — the changes since the previous
 //!   release tag (kpdata-diff), and the checks a release must pass.
+//! - [`sign`]: minisign signatures of `SHA256SUMS` (made by `release --sign-key`, checked by
+//!   `verify` against the committed public key) and the tag check in a clone.
 //! - [`verify`]: checks a release folder against `SHA256SUMS` and `datapackage.json`; findings
 //!   carry KP6xx codes and name the damaged file.
 //!
@@ -30,6 +33,7 @@ pub mod input;
 pub mod json;
 pub mod output;
 pub mod publish;
+pub mod sign;
 pub mod stage;
 pub mod sums;
 pub mod time;

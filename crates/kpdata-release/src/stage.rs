@@ -49,6 +49,19 @@ fn pid_alive(pid: u32) -> bool {
     }
 }
 
+/// Whether a file or folder name is a staging folder `.<name>.tmp-<pid>` of a release run
+/// that is gone (killed): never part of a package, and safe to remove.
+pub fn is_stale_staging_name(file_name: &str) -> bool {
+    let Some((head, pid)) = file_name.rsplit_once(".tmp-") else {
+        return false;
+    };
+    head.len() > 1
+        && head.starts_with('.')
+        && !pid.is_empty()
+        && pid.bytes().all(|b| b.is_ascii_digit())
+        && pid.parse::<u32>().is_ok_and(|pid| !pid_alive(pid))
+}
+
 /// Removes `.<name>.tmp-<pid>` folders beside `target` whose process is gone. Returns them.
 pub fn remove_stale(target: &Path) -> Result<Vec<PathBuf>, ReleaseError> {
     let (parent, name) = split_target(target)?;
@@ -146,6 +159,8 @@ fn stage_and_rename<T, E: From<ReleaseError>>(
         ))
     };
     let out = DirOutput::create(&stage).map_err(cannot)?;
+    // Removes the staging folder however this function is left, a panic included.
+    let _cleanup = RemoveOnDrop(&stage);
     let result = write(&out).and_then(|value| {
         out.sync_folders()
             .and_then(|()| {
@@ -165,10 +180,18 @@ fn stage_and_rename<T, E: From<ReleaseError>>(
             .map_err(|e| cannot(e).into())
             .map(|()| value)
     });
-    if result.is_err() {
-        let _ = fs::remove_dir_all(&stage);
-    }
     result
+}
+
+/// Removes a folder when dropped (a no-op once it was renamed away).
+struct RemoveOnDrop<'a>(&'a Path);
+
+impl Drop for RemoveOnDrop<'_> {
+    fn drop(&mut self) {
+        if self.0.exists() {
+            let _ = fs::remove_dir_all(self.0);
+        }
+    }
 }
 
 /// Every regular file under `dir`: `/`-separated relative path → full path. Symbolic links and
@@ -204,7 +227,9 @@ pub fn compare(dir: &Path, release: &Release) -> io::Result<Vec<String>> {
         match on_disk.get(rel) {
             None => diffs.push(format!("{rel}: missing from the folder")),
             Some(p) => {
-                let have = fs::read(p)?;
+                // Opened once, no link followed, no blocking open (a FIFO is refused).
+                let mut have = Vec::new();
+                io::Read::read_to_end(&mut kpdata_package::open_regular(p, false)?, &mut have)?;
                 if &have != bytes {
                     let at = have
                         .iter()
@@ -221,9 +246,47 @@ pub fn compare(dir: &Path, release: &Release) -> io::Result<Vec<String>> {
         }
     }
     for rel in on_disk.keys() {
-        if !release.files.contains_key(rel) {
+        // A signature is made once by the release manager, never rebuilt.
+        if !release.files.contains_key(rel) && rel != crate::sign::SIGNATURE_FILE {
             diffs.push(format!("{rel}: not part of the rebuilt release"));
         }
     }
     Ok(diffs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stale_staging_names() {
+        assert!(is_stale_staging_name(".1.0.0.tmp-4000000000"));
+        assert!(is_stale_staging_name(".rel.tmp-4000000000"));
+        let me = format!(".rel.tmp-{}", std::process::id());
+        assert!(!is_stale_staging_name(&me));
+        for other in [
+            "rel.tmp-4000000000",
+            ".tmp-4000000000",
+            ".rel.tmp-",
+            ".rel.tmp-12a",
+            "x",
+        ] {
+            assert!(!is_stale_staging_name(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn a_panic_while_writing_leaves_no_staging_folder() {
+        let t = tempfile::tempdir().unwrap();
+        let target = t.path().join("rel");
+        let result = std::panic::catch_unwind(|| {
+            write_atomically_with(&target, |out| -> Result<(), ReleaseError> {
+                write_file(out, "data/a.json", b"[]").unwrap();
+                panic!("a bug in the build");
+            })
+        });
+        assert!(result.is_err());
+        let left: Vec<_> = fs::read_dir(t.path()).unwrap().collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
 }

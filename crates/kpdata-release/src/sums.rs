@@ -35,7 +35,8 @@ pub struct BadLine {
 
 /// Parses `SHA256SUMS` strictly: lowercase hex only (so a flipped case bit is caught), two
 /// spaces (or ` *`, binary mode) before the path, no control characters, relative paths without
-/// `..`. A missing final newline is accepted, as `sha256sum -c` does.
+/// `..`. Every line ends with a newline, the last one too: kpdata always writes it, so a file
+/// without it was cut or edited (`sha256sum -c` would accept it; the entries are still read).
 pub fn parse(bytes: &[u8]) -> (Vec<Entry>, Vec<BadLine>) {
     let mut entries = Vec::new();
     let mut bad = Vec::new();
@@ -47,12 +48,20 @@ pub fn parse(bytes: &[u8]) -> (Vec<Entry>, Vec<BadLine>) {
         });
         return (entries, bad);
     }
+    let mut last = 0;
     for (i, raw) in body.split(|b| *b == b'\n').enumerate() {
         let line = i as u64 + 1;
+        last = line;
         match parse_line(raw) {
             Ok((hash, path)) => entries.push(Entry { line, hash, path }),
             Err(problem) => bad.push(BadLine { line, problem }),
         }
+    }
+    if !bytes.ends_with(b"\n") {
+        bad.push(BadLine {
+            line: last,
+            problem: "the last line has no final newline (the file was cut or edited)".into(),
+        });
     }
     (entries, bad)
 }
@@ -123,8 +132,22 @@ mod tests {
             let (_, bad) = parse(format!("{line}\n").as_bytes());
             assert_eq!(bad.len(), 1, "{line}");
         }
-        let (e, bad) = parse(format!("{h} *bin").as_bytes());
+        let (e, bad) = parse(format!("{h} *bin\n").as_bytes());
         assert!(bad.is_empty());
         assert_eq!(e[0].path, "bin");
+    }
+
+    /// Issue 20 item 11: a `SHA256SUMS` whose final newline was removed is refused (its
+    /// entries are still read, so the files are checked too).
+    #[test]
+    fn refuses_a_missing_final_newline() {
+        let h = "a".repeat(64);
+        let (e, bad) = parse(format!("{h}  a\n{h}  b").as_bytes());
+        assert_eq!(e.len(), 2);
+        assert_eq!(bad.len(), 1);
+        assert_eq!(bad[0].line, 2);
+        assert!(bad[0].problem.contains("final newline"), "{:?}", bad[0]);
+        let (_, bad) = parse(format!("{h}  a\n{h}  b\n").as_bytes());
+        assert!(bad.is_empty());
     }
 }

@@ -48,9 +48,15 @@ fn shown(p: &str) -> String {
 pub enum FileEntry {
     /// A regular file and its bytes.
     File(Vec<u8>),
+    /// A regular file read as a stream: its size and sha256 (lowercase hex), bytes not kept.
+    Hashed { size: u64, sha256: String },
     /// A symbolic link, device, socket...: never part of a release.
     Other,
 }
+
+/// The manifests (`SHA256SUMS`, `datapackage.json`) are parsed, so they are kept in memory; a
+/// larger one is a finding. Every other file is hashed as a stream and never held whole.
+pub const MAX_MANIFEST_BYTES: u64 = 64 << 20;
 
 /// Verifies the release folder `dir`. `Err` only when `dir` is not a readable folder; every
 /// problem with its content is a finding (sorted by path).
@@ -67,27 +73,83 @@ pub fn verify(dir: &Path) -> Result<Vec<Diagnostic>, ReleaseError> {
         .map_err(|e| ReleaseError::new(format!("cannot list `{}`: {e}", dir.display())))?;
     let mut files = BTreeMap::new();
     for (rel, path) in listing {
-        let meta = fs::symlink_metadata(&path)
-            .map_err(|e| ReleaseError::new(format!("cannot read `{rel}`: {e}")))?;
-        let entry = if meta.file_type().is_file() {
-            FileEntry::File(
-                fs::read(&path)
-                    .map_err(|e| ReleaseError::new(format!("cannot read `{rel}`: {e}")))?,
-            )
-        } else {
-            FileEntry::Other
-        };
+        let manifest = rel == SUMS_FILE || rel == DATAPACKAGE;
+        let entry = read_entry(&path, manifest)
+            .map_err(|e| ReleaseError::new(format!("cannot read `{}`: {e}", shown(&rel))))?;
         files.insert(rel, entry);
     }
     Ok(verify_files(&files))
+}
+
+/// Opens `path` once (no link followed, no blocking open) and checks the open handle: anything
+/// but a regular file is [`FileEntry::Other`]. A manifest of at most [`MAX_MANIFEST_BYTES`] is
+/// kept whole; any other file is hashed in 1 MiB chunks as it is read.
+fn read_entry(path: &Path, manifest: bool) -> std::io::Result<FileEntry> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = match kpdata_package::open_regular(path, false) {
+        Ok(f) => f,
+        // A link (ELOOP under O_NOFOLLOW), a socket (ENXIO) or another non-regular file:
+        // reported, never read.
+        Err(e) if e.kind() == std::io::ErrorKind::Other || !is_regular(path) => {
+            return Ok(FileEntry::Other)
+        }
+        Err(e) => return Err(e),
+    };
+    if manifest && f.metadata()?.len() <= MAX_MANIFEST_BYTES {
+        let mut bytes = Vec::new();
+        (&mut f)
+            .take(MAX_MANIFEST_BYTES + 1)
+            .read_to_end(&mut bytes)?;
+        if bytes.len() as u64 <= MAX_MANIFEST_BYTES {
+            return Ok(FileEntry::File(bytes));
+        }
+        // Grew while read: hash the rest as a stream.
+        let mut h = Sha256::new();
+        h.update(&bytes);
+        let size = bytes.len() as u64 + hash_into(&mut f, &mut h)?;
+        return Ok(FileEntry::Hashed {
+            size,
+            sha256: hex::encode(h.finalize()),
+        });
+    }
+    let mut h = Sha256::new();
+    let size = hash_into(&mut f, &mut h)?;
+    Ok(FileEntry::Hashed {
+        size,
+        sha256: hex::encode(h.finalize()),
+    })
+}
+
+/// Feeds everything `f` reads into `h` in 1 MiB chunks; returns the byte count.
+fn hash_into(f: &mut impl std::io::Read, h: &mut sha2::Sha256) -> std::io::Result<u64> {
+    use sha2::Digest;
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = match f.read(&mut buf) {
+            Ok(0) => return Ok(size),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        h.update(&buf[..n]);
+        size += n as u64;
+    }
+}
+
+/// Whether `path` is a regular file, not following a link (after a failed open: which
+/// finding to give, never whether to read).
+fn is_regular(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
 /// Verifies a release given as relative path → entry (what [`verify`] reads from disk).
 pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
 
-    // The files: size and hash (regular files only).
-    let mut disk: BTreeMap<&String, (u64, String, &[u8])> = BTreeMap::new();
+    // The files: size, hash and (manifests only) bytes; regular files only.
+    let mut disk: BTreeMap<&String, (u64, String, Option<&[u8]>)> = BTreeMap::new();
     for (rel, entry) in files {
         match entry {
             FileEntry::Other => out.push(
@@ -98,10 +160,23 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
                 .path(rel.clone()),
             ),
             FileEntry::File(bytes) => {
-                disk.insert(rel, (bytes.len() as u64, sha256_hex(bytes), &bytes[..]));
+                disk.insert(
+                    rel,
+                    (bytes.len() as u64, sha256_hex(bytes), Some(&bytes[..])),
+                );
+            }
+            FileEntry::Hashed { size, sha256 } => {
+                disk.insert(rel, (*size, sha256.clone(), None));
             }
         }
     }
+    let too_large = |name: &str| {
+        Diagnostic::new(
+            &RELEASE_MANIFEST_INVALID,
+            format!("{name} is larger than {MAX_MANIFEST_BYTES} bytes; it was not read"),
+        )
+        .path(name)
+    };
 
     // SHA256SUMS.
     let mut sums: BTreeMap<String, (u64, String)> = BTreeMap::new();
@@ -109,7 +184,8 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
         None => out.push(
             Diagnostic::new(&RELEASE_MANIFEST_INVALID, "SHA256SUMS is missing").path(SUMS_FILE),
         ),
-        Some((_, _, bytes)) => {
+        Some((_, _, None)) => out.push(too_large(SUMS_FILE)),
+        Some((_, _, Some(bytes))) => {
             let (entries, bad) = sums::parse(bytes);
             for b in bad {
                 out.push(
@@ -147,7 +223,10 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
     let mut dp_self: Option<bool> = None;
     let mut dp_parsed = false;
     let mut dp_lists_files = false;
-    if let Some((_, _, bytes)) = disk.get(&DATAPACKAGE.to_string()) {
+    if let Some((_, _, None)) = disk.get(&DATAPACKAGE.to_string()) {
+        out.push(too_large(DATAPACKAGE));
+    }
+    if let Some((_, _, Some(bytes))) = disk.get(&DATAPACKAGE.to_string()) {
         dp_self = digest_ok(bytes);
         match serde_json::from_slice::<Value>(bytes) {
             Err(e) => out.push(
@@ -183,7 +262,8 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
     paths.sort();
     paths.dedup();
     for p in paths {
-        if p == SUMS_FILE {
+        // The signature signs SHA256SUMS and is checked by `sign::check_folder`.
+        if p == SUMS_FILE || p == crate::sign::SIGNATURE_FILE {
             continue;
         }
         let on_disk = disk.get(p);

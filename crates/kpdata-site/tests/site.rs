@@ -45,6 +45,8 @@ fn release(dir: &Path) {
                 json!([{"fields": ["from_actor_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}},
                        {"fields": ["to_actor_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}}])),
             resource("findings", "finding_id", &["finding_id", "finding_date", "summary", "quote", "source_ids"], json!([])),
+            resource("roll_calls", "roll_call_id", &["roll_call_id", "date", "unres", "yes", "no", "abstain", "source_ids"], json!([])),
+            resource("vote_gaps", "gap_id", &["gap_id", "year", "source_ids"], json!([])),
         ]
     });
     write(dir, "datapackage.json", descriptor.to_string().as_bytes());
@@ -66,6 +68,20 @@ fn release(dir: &Path) {
     ]).to_string().as_bytes());
 }
 
+fn votes(dir: &Path) {
+    write(dir, "data/roll_calls.json", json!([
+        {"roll_call_id": "rc-2", "date": "2006-12-19", "unres": "R/61/174", "yes": 99, "no": 21, "abstain": 56, "source_ids": ["src-un"]},
+        {"roll_call_id": "rc-1", "date": "2005-12-16", "unres": "R/60/173", "yes": 88, "no": 21, "abstain": 60, "source_ids": ["src-un"]},
+    ]).to_string().as_bytes());
+    write(
+        dir,
+        "data/vote_gaps.json",
+        json!([{"gap_id": "gap-67", "year": 2012, "source_ids": ["src-un"]}])
+            .to_string()
+            .as_bytes(),
+    );
+}
+
 fn page(site: &kpdata_site::Site, path: &str) -> String {
     String::from_utf8(
         site.get(path)
@@ -79,6 +95,7 @@ fn page(site: &kpdata_site::Site, path: &str) -> String {
 fn the_site_shows_targets_links_quotes_and_sources() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
+    votes(dir.path());
     let r = kpdata_site::open(dir.path()).unwrap();
     let site = kpdata_site::build(&r);
 
@@ -112,6 +129,15 @@ fn the_site_shows_targets_links_quotes_and_sources() {
     let home = page(&site, "index.html");
     assert!(home.contains("<svg class=\"chart\""));
     assert!(home.contains("Undated actions by authority"));
+    // Votes per year in date order, the gap year named as a gap.
+    assert!(home.contains("General Assembly votes"));
+    let (y2005, y2006) = (
+        home.find("<td>2005</td>").unwrap(),
+        home.find("<td>2006</td>").unwrap(),
+    );
+    assert!(y2005 < y2006);
+    assert!(home.contains("<td class=\"num\">169</td>"));
+    assert!(home.contains("No recorded vote in the data:</strong> 2012"));
 
     let search = page(&site, "search.html");
     assert!(search.contains("data-key=\"koreamining\""));
@@ -139,6 +165,7 @@ fn the_site_shows_targets_links_quotes_and_sources() {
 fn the_same_release_gives_the_same_bytes() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
+    votes(dir.path());
     let a = kpdata_site::build(&kpdata_site::open(dir.path()).unwrap());
     let b = kpdata_site::build(&kpdata_site::open(dir.path()).unwrap());
     assert_eq!(a, b);

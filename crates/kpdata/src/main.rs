@@ -62,9 +62,10 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(f) => {
             {
-                eprintln!("error: {}", f.message);
+                // Failure messages quote paths and values from input: escaped like findings.
+                eprintln!("error: {}", kpdata_diagnostics::escape_text(&f.message));
                 if let Some(h) = f.hint {
-                    eprintln!("hint: {h}");
+                    eprintln!("hint: {}", kpdata_diagnostics::escape_text(&h));
                 }
             }
             ExitCode::from(2)

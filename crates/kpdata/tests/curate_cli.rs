@@ -40,7 +40,7 @@ fn package() -> tempfile::TempDir {
     dir
 }
 
-const TEXT: &str = "Test fixture (not a real document).\n\nThe committee said that it \u{201C}will publish its report in March\u{201D} and take questions.\n";
+const TEXT: &str = "Test fixture (not a real document), 2 January 2015.\n\nThe committee said that it \u{201C}will publish its report in March\u{201D} and take questions.\n";
 const QUOTE: &str = "it \"will publish its report in March\" and take questions";
 
 fn add_args(file: &str) -> Vec<&str> {
@@ -60,6 +60,10 @@ fn add_args(file: &str) -> Vec<&str> {
         "2015-01-02",
         "--accessed",
         "2026-12-06",
+        "--obtained-from",
+        "https://example.org/statement",
+        "--set",
+        "custody=exact_copy",
     ]
 }
 

@@ -526,9 +526,51 @@ fn workflows_are_well_formed_and_call_real_commands() {
             called.push(cmd);
         }
     }
+    // The pull-request gate runs kpdata from scripts/pr-gate.sh (`"$bin" validate ...`).
+    let gate = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pr-gate.sh"),
+    )
+    .unwrap();
+    let gate_calls = script_calls(&gate);
+    assert!(gate_calls.len() >= 5, "{gate_calls:?}");
+    for (cmd, flags) in gate_calls {
+        let (code, help, err) = kpdata(Path::new("."), &[&cmd, "--help"]);
+        assert_eq!(code, 0, "pr-gate.sh: `kpdata {cmd}`: {err}");
+        for f in &flags {
+            assert!(
+                help.split(|c: char| c.is_whitespace() || c == ',' || c == '[' || c == ']')
+                    .any(|w| w == f),
+                "pr-gate.sh: `kpdata {cmd}` has no flag `{f}`"
+            );
+        }
+        called.push(cmd);
+    }
     called.sort();
     called.dedup();
-    assert_eq!(called, ["diff", "release", "validate", "verify"]);
+    assert_eq!(called, ["diff", "release", "site", "validate", "verify"]);
+}
+
+/// kpdata calls in the gate script: `"$bin" CMD --flag ...` and `"$base_bin" CMD ...`.
+fn script_calls(text: &str) -> Vec<(String, Vec<String>)> {
+    let mut calls = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.starts_with('#') {
+            continue;
+        }
+        for marker in ["\"$bin\" ", "\"$base_bin\" "] {
+            if let Some(rest) = line.strip_prefix(marker) {
+                let mut words = rest.split_whitespace();
+                let cmd = words.next().unwrap().to_string();
+                let flags = words
+                    .take_while(|w| !w.starts_with('>') && !w.starts_with('2') && *w != "|")
+                    .filter(|w| w.starts_with("--"))
+                    .map(String::from)
+                    .collect();
+                calls.push((cmd, flags));
+            }
+        }
+    }
+    calls
 }
 
 /// Where PyYAML is installed, a real YAML parse as well (CI images may lack it: then skipped).
@@ -574,7 +616,7 @@ for path in sys.argv[1:]:
 }
 
 #[test]
-fn pull_request_workflow_is_read_only_and_fetches_the_base() {
+fn pull_request_workflow_is_read_only_and_judges_with_the_base_validator() {
     let files = workflows();
     let pr = &files.iter().find(|(n, _)| n == "pr.yml").unwrap().1;
     assert!(pr.contains("\n  pull_request:\n"));
@@ -582,18 +624,65 @@ fn pull_request_workflow_is_read_only_and_fetches_the_base() {
         !pr.contains("pull_request_target"),
         "pull_request_target runs fork code with secrets"
     );
-    assert!(pr.contains("\npermissions:\n  contents: read\n"));
+    // No permission at the top; each job reads only.
+    assert!(pr.contains("\npermissions: {}\n"));
+    assert_eq!(
+        pr.matches("    permissions:\n      contents: read\n")
+            .count(),
+        2
+    );
+    assert!(!pr.contains(": write"));
     assert!(!pr.contains("secrets."));
+    // No cache: one written by pull-request code could feed the base build.
+    assert!(!pr.contains("actions/cache"));
     assert!(pr.contains("fetch-depth: 0"));
-    assert!(pr.contains("hashFiles('Cargo.lock')"));
-    assert!(pr.contains("--no-default-features"));
-    assert!(pr.contains(">> \"$GITHUB_STEP_SUMMARY\""));
-    // The base sha goes through the environment, never spliced into a shell line.
-    for line in pr.lines().filter(|l| l.contains("kpdata ")) {
+    // The data verdict runs the base commit's gate script on the base side; the code verdict
+    // runs the head side.
+    assert!(pr.contains("git show \"$base:scripts/pr-gate.sh\""));
+    assert!(pr.contains("--side base \"$base\" \"$head\""));
+    assert!(pr.contains("--side head \"$base\" \"$head\""));
+    // No expression is spliced into a shell line.
+    for line in run_lines(pr) {
         assert!(!line.contains("${{"), "{line}");
     }
+    let gate = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pr-gate.sh"),
+    )
+    .unwrap();
+    assert!(gate.contains("--no-default-features"));
+    assert!(gate.contains("GITHUB_STEP_SUMMARY"));
+
     let release = &files.iter().find(|(n, _)| n == "release.yml").unwrap().1;
     assert!(release.contains("tags:\n      - \"v*\""));
-    assert!(release.contains("\npermissions:\n  contents: write\n"));
+    assert!(release.contains("\npermissions: {}\n"));
+    // Only the publishing job, which runs no build, may write.
+    assert_eq!(release.matches("contents: write").count(), 1);
+    let publish = release.split("\n  publish:\n").nth(1).unwrap();
+    assert!(publish.contains("contents: write") && !publish.contains("cargo"));
+    assert!(!release.contains("actions/cache"), "no cache on a tag push");
     assert!(release.contains("gh release create"));
+    assert!(release.contains("--require-signature"));
+}
+
+#[test]
+fn every_action_is_pinned_by_commit_id_with_its_version() {
+    for (name, text) in workflows() {
+        for line in text.lines().filter(|l| {
+            l.trim_start().starts_with("uses:") || l.trim_start().starts_with("- uses:")
+        }) {
+            let spec = line.split("uses:").nth(1).unwrap().trim();
+            let (action, rest) = spec
+                .split_once('@')
+                .unwrap_or_else(|| panic!("{name}: {line}"));
+            let (sha, comment) = rest.split_once(' ').unwrap_or((rest, ""));
+            assert!(
+                sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+                "{name}: {action} is not pinned by a full commit id: {line}"
+            );
+            assert!(
+                comment.trim_start().starts_with("# v"),
+                "{name}: {action}@{sha} has no version comment"
+            );
+        }
+    }
 }

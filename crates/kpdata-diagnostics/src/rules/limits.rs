@@ -50,4 +50,12 @@ crate::rules! {
         fix: "Use a plain relative path to a regular file inside the repository.",
         hint: "use a plain relative path inside the repository",
     }
+    ARCHIVE_UNTRACKED {
+        code: "KP907", name: "archive-untracked", severity: Error,
+        summary: "An archived source file cited by the registry is not tracked by git (untracked, or hidden by `.gitignore`).",
+        why: "The file passes on this machine only: a clone of the repository, and every release, which is built from committed files, do not have it.",
+        example: "datasets/archive/un/report.pdf matches a `*.pdf` line in .gitignore",
+        fix: "`git add` the file (with `-f` if an ignore rule hides it; better, narrow the ignore rule) and commit it.",
+        hint: "`git add` the file and commit it (check .gitignore)",
+    }
 }

@@ -10,6 +10,7 @@
 //! | KP6xx | release verification | `verify.rs` |
 //! | KP7xx | domain rules (sanctions and human-rights specifics) | `domain.rs` |
 //! | KP9xx | limits and safety | `limits.rs` |
+//! | KP915–KP918 | release origin: signatures and tags | `origin.rs` |
 //!
 //! Codes are never reused: a retired rule keeps its code in [`RETIRED`].
 
@@ -21,6 +22,7 @@ pub mod domain;
 pub mod history;
 pub mod keys;
 pub mod limits;
+pub mod origin;
 pub mod provenance;
 pub mod schema;
 pub mod structure;
@@ -98,6 +100,7 @@ pub fn catalog() -> Vec<&'static Rule> {
         verify::RULES,
         domain::RULES,
         limits::RULES,
+        origin::RULES,
     ] {
         all.extend(area.iter().copied());
     }

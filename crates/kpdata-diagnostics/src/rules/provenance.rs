@@ -145,4 +145,36 @@ crate::rules! {
         fix: "Re-import the dates from the archived history; never edit a window by hand.",
         hint: "window_start <= action_date <= window_end",
     }
+    CUSTODY_MISSING {
+        code: "KP418", name: "custody-missing", severity: Error,
+        summary: "A source without its chain of custody: `custody` (what the archived bytes are) or `obtained_from` (where they were obtained) is missing or malformed.",
+        why: "Tier says who wrote a document; custody says whether the archived bytes are that document. A list mirrored by a third party, a page converted to text and a hand transcription are different evidence, and a reader must be able to tell them apart and retrace each copy.",
+        example: "a sources row with custody = `` or obtained_from = `somewhere on GitHub`",
+        fix: "Set custody to exact_copy, faithful_conversion, incomplete_conversion, transcription or excerpt, and obtained_from to the http(s) address the bytes came from (a repository file at its commit), or `project:` and its place in the shared sources folder.",
+        hint: "record what the copy is and where it was obtained",
+    }
+    OFFICIAL_COPY_INCOMPLETE {
+        code: "KP419", name: "official-copy-incomplete", severity: Error,
+        summary: "A record that needs an official source cites official sources whose archived copies are all incomplete (an incomplete conversion, a transcription or an excerpt).",
+        why: "A designation rests on the authority's own text. A conversion that lost operative words, or an excerpt, may not contain the passage the record relies on: it cannot be the only support.",
+        example: "a designation citing only an executive order archived as a markdown conversion with custody = incomplete_conversion",
+        fix: "Archive an exact copy or a faithful conversion of the official document and cite it.",
+        hint: "cite an exact copy or a faithful conversion of the official text",
+    }
+    ARCHIVE_SHARED {
+        code: "KP420", name: "archive-shared", severity: Error,
+        summary: "Two sources name the same archived file.",
+        why: "An archived file must hold one source's text only; if several sources share a file, a quote or a date can be \"found\" in text another source (or a compiler's note) wrote.",
+        example: "eight sources with archive_path = `datasets/archive/excerpts/compilation.md`",
+        fix: "Archive each source in its own file, holding only that source's text.",
+        hint: "one archived file per source",
+    }
+    DATE_NOT_IN_SOURCE {
+        code: "KP421", name: "date-not-in-source", severity: Warning,
+        summary: "A record's event date occurs in the archived text of none of its cited sources, in any common date format (2014-02-07, 7 February 2014, February 7, 2014, 7 Feb. 2014, 07/02/2014 ...); the finding names the closest date found there.",
+        why: "A date that no cited source carries came from somewhere else: an uncited source, a file name, a compiler's note or memory. Dates decide what happened first; they must be traceable.",
+        example: "finding_date = 2014-02-07 citing a page whose only date is \"19 February 2014\"",
+        fix: "Cite the source that carries the date, correct the date, or leave it empty. Where the date stands for a reason no source text shows (a year inferred from the text), say why in the record's `note` and name this rule there (`date-not-in-source: ...`): the finding is then reported as explained, at info level.",
+        hint: "cite the source that carries the date, or explain it in the note",
+    }
 }

@@ -1,5 +1,5 @@
 //! KP2xx: values against the record's JSON Schema (draft 2020-12, `format` asserted), plus text
-//! hygiene in identifiers and names.
+//! hygiene (invisible characters, normalization, mixed scripts).
 
 crate::rules! {
     TYPE_ERROR {
@@ -76,9 +76,9 @@ crate::rules! {
     }
     INVISIBLE_CHARACTER {
         code: "KP210", name: "invisible-character", severity: Error,
-        summary: "An id or name contains a control, bidi-override or zero-width character.",
-        why: "Invisible characters make two identical-looking names differ, or reorder text on screen (U+202E) to mislead a reviewer.",
-        example: "primary_name = `KIM\\u{200B} JONG UN`",
+        summary: "A text cell holds a character that is not seen as what it is. In ids and names: any control (tab too), format, line/paragraph-separator or default-ignorable character (U+200B, U+202E, U+E0041 tag characters, U+2028, U+FE0F, U+034F...). In any other string cell, also with `--schema`: a control character (C0 but tab, DEL, C1), a bidi control, a BOM, a line/paragraph separator or a tag character; line breaks (LF, CR) only in fields marked `x-kind: text`.",
+        why: "Invisible characters make two identical-looking names differ, hide text from a reviewer (tag characters), or reorder text on screen (U+202E) to mislead one; a control character in a cell breaks the programs that read the data. The classes come from the Unicode data (General_Category, Default_Ignorable_Code_Point, Bidi_Control), not from hand-kept lists.",
+        example: "primary_name = `KIM\\u{200B} JONG UN`; remarks = `note\\u{0007}`",
         fix: "Delete the invisible character.",
         hint: "delete the invisible character shown as \\u{...}",
     }
@@ -89,5 +89,21 @@ crate::rules! {
         example: "a Hangul name typed on macOS as decomposed jamo",
         fix: "Normalise the value to NFC (most editors have a setting; `uconv -x any-nfc`).",
         hint: "normalise the text to NFC",
+    }
+    MIXED_SCRIPT {
+        code: "KP215", name: "mixed-script", severity: Error,
+        summary: "A name with no script column mixes scripts (UTS 39 single-script test; Korean = Hangul + Han and Japanese = Han + kana count as one).",
+        why: "A Cyrillic `О` or a Greek `Ο` looks like a Latin `O`: `KIM JОNG UN` reads as the real name but matches, sorts and searches as another. Names with a script column get KP701 instead.",
+        example: "primary_name = `KIM J\\u{041E}NG UN` (Cyrillic O)",
+        fix: "Retype the letter in the name's own script; a name written in two scripts belongs in two rows of the names dataset.",
+        hint: "retype the letters that come from another script",
+    }
+    NUMBER_NOT_PUBLISHABLE {
+        code: "KP212", name: "number-not-publishable", severity: Error,
+        summary: "A CSV `integer` outside the 64-bit signed range, or a `number` whose nearest double is a different decimal (`1e-400` is 0).",
+        why: "A release stores integers as 64-bit signed integers and numbers as doubles (Parquet, JSON): such a value would be published changed, or the release refused after validation passed.",
+        example: "tonnage = `1e-400` (published as 0.0); victims = `9223372036854775808`",
+        fix: "Write the value a double or a 64-bit integer holds, or make the field a string.",
+        hint: "write a value a 64-bit integer or a double holds, or make the field a string",
     }
 }

@@ -5,8 +5,10 @@ use std::fmt::Write;
 
 use kpdata_diagnostics::Diagnostic;
 
-use super::{cap_bytes, counts, plural, take, RenderOptions};
-use crate::escape::{guard_workflow_commands, md, md_code, md_message};
+use super::words::{has_common, layout, side};
+use super::{cap_bytes, counts, plural, take, RenderOptions, MAX_ITEMS};
+use crate::delta::{Delta, SpanOp};
+use crate::escape::{guard_workflow_commands, md, md_code, md_message, NO_CUT};
 use crate::model::*;
 
 /// [`render_markdown_with`] with [`RenderOptions::markdown`].
@@ -33,6 +35,7 @@ pub fn render_markdown_with(
         }
     }
     o.push_str("\n\n");
+    super::sources::markdown(&mut o, diff, opts);
     if diff.is_empty() {
         o.push_str("No dataset changes.\n");
     } else {
@@ -168,6 +171,64 @@ fn cell(v: &Option<String>, opts: &RenderOptions) -> String {
     }
 }
 
+/// The old and new cells of a changed field: the changed words marked (`~~removed~~`,
+/// `**added**`) with a few words of context, the list items removed and added, or the two
+/// values when they have nothing in common.
+fn change_cells(f: &FieldChange, opts: &RenderOptions) -> (String, String) {
+    let esc = |t: &str| md(t, NO_CUT);
+    match &f.delta {
+        Some(Delta::Words { spans }) if has_common(spans) => {
+            let segs = layout(spans, opts.max_value_chars);
+            (
+                side(&segs, SpanOp::Removed, &esc, ("~~", "**")),
+                side(&segs, SpanOp::Added, &esc, ("~~", "**")),
+            )
+        }
+        Some(Delta::List {
+            removed,
+            added,
+            kept,
+            ..
+        }) => {
+            if removed.is_empty() && added.is_empty() {
+                let same = format!("*(same {kept} items, order changed)*");
+                return (same.clone(), same);
+            }
+            let items = |list: &[String], m: &str| {
+                let (shown, more) = take(list, MAX_ITEMS);
+                let mut parts: Vec<String> = shown
+                    .iter()
+                    .map(|i| {
+                        if i.trim() != i || i.is_empty() {
+                            format!("{m}{}{m}", md(&format!("{i:?}"), opts.max_value_chars))
+                        } else {
+                            format!("{m}{}{m}", md(i, opts.max_value_chars))
+                        }
+                    })
+                    .collect();
+                if more > 0 {
+                    parts.push(format!("…and {more} more"));
+                }
+                if parts.is_empty() {
+                    "—".to_string()
+                } else {
+                    parts.join(", ")
+                }
+            };
+            let kept = if *kept > 0 {
+                format!(" *({kept} kept)*")
+            } else {
+                String::new()
+            };
+            (
+                items(removed, "~~"),
+                format!("{}{kept}", items(added, "**")),
+            )
+        }
+        _ => (cell(&f.old, opts), cell(&f.new, opts)),
+    }
+}
+
 fn dataset_section(o: &mut String, d: &DatasetDiff, diff: &PackageDiff, opts: &RenderOptions) {
     let v = |s: &str| md(s, opts.max_value_chars);
     let _ = writeln!(
@@ -248,12 +309,11 @@ fn dataset_section(o: &mut String, d: &DatasetDiff, diff: &PackageDiff, opts: &R
                 } else {
                     (String::new(), String::new())
                 };
+                let (old, new) = change_cells(f, opts);
                 let _ = writeln!(
                     o,
-                    "| {k} | {r} | {} | {} | {} |",
+                    "| {k} | {r} | {} | {old} | {new} |",
                     md_code(&f.field, 80),
-                    cell(&f.old, opts),
-                    cell(&f.new, opts)
                 );
             }
         }

@@ -3,12 +3,17 @@
 //! deterministic and escape every value they echo (see [`crate::escape`]).
 
 mod markdown;
+mod sources;
 mod text;
+mod words;
 
 pub use markdown::{render_markdown, render_markdown_with};
-pub use text::{render_text, render_text_with};
+pub use text::{change_text, render_text, render_text_with};
 
 use kpdata_diagnostics::{Diagnostic, Severity};
+
+/// Items listed of one list delta, and records listed as citing one source.
+const MAX_ITEMS: usize = 20;
 
 /// Caps that keep a rendering short on huge changes.
 #[derive(Debug, Clone, PartialEq, Eq)]

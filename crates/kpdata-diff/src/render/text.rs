@@ -5,8 +5,10 @@ use std::fmt::Write;
 
 use kpdata_diagnostics::Diagnostic;
 
-use super::{cap_bytes, counts, plural, take, RenderOptions};
-use crate::escape::{guard_workflow_commands, text};
+use super::words::{has_common, layout, side};
+use super::{cap_bytes, counts, plural, take, RenderOptions, MAX_ITEMS};
+use crate::delta::{Delta, SpanOp};
+use crate::escape::{guard_workflow_commands, text, text_in_diff};
 use crate::model::*;
 
 /// [`render_text_with`] with [`RenderOptions::text`].
@@ -32,6 +34,7 @@ pub fn render_text_with(
         }
     }
     o.push('\n');
+    super::sources::text_sections(&mut o, diff, opts);
     if diff.is_empty() {
         o.push_str("No dataset changes.\n");
     } else {
@@ -118,13 +121,8 @@ pub fn render_text_with(
         for c in changed {
             let _ = writeln!(o, "  ~ {} (row {})", v(&c.key.display()), c.row);
             for f in &c.changes {
-                let _ = writeln!(
-                    o,
-                    "      {}: {} -> {}",
-                    v(&f.field),
-                    opt(&f.old),
-                    opt(&f.new)
-                );
+                let shown = change_text(f, opts.max_value_chars);
+                let _ = writeln!(o, "      {}: {shown}", v(&f.field));
             }
         }
         more(&mut o, more_changed, "changed");
@@ -163,6 +161,66 @@ pub fn render_text_with(
         );
     }
     cap_bytes(guard_workflow_commands(&o), opts.max_bytes)
+}
+
+/// One changed field as text, without the field name: the changed words marked
+/// `[-removed-]{+added+}` with a few words of context, the list items removed and added, or
+/// `` `old` -> `new` `` when the values share nothing. At most about `max_chars` characters of
+/// each value; every value escaped (see [`crate::escape::text_in_diff`]).
+pub fn change_text(f: &FieldChange, max_chars: usize) -> String {
+    let opt = |s: &Option<String>| match s {
+        Some(s) => format!("`{}`", text(s, max_chars)),
+        None => "(empty)".to_string(),
+    };
+    match &f.delta {
+        Some(Delta::Words { spans }) if has_common(spans) => {
+            let segs = layout(spans, max_chars);
+            side(&segs, SpanOp::Equal, &text_in_diff, ("[-", "{+"))
+        }
+        Some(Delta::List {
+            removed,
+            added,
+            kept,
+            ..
+        }) => list_line(removed, added, *kept, max_chars),
+        _ => format!("{} -> {}", opt(&f.old), opt(&f.new)),
+    }
+}
+
+/// `removed [-a-], [-b-]; added {+c+}; 2 kept` (items quoted when they have edge spaces).
+fn list_line(removed: &[String], added: &[String], kept: usize, max_chars: usize) -> String {
+    if removed.is_empty() && added.is_empty() {
+        return format!("same {kept} items, order changed");
+    }
+    let items = |list: &[String], open: &str, close: &str| {
+        let (shown, more) = take(list, MAX_ITEMS);
+        let mut parts: Vec<String> = shown
+            .iter()
+            .map(|i| {
+                let i = if i.trim() != i || i.is_empty() {
+                    format!("{i:?}")
+                } else {
+                    i.clone()
+                };
+                format!("{open}{}{close}", text_in_diff(&text(&i, max_chars)))
+            })
+            .collect();
+        if more > 0 {
+            parts.push(format!("…and {more} more"));
+        }
+        parts.join(", ")
+    };
+    let mut parts = Vec::new();
+    if !removed.is_empty() {
+        parts.push(format!("removed {}", items(removed, "[-", "-]")));
+    }
+    if !added.is_empty() {
+        parts.push(format!("added {}", items(added, "{+", "+}")));
+    }
+    if kept > 0 {
+        parts.push(format!("{kept} kept"));
+    }
+    parts.join("; ")
 }
 
 fn more(o: &mut String, n: usize, what: &str) {

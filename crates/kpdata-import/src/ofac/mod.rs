@@ -29,7 +29,7 @@
 //! | `Title` | `actors.title` |
 //! | `Call_Sign` | identifier scheme `call_sign` |
 //! | `Vess_type`, `Vess_flag`, `Tonnage`, `GRT`, `Vess_owner` | `actors.vessel_type`, `vessel_flag`, `vessel_tonnage`, `vessel_grt`, `vessel_owner` as published |
-//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations (OFAC labels these "Company Number IMO", "Identification Number IMO" and sometimes "Vessel Registration Identification IMO"); numbers of another length are not taken. The Remarks are also cut into items and parsed ([`crate::remarks`]): dates and places of birth, nationalities, gender, `Linked To:` and other details become `actor_facts` rows (`fct-ofac-12210-rem-3`: item 3), passports, national ids, registration numbers, SWIFT/BIC codes and other numbers become typed `actor_identifiers` rows (`idn-ofac-12210-rem-3`); items the parser does not understand are counted and returned ([`Imported::unparsed`]), never dropped silently. |
+//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations labelled "Company Number IMO" or "Identification Number IMO", `imo_vessel_label` on organisations labelled "Vessel Registration Identification IMO" (the label names a vessel, the entry is a company: recorded as labelled, claiming neither); numbers of another length are not taken. The Remarks are also cut into items and parsed ([`crate::remarks`]): dates and places of birth, nationalities, gender, `Linked To:` and other details become `actor_facts` rows (`fct-ofac-12210-rem-3`: item 3), passports, national ids, registration numbers, SWIFT/BIC codes and other numbers become typed `actor_identifiers` rows (`idn-ofac-12210-rem-3`); items the parser does not understand are counted and returned ([`Imported::unparsed`]), never dropped silently. |
 //! | add `ent_num`, `add_num`, `address`, `city/state/postal`, `country`, `add_remarks` | (with `--add`) one `actor_facts` row of kind `address` per non-empty address of a selected entry (`fct-ofac-12210-add-345`): the three parts joined with `, `, `add_remarks` in the note |
 //! | history `first_seen_time`, `previous_time` | (with `--history`) the entry's `listed` designation gets `action_date` = the first-seen UTC day, `date_kind` `first_seen_in_list`, `window_start`/`window_end` = the UTC days of the last scrape without the entry and the first with it, and cites the history too; entries already in the first readable scrape stay undated (their note says so). A selected entry missing from the history is an error. |
 //! | alt `ent_num` | join key: only rows whose ent_num is a selected sdn.csv entry are used (alt.csv is a newer file with entries the sdn.csv copy lacks) |
@@ -362,7 +362,16 @@ pub fn import_full(input: &OfacInput<'_>) -> Result<Imported> {
             };
             let label = IMO_LABELS
                 .iter()
-                .find(|l| remarks.contains(&format!("{l} IMO {imo}")))
+                .find(|l| remarks.contains(&format!("{l} IMO {imo}")));
+            // An organisation's number labelled as a vessel registration is recorded with the
+            // list's label, as neither a ship's nor a company's number.
+            let scheme = match label {
+                Some(&"Vessel Registration Identification") if atype != "vessel" => {
+                    "imo_vessel_label"
+                }
+                _ => scheme,
+            };
+            let label = label
                 .map(|l| format!("labelled \"{l} IMO\" in the Remarks"))
                 .unwrap_or_default();
             ident(&suffix, scheme, imo, label)?;

@@ -272,11 +272,28 @@ without a recorded vote in the data are not shown: no vote is inferred for them.
         categories,
         series,
     };
+    // Years the data record as gaps (a dataset of gaps with a `year`): shown, never inferred.
+    let gaps: BTreeSet<String> = r
+        .datasets
+        .iter()
+        .filter(|d| d.name.contains("gap") && d.fields.iter().any(|f| f == "year"))
+        .flat_map(|d| d.rows.iter().map(|row| load::text(row, "year")))
+        .filter(|y| !y.is_empty())
+        .collect();
+    let gap_note = if gaps.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "<p><strong>No recorded vote in the data:</strong> {}. These are gaps in the \
+archived record; nothing archived says whether or how a resolution was adopted in those years.</p>",
+            esc(&gaps.into_iter().collect::<Vec<_>>().join(", "))
+        )
+    };
     Some(format!(
         "<h2>How states voted</h2><p>Recorded votes of the UN General Assembly on the \
 resolutions on the situation of human rights in the DPRK (dataset <a href=\"datasets/{}.html\">{}</a>). \
 A year missing here has no recorded vote in the archived data; that is a gap in the record, \
-not a vote.</p>{}",
+not a vote.</p>{}{gap_note}",
         crate::html::slug(&ds.name),
         esc(&ds.name),
         chart.render()

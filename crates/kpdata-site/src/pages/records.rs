@@ -35,13 +35,10 @@ body is not a judicial conviction.</p>",
                 body.push_str("<h2>The quote in its source</h2>");
                 for s in load::list(row, "source_ids") {
                     body.push_str(&format!("<h3>{}</h3>", ctx.source_link(&s, 2)));
-                    let shown = r.archived.get(&s).and_then(|a| {
-                        highlight(
-                            &a.bytes,
-                            a.release_path.to_ascii_lowercase().ends_with(".md"),
-                            &quote,
-                        )
-                    });
+                    let shown = r
+                        .archived
+                        .get(&s)
+                        .and_then(|a| highlight(&a.bytes, &a.release_path, &quote));
                     match shown {
                         Some(html) => body.push_str(&format!("<blockquote>{html}</blockquote>")),
                         None if r.archived.contains_key(&s) => body.push_str(

@@ -205,9 +205,7 @@ fn quotes_in(ctx: &Ctx, id: &str, archived: Option<(&[u8], &str)>) -> String {
             }
             let key = ds.key_of(row);
             let shown = archived
-                .and_then(|(bytes, path)| {
-                    highlight(bytes, path.to_ascii_lowercase().ends_with(".md"), &quote)
-                })
+                .and_then(|(bytes, path)| highlight(bytes, path, &quote))
                 .unwrap_or_else(|| format!("<mark>{}</mark>", esc(&quote)));
             out.push_str(&format!(
                 "<p><a href=\"{}\">{}</a></p><blockquote>{}</blockquote>",

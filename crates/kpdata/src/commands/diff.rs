@@ -7,9 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 use kpdata_diagnostics::Severity;
+use kpdata_diff::rules::{
+    render_rules_markdown, render_rules_text, rule_changes, rule_findings, RulesReport,
+};
 use kpdata_diff::{
-    diff, history_findings, render_markdown_with, render_text_with, LoadError, RenderOptions,
-    Snapshot,
+    diff, history_findings, render_markdown_with, render_text_with, review, Archive, LoadError,
+    RenderOptions, Snapshot,
 };
 use kpdata_git::Repo;
 
@@ -33,6 +36,7 @@ pub enum DiffFormat {
   kpdata diff --base main                      what this branch changes (uncommitted edits included)
   kpdata diff --base v1.2.0 --head v1.3.0      what a release changed
   kpdata diff --base \"$BASE_SHA\" --format markdown >> \"$GITHUB_STEP_SUMMARY\"
+  kpdata diff --base main --rules              rule changes, loosening ones first
 
 The base (and --head) are read from git objects: nothing is checked out. In a shallow clone,
 fetch the base commit first (actions/checkout with fetch-depth: 0).
@@ -55,6 +59,10 @@ pub struct DiffArgs {
     /// Records listed per dataset and kind (0 = all; default: 50 in markdown, all in text)
     #[arg(long, value_name = "N")]
     pub max_records: Option<usize>,
+    /// Only the rule changes (kpdata.toml, schemas, vocabularies), each marked as loosening,
+    /// tightening or other; loosening ones are KP509 warnings. Exit 0 unless kpdata failed
+    #[arg(long)]
+    pub rules: bool,
 }
 
 fn failure(e: LoadError) -> Failure {
@@ -106,8 +114,21 @@ pub fn run(args: DiffArgs) -> CmdResult {
         let id = repo.resolve(&args.base).map_err(|e| failure(e.into()))?;
         Snapshot::before_package(&format!("{} ({})", args.base, id.short()), &head)
     };
-    let d = diff(&base, &head);
+    let mut d = diff(&base, &head);
+    if args.rules {
+        return print(&rules_output(&args, &base, &head, &d)).map(|_| ExitCode::SUCCESS);
+    }
     let findings = history_findings(&d, &base, &head);
+    // New and changed sources and quotes, checked against the head's archived files.
+    let archive = match &args.head {
+        Some(rev) => Archive::Revision {
+            repo: &repo,
+            rev,
+            prefix: &prefix,
+        },
+        None => Archive::Worktree(&args.root),
+    };
+    review(&mut d, &head, &archive);
 
     let out = match args.format {
         DiffFormat::Text => render_text_with(
@@ -129,6 +150,16 @@ pub fn run(args: DiffArgs) -> CmdResult {
         DiffFormat::Json => diff_json::render(&d, &findings),
         DiffFormat::Github => diff_github::render(&d, &findings),
     };
+    print(&out)?;
+    let errors = findings.iter().any(|f| f.severity == Severity::Error);
+    Ok(if errors {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print(out: &str) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(out.as_bytes())
@@ -138,10 +169,33 @@ pub fn run(args: DiffArgs) -> CmdResult {
             return Err(Failure::new(format!("cannot write the diff: {e}")));
         }
     }
-    let errors = findings.iter().any(|f| f.severity == Severity::Error);
-    Ok(if errors {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(())
+}
+
+/// `kpdata diff --rules`: the rule changes in the chosen format.
+fn rules_output(
+    args: &DiffArgs,
+    base: &Snapshot,
+    head: &Snapshot,
+    d: &kpdata_diff::PackageDiff,
+) -> String {
+    let changes = rule_changes(base, head, d);
+    let findings = rule_findings(&changes);
+    match args.format {
+        DiffFormat::Text => render_rules_text(&base.label, &head.label, &changes),
+        DiffFormat::Markdown => render_rules_markdown(&base.label, &head.label, &changes),
+        DiffFormat::Github => diff_github::render(d, &findings),
+        DiffFormat::Json => {
+            let report = RulesReport {
+                base: &base.label,
+                head: &head.label,
+                loosens: findings.len(),
+                rule_changes: &changes,
+                findings: &findings,
+            };
+            let mut s = serde_json::to_string_pretty(&report).expect("the report serializes");
+            s.push('\n');
+            s
+        }
+    }
 }

@@ -20,6 +20,11 @@ use crate::{CmdResult, Failure};
       --earlier datasets/archive/uk/hmt_conlist_2014-04-02.csv --earlier datasets/archive/uk/ofsi_conlist_2018-04-13.csv
   kpdata import ofac-sdn datasets/archive/ofac/sdn_2024-07-02.csv --alt datasets/archive/ofac/alt_uploaded-2026-06-02.csv \
       --un datasets/archive/un/un_sc_consolidated_2024-09-26.xml
+  kpdata import unvotes datasets/archive/human_rights/unvotes/unga_dprk_human_rights_roll_calls.csv \
+      datasets/archive/human_rights/unvotes/unga_dprk_human_rights_votes.csv \
+      --original datasets/archive/human_rights/unvotes/un_roll_calls.rda \
+      --original datasets/archive/human_rights/unvotes/un_votes.rda \
+      --original datasets/archive/human_rights/unvotes/un_roll_call_issues.rda
 
 The input files must be registered (with their sha256) in <out>/sources.csv.")]
 pub struct ImportArgs {
@@ -71,10 +76,29 @@ pub enum ImportList {
         #[arg(long, default_value = "datasets", value_name = "DIR")]
         out: PathBuf,
     },
+    /// The UN General Assembly roll calls and country votes on the DPRK human-rights
+    /// resolutions (the extract CSVs of the `unvotes` data package)
+    Unvotes {
+        /// The roll-calls extract (unga_dprk_human_rights_roll_calls.csv, as archived)
+        roll_calls: PathBuf,
+        /// The country-votes extract (unga_dprk_human_rights_votes.csv, as archived)
+        votes: PathBuf,
+        /// A data file the extract was made from (as archived); every row cites it. Repeatable.
+        #[arg(long, value_name = "FILE")]
+        original: Vec<PathBuf>,
+        /// The datasets folder to write into (holds sources.csv)
+        #[arg(long, default_value = "datasets", value_name = "DIR")]
+        out: PathBuf,
+    },
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, Failure> {
-    std::fs::read(path).map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))
+    // Opened without blocking and checked on the handle (a FIFO is refused, not waited on).
+    let mut bytes = Vec::new();
+    kpdata_package::open_regular(path, true)
+        .and_then(|mut f| std::io::Read::read_to_end(&mut f, &mut bytes))
+        .map_err(|e| Failure::new(format!("cannot read {}: {e}", path.display())))?;
+    Ok(bytes)
 }
 
 fn import_failure(e: ImportError) -> Failure {
@@ -104,7 +128,10 @@ fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
     let mut files = Vec::new();
     for t in tables {
         let path = out.join(format!("{}.csv", t.name));
-        let existing = match std::fs::read(&path) {
+        let existing = match kpdata_package::open_regular(&path, false).and_then(|mut f| {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut b).map(|_| b)
+        }) {
             Ok(b) => Some(b),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(Failure::new(format!("cannot read {}: {e}", path.display()))),
@@ -232,6 +259,26 @@ pub fn run(args: ImportArgs) -> CmdResult {
             .map_err(import_failure)?;
             write_tables(&out, &imported.tables)?;
             report_ofac(&imported);
+        }
+        ImportList::Unvotes {
+            roll_calls,
+            votes,
+            original,
+            out,
+        } => {
+            let rc_bytes = read(&roll_calls)?;
+            let rc_src = source_id(&out, &roll_calls, &rc_bytes)?;
+            let v_bytes = read(&votes)?;
+            let v_src = source_id(&out, &votes, &v_bytes)?;
+            let mut originals = Vec::new();
+            for p in &original {
+                let b = read(p)?;
+                originals.push(source_id(&out, p, &b)?);
+            }
+            let tables =
+                kpdata_import::unvotes::import(&rc_bytes, &v_bytes, &rc_src, &v_src, &originals)
+                    .map_err(import_failure)?;
+            write_tables(&out, &tables)?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -7,6 +7,7 @@ pub mod import;
 pub mod link;
 pub mod release;
 pub mod rules;
+pub mod signing;
 pub mod site;
 pub mod subset;
 pub mod validate;

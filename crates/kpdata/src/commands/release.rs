@@ -14,8 +14,10 @@ use clap::Args;
 use kpdata_git::Repo;
 use kpdata_release::build::{build_into, Built, Release};
 use kpdata_release::publish::Source;
-use kpdata_release::{stage, version, Encoder, ReleaseError};
+use kpdata_release::sums::SUMS_FILE;
+use kpdata_release::{sign, stage, version, Encoder, Output, ReleaseError};
 
+use crate::commands::signing;
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]
@@ -23,6 +25,7 @@ use crate::{CmdResult, Failure};
   kpdata release 1.0.0                    build dist/1.0.0/ from HEAD and tag v1.0.0
   kpdata release 1.1.0 --out /tmp/r       write the release folder at /tmp/r instead
   kpdata release 1.1.0 --no-tag           build the folder without creating the tag
+  kpdata release 1.1.0 --sign-key ~/.kpdata/kpdata.key   sign SHA256SUMS (SHA256SUMS.minisig)
   kpdata release --check dist/1.0.0       rebuild 1.0.0 from tag v1.0.0 and compare every byte
 
 Exit codes: 0 released (or --check: identical), 1 --check found differences, 2 refused or failed.")]
@@ -40,8 +43,12 @@ pub struct ReleaseArgs {
     #[arg(long)]
     pub no_tag: bool,
     /// Rebuild the release in DIR from its tag and compare every byte (exit 0 same, 1 differs)
-    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "no_tag"])]
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "no_tag", "sign_key"])]
     pub check: Option<PathBuf>,
+    /// Sign SHA256SUMS with this minisign secret key (kept outside the repository; default:
+    /// $KPDATA_SIGN_KEY; password: $KPDATA_SIGN_PASSWORD or the terminal)
+    #[arg(long, value_name = "FILE")]
+    pub sign_key: Option<PathBuf>,
 }
 
 impl From<ReleaseError> for Failure {
@@ -159,15 +166,28 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         .clone()
         .unwrap_or_else(|| args.root.join("dist").join(version.to_string()));
 
-    // The working tree must be exactly HEAD (the release folder's parent is left out).
+    // Staging folders of this target left by killed runs are removed first (a folder of a
+    // run still alive stays, and makes the tree dirty below).
+    stage::remove_stale(&target)?;
+    // The working tree must be exactly HEAD. Left out: the release folder's parent (e.g.
+    // `dist/`) unless it is the repository root, and the release folder itself, which is
+    // only ever adopted when it is byte for byte this release (a run killed before its tag).
+    // Leaving them out is safe: validation and build read HEAD's committed files only.
     let mut ignore = Vec::new();
     if let Some(rel) = target.parent().and_then(|p| relative_to_workdir(&repo, p)) {
         if !rel.is_empty() {
             ignore.push(rel);
         }
     }
+    if let Some(rel) = relative_to_workdir(&repo, &target) {
+        if !rel.is_empty() {
+            ignore.push(rel);
+        }
+    }
     let ignore_refs: Vec<&str> = ignore.iter().map(String::as_str).collect();
-    let dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    let mut dirty = repo.dirty_paths(&ignore_refs).map_err(git_failure)?;
+    // Staging folders of other killed runs (another `--out`) are not part of the package.
+    dirty.retain(|p| !p.split('/').any(stage::is_stale_staging_name));
     if !dirty.is_empty() {
         let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
         return Err(Failure::new(format!(
@@ -208,20 +228,51 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
 
     let progress = Progress::new();
     let head = repo.resolve("HEAD").map_err(git_failure)?;
-    // The working tree is validated (the same checks as `kpdata validate`, reference date =
-    // HEAD's commit day) on its own threads while HEAD's files are read and the release is
-    // built into the staging folder: the two share the cores instead of taking turns. Nothing
-    // is renamed into place, compared with an existing folder or tagged before validation has
-    // finished without errors, and its errors are what a failed run reports. Each file's bytes
-    // come from the working tree when their git blob id is HEAD's, else from the git objects:
-    // what is released is always what is committed.
+    // The signing key is opened (and checked against the committed public key) before
+    // anything is built.
+    let signer = match signing::key_path(args.sign_key.as_ref()) {
+        Some(path) => Some(signing::open(&path, &repo, &source.prefix, &head)?),
+        None => None,
+    };
+    let signature = std::cell::RefCell::new(None::<String>);
+    // The text of SHA256SUMS.minisig for the folder `dir` (the one it holds if an
+    // interrupted run signed it already), remembered for the tag message.
+    let make_signature = |dir: &Path| -> Result<Option<String>, Failure> {
+        let Some(signer) = &signer else {
+            return Ok(None);
+        };
+        let sig_path = dir.join(sign::SIGNATURE_FILE);
+        let text = if sig_path.exists() {
+            std::fs::read_to_string(&sig_path)
+                .map_err(|e| Failure::new(format!("cannot read {}: {e}", sig_path.display())))?
+        } else {
+            let sums = std::fs::read(dir.join(SUMS_FILE))
+                .map_err(|e| Failure::new(format!("cannot read SHA256SUMS to sign it: {e}")))?;
+            signer.sign(&sums, &version.to_string(), &head)?
+        };
+        *signature.borrow_mut() = Some(text.clone());
+        Ok(Some(text))
+    };
+    // Validation (the same checks as `kpdata validate`, reference date = HEAD's commit day)
+    // reads HEAD's committed files, exactly the bytes the build reads and publishes: never
+    // the working tree, which may differ from HEAD in ways the clean check cannot see
+    // (`--skip-worktree`, `--assume-unchanged`, ignored files, a rewrite while this runs).
+    // It runs on its own threads while the release is built into the staging folder: the two
+    // share the cores instead of taking turns. Nothing is renamed into place, compared with
+    // an existing folder or tagged before validation has finished without errors, and its
+    // errors are what a failed run reports.
+    let files = source.files_at(head.as_str())?;
+    let commit_time = repo.commit_time(head.as_str()).map_err(git_failure)?;
+    let label = args.root.clone();
     let stop = std::sync::atomic::AtomicBool::new(false);
+    let stop_build = &stop;
     let result = std::thread::scope(|s| {
-        let validation = s.spawn(|| {
-            let report = crate::commands::validate::validate_package(&args.root, None);
+        let validation = s.spawn(move || {
+            let root = kpdata_package::Root::with_source(&label, files);
+            let report = crate::commands::validate::validate_root(root, commit_time);
             if report.as_ref().map_or(true, |r| r.has_errors()) {
                 // The build stops at its next file or chunk: the errors are reported at once.
-                stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                stop_build.store(true, std::sync::atomic::Ordering::Relaxed);
             }
             report
         });
@@ -235,12 +286,14 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                 .join()
                 .unwrap_or_else(|_| Err(Failure::new("validation panicked")))?;
             if report.has_errors() {
+                let errors = report.summary.errors;
+                progress.done();
+                print_findings(report);
                 return Err(Failure::new(format!(
-                    "validation found {} error(s); nothing was released",
-                    report.summary.errors
+                    "validation found {errors} error(s) in HEAD's committed files; nothing was released"
                 ))
                 .hint(format!(
-                    "run `kpdata validate --root {}` and fix the errors it reports",
+                    "fix the errors above and commit (`kpdata validate --root {}` checks the working tree, which may differ from HEAD)",
                     args.root.display()
                 )));
             }
@@ -269,13 +322,21 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                 if !stage::compare(&target, &release)?.is_empty() {
                     return Err(folder_exists());
                 }
+                if let Some(text) = make_signature(&target)? {
+                    let path = target.join(sign::SIGNATURE_FILE);
+                    if !path.exists() {
+                        std::fs::write(&path, text).map_err(|e| {
+                            Failure::new(format!("cannot write {}: {e}", path.display()))
+                        })?;
+                    }
+                }
                 built
             } else {
                 // Each file goes into the staging folder as it is made, hashed as it is
                 // written; the folder is renamed into place only once validation passed.
-                stage::write_atomically_with(&target, |out| {
+                stage::write_atomically_with(&target, |dir_out| {
                     let out = kpdata_release::Stoppable {
-                        inner: out,
+                        inner: dir_out,
                         stop: &stop,
                     };
                     let built = build_into(
@@ -287,6 +348,18 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
                         &mut |m| progress.step(m),
                     )?;
                     gate()?;
+                    // Signed in the staging folder: renamed into place with the files.
+                    if let Some(text) = make_signature(&stage::staging_dir(&target)?)? {
+                        use std::io::Write as _;
+                        let mut f = dir_out.create(sign::SIGNATURE_FILE).map_err(|e| {
+                            Failure::new(format!("cannot write SHA256SUMS.minisig: {e}"))
+                        })?;
+                        f.write_all(text.as_bytes())
+                            .and_then(|()| f.finish())
+                            .map_err(|e| {
+                                Failure::new(format!("cannot write SHA256SUMS.minisig: {e}"))
+                            })?;
+                    }
                     Ok::<_, Failure>(built)
                 })?
             };
@@ -305,10 +378,16 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
     };
     if !args.no_tag {
         let sums = &built.files["SHA256SUMS"].sha256;
-        let message = format!(
-            "{} {version}\n\nkpdata release {version}\nsha256 of SHA256SUMS: {sums}\n",
-            input.manifest.package.title
+        let mut message = format!(
+            "{} {version}\n\nkpdata release {version}\n{}{sums}\n",
+            input.manifest.package.title,
+            sign::TAG_SUMS_PREFIX
         );
+        // CI attaches the signature from here: no secret key is ever needed there.
+        if let Some(sig) = signature.borrow().as_deref() {
+            message.push('\n');
+            message.push_str(&sign::tag_block(sig));
+        }
         if let Err(e) = repo.create_annotated_tag(&tag, head.as_str(), &message) {
             progress.done();
             if !resume {
@@ -339,8 +418,30 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             format!("; tagged {tag} on {}", head.short())
         }
     );
+    if signature.borrow().is_some() {
+        let _ = writeln!(out, "signed: {}", sign::SIGNATURE_FILE);
+    }
     let _ = writeln!(out, "check it with: kpdata verify {}", target.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// The findings of a failed validation on stderr (errors only: they are why nothing was
+/// released), in the text format of `kpdata validate`.
+fn print_findings(report: kpdata_diagnostics::Report) {
+    let (diagnostics, suppressed, summary) = report.finish();
+    let errors: Vec<_> = diagnostics
+        .into_iter()
+        .filter(|d| d.severity == kpdata_diagnostics::Severity::Error)
+        .collect();
+    let rendered = crate::render::Rendered {
+        diagnostics: &errors,
+        suppressed: &suppressed,
+        summary: &summary,
+    };
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let text = crate::render::text::render(&rendered, &crate::render::text::Style { color });
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Every file of the release in memory (to compare with an existing folder), stopped when
@@ -448,7 +549,13 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
         Ok(ExitCode::SUCCESS)
     } else {
         for d in &diffs {
-            let _ = writeln!(out, "{}: {d}", dir.display());
+            // File names in the folder are input: escaped like findings.
+            let _ = writeln!(
+                out,
+                "{}: {}",
+                kpdata_diagnostics::escape_text(&dir.display().to_string()),
+                kpdata_diagnostics::escape_text(d)
+            );
         }
         let _ = writeln!(
             out,

@@ -28,6 +28,7 @@ pub fn run(args: ValidateArgs) -> CmdResult {
                 reference,
                 jobs,
                 max_per_rule: args.max_per_rule,
+                tracked: tracked_files(&args.root),
             };
             match crate::commands::subset::restrict(&mut pkg, &args.root, &args.files)? {
                 Some(paths) => {
@@ -42,19 +43,38 @@ pub fn run(args: ValidateArgs) -> CmdResult {
     emit(report, args.format)
 }
 
-/// Validates the package at `root` for a release: the same checks as `kpdata validate`.
-pub fn validate_package(root: &Path, reference_date: Option<&str>) -> Result<Report, Failure> {
-    let reference = reference_day(root, reference_date)?;
-    let pkg = Package::load(root)?;
+/// Validates the package at `root` for a release: the same checks as `kpdata validate`, on
+/// the files `root` gives (a release passes the files of the commit it publishes), with the
+/// day of `commit_time` as the reference date.
+pub fn validate_root(root: kpdata_package::Root, commit_time: i64) -> Result<Report, Failure> {
+    let pkg = Package::load_root(root)?;
     let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
     Ok(check_package(
         &pkg,
         &Options {
-            reference,
+            reference: Some(day_of_timestamp(commit_time)),
             jobs,
             max_per_rule: None,
+            // Every file of a commit is tracked.
+            tracked: None,
         },
     ))
+}
+
+/// The files git tracks under `root`, relative to it, when `root` is inside a git working
+/// tree (`None` otherwise).
+fn tracked_files(root: &Path) -> Option<std::sync::Arc<std::collections::BTreeSet<String>>> {
+    let repo = kpdata_git::Repo::discover(root).ok()?;
+    let work = repo.workdir().canonicalize().ok()?;
+    let abs = root.canonicalize().ok()?;
+    let prefix = abs
+        .strip_prefix(&work)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_str().map(str::to_string))
+        .collect::<Option<Vec<_>>>()?
+        .join("/");
+    repo.tracked_files(&prefix).ok().map(std::sync::Arc::new)
 }
 
 /// `--reference-date`, or the day of HEAD's commit: never the wall clock.
@@ -109,15 +129,16 @@ fn validate_with_schema(
             });
             continue;
         }
-        let md = std::fs::metadata(f).map_err(|e| {
-            Failure::new(format!("cannot open `{display}`: {e}")).hint("check the file name")
+        // Opened once without blocking, then checked on the handle: a FIFO swapped in after a
+        // check could otherwise block forever.
+        let file = kpdata_package::open_regular(f, true).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::Other {
+                Failure::new(format!("`{display}` is not a regular file"))
+                    .hint("kpdata reads regular files only (use `-` for stdin)")
+            } else {
+                Failure::new(format!("cannot open `{display}`: {e}")).hint("check the file name")
+            }
         })?;
-        if !md.is_file() {
-            return Err(Failure::new(format!("`{display}` is not a regular file"))
-                .hint("kpdata reads regular files only (use `-` for stdin)"));
-        }
-        let file = std::fs::File::open(f)
-            .map_err(|e| Failure::new(format!("cannot open `{display}`: {e}")))?;
         inputs.push(Input {
             display,
             reader: Box::new(file),
@@ -130,12 +151,10 @@ fn validate_with_schema(
 
 fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
     use std::io::Read;
-    let md = std::fs::metadata(p)?;
-    if !md.is_file() {
-        return Err(std::io::Error::other("not a regular file"));
-    }
     let mut buf = Vec::new();
-    std::fs::File::open(p)?.take(max).read_to_end(&mut buf)?;
+    kpdata_package::open_regular(p, true)?
+        .take(max)
+        .read_to_end(&mut buf)?;
     Ok(buf)
 }
 

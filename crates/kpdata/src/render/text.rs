@@ -1,9 +1,11 @@
 //! The default, human format: one block per finding, the summary line last. Readable without
-//! colour; colour only on a terminal and never when `NO_COLOR` is set.
+//! colour; colour only on a terminal and never when `NO_COLOR` is set. Every value a finding
+//! carries (path, field, pointer, message, hint) may come from input: each is printed through
+//! [`escape_text`], so no raw line break, terminal escape or bidi control reaches the output.
 
 use std::fmt::Write;
 
-use kpdata_diagnostics::{Diagnostic, Severity};
+use kpdata_diagnostics::{escape_text as esc, Diagnostic, Severity};
 
 use super::Rendered;
 
@@ -22,7 +24,10 @@ impl Style {
 }
 
 pub fn location(d: &Diagnostic) -> String {
-    let mut loc = d.path.clone().unwrap_or_else(|| "<package>".into());
+    let mut loc = d
+        .path
+        .as_deref()
+        .map_or_else(|| "<package>".into(), |p| esc(p).into_owned());
     if let Some(l) = d.line {
         let _ = write!(loc, ":{l}");
         if let Some(c) = d.column {
@@ -34,11 +39,11 @@ pub fn location(d: &Diagnostic) -> String {
         parts.push(format!("row {r}"));
     }
     if let Some(f) = &d.field {
-        parts.push(format!("field `{f}`"));
+        parts.push(format!("field `{}`", esc(f)));
     }
     if let Some(p) = &d.pointer {
         if !p.is_empty() && d.field.as_deref().map(|f| format!("/{f}")) != Some(p.clone()) {
-            parts.push(format!("pointer `{p}`"));
+            parts.push(format!("pointer `{}`", esc(p)));
         }
     }
     if parts.is_empty() {
@@ -61,11 +66,11 @@ pub fn render(r: &Rendered<'_>, style: &Style) -> String {
             "{}{} {}",
             style.paint(color, label),
             style.paint("1", &format!("[{} {}]:", d.code, d.name)),
-            d.message
+            esc(&d.message)
         );
         let _ = writeln!(out, "  --> {}", location(d));
         if let Some(h) = &d.hint {
-            let _ = writeln!(out, "  = hint: {h}");
+            let _ = writeln!(out, "  = hint: {}", esc(h));
         }
         out.push('\n');
     }
@@ -76,7 +81,7 @@ pub fn render(r: &Rendered<'_>, style: &Style) -> String {
             s.count,
             s.name,
             s.code,
-            s.path.as_deref().unwrap_or("<package>")
+            esc(s.path.as_deref().unwrap_or("<package>"))
         );
     }
     if !r.suppressed.is_empty() {
