@@ -152,8 +152,7 @@ fn the_real_schemas_take_the_fast_path() {
             "actor_identifiers",
             "designations",
             "actor_facts",
-            "links",
-            "findings"
+            "links"
         ]
     );
 }
@@ -303,4 +302,20 @@ fn the_human_rights_record_has_full_sentence_quotes_and_quoted_provisions() {
         provisions >= 5,
         "{provisions} provisions linked to an executive order"
     );
+}
+
+/// An archived Excel workbook is searched as the text of its cells, so the dates of the UK list
+/// (`Last Updated,14/04/2025`, the Listed On cells) are found; the zip bytes hold none.
+#[test]
+fn an_xlsx_archive_is_read_as_its_cell_text() {
+    let rel = "datasets/archive/uk/ofsi_conlist_2025-04-14.xlsx";
+    let bytes = std::fs::read(repo().join(rel)).unwrap();
+    let text = kpdata_check::quote::ArchivedText::for_path(rel, &bytes);
+    assert!(
+        text.as_str().to_lowercase().contains("last updated"),
+        "no cell text read"
+    );
+    assert!(text.dates().days.contains(&(2025, 4, 14)));
+    let raw = kpdata_check::quote::ArchivedText::new(&bytes);
+    assert!(!raw.dates().days.contains(&(2025, 4, 14)));
 }
