@@ -191,7 +191,7 @@ fn uk_import_refuses_a_changed_header_and_reimports_the_same_bytes() {
     std::fs::write(ds.join("archive/uk/bad.csv"), &bad).unwrap();
     let mut reg = std::fs::read_to_string(ds.join("sources.csv")).unwrap();
     reg.push_str(&format!(
-        "src-uk-bad,official_list,official,t,p,https://example.org/bad.csv,2018-04-13,2018-10-25,datasets/archive/uk/bad.csv,{},public,test\n",
+        "src-uk-bad,official_list,official,t,p,https://example.org/bad.csv,2018-04-13,2018-10-25,datasets/archive/uk/bad.csv,{},exact_copy,project:test,public,test\n",
         sha256_hex(&bad)
     ));
     std::fs::write(ds.join("sources.csv"), reg).unwrap();
