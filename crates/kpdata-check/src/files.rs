@@ -6,6 +6,7 @@ use std::sync::Arc;
 use kpdata_diagnostics::Report;
 use kpdata_package::{Limits, RecordSchema};
 
+use crate::fast::FastSchema;
 use crate::pipeline::{check_csv, check_values};
 use crate::record::{DatasetContext, Policy};
 use crate::schema::CompiledSchema;
@@ -15,6 +16,23 @@ pub struct Input {
     pub display: String,
     pub reader: Box<dyn std::io::Read + Send>,
     pub json: bool,
+}
+
+/// What `kpdata validate --explain-speed` prints: whether rows of `schema` are judged on the
+/// fast path, and each part of the schema that is not, with its schema pointer and why.
+pub fn explain_speed(schema: &RecordSchema) -> Vec<String> {
+    let a = FastSchema::analyse(schema);
+    let names: Vec<String> = schema.fields.iter().map(|f| f.name.clone()).collect();
+    let alone = CompiledSchema::compile_properties(&schema.json, &names).is_some();
+    let head = match (&a.fast, alone) {
+        (Some(_), true) if a.notes.is_empty() => "the fast path covers the whole schema",
+        (Some(_), true) => "the fast path covers the schema, except:",
+        (Some(_), false) => "every row is validated whole by jsonschema: a property subschema cannot be validated on its own (it refers outside `$defs`)",
+        (None, _) => "every row is validated whole by jsonschema, because of:",
+    };
+    let mut lines = vec![format!("{}: {head}", schema.path)];
+    lines.extend(a.notes.iter().map(|n| format!("  {n}")));
+    lines
 }
 
 /// Checks every input against `schema`. A schema that cannot be compiled is a finding too.

@@ -35,6 +35,22 @@ pub struct Options {
     /// The files git tracks (root-relative), when the package is a git working tree: a
     /// registered archive file outside this set is a finding (`archive-untracked`).
     pub tracked: Option<Arc<BTreeSet<String>>>,
+    /// Told, before each dataset is checked, how many are done, how many there are and which
+    /// comes next (the binary draws a progress bar from it; rules never see it).
+    pub progress: Option<ProgressFn>,
+}
+
+/// What a progress callback is told: `(datasets done, datasets in all, the dataset starting)`.
+pub type ProgressCallback = dyn Fn(usize, usize, &str) + Send + Sync;
+
+/// A progress callback, shared with the threads of the pass.
+#[derive(Clone)]
+pub struct ProgressFn(pub Arc<ProgressCallback>);
+
+impl std::fmt::Debug for ProgressFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressFn")
+    }
 }
 
 fn topo_order(datasets: &[Dataset], registry: &str) -> Vec<usize> {
@@ -224,8 +240,13 @@ fn validate_datasets<'s, 'e: 's>(
         && pkg.manifest.dataset("un_votes").is_some();
     let mut vote_counts = VoteCounts::new();
 
-    for i in topo_order(datasets, &prov.registry) {
+    let order = topo_order(datasets, &prov.registry);
+    let total = order.len();
+    for (k, i) in order.into_iter().enumerate() {
         let ds = &datasets[i];
+        if let Some(p) = &opts.progress {
+            (p.0)(k, total, &ds.name);
+        }
         let schema = Arc::new(pkg.schemas[i].clone());
         let compiled = match CompiledSchema::compile(&schema.json, &ds.schema) {
             Ok(c) => c,

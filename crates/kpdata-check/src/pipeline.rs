@@ -23,6 +23,8 @@ struct Mapping {
     field_col: Vec<Option<usize>>,
     /// Required fields with no column (reported once as missing-label).
     absent: Vec<String>,
+    /// Whether some column is read that is not a schema field (an open schema's extra column).
+    extras: bool,
 }
 
 /// Counts for the summary.
@@ -106,10 +108,15 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
         .iter()
         .map(|f| column_of.get(&f.name).map(|c| *c as usize - 1))
         .collect();
+    let extras = columns
+        .iter()
+        .flatten()
+        .any(|(n, _)| schema.field(n).is_none());
     Mapping {
         columns,
         field_col,
         absent,
+        extras,
     }
 }
 
@@ -254,7 +261,13 @@ pub fn check_csv<R: Read + Send>(
     let header = reader.header().unwrap_or_default().to_vec();
     let m = mapping(&header, ctx, &mut header_diags);
     header_diags.into_iter().for_each(&mut *on_diag);
-    let (d, f) = check_batch(&first, &m, ctx, ctx.fast.as_ref());
+    // Extra columns are properties of the record too: a schema with a keyword that sees them
+    // (`propertyNames`, `minProperties`, ...) leaves such a file to `jsonschema`.
+    let fast = ctx
+        .fast
+        .as_ref()
+        .filter(|f| !m.extras || f.allows_extra_columns());
+    let (d, f) = check_batch(&first, &m, ctx, fast);
     d.into_iter().for_each(&mut *on_diag);
     let mut records = f.len() as u64;
     f.iter().for_each(&mut *on_facts);
@@ -270,7 +283,7 @@ pub fn check_csv<R: Read + Send>(
         let mut batch = first;
         loop {
             let more = reader.next_batch(&mut batch)?;
-            let (d, f) = check_batch(&batch, &m, ctx, ctx.fast.as_ref());
+            let (d, f) = check_batch(&batch, &m, ctx, fast);
             d.into_iter().for_each(&mut *on_diag);
             records += f.len() as u64;
             f.iter().for_each(&mut *on_facts);
@@ -310,7 +323,7 @@ pub fn check_csv<R: Read + Send>(
             let recycle_tx = recycle_tx.clone();
             let m = &m;
             scope.spawn(move || {
-                let fast = ctx.fast.clone();
+                let fast = fast.cloned();
                 for (seq, batch) in work_rx {
                     let (d, f) = check_batch(&batch, m, ctx, fast.as_ref());
                     let _ = recycle_tx.try_send(batch);

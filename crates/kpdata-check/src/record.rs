@@ -346,12 +346,14 @@ impl DatasetContext {
         };
 
         // 1. The schema: the fast path proves most rows valid. A row whose only problems are
-        // in some properties has just those properties validated by `jsonschema`; any other
-        // row is validated whole.
+        // in some properties and some root keywords (a conditional, `required`) has just those
+        // validated by `jsonschema`, each alone; any other row is validated whole.
         let mut failing = Vec::new();
+        let mut keywords = Vec::new();
         let decided = match (fast, &self.props) {
-            (Some(fast), Some(_)) if view.is_csv() => {
-                fast.failing_fields(|i| view.text(i), &mut failing)
+            (Some(fast), Some(props)) if view.is_csv() => {
+                fast.failing_parts(|i| view.text(i), &mut failing, &mut keywords)
+                    && keywords.iter().all(|k| props.has_keyword(k))
             }
             _ => false,
         };
@@ -361,6 +363,12 @@ impl DatasetContext {
                 if let Some(text) = view.text(i) {
                     let value = typed_value(&self.schema.fields[i].ty, text);
                     violations.extend(props.violations(i, self.name(i), &value));
+                }
+            }
+            if !keywords.is_empty() {
+                let record = view.to_value();
+                for k in &keywords {
+                    violations.extend(props.keyword_violations(k, &record));
                 }
             }
         } else {

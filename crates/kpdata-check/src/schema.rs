@@ -82,9 +82,28 @@ impl CompiledSchema {
         let props = schema.get("properties")?.as_object()?;
         let validators = names
             .iter()
-            .map(|n| build(props.get(n)?).ok().map(Arc::new))
+            .map(|n| subschema_validator(schema, props.get(n)?))
             .collect::<Option<Vec<_>>>()?;
-        Some(PropertySchemas { validators })
+        let keywords = SPLIT_KEYWORDS
+            .iter()
+            .filter_map(|k| {
+                let mut part = serde_json::Map::new();
+                part.insert(k.to_string(), schema.get(*k)?.clone());
+                if *k == "if" {
+                    for branch in ["then", "else"] {
+                        if let Some(b) = schema.get(branch) {
+                            part.insert(branch.to_string(), b.clone());
+                        }
+                    }
+                }
+                let validator = subschema_validator(schema, &Value::Object(part))?;
+                Some(RootKeyword { name: k, validator })
+            })
+            .collect();
+        Some(PropertySchemas {
+            validators,
+            keywords,
+        })
     }
 
     pub fn is_valid(&self, record: &Value) -> bool {
@@ -114,13 +133,120 @@ fn build(schema: &Value) -> Result<Validator, ValidationError<'static>> {
     opts.build(schema)
 }
 
-/// The top-level property subschemas of a record schema, compiled one by one.
+/// A validator for `sub`, a subschema of the record schema `root`, with the same options:
+/// the record schema's `$defs` (and legacy `definitions`) are copied into it, so its local
+/// `$ref`s (`#/$defs/NAME`) resolve as they do in the record schema. None when `sub` refers
+/// anywhere else (`#/properties/...`, anchors, `$dynamicRef`), sets its own `$id` or `$defs`,
+/// or does not compile. The copy adds no keyword that validates, so error schema paths are
+/// those of `sub` itself.
+pub fn subschema_validator(root: &Value, sub: &Value) -> Option<Arc<Validator>> {
+    let mut nodes = 0;
+    let mut refs = Vec::new();
+    walk(sub, &mut nodes, &mut refs);
+    let mut owned;
+    let mut target = sub;
+    if !refs.is_empty() {
+        let obj = sub.as_object()?;
+        if obj.contains_key("$id") || obj.contains_key("$defs") || obj.contains_key("definitions") {
+            return None;
+        }
+        owned = sub.clone();
+        for container in ["$defs", "definitions"] {
+            if let Some(defs) = root.get(container) {
+                owned[container] = defs.clone();
+            }
+        }
+        // Every reference, including those inside the copied definitions, must be local to
+        // the definitions.
+        refs.clear();
+        walk(&owned, &mut nodes, &mut refs);
+        if !refs
+            .iter()
+            .all(|r| r.starts_with("#/$defs/") || r.starts_with("#/definitions/"))
+        {
+            return None;
+        }
+        if has_key(
+            &owned,
+            &["$dynamicRef", "$dynamicAnchor", "$anchor", "$recursiveRef"],
+        ) {
+            return None;
+        }
+        target = &owned;
+    }
+    if has_key(target, &["$id"]) {
+        return None;
+    }
+    build(target).ok().map(Arc::new)
+}
+
+/// Whether any object in `v` has one of `keys` (however deep).
+fn has_key(v: &Value, keys: &[&str]) -> bool {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .any(|(k, x)| keys.contains(&k.as_str()) || has_key(x, keys)),
+        Value::Array(a) => a.iter().any(|x| has_key(x, keys)),
+        _ => false,
+    }
+}
+
+/// Root keywords of a record schema that are validated on their own (with `then`/`else` for
+/// `if`) for a row that fails only them (see [`crate::fast::FastSchema::failing_parts`]): the
+/// record's findings are the union of its root keywords' findings, and a keyword alone reports
+/// with the same schema paths.
+pub const SPLIT_KEYWORDS: &[&str] = &[
+    "type",
+    "required",
+    "allOf",
+    "anyOf",
+    "oneOf",
+    "not",
+    "if",
+    "$ref",
+    "dependentRequired",
+    "dependentSchemas",
+    "minProperties",
+    "maxProperties",
+    "propertyNames",
+];
+
+#[derive(Clone)]
+struct RootKeyword {
+    name: &'static str,
+    validator: Arc<Validator>,
+}
+
+/// The top-level property subschemas of a record schema, compiled one by one, and the root
+/// keywords of [`SPLIT_KEYWORDS`], compiled one by one.
 #[derive(Clone)]
 pub struct PropertySchemas {
     validators: Vec<Arc<Validator>>,
+    keywords: Vec<RootKeyword>,
 }
 
 impl PropertySchemas {
+    /// Whether the root keyword `name` has its own validator.
+    pub fn has_keyword(&self, name: &str) -> bool {
+        self.keywords.iter().any(|k| k.name == name)
+    }
+
+    /// The violations of the whole `record` against the root keyword `name` alone: the same
+    /// as the record schema's validator gives for that keyword (messages of record-level
+    /// findings show the whole record, so it must be whole).
+    pub fn keyword_violations(&self, name: &str, record: &Value) -> Vec<Violation> {
+        let Some(k) = self.keywords.iter().find(|k| k.name == name) else {
+            return Vec::new();
+        };
+        if k.validator.is_valid(record) {
+            return Vec::new();
+        }
+        k.validator
+            .iter_errors(record)
+            .map(|e| violation(&e, ""))
+            .collect()
+    }
+
     /// The violations of `value` as property `name` (schema field `index`) of a record: the
     /// same as the whole record's validator gives for that property.
     pub fn violations(&self, index: usize, name: &str, value: &Value) -> Vec<Violation> {

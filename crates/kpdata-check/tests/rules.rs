@@ -166,6 +166,7 @@ impl Fixture {
                 jobs: 2,
                 max_per_rule: None,
                 tracked: None,
+                progress: None,
             },
         );
         let (d, _, _) = report.finish();
@@ -294,6 +295,7 @@ fn quote_not_found_shows_the_closest_passage() {
             jobs: 1,
             max_per_rule: None,
             tracked: None,
+            progress: None,
         },
     )
     .finish();
@@ -363,6 +365,7 @@ fn messages(f: &Fixture) -> Vec<(String, String, String)> {
             jobs: 1,
             max_per_rule: None,
             tracked: None,
+            progress: None,
         },
     )
     .finish();
@@ -648,6 +651,7 @@ fn results_do_not_depend_on_threads() {
                 jobs,
                 max_per_rule: None,
                 tracked: None,
+                progress: None,
             },
         )
         .finish();
@@ -809,6 +813,7 @@ fn located(pkg: &Package, jobs: usize) -> Vec<(String, u64, Option<u64>, Option<
             jobs,
             max_per_rule: None,
             tracked: None,
+            progress: None,
         },
     )
     .finish();

@@ -25,10 +25,6 @@ pub fn git_blob_id(bytes: &[u8]) -> [u8; 20] {
     h.finalize().into()
 }
 
-/// The identity used for tags when git has none configured (CI machines often have none).
-pub const FALLBACK_NAME: &str = "kpdata";
-pub const FALLBACK_EMAIL: &str = "kpdata@localhost";
-
 const MODE_TREE: i32 = 0o040000;
 const MODE_LINK: i32 = 0o120000;
 const MODE_COMMIT: i32 = 0o160000;
@@ -372,9 +368,24 @@ impl Repo {
         }))
     }
 
-    /// Creates the annotated tag `name` on the commit `rev`, signed by the configured git
-    /// identity (or `kpdata <kpdata@localhost>` when none is configured). Never overwrites.
-    pub fn create_annotated_tag(&self, name: &str, rev: &str, message: &str) -> Result<()> {
+    /// The identity git is configured with (`user.name` and `user.email`), if both are set.
+    pub fn configured_identity(&self) -> Result<Option<(String, String)>> {
+        let config = self
+            .repo
+            .config()
+            .map_err(|e| GitError::git("cannot read the git configuration", e))?;
+        Ok(identity(&config))
+    }
+
+    /// Creates the annotated tag `name` on the commit `rev`, signed by `who <email>` (the
+    /// caller decides whose name a release carries; there is no fallback). Never overwrites.
+    pub fn create_annotated_tag(
+        &self,
+        name: &str,
+        rev: &str,
+        message: &str,
+        (who, email): (&str, &str),
+    ) -> Result<()> {
         if !git2::Reference::is_valid_name(&format!("refs/tags/{name}")) {
             return Err(GitError::BadTagName { name: name.into() });
         }
@@ -382,12 +393,7 @@ impl Repo {
             return Err(GitError::TagExists { name: name.into() });
         }
         let commit = self.commit(rev)?;
-        let config = self
-            .repo
-            .config()
-            .map_err(|e| GitError::git("cannot read the git configuration", e))?;
-        let (who, email) = identity(&config);
-        let sig = Signature::now(&who, &email)
+        let sig = Signature::now(who, email)
             .map_err(|e| GitError::git("cannot make a tag signature", e))?;
         self.repo
             .tag(name, commit.as_object(), &sig, message, false)
@@ -402,19 +408,10 @@ impl Repo {
     }
 }
 
-/// `user.name` and `user.email` from `config`, each falling back to kpdata's own identity.
-pub fn identity(config: &git2::Config) -> (String, String) {
-    let get = |key: &str, fallback: &str| {
-        config
-            .get_string(key)
-            .ok()
-            .filter(|v| !v.trim().is_empty())
-            .unwrap_or_else(|| fallback.to_string())
-    };
-    (
-        get("user.name", FALLBACK_NAME),
-        get("user.email", FALLBACK_EMAIL),
-    )
+/// `user.name` and `user.email` from `config`, when both are set (not blank).
+pub fn identity(config: &git2::Config) -> Option<(String, String)> {
+    let get = |key: &str| config.get_string(key).ok().filter(|v| !v.trim().is_empty());
+    Some((get("user.name")?, get("user.email")?))
 }
 
 /// Splits a repository-relative path into its components, refusing anything that could

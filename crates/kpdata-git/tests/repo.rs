@@ -1,7 +1,9 @@
 //! kpdata-git against scratch repositories built with git2 in temporary folders.
 
 use kpdata_git::scratch::Scratch;
-use kpdata_git::{git_blob_id, identity, GitError, Repo, FALLBACK_EMAIL, FALLBACK_NAME};
+use kpdata_git::{git_blob_id, identity, GitError, Repo};
+
+const WHO: (&str, &str) = ("kpdata test", "test@localhost");
 
 fn two_commits() -> (tempfile::TempDir, Scratch, String, String) {
     let t = tempfile::tempdir().unwrap();
@@ -30,7 +32,7 @@ fn resolves_branches_shas_and_relative_revisions() {
     let branch = s.git2().head().unwrap().shorthand().unwrap().to_string();
     assert_eq!(repo.resolve(&branch).unwrap().as_str(), second);
     s.tag_lightweight("light").unwrap();
-    repo.create_annotated_tag("v1.0.0", "HEAD~1", "Release 1.0.0")
+    repo.create_annotated_tag("v1.0.0", "HEAD~1", "Release 1.0.0", WHO)
         .unwrap();
     assert_eq!(repo.resolve("light").unwrap().as_str(), second);
     assert_eq!(repo.resolve("v1.0.0").unwrap().as_str(), first);
@@ -242,9 +244,9 @@ fn annotated_tags_are_created_once() {
     let repo = Repo::discover(s.dir()).unwrap();
     assert!(repo.tags().unwrap().is_empty());
     assert!(!repo.tag_exists("v1.0.0").unwrap());
-    repo.create_annotated_tag("v1.0.0", &first, "kpdata 1.0.0")
+    repo.create_annotated_tag("v1.0.0", &first, "kpdata 1.0.0", WHO)
         .unwrap();
-    repo.create_annotated_tag("v0.9.0", "HEAD", "kpdata 0.9.0")
+    repo.create_annotated_tag("v0.9.0", "HEAD", "kpdata 0.9.0", WHO)
         .unwrap();
     assert!(repo.tag_exists("v1.0.0").unwrap());
     assert_eq!(repo.tags().unwrap(), ["v0.9.0", "v1.0.0"]);
@@ -259,28 +261,33 @@ fn annotated_tags_are_created_once() {
     assert!(tag.tagger().is_some());
 
     let e = repo
-        .create_annotated_tag("v1.0.0", "HEAD", "again")
+        .create_annotated_tag("v1.0.0", "HEAD", "again", WHO)
         .unwrap_err();
     assert!(matches!(e, GitError::TagExists { .. }), "{e}");
     assert!(e.hint().unwrap().contains("immutable"));
     // Still on the first commit.
     assert_eq!(repo.resolve("v1.0.0").unwrap().as_str(), first);
     assert!(matches!(
-        repo.create_annotated_tag("bad name..", "HEAD", "x"),
+        repo.create_annotated_tag("bad name..", "HEAD", "x", WHO),
         Err(GitError::BadTagName { .. })
     ));
 }
 
 #[test]
-fn identity_falls_back_when_none_is_configured() {
+fn identity_is_none_unless_name_and_email_are_configured() {
     let t = tempfile::tempdir().unwrap();
     let empty = git2::Config::open(&t.path().join("empty.gitconfig")).unwrap();
-    assert_eq!(
-        identity(&empty),
-        (FALLBACK_NAME.to_string(), FALLBACK_EMAIL.to_string())
-    );
+    assert_eq!(identity(&empty), None);
     let mut cfg = git2::Config::open(&t.path().join("set.gitconfig")).unwrap();
     cfg.set_str("user.name", "Ada").unwrap();
+    assert_eq!(
+        identity(&cfg),
+        None,
+        "a name without an email is no identity"
+    );
     cfg.set_str("user.email", "ada@example.org").unwrap();
-    assert_eq!(identity(&cfg), ("Ada".into(), "ada@example.org".into()));
+    assert_eq!(
+        identity(&cfg),
+        Some(("Ada".into(), "ada@example.org".into()))
+    );
 }

@@ -55,6 +55,9 @@ fn rules(p: &Value) -> String {
     for s in scope.into_iter().flatten() {
         if let Some(f) = s.get("format").and_then(Value::as_str) {
             out.push(format!("format `{f}`"));
+            if f == "partial-date" && std::ptr::eq(s, p) {
+                out.push("release adds `_start`, `_end` (dates) and `_precision`".into());
+            }
         }
         if let Some(f) = s.get("pattern").and_then(Value::as_str) {
             out.push(format!("pattern `{f}`"));
@@ -123,6 +126,7 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
         md(&pget("description"))
     ));
     o.push_str("Conventions: a CSV cell is typed by its field's type; an empty cell is an absent value; array cells hold several values split on the separator. `source_ids` cite rows of `sources`, whose archived bytes are in `datasets/archive/` with their sha256. Dates are ISO prefixes (`2015`, `2015-01`, `2015-01-02`) at the precision the source gives.\n\n");
+    o.push_str("In a release (`kpdata release`), each dataset is in `data/` as CSV, Parquet and JSON; every `partial-date` field `<f>` keeps its text and is followed by the typed columns `<f>_start` and `<f>_end` (dates: the first and the last day the text allows; `2015` gives 2015-01-01 and 2015-12-31) and `<f>_precision` (`day`, `month` or `year`), all null where `<f>` is empty; and the release builds `targets`, one row per actor of `actors` with its names, identifiers, authorities, programs, first and latest listing dates, number of designations and sources. The release's own `data-dictionary.md` lists every published column.\n\n");
 
     // Overview.
     let mut loaded = Vec::new();

@@ -42,6 +42,10 @@ pub struct PackageMeta {
     pub description: String,
     #[serde(default)]
     pub homepage: Option<String>,
+    /// The address of the repository that holds the package (CITATION.cff `repository-code`,
+    /// `datapackage.json` `repository`, the release README).
+    #[serde(default)]
+    pub repository: Option<String>,
     /// SPDX identifiers of the data licences, e.g. `CC-BY-4.0`.
     #[serde(default)]
     pub licenses: Vec<String>,

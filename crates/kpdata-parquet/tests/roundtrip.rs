@@ -104,10 +104,19 @@ fn types_nulls_and_order_are_as_documented() {
             "list[str]",
             "date",
             "str",
+            "date",
+            "date",
+            "str",
             "f64",
             "str"
         ]
     );
+    // The partial date `born` (`1962-04`) and its typed columns.
+    let born = |c: &str| df.column(c).unwrap().get(0).unwrap().to_string();
+    assert_eq!(born("born"), "\"1962-04\"");
+    assert_eq!(born("born_start"), "1962-04-01");
+    assert_eq!(born("born_end"), "1962-04-30");
+    assert_eq!(born("born_precision"), "\"month\"");
     let ids: Vec<_> = df
         .column("actor_id")
         .unwrap()

@@ -8,11 +8,14 @@ use semver::Version;
 use serde_json::{json, Map, Value};
 
 use crate::descriptor::{self, DIGEST_KEY, FILES_KEY, PARQUET_MEDIATYPE, PROFILE};
+use crate::folder;
 use crate::frame::{Encoder, Frame};
+use crate::frame_csv::write_csv;
 use crate::frame_json::write_json;
-use crate::input::Input;
+use crate::input::{Input, SOURCES_DIR};
 use crate::output::{write_file, Hashing, MemoryOutput, Output, Written};
 use crate::sums::{self, SUMS_FILE};
+use crate::targets::Targets;
 use crate::version::Bump;
 use crate::{sha256_hex, ReleaseError};
 
@@ -95,6 +98,45 @@ fn put(
     Ok(())
 }
 
+/// Writes the Parquet, JSON and CSV files of `frame` and records them in `files`: the text
+/// files (JSON, then CSV) on a second thread while the encoder makes the Parquet file.
+fn write_data(
+    out: &dyn Output,
+    files: &mut BTreeMap<String, Written>,
+    frame: &Frame,
+    encoder: &dyn Encoder,
+) -> Result<(), ReleaseError> {
+    let json_path = format!("data/{}.json", frame.name);
+    let csv_path = format!("data/{}.csv", frame.name);
+    let parquet_path = format!("data/{}.parquet", frame.name);
+    let (text, parquet) = std::thread::scope(|s| {
+        // The text files (JSON, then CSV) on a second thread while polars makes Parquet.
+        let json = s.spawn(|| -> Result<(Written, Written), ReleaseError> {
+            let mut file = Hashing::create(out, &json_path).map_err(write_failed(&json_path))?;
+            write_json(frame, &mut file).map_err(ReleaseError::new)?;
+            let json = file.finish().map_err(write_failed(&json_path))?;
+            let mut file = Hashing::create(out, &csv_path).map_err(write_failed(&csv_path))?;
+            write_csv(frame, &mut file).map_err(ReleaseError::new)?;
+            Ok((json, file.finish().map_err(write_failed(&csv_path))?))
+        });
+        let parquet = encoder
+            .parquet(frame)
+            .map_err(|e| ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name)))
+            .and_then(|bytes| {
+                write_file(out, &parquet_path, &bytes).map_err(write_failed(&parquet_path))
+            });
+        let text = json
+            .join()
+            .unwrap_or_else(|_| Err(ReleaseError::new("the JSON/CSV writer panicked")));
+        (text, parquet)
+    });
+    let (json, csv) = text?;
+    files.insert(parquet_path, parquet?);
+    files.insert(json_path, json);
+    files.insert(csv_path, csv);
+    Ok(())
+}
+
 /// Builds every file of release `version` of `input` and writes each to `out` as soon as it
 /// is made: the data files of one dataset at a time (its JSON written on a second thread
 /// while the encoder makes the Parquet file), each hashed as it is written. Each dataset's
@@ -110,35 +152,14 @@ pub fn build_into(
 ) -> Result<Built, ReleaseError> {
     let mut files: BTreeMap<String, Written> = BTreeMap::new();
     let mut frames = Vec::new();
+    let mut targets = Targets::default();
     let limits = &input.manifest.limits;
     let registry = &input.manifest.provenance.registry;
     for ds in input.datasets.iter_mut() {
         progress(&format!("encoding {}", ds.dataset.name));
         let frame = Frame::take_input(ds, limits)?;
-        let json_path = format!("data/{}.json", frame.name);
-        let parquet_path = format!("data/{}.parquet", frame.name);
-        let (json, parquet) = std::thread::scope(|s| {
-            let json = s.spawn(|| -> Result<Written, ReleaseError> {
-                let mut file =
-                    Hashing::create(out, &json_path).map_err(write_failed(&json_path))?;
-                write_json(&frame, &mut file).map_err(ReleaseError::new)?;
-                file.finish().map_err(write_failed(&json_path))
-            });
-            let parquet = encoder
-                .parquet(&frame)
-                .map_err(|e| {
-                    ReleaseError::new(format!("cannot encode dataset `{}`: {e}", frame.name))
-                })
-                .and_then(|bytes| {
-                    write_file(out, &parquet_path, &bytes).map_err(write_failed(&parquet_path))
-                });
-            let json = json
-                .join()
-                .unwrap_or_else(|_| Err(ReleaseError::new("the JSON writer panicked")));
-            (json, parquet)
-        });
-        files.insert(parquet_path, parquet?);
-        files.insert(json_path, json?);
+        write_data(out, &mut files, &frame, encoder)?;
+        targets.absorb(&frame)?;
         put(
             out,
             &mut files,
@@ -151,6 +172,48 @@ pub fn build_into(
         } else {
             frames.push(frame.without_cells());
         }
+    }
+    if let Some(frame) = targets.frame() {
+        progress("building targets");
+        if frames.iter().any(|f| f.name == frame.name) {
+            return Err(ReleaseError::new(format!(
+                "the package has a dataset named `{}`, which the release builds",
+                frame.name
+            ))
+            .hint("rename the dataset in kpdata.toml"));
+        }
+        write_data(out, &mut files, &frame, encoder)?;
+        frames.push(frame.without_cells());
+    }
+    progress("writing sources and documentation");
+    for archive in &input.archives {
+        put(
+            out,
+            &mut files,
+            archive.release_path.clone(),
+            &archive.bytes,
+        )?;
+    }
+    put(
+        out,
+        &mut files,
+        folder::README.into(),
+        folder::readme(input, version, &frames).as_bytes(),
+    )?;
+    put(
+        out,
+        &mut files,
+        folder::LICENSE.into(),
+        folder::license(input, version).as_bytes(),
+    )?;
+    put(
+        out,
+        &mut files,
+        folder::DICTIONARY.into(),
+        folder::dictionary(input, version, &frames).as_bytes(),
+    )?;
+    for archive in &mut input.archives {
+        archive.bytes = Vec::new(); // written: only their paths are needed from here on
     }
     progress("writing metadata");
     put(
@@ -175,54 +238,43 @@ pub fn build_into(
     Ok(Built { files, rows })
 }
 
-fn json_resource_name(name: &str) -> String {
-    format!("{name}-json")
+/// The resource name of a dataset's file in `format` (`csv` is the dataset's own name).
+fn resource_name(name: &str, format: &str) -> String {
+    if format == "csv" {
+        name.to_string()
+    } else {
+        format!("{name}-{format}")
+    }
 }
 
-fn datapackage(
+/// The resources of `datapackage.json`: per dataset, its CSV as a Frictionless table with a
+/// Table Schema (what `frictionless validate` checks, row by row), and its Parquet and JSON
+/// files as `file` resources (Frictionless checks their bytes and sha256; their columns are
+/// the CSV resource's, typed).
+fn resources(
     input: &Input,
-    version: &Version,
     frames: &[Frame],
     files: &BTreeMap<String, Written>,
-) -> Result<Vec<u8>, ReleaseError> {
-    let meta = &input.manifest.package;
-    let published: Vec<&str> = frames.iter().map(|f| f.name.as_str()).collect();
+) -> Result<Vec<Value>, ReleaseError> {
+    // A foreign key is declared only into a dataset published whole: with rows withheld
+    // (restricted), a public row may refer to one the release does not hold, and Frictionless
+    // would rightly call the key broken (kpdata validate checks it on every row).
+    let published: Vec<&str> = frames
+        .iter()
+        .filter(|f| f.withheld == 0)
+        .map(|f| f.name.as_str())
+        .collect();
     let mut names = std::collections::BTreeSet::new();
     let mut resources = Vec::new();
     for frame in frames {
-        let ds = input
-            .datasets
-            .iter()
-            .find(|d| d.dataset.name == frame.name)
-            .expect("frame of a dataset");
-        for (json_variant, path, format, mediatype) in [
-            (
-                false,
-                format!("data/{}.parquet", frame.name),
-                "parquet",
-                PARQUET_MEDIATYPE,
-            ),
-            (
-                true,
-                format!("data/{}.json", frame.name),
-                "json",
-                "application/json",
-            ),
+        let about = descriptor::About::of(input, frame);
+        for (format, mediatype) in [
+            ("csv", "text/csv"),
+            ("parquet", PARQUET_MEDIATYPE),
+            ("json", "application/json"),
         ] {
-            let resource_of = |other: &str| -> Option<String> {
-                published.contains(&other).then(|| {
-                    if json_variant {
-                        json_resource_name(other)
-                    } else {
-                        other.to_string()
-                    }
-                })
-            };
-            let name = if json_variant {
-                json_resource_name(&frame.name)
-            } else {
-                frame.name.clone()
-            };
+            let path = format!("data/{}.{format}", frame.name);
+            let name = resource_name(&frame.name, format);
             if !names.insert(name.clone()) {
                 return Err(
                     ReleaseError::new(format!("two resources would be named `{name}`"))
@@ -232,39 +284,81 @@ fn datapackage(
             let file = &files[&path];
             let mut r = Map::new();
             r.insert("name".into(), json!(name));
-            r.insert("type".into(), json!("table"));
+            r.insert(
+                "type".into(),
+                json!(if format == "csv" { "table" } else { "file" }),
+            );
             r.insert("path".into(), json!(path));
             r.insert("format".into(), json!(format));
             r.insert("mediatype".into(), json!(mediatype));
-            if json_variant {
+            if format != "parquet" {
                 r.insert("encoding".into(), json!("utf-8"));
             }
             r.insert("bytes".into(), json!(file.bytes));
             r.insert("hash".into(), json!(format!("sha256:{}", file.sha256)));
-            r.insert("rows".into(), json!(frame.len()));
-            let title = if ds.dataset.title.is_empty() {
-                ds.schema.title.clone()
-            } else {
-                Some(ds.dataset.title.clone())
-            };
-            if let Some(t) = title {
+            if let Some(t) = &about.title {
                 r.insert("title".into(), json!(t));
             }
-            let desc = if ds.dataset.description.is_empty() {
-                ds.schema.description.clone()
-            } else {
-                Some(ds.dataset.description.clone())
-            };
-            if let Some(d) = desc {
+            if let Some(d) = &about.description {
                 r.insert("description".into(), json!(d));
             }
-            r.insert(
-                "schema".into(),
-                descriptor::table_schema(input, frame, &resource_of),
-            );
+            if format == "csv" {
+                r.insert("rows".into(), json!(frame.len()));
+                let resource_of =
+                    |other: &str| published.contains(&other).then(|| other.to_string());
+                r.insert(
+                    "schema".into(),
+                    descriptor::table_schema(&about, frame, &resource_of),
+                );
+            } else {
+                // The table this file holds, typed: its schema is that resource's.
+                r.insert("x-kpdata-table".into(), json!(frame.name));
+            }
             resources.push(Value::Object(r));
         }
     }
+    // The archived sources, so that Frictionless checks their bytes and sha256 too.
+    for archive in &input.archives {
+        let file = &files[&archive.release_path];
+        let below = archive
+            .release_path
+            .strip_prefix(&format!("{SOURCES_DIR}/"))
+            .unwrap_or(&archive.release_path);
+        let slug: String = below
+            .chars()
+            .map(|c| match c.to_ascii_lowercase() {
+                c @ ('a'..='z' | '0'..='9' | '.' | '_' | '-') => c,
+                _ => '-',
+            })
+            .collect();
+        let name = format!("source-{slug}");
+        if !names.insert(name.clone()) {
+            return Err(
+                ReleaseError::new(format!("two resources would be named `{name}`")).hint(
+                    "give the archived files names that differ in more than case and punctuation",
+                ),
+            );
+        }
+        resources.push(json!({
+            "name": name,
+            "type": "file",
+            "path": archive.release_path,
+            "bytes": file.bytes,
+            "hash": format!("sha256:{}", file.sha256),
+            "x-kpdata-archive-path": archive.path,
+        }));
+    }
+    Ok(resources)
+}
+
+fn datapackage(
+    input: &Input,
+    version: &Version,
+    frames: &[Frame],
+    files: &BTreeMap<String, Written>,
+) -> Result<Vec<u8>, ReleaseError> {
+    let meta = &input.manifest.package;
+    let resources = resources(input, frames, files)?;
     let mut dp = Map::new();
     dp.insert("$schema".into(), json!(PROFILE));
     dp.insert("name".into(), json!(meta.name));
@@ -274,6 +368,9 @@ fn datapackage(
     }
     if let Some(h) = &meta.homepage {
         dp.insert("homepage".into(), json!(h));
+    }
+    if let Some(r) = &meta.repository {
+        dp.insert("repository".into(), json!(r));
     }
     dp.insert("version".into(), json!(version.to_string()));
     dp.insert(
@@ -388,6 +485,9 @@ fn citation(input: &Input, version: &Version) -> String {
     }
     if let Some(h) = &meta.homepage {
         s.push_str(&format!("url: {}\n", q(h)));
+    }
+    if let Some(r) = &meta.repository {
+        s.push_str(&format!("repository-code: {}\n", q(r)));
     }
     if !meta.keywords.is_empty() {
         s.push_str("keywords:\n");

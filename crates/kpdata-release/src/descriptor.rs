@@ -10,7 +10,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::frame::{Column, ColumnType, Frame};
+use crate::dates::{Part, PARTIAL_DATE};
+use crate::frame::{Column, ColumnType, Derived, Frame};
 use crate::input::Input;
 
 pub const PROFILE: &str = "https://datapackage.org/profiles/2.0/datapackage.json";
@@ -38,39 +39,57 @@ fn field_type(ty: &ColumnType) -> (&'static str, Option<&'static str>) {
     }
 }
 
+/// The Table Schema pattern of a partial date (`YYYY`, `YYYY-MM`, `YYYY-MM-DD`).
+pub const PARTIAL_DATE_PATTERN: &str = "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?";
+
 fn field(col: &Column, primary_key: &[String]) -> Value {
     let mut f = Map::new();
     f.insert("name".into(), json!(col.name));
     let (ty, item) = field_type(&col.ty);
     f.insert("type".into(), json!(ty));
+    if let ColumnType::List { separator, .. } = &col.ty {
+        f.insert("delimiter".into(), json!(separator));
+    }
     if let Some(item) = item {
         f.insert("itemType".into(), json!(item));
     }
+    if let Some(d) = col.description() {
+        f.insert("description".into(), json!(d));
+    }
     let Some(spec) = &col.spec else {
+        if let Some(Derived::Date {
+            part: Part::Precision,
+            ..
+        }) = &col.derived
+        {
+            f.insert(
+                "constraints".into(),
+                json!({"enum": crate::dates::PRECISIONS}),
+            );
+        }
         return Value::Object(f);
     };
     let p = &spec.schema;
     if let Some(t) = p.get("title").and_then(Value::as_str) {
         f.insert("title".into(), json!(t));
     }
-    if let Some(d) = &spec.description {
-        f.insert("description".into(), json!(d));
-    }
+    let mut c = Map::new();
     if ty == "string" {
         if let Some(fmt) = spec.format.as_deref() {
             match fmt {
                 "email" | "uri" | "uuid" => {
                     f.insert("format".into(), json!(fmt));
                 }
-                "partial-date" => {
-                    // Not a Table Schema format: keep the meaning as a kpdata property.
+                PARTIAL_DATE => {
+                    // Not a Table Schema format: keep the meaning as a kpdata property, and
+                    // the shape as a pattern Frictionless checks.
                     f.insert("x-kpdata-format".into(), json!(fmt));
+                    c.insert("pattern".into(), json!(PARTIAL_DATE_PATTERN));
                 }
                 _ => {}
             }
         }
     }
-    let mut c = Map::new();
     if spec.required || (primary_key.len() == 1 && primary_key[0] == col.name) {
         c.insert("required".into(), json!(true));
     }
@@ -114,19 +133,54 @@ fn field(col: &Column, primary_key: &[String]) -> Value {
     Value::Object(f)
 }
 
-/// The Table Schema of one dataset. `resource_of` maps a referenced dataset to its resource
-/// name in this descriptor (None when the dataset is not published: the key is dropped).
+/// What the descriptor says about one published dataset besides its columns.
+#[derive(Debug, Clone, Default)]
+pub struct About {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub primary_key: Vec<String>,
+    pub unique: Vec<Vec<String>>,
+    pub foreign_keys: Vec<kpdata_package::ForeignKey>,
+    /// The dataset's own name (a foreign key into it names no resource).
+    pub name: String,
+}
+
+impl About {
+    /// From the manifest entry and schema of `frame`'s dataset (a built dataset such as
+    /// `targets` makes its own).
+    pub fn of(input: &Input, frame: &Frame) -> About {
+        let Some(ds) = input.datasets.iter().find(|d| d.dataset.name == frame.name) else {
+            return crate::targets::about(&frame.name);
+        };
+        let non_empty = |s: &str| (!s.is_empty()).then(|| s.to_string());
+        About {
+            title: non_empty(&ds.dataset.title).or_else(|| ds.schema.title.clone()),
+            description: non_empty(&ds.dataset.description)
+                .or_else(|| ds.schema.description.clone()),
+            primary_key: ds.dataset.primary_key.clone(),
+            unique: ds.dataset.unique.clone(),
+            foreign_keys: ds.dataset.foreign_keys.clone(),
+            name: ds.dataset.name.clone(),
+        }
+    }
+}
+
+/// The Table Schema of one dataset's CSV. `resource_of` maps a referenced dataset to its
+/// resource name (None when the dataset is not published: the key is dropped). Keys over a
+/// list field are left out: Table Schema compares whole cells, not list items (kpdata
+/// validate checks every item).
 pub fn table_schema(
-    input: &Input,
+    about: &About,
     frame: &Frame,
     resource_of: &dyn Fn(&str) -> Option<String>,
 ) -> Value {
-    let ds = input
-        .datasets
-        .iter()
-        .find(|d| d.dataset.name == frame.name)
-        .expect("frame of a published dataset");
-    let pk = &ds.dataset.primary_key;
+    let pk = &about.primary_key;
+    let is_list = |name: &String| {
+        frame
+            .columns
+            .iter()
+            .any(|c| &c.name == name && matches!(c.ty, ColumnType::List { .. }))
+    };
     let mut s = Map::new();
     s.insert(
         "fields".into(),
@@ -135,16 +189,21 @@ pub fn table_schema(
     if !pk.is_empty() {
         s.insert("primaryKey".into(), json!(pk));
     }
-    if !ds.dataset.unique.is_empty() {
-        s.insert("uniqueKeys".into(), json!(ds.dataset.unique));
+    let unique: Vec<&Vec<String>> = about
+        .unique
+        .iter()
+        .filter(|u| !u.iter().any(is_list))
+        .collect();
+    if !unique.is_empty() {
+        s.insert("uniqueKeys".into(), json!(unique));
     }
-    let fks: Vec<Value> = ds
-        .dataset
+    let fks: Vec<Value> = about
         .foreign_keys
         .iter()
+        .filter(|fk| !fk.fields.iter().any(is_list))
         .filter_map(|fk| {
             let mut reference = Map::new();
-            if fk.dataset != ds.dataset.name {
+            if fk.dataset != about.name {
                 reference.insert("resource".into(), json!(resource_of(&fk.dataset)?));
             }
             reference.insert("fields".into(), json!(fk.reference));

@@ -1,28 +1,17 @@
-//! A dataset as it is published: typed columns, public rows only, sorted by primary key.
-//!
-//! Column types (from the record schema):
-//!
-//! | JSON Schema | column |
-//! |---|---|
-//! | `string` with `format: date` | `Date` (days) |
-//! | `string` (any other format, e.g. `partial-date`), no type, several types | `String` |
-//! | `integer` | `Integer` (64-bit) |
-//! | `number` | `Number` (64-bit float) |
-//! | `boolean` | `Boolean` |
-//! | `array` | `List` of the item type (cell split on `x-separator`) |
-//!
-//! An empty cell is null. Columns are the schema's properties in declaration order, then any
-//! CSV column the schema does not declare (as strings).
+//! A dataset as it is published: typed columns ([`crate::column`]), public rows only, sorted by
+//! primary key. An empty cell is null.
 
 use std::cmp::Ordering;
 use std::io;
 use std::sync::mpsc;
 
 use kpdata_diagnostics::Severity;
-use kpdata_package::{FieldSpec, FieldType, Limits};
-use kpdata_read::typing::{parse_integer, parse_number, split_array};
+use kpdata_package::Limits;
 use kpdata_read::{Batch, CsvReader};
 
+use crate::column::columns_of;
+pub use crate::column::{Column, ColumnType, Derived};
+use crate::dates::Part;
 use crate::input::DatasetInput;
 use crate::ReleaseError;
 
@@ -30,94 +19,6 @@ use crate::ReleaseError;
 /// published.
 pub const SENSITIVITY_FIELD: &str = "sensitivity";
 pub const RESTRICTED: &str = "restricted";
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ColumnType {
-    String,
-    Integer,
-    Number,
-    Boolean,
-    Date,
-    List {
-        item: Box<ColumnType>,
-        separator: String,
-    },
-}
-
-impl ColumnType {
-    pub fn of(spec: &FieldSpec) -> ColumnType {
-        scalar_or_list(&spec.ty, spec.format.as_deref(), &spec.schema)
-    }
-
-    /// Checks that a non-empty cell has this type (a validated package always passes).
-    pub fn check(&self, cell: &str) -> Result<(), String> {
-        let ok = match self {
-            ColumnType::String => true,
-            ColumnType::Integer => parse_integer(cell).map(|n| n.is_i64()).unwrap_or(false),
-            ColumnType::Number => parse_number(cell).is_some(),
-            ColumnType::Boolean => cell == "true" || cell == "false",
-            ColumnType::Date => crate::time::parse_date(cell).is_some(),
-            ColumnType::List { item, separator } => {
-                for part in split_array(cell, separator) {
-                    item.check(part)?;
-                }
-                true
-            }
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(format!("`{cell}` is not {}", self.describe()))
-        }
-    }
-
-    pub fn describe(&self) -> String {
-        match self {
-            ColumnType::String => "a string".into(),
-            ColumnType::Integer => "a 64-bit integer".into(),
-            ColumnType::Number => "a number".into(),
-            ColumnType::Boolean => "`true` or `false`".into(),
-            ColumnType::Date => "a date (YYYY-MM-DD)".into(),
-            ColumnType::List { item, .. } => format!("a list of {}", item.describe()),
-        }
-    }
-}
-
-fn scalar_or_list(ty: &FieldType, format: Option<&str>, schema: &serde_json::Value) -> ColumnType {
-    match ty {
-        FieldType::String => {
-            if format == Some("date") {
-                ColumnType::Date
-            } else {
-                ColumnType::String
-            }
-        }
-        FieldType::Integer => ColumnType::Integer,
-        FieldType::Number => ColumnType::Number,
-        FieldType::Boolean => ColumnType::Boolean,
-        FieldType::Any => ColumnType::String,
-        FieldType::Array { separator, item } => {
-            let items = schema.get("items").cloned().unwrap_or_default();
-            let item_format = items.get("format").and_then(|f| f.as_str());
-            let item = match scalar_or_list(item, item_format, &items) {
-                ColumnType::List { .. } => ColumnType::String,
-                t => t,
-            };
-            ColumnType::List {
-                item: Box::new(item),
-                separator: separator.clone(),
-            }
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Column {
-    pub name: String,
-    pub ty: ColumnType,
-    /// The schema property, when the schema declares the column.
-    pub spec: Option<FieldSpec>,
-}
 
 /// One published dataset: columns, and rows of cells aligned with them (`None` = null).
 ///
@@ -133,6 +34,9 @@ pub struct Frame {
     ends: Vec<u64>,
     /// Published order (sorted by primary key): row `i` is stored row `order[i]`.
     order: Vec<u32>,
+    /// Rows of the dataset not published (restricted): a foreign key into this dataset may
+    /// then point at a row the release does not hold.
+    pub withheld: usize,
 }
 
 const NULL: u64 = 1 << 63;
@@ -152,6 +56,7 @@ impl Frame {
             text: String::new(),
             ends: Vec::new(),
             order: (0..rows.len() as u32).collect(),
+            withheld: 0,
         };
         for row in rows {
             for c in row {
@@ -159,6 +64,27 @@ impl Frame {
             }
         }
         f
+    }
+
+    /// An empty frame with these columns, to be filled with [`Frame::push_row`] in published
+    /// order (a dataset the release builds, such as `targets`).
+    pub fn new(name: &str, columns: Vec<Column>) -> Frame {
+        Frame::from_rows(name, columns, &[])
+    }
+
+    /// Appends a row (in published order); `cells` must hold one cell per column.
+    pub fn push_row<'a>(&mut self, cells: impl IntoIterator<Item = Option<&'a str>>) {
+        let before = self.ends.len();
+        for c in cells {
+            self.push_cell(c);
+        }
+        assert_eq!(
+            self.ends.len() - before,
+            self.columns.len(),
+            "a row of frame `{}` has the wrong number of cells",
+            self.name
+        );
+        self.order.push(self.order.len() as u32);
     }
 
     fn push_cell(&mut self, cell: Option<&str>) {
@@ -226,6 +152,7 @@ impl Frame {
             text: String::new(),
             ends: Vec::new(),
             order: self.order.iter().map(|_| 0).collect(),
+            withheld: self.withheld,
         }
     }
 
@@ -287,7 +214,7 @@ impl Frame {
     ) -> Result<Frame, ReleaseError> {
         let path = &ds.dataset.path;
         let mut frame: Option<Frame> = None;
-        let mut sources: Vec<Option<usize>> = Vec::new();
+        let mut sources: Vec<Src> = Vec::new();
         let mut sensitivity = None;
         loop {
             let Parsed {
@@ -318,15 +245,19 @@ impl Frame {
                 ))
                 .hint("run `kpdata validate` and fix the errors it reports"));
             }
-            let f = frame.get_or_insert_with(|| {
+            if frame.is_none() {
                 let header = header.unwrap_or_default();
-                let columns = columns_of(ds, &header);
+                let columns = columns_of(ds, &header)?;
+                let at = |name: &str| header.iter().position(|h| h == name);
                 sources = columns
                     .iter()
-                    .map(|c| header.iter().position(|h| *h == c.name))
+                    .map(|c| match &c.derived {
+                        Some(Derived::Date { from, part }) => Src::Date(at(from), *part),
+                        _ => Src::Cell(at(&c.name)),
+                    })
                     .collect();
                 sensitivity = header.iter().position(|h| h == SENSITIVITY_FIELD);
-                Frame {
+                frame = Some(Frame {
                     name: ds.dataset.name.clone(),
                     columns,
                     // The cells' text is at most the file: reserved once (pages never written
@@ -334,8 +265,10 @@ impl Frame {
                     text: String::with_capacity(file_len),
                     ends: Vec::new(),
                     order: Vec::new(),
-                }
-            });
+                    withheld: 0,
+                });
+            }
+            let f = frame.as_mut().expect("made above");
             if f.order.is_empty() && !batch.is_empty() {
                 // Rows expected, from the first batch's bytes per row; never more offsets
                 // than the file has bytes (a file of short rows, then long ones, must not
@@ -349,12 +282,32 @@ impl Frame {
             for rec in batch.records() {
                 if let Some(i) = sensitivity {
                     if rec.value(i) == Some(RESTRICTED) {
+                        f.withheld += 1;
                         continue;
                     }
                 }
                 for (c, src) in sources.iter().enumerate() {
                     let col = &f.columns[c];
-                    let cell = src.and_then(|i| rec.value(i));
+                    let typed;
+                    let cell = match *src {
+                        Src::Cell(i) => i.and_then(|i| rec.value(i)),
+                        Src::Date(i, part) => match i.and_then(|i| rec.value(i)) {
+                            None => None,
+                            Some(text) => {
+                                typed = part.of(text).ok_or_else(|| {
+                                    ReleaseError::new(format!(
+                                        "{path} row {} (line {}), field `{}`: `{}` is not a partial date",
+                                        rec.row,
+                                        rec.line,
+                                        col.name,
+                                        kpdata_diagnostics::escape_value(text, 80)
+                                    ))
+                                    .hint("run `kpdata validate` and fix the errors it reports")
+                                })?;
+                                Some(typed.as_str())
+                            }
+                        },
+                    };
                     if let Some(v) = cell {
                         col.ty.check(v).map_err(|e| {
                             ReleaseError::new(format!(
@@ -494,35 +447,20 @@ fn sort_by_text<'a>(cells: impl Iterator<Item = (Option<&'a str>, u32)>) -> Vec<
         .collect()
 }
 
+/// Where a frame column's cells come from in the CSV.
+#[derive(Debug, Clone, Copy)]
+enum Src {
+    /// The cell of this CSV column (None: the CSV lacks the column, every cell null).
+    Cell(Option<usize>),
+    /// A typed part of the partial date in this CSV column.
+    Date(Option<usize>, Part),
+}
+
 /// One batch from the parsing thread of [`Frame::read`]; the header comes with the first.
 struct Parsed {
     batch: Batch,
     more: bool,
     header: Option<Vec<String>>,
-}
-
-/// The schema's properties in declaration order, then any CSV column it does not declare.
-fn columns_of(ds: &DatasetInput, header: &[String]) -> Vec<Column> {
-    let mut columns: Vec<Column> = ds
-        .schema
-        .fields
-        .iter()
-        .map(|f| Column {
-            name: f.name.clone(),
-            ty: ColumnType::of(f),
-            spec: Some(f.clone()),
-        })
-        .collect();
-    for h in header {
-        if !columns.iter().any(|c| &c.name == h) {
-            columns.push(Column {
-                name: h.clone(),
-                ty: ColumnType::String,
-                spec: None,
-            });
-        }
-    }
-    columns
 }
 
 /// Orders two cells of a column by their typed values (nulls first).
@@ -554,11 +492,7 @@ mod order_tests {
 
     #[test]
     fn cells_stored_in_published_order_read_the_same() {
-        let col = |n: &str| Column {
-            name: n.into(),
-            ty: ColumnType::String,
-            spec: None,
-        };
+        let col = |n: &str| Column::plain(n, ColumnType::String);
         let rows = vec![
             vec![Some("a"), None, Some("")],
             vec![None, Some("bb"), Some("c")],

@@ -111,11 +111,7 @@ mod tests {
     use crate::frame::Column;
 
     fn col(name: &str, ty: ColumnType) -> Column {
-        Column {
-            name: name.into(),
-            ty,
-            spec: None,
-        }
+        Column::plain(name, ty)
     }
 
     #[test]

@@ -27,11 +27,23 @@ impl DatasetInput {
     }
 }
 
+/// An archived source file of a published registry row, copied into the release.
+#[derive(Debug, Clone)]
+pub struct Archive {
+    /// Its path in the repository (`archive_path` in the registry).
+    pub path: String,
+    /// Its path in the release: `sources/` + the path below the archive folder.
+    pub release_path: String,
+    pub bytes: Vec<u8>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Input {
     pub manifest: Manifest,
     /// Published datasets (`publish = true`), in manifest order.
     pub datasets: Vec<DatasetInput>,
+    /// The archived files of the registry's public rows, sorted by release path.
+    pub archives: Vec<Archive>,
     /// The commit time (seconds since the epoch): `created` and `date-released`.
     pub commit_time: i64,
 }
@@ -77,9 +89,11 @@ impl Input {
                 data,
             });
         }
+        let archives = archives(&manifest, &datasets, read)?;
         Ok(Input {
             manifest,
             datasets,
+            archives,
             commit_time,
         })
     }
@@ -93,4 +107,63 @@ impl Input {
         };
         Input::load(&read, commit_time)
     }
+}
+
+/// The release folder of archived sources.
+pub const SOURCES_DIR: &str = "sources";
+
+/// The archived files the published rows of the source registry name (`archive_path`), each
+/// checked against the registry's `sha256`: a release ships exactly the bytes the data cites.
+fn archives(
+    manifest: &Manifest,
+    datasets: &[DatasetInput],
+    read: &ReadFile<'_>,
+) -> Result<Vec<Archive>, ReleaseError> {
+    let Some(registry) = datasets
+        .iter()
+        .find(|d| d.dataset.name == manifest.provenance.registry)
+    else {
+        return Ok(vec![]);
+    };
+    let table = registry
+        .table(&manifest.limits)
+        .map_err(|e| ReleaseError::new(format!("cannot read `{}`: {e}", registry.dataset.path)))?;
+    let dir = manifest.provenance.archive_dir.trim_end_matches('/');
+    let mut out: Vec<Archive> = Vec::new();
+    for r in &table.records {
+        if table.get(r, crate::frame::SENSITIVITY_FIELD) == Some(crate::frame::RESTRICTED) {
+            continue;
+        }
+        let Some(path) = table.get(r, "archive_path") else {
+            continue;
+        };
+        if out.iter().any(|a| a.path == path) {
+            continue;
+        }
+        let below = path
+            .strip_prefix(dir)
+            .and_then(|p| p.strip_prefix('/'))
+            .filter(|p| !p.is_empty() && !dir.is_empty())
+            .unwrap_or(path);
+        let bytes = read(path).map_err(|e| {
+            ReleaseError::new(format!("cannot read the archived source `{path}`: {e}"))
+                .hint("run `kpdata validate`: every archive_path must name a committed file")
+        })?;
+        let expected = table.get(r, "sha256").unwrap_or("");
+        let actual = crate::sha256_hex(&bytes);
+        if !actual.eq_ignore_ascii_case(expected) {
+            return Err(ReleaseError::new(format!(
+                "the archived source `{path}` has sha256 {actual}, not the registry's `{}`",
+                kpdata_diagnostics::escape_value(expected, 80)
+            ))
+            .hint("run `kpdata validate` and fix the errors it reports"));
+        }
+        out.push(Archive {
+            path: path.to_string(),
+            release_path: format!("{SOURCES_DIR}/{below}"),
+            bytes,
+        });
+    }
+    out.sort_by(|a, b| a.release_path.cmp(&b.release_path));
+    Ok(out)
 }

@@ -25,24 +25,30 @@
 //! Nothing here reads the wall clock: every time comes from a commit.
 
 pub mod build;
+pub mod column;
+pub mod dates;
 pub mod descriptor;
 mod error;
+pub mod folder;
 pub mod frame;
+pub mod frame_csv;
 pub mod frame_json;
 pub mod input;
 pub mod json;
 pub mod output;
 pub mod publish;
+pub mod records;
 pub mod sign;
 pub mod stage;
 pub mod sums;
+pub mod targets;
 pub mod time;
 pub mod verify;
 pub mod version;
 
 pub use build::{build, build_into, Built, ChangeLog, Release};
 pub use error::ReleaseError;
-pub use frame::{Column, ColumnType, Encoder, Frame};
+pub use frame::{Column, ColumnType, Derived, Encoder, Frame};
 pub use input::{DatasetInput, Input};
 pub use output::{DirOutput, MemoryOutput, Output, Stoppable, Written};
 pub use semver::Version;

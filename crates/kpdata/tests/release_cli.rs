@@ -73,8 +73,13 @@ const EVENTS: &str = "event_id,actor_ids,victims,confirmed,sensitivity\n\
 10,A001;A002,3,true,public\n\
 2,A002,,false,public\n";
 
+/// The identity every test release is tagged with (machines running the tests may have no
+/// git identity; `kpdata release` never falls back to one of its own).
+const TAGGER: &str = "kpdata test <test@localhost>";
+
 fn kpdata(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_kpdata"))
+        .env("KPDATA_TAGGER", TAGGER)
         .args(args)
         .current_dir(dir)
         .output()
@@ -174,6 +179,14 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
         serde_json::from_slice(&fs::read(repo.join("dist/1.1.0/changes.json")).unwrap()).unwrap();
     assert_eq!(cj["previous"], "1.0.0");
     assert_eq!(cj["required_bump"], "minor");
+    // Records are named by dataset and primary key, never by rows of CSV files the release
+    // does not ship.
+    assert!(changes.contains("| A003 | "), "{changes}");
+    assert!(!changes.contains("| row"), "{changes}");
+    let cj_text = serde_json::to_string(&cj).unwrap();
+    for k in ["\"row\":", "\"line\":", "\"base_row\":", "\"base_line\":"] {
+        assert!(!cj_text.contains(k), "{k} in {cj_text}");
+    }
 
     // Both releases rebuild byte for byte from their tags.
     for v in ["1.0.0", "1.1.0"] {
@@ -308,7 +321,9 @@ fn same_commit_same_bytes_whatever_the_folder_time_zone_and_umask() {
     run(&out_a, "Asia/Pyongyang", "077");
     run(&out_b, "America/Los_Angeles", "022");
     let (a, b) = (read_all(&out_a), read_all(&out_b));
-    assert_eq!(a.len(), 11);
+    // Per dataset CSV, Parquet, JSON and schema (2 datasets); README.md, LICENSE,
+    // data-dictionary.md, CHANGES.md, changes.json, CITATION.cff, datapackage.json, SHA256SUMS.
+    assert_eq!(a.len(), 16);
     assert_eq!(a, b);
     for (rel, bytes) in &a {
         let text = String::from_utf8_lossy(bytes);
@@ -335,6 +350,7 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
     .unwrap();
     for delay_ms in [0u64, 5, 20, 40, 80, 150] {
         let mut child = Command::new(env!("CARGO_BIN_EXE_kpdata"))
+            .env("KPDATA_TAGGER", TAGGER)
             .args(["release", "1.0.0"])
             .current_dir(&repo)
             .stdout(std::process::Stdio::null())
@@ -407,4 +423,99 @@ fn without_the_parquet_feature_release_fails_clearly_and_verify_works() {
     let o = kpdata(&repo, &["verify", "dist/x"]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("KP606"), "{}", stdout(&o));
+}
+
+#[cfg(feature = "parquet")]
+#[test]
+fn a_release_names_its_tagger_and_refuses_without_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let s = package(tmp.path());
+    let repo = s.dir().to_path_buf();
+    // A machine with no git identity: an empty home, no system configuration.
+    let home = tmp.path().join("home");
+    fs::create_dir_all(&home).unwrap();
+    let run = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_kpdata"))
+            .env_remove("KPDATA_TAGGER")
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", &home)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .args(["release", "1.0.0"])
+            .args(extra)
+            .current_dir(&repo)
+            .output()
+            .unwrap()
+    };
+    let o = run(&[]);
+    assert_eq!(code(&o), 2, "{}", stdout(&o));
+    let e = stderr(&o);
+    assert!(e.contains("no identity to tag the release with"), "{e}");
+    assert!(e.contains("hint:") && e.contains("--tagger"), "{e}");
+    assert!(!repo.join("dist").exists());
+    assert!(!tag_exists(&s, "v1.0.0"));
+    let o = run(&["--tagger", "Ada"]);
+    assert_eq!(code(&o), 2);
+    assert!(
+        stderr(&o).contains("is not `Name <email>`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = run(&["--tagger", "Ada Lovelace <ada@example.org>"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("tagged v1.0.0 on ")
+            && stdout(&o).contains("as Ada Lovelace <ada@example.org>"),
+        "{}",
+        stdout(&o)
+    );
+    let git = kpdata_git::Repo::discover(&repo).unwrap();
+    assert!(git.tag_exists("v1.0.0").unwrap());
+    let raw = git2::Repository::open(&repo).unwrap();
+    let tag = raw
+        .find_reference("refs/tags/v1.0.0")
+        .unwrap()
+        .peel_to_tag()
+        .unwrap();
+    assert_eq!(tag.tagger().unwrap().name().ok(), Some("Ada Lovelace"));
+    assert_eq!(tag.tagger().unwrap().email().ok(), Some("ada@example.org"));
+    // The release workflow re-creates the tag with the pushed tag's tagger, read this way.
+    let workflow = fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.github/workflows/release.yml"),
+    )
+    .unwrap();
+    let read = "git for-each-ref \"refs/tags/$TAG\" --format='%(taggername) %(taggeremail)'";
+    assert!(
+        workflow.contains(&format!("tagger=\"$({read})\"")),
+        "release.yml"
+    );
+    assert!(workflow.contains("--tagger \"$tagger\""), "release.yml");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg(read)
+        .env("TAG", "v1.0.0")
+        .current_dir(&repo)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim_end(),
+        "Ada Lovelace <ada@example.org>"
+    );
+
+    // verify counts the records of the intact tables.
+    let v = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    assert_eq!(code(&v), 0, "{}", stdout(&v));
+    let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
+    let dp: serde_json::Value =
+        serde_json::from_slice(&fs::read(repo.join("dist/1.0.0/datapackage.json")).unwrap())
+            .unwrap();
+    let rows: u64 = dp["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["type"] == "table")
+        .map(|r| r["rows"].as_u64().unwrap())
+        .sum();
+    assert!(rows > 0);
+    assert_eq!(j["summary"]["records"], rows);
 }

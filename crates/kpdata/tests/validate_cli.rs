@@ -135,6 +135,48 @@ fn clean_files_exit_zero() {
 }
 
 #[test]
+fn explain_speed_names_what_leaves_the_fast_path() {
+    let dir = fixtures();
+    let o = kpdata(
+        &dir,
+        &[
+            "validate",
+            "--schema",
+            "designation.schema.json",
+            "good.csv",
+            "--explain-speed",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        stderr(&o),
+        "speed: designation.schema.json: the fast path covers the whole schema\n"
+    );
+    let o = kpdata(
+        &dir,
+        &[
+            "validate",
+            "--schema",
+            "slow.schema.json",
+            "good.csv",
+            "--explain-speed",
+        ],
+    );
+    assert_eq!(
+        stderr(&o),
+        "speed: slow.schema.json: the fast path covers the schema, except:\n\
+         speed:   `/properties/note/contentEncoding`: `contentEncoding` is not compiled; \
+         the subschema at `/properties/note` is validated by jsonschema, one cell at a time\n"
+    );
+    // Without the flag, nothing is said.
+    let o = kpdata(
+        &dir,
+        &["validate", "--schema", "slow.schema.json", "good.csv"],
+    );
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
 fn tool_failures_exit_two_with_error_and_hint() {
     let dir = fixtures();
     for args in [

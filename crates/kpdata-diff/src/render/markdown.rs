@@ -300,21 +300,22 @@ fn dataset_section(o: &mut String, d: &DatasetDiff, diff: &PackageDiff, opts: &R
     }
     if !d.changed.is_empty() {
         let _ = writeln!(o, "**Changed** ({})\n", d.changed.len());
-        o.push_str("| key | row | field | old | new |\n|---|---:|---|---|---|\n");
+        if opts.show_rows {
+            o.push_str("| key | row | field | old | new |\n|---|---:|---|---|---|\n");
+        } else {
+            o.push_str("| key | field | old | new |\n|---|---|---|---|\n");
+        }
         let (shown, more) = take(&d.changed, opts.max_records);
         for c in shown {
             for (i, f) in c.changes.iter().enumerate() {
                 let (k, r) = if i == 0 {
-                    (v(&c.key.display()), c.row.to_string())
+                    (v(&c.key.display()), format!("{} | ", c.row))
                 } else {
-                    (String::new(), String::new())
+                    (String::new(), " | ".to_string())
                 };
+                let r = if opts.show_rows { r.as_str() } else { "" };
                 let (old, new) = change_cells(f, opts);
-                let _ = writeln!(
-                    o,
-                    "| {k} | {r} | {} | {old} | {new} |",
-                    md_code(&f.field, 80),
-                );
+                let _ = writeln!(o, "| {k} | {r}{} | {old} | {new} |", md_code(&f.field, 80),);
             }
         }
         if more > 0 {
@@ -340,14 +341,22 @@ fn entries(
         return;
     }
     let _ = writeln!(o, "**{title}** ({})\n", list.len());
-    let _ = writeln!(o, "| key | row{where_} | values |\n|---|---:|---|");
+    if opts.show_rows {
+        let _ = writeln!(o, "| key | row{where_} | values |\n|---|---:|---|");
+    } else {
+        let _ = writeln!(o, "| key | values |\n|---|---|");
+    }
     let (shown, more) = take(list, opts.max_records);
     for e in shown {
+        let row = if opts.show_rows {
+            format!(" {} |", e.row)
+        } else {
+            String::new()
+        };
         let _ = writeln!(
             o,
-            "| {} | {} | {} |",
+            "| {} |{row} {} |",
             md(&e.key.display(), opts.max_value_chars),
-            e.row,
             values_cell(e, &d.primary_key, opts)
         );
     }

@@ -30,6 +30,9 @@ pub struct RenderOptions {
     /// Largest output in bytes (0 = no limit); longer output is cut at a line end with a note.
     /// GitHub refuses a job summary over 1 MiB.
     pub max_bytes: usize,
+    /// Markdown: show each record's spreadsheet row. Off where the CSV files are not at hand
+    /// (a release's CHANGES.md names records by dataset and primary key only).
+    pub show_rows: bool,
 }
 
 impl RenderOptions {
@@ -41,6 +44,7 @@ impl RenderOptions {
             max_value_chars: 120,
             title: None,
             max_bytes: 900_000,
+            show_rows: true,
         }
     }
     /// Text defaults: everything listed, values cut at 200 characters.
@@ -51,6 +55,7 @@ impl RenderOptions {
             max_value_chars: 200,
             title: None,
             max_bytes: 0,
+            show_rows: true,
         }
     }
 }

@@ -42,6 +42,10 @@ pub struct ReleaseArgs {
     /// Do not create the git tag vX.Y.Z (the version stays unpublished)
     #[arg(long)]
     pub no_tag: bool,
+    /// Who tags the release, as `Name <email>` (default: $KPDATA_TAGGER, else git's
+    /// user.name and user.email; with none of these the release is refused)
+    #[arg(long, value_name = "NAME <EMAIL>", conflicts_with = "no_tag")]
+    pub tagger: Option<String>,
     /// Rebuild the release in DIR from its tag and compare every byte (exit 0 same, 1 differs)
     #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "no_tag", "sign_key"])]
     pub check: Option<PathBuf>,
@@ -120,6 +124,42 @@ fn open_repo(root: &Path) -> Result<(Repo, String), Failure> {
         .collect::<Vec<_>>()
         .join("/");
     Ok((repo, prefix))
+}
+
+/// The identity the tag is signed with: `--tagger`, else `$KPDATA_TAGGER`, else git's
+/// `user.name` and `user.email`. Never a made-up fallback: without one the release is refused
+/// before anything is built.
+fn tagger(flag: Option<&str>, repo: &Repo) -> Result<(String, String), Failure> {
+    let given = flag.map(|f| ("--tagger", f.to_string())).or_else(|| {
+        std::env::var("KPDATA_TAGGER")
+            .ok()
+            .map(|v| ("KPDATA_TAGGER", v))
+    });
+    if let Some((from, text)) = given {
+        return parse_identity(&text).ok_or_else(|| {
+            Failure::new(format!(
+                "{from} `{}` is not `Name <email>`",
+                kpdata_diagnostics::escape_value(&text, 100)
+            ))
+            .hint("e.g. --tagger \"Jane Doe <jane@example.org>\"")
+        });
+    }
+    repo.configured_identity()
+        .map_err(|e| Failure::new(e.to_string()))?
+        .ok_or_else(|| {
+            Failure::new("no identity to tag the release with: git has no user.name and user.email")
+                .hint("pass --tagger \"Name <email>\", set KPDATA_TAGGER, or run `git config user.name …` and `git config user.email …`; or --no-tag")
+        })
+}
+
+/// `Name <email>` → (name, email); both non-blank, no `<`/`>` or line breaks inside.
+fn parse_identity(s: &str) -> Option<(String, String)> {
+    let (name, rest) = s.trim().rsplit_once('<')?;
+    let email = rest.strip_suffix('>')?.trim();
+    let name = name.trim();
+    let clean = |v: &str| !v.is_empty() && !v.contains(['<', '>', '\n', '\r', '\0']);
+    (clean(name) && clean(email) && email.contains('@'))
+        .then(|| (name.to_string(), email.to_string()))
 }
 
 /// The path of `p` relative to the repository's working tree, if inside it.
@@ -202,6 +242,11 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         .hint("commit or remove the changes: a release is built from a commit"));
     }
 
+    let tagger = if args.no_tag {
+        None
+    } else {
+        Some(tagger(args.tagger.as_deref(), &repo)?)
+    };
     let tag = version::tag_name(&version);
     if repo.tag_exists(&tag).map_err(git_failure)? {
         return Err(Failure::new(format!(
@@ -388,7 +433,8 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
             message.push('\n');
             message.push_str(&sign::tag_block(sig));
         }
-        if let Err(e) = repo.create_annotated_tag(&tag, head.as_str(), &message) {
+        let (who, email) = tagger.as_ref().expect("an identity when tagging");
+        if let Err(e) = repo.create_annotated_tag(&tag, head.as_str(), &message, (who, email)) {
             progress.done();
             if !resume {
                 let _ = std::fs::remove_dir_all(&target);
@@ -412,10 +458,14 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         built.files.len(),
         input.datasets.len(),
         rows,
-        if args.no_tag {
-            " without a tag".to_string()
-        } else {
-            format!("; tagged {tag} on {}", head.short())
+        match &tagger {
+            None => " without a tag".to_string(),
+            Some((who, email)) => format!(
+                "; tagged {tag} on {} as {} <{}>",
+                head.short(),
+                kpdata_diagnostics::escape_value(who, 100),
+                kpdata_diagnostics::escape_value(email, 100)
+            ),
         }
     );
     if signature.borrow().is_some() {
@@ -563,5 +613,27 @@ fn check(args: &ReleaseArgs, dir: &Path) -> CmdResult {
             diffs.len()
         );
         Ok(ExitCode::from(1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn identities_are_name_and_email() {
+        let p = super::parse_identity;
+        assert_eq!(
+            p(" Jane Doe <jane@example.org> "),
+            Some(("Jane Doe".into(), "jane@example.org".into()))
+        );
+        for bad in [
+            "Jane",
+            "<jane@example.org>",
+            "Jane <>",
+            "Jane <jane>",
+            "Ja<ne <j@x>",
+            "Jane <j@x",
+        ] {
+            assert_eq!(p(bad), None, "{bad}");
+        }
     }
 }

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use kpdata_check::dates::{day_of_timestamp, Day, PartialDate};
-use kpdata_check::files::{validate_files, Input};
+use kpdata_check::files::{explain_speed, validate_files, Input};
 use kpdata_check::package::{validate_package as check_package, Options};
 use kpdata_diagnostics::Report;
 use kpdata_package::{Limits, Package, RecordSchema};
@@ -29,18 +29,51 @@ pub fn run(args: ValidateArgs) -> CmdResult {
                 jobs,
                 max_per_rule: args.max_per_rule,
                 tracked: tracked_files(&args.root),
+                progress: None,
             };
-            match crate::commands::subset::restrict(&mut pkg, &args.root, &args.files)? {
-                Some(paths) => {
-                    let mut report = check_package(&pkg, &opts);
-                    report.retain_paths(&paths);
-                    report
-                }
-                None => check_package(&pkg, &opts),
+            let subset = crate::commands::subset::restrict(&mut pkg, &args.root, &args.files)?;
+            let bar = progress_bar();
+            let opts = Options {
+                progress: bar.clone().map(|b| {
+                    kpdata_check::package::ProgressFn(std::sync::Arc::new(
+                        move |done: usize, total: usize, name: &str| {
+                            b.set_length(total as u64);
+                            b.set_position(done as u64);
+                            b.set_message(name.to_string());
+                        },
+                    ))
+                }),
+                ..opts
+            };
+            let mut report = check_package(&pkg, &opts);
+            if let Some(b) = bar {
+                b.finish_and_clear();
             }
+            if let Some(paths) = subset {
+                report.retain_paths(&paths);
+            }
+            report
         }
     };
     emit(report, args.format)
+}
+
+/// A progress bar on stderr (datasets checked, the one being checked, time taken), only when
+/// stderr is a terminal: never in a pipe, a file or CI logs.
+fn progress_bar() -> Option<indicatif::ProgressBar> {
+    if !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template(
+            "{spinner} validating [{bar:30}] {pos}/{len} datasets, now {msg} ({elapsed})",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+        .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    Some(bar)
 }
 
 /// Validates the package at `root` for a release: the same checks as `kpdata validate`, on
@@ -57,6 +90,7 @@ pub fn validate_root(root: kpdata_package::Root, commit_time: i64) -> Result<Rep
             max_per_rule: None,
             // Every file of a commit is tracked.
             tracked: None,
+            progress: None,
         },
     ))
 }
@@ -109,6 +143,12 @@ fn validate_with_schema(
     let bytes = read_regular(schema, 16 << 20)
         .map_err(|e| Failure::new(format!("cannot read the schema `{shown}`: {e}")))?;
     let schema = RecordSchema::from_bytes(&shown, &bytes)?;
+    if args.explain_speed {
+        #[allow(clippy::print_stderr)]
+        for line in explain_speed(&schema) {
+            eprintln!("speed: {line}");
+        }
+    }
     if args.files.is_empty() {
         return Err(Failure::new("no files to check").hint(
             "name one or more CSV or JSON files after --schema SCHEMA (`-` reads stdin as CSV)",

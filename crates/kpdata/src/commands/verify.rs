@@ -107,8 +107,12 @@ pub fn run(args: VerifyArgs) -> CmdResult {
     let files = kpdata_release::stage::list_files(&args.dir)
         .map(|f| f.len() as u64)
         .unwrap_or(0);
+    let records = std::fs::read(args.dir.join(kpdata_release::build::DATAPACKAGE))
+        .map(|dp| kpdata_release::records::intact_records(&dp, &findings))
+        .unwrap_or(0);
     let mut report = Report::new(0);
     report.summary.files = files;
+    report.summary.records = records;
     report.extend(findings);
     report.extend(signature);
     if let (Some(repo), Some(v)) = (
