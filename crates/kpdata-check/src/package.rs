@@ -15,6 +15,7 @@ use kpdata_read::read_table_with;
 use crate::dates::Day;
 use crate::domain::{role, UnRefActorType};
 use crate::evidence::SchemeLabels;
+use crate::identity::{self, IdentityRules};
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
@@ -233,6 +234,8 @@ fn validate_datasets<'s, 'e: 's>(
     let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
     let has_actors = pkg.manifest.dataset("actors").is_some();
     let mut un_ref = UnRefActorType::new();
+    let has_links = has_actors && pkg.manifest.dataset("links").is_some();
+    let mut id_rules = IdentityRules::new();
     let has_votes = pkg.manifest.dataset("un_roll_calls").is_some()
         && pkg.manifest.dataset("un_votes").is_some();
     let mut vote_counts = VoteCounts::new();
@@ -271,6 +274,14 @@ fn validate_datasets<'s, 'e: 's>(
         let mut plan = key_plan(ds, &schema, datasets);
         // The cross-dataset domain rule reads its values the way the key checks do.
         let domain = role(&ds.name, has_actors).map(|r| (r, plan.slot(&r.key_fields())));
+        let id_inputs: Vec<(identity::Input, usize)> = identity::inputs(&ds.name, has_links)
+            .into_iter()
+            .filter(|(_, fields)| fields.iter().all(|f| schema.field(f).is_some()))
+            .map(|(input, fields)| {
+                let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
+                (input, plan.slot(&fields))
+            })
+            .collect();
         let votes = vote_role(&ds.name, has_votes).map(|r| (r, plan.slot(&r.key_fields())));
         let policy = Policy {
             cite: Some(ds.cite),
@@ -373,6 +384,11 @@ fn validate_datasets<'s, 'e: 's>(
                 if let Some((role, slot)) = domain {
                     if let Some((_, text)) = f.key(slot) {
                         un_ref.record(role, text, &ds.path, f.row, f.line);
+                    }
+                }
+                for (input, slot) in &id_inputs {
+                    if let Some((_, text)) = f.key(*slot) {
+                        id_rules.record(*input, text, &ds.path, f.row, f.line);
                     }
                 }
                 if let Some((role, slot)) = votes {
@@ -510,7 +526,12 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
-    for mut d in un_ref.finish().into_iter().chain(vote_counts.finish()) {
+    for mut d in un_ref
+        .finish()
+        .into_iter()
+        .chain(id_rules.finish())
+        .chain(vote_counts.finish())
+    {
         let header = datasets
             .iter()
             .position(|x| Some(&x.path) == d.path.as_ref())

@@ -114,6 +114,31 @@ pub fn xml_plain(text: &str) -> String {
     plain
 }
 
+/// The cell text of every sheet of an `.xlsx` workbook; `None` when it cannot be read.
+fn xlsx_plain(bytes: &[u8]) -> Option<String> {
+    use calamine::{Data, Reader};
+    let mut wb: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).ok()?;
+    let mut out = String::new();
+    for name in wb.sheet_names() {
+        let range = wb.worksheet_range(&name).ok()?;
+        for row in range.rows() {
+            for (i, cell) in row.iter().enumerate() {
+                if i > 0 {
+                    out.push('\t');
+                }
+                match cell {
+                    Data::Empty => {}
+                    Data::String(s) => out.push_str(s),
+                    other => out.push_str(&other.to_string()),
+                }
+            }
+            out.push('\n');
+        }
+    }
+    Some(out)
+}
+
 /// An archived text, folded once and searched many times.
 #[derive(Debug)]
 pub struct ArchivedText {
@@ -138,6 +163,16 @@ impl ArchivedText {
         ArchivedText::folded(normalize(&xml_plain(&String::from_utf8_lossy(bytes))))
     }
 
+    /// Like [`ArchivedText::new`], for an Excel workbook (`.xlsx`, a zip of XML parts): the
+    /// text is the cells as the sheets show them, a tab between cells and a line break between
+    /// rows, every sheet in order. Bytes that are not a readable workbook are taken as they are.
+    pub fn xlsx(bytes: &[u8]) -> ArchivedText {
+        match xlsx_plain(bytes) {
+            Some(text) => ArchivedText::folded(normalize(&text)),
+            None => ArchivedText::new(bytes),
+        }
+    }
+
     fn folded(folded: String) -> ArchivedText {
         ArchivedText {
             folded,
@@ -157,13 +192,16 @@ impl ArchivedText {
     }
 
     /// The text of an archived file: Markdown captures (`.md`) as [`ArchivedText::markdown`], XML
-    /// as [`ArchivedText::xml`], anything else as [`ArchivedText::new`].
+    /// as [`ArchivedText::xml`], Excel workbooks (`.xlsx`) as [`ArchivedText::xlsx`], anything
+    /// else as [`ArchivedText::new`].
     pub fn for_path(rel: &str, bytes: &[u8]) -> ArchivedText {
         let lower = rel.to_ascii_lowercase();
         if lower.ends_with(".md") {
             ArchivedText::markdown(bytes)
         } else if lower.ends_with(".xml") {
             ArchivedText::xml(bytes)
+        } else if lower.ends_with(".xlsx") {
+            ArchivedText::xlsx(bytes)
         } else {
             ArchivedText::new(bytes)
         }

@@ -302,6 +302,22 @@ fn the_human_rights_record_has_full_sentence_quotes_and_quoted_provisions() {
     );
 }
 
+/// An archived Excel workbook is searched as the text of its cells, so the dates of the UK list
+/// (`Last Updated,14/04/2025`, the Listed On cells) are found; the zip bytes hold none.
+#[test]
+fn an_xlsx_archive_is_read_as_its_cell_text() {
+    let rel = "datasets/archive/uk/ofsi_conlist_2025-04-14.xlsx";
+    let bytes = std::fs::read(repo().join(rel)).unwrap();
+    let text = kpdata_check::quote::ArchivedText::for_path(rel, &bytes);
+    assert!(
+        text.as_str().to_lowercase().contains("last updated"),
+        "no cell text read"
+    );
+    assert!(text.dates().days.contains(&(2025, 4, 14)));
+    let raw = kpdata_check::quote::ArchivedText::new(&bytes);
+    assert!(!raw.dates().days.contains(&(2025, 4, 14)));
+}
+
 /// The progress callback hears of every dataset once, in the order they are checked, with
 /// the count done so far and the total (what the binary's progress bar draws).
 #[test]

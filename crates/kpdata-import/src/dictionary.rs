@@ -269,14 +269,24 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
                 .clone();
             let col = |n: &str| header.iter().position(|h| h == n);
             if let (Some(k), Some(l)) = (col("key"), col("label")) {
-                o.push_str("Keys:\n\n| key | label |\n|---|---|\n");
+                // With a `definition` column, each key is explained (date kinds, fact kinds).
+                let def = col("definition");
+                o.push_str(if def.is_some() {
+                    "Keys:\n\n| key | label | definition |\n|---|---|---|\n"
+                } else {
+                    "Keys:\n\n| key | label |\n|---|---|\n"
+                });
                 for r in rdr.records() {
                     let r = r.map_err(|e| ImportError::new(format!("{path}: {e}")))?;
                     o.push_str(&format!(
-                        "| `{}` | {} |\n",
+                        "| `{}` | {} |",
                         md(r.get(k).unwrap_or("")),
                         md(r.get(l).unwrap_or(""))
                     ));
+                    if let Some(d) = def {
+                        o.push_str(&format!(" {} |", md(r.get(d).unwrap_or(""))));
+                    }
+                    o.push('\n');
                 }
                 o.push('\n');
             }
@@ -314,7 +324,7 @@ primary_key = ["key"]
 "#;
         let read = |p: &str| -> Option<Vec<u8>> {
             match p {
-                "x.csv" => Some(b"key,label\na,Alpha\nb,B|c\n".to_vec()),
+                "x.csv" => Some(b"key,label,definition\na,Alpha,First\nb,B|c,Second\n".to_vec()),
                 "x.json" => Some(
                     br#"{"title":"X","type":"object","required":["key"],"properties":{"key":{"type":"string","description":"the key","pattern":"^[a-z]$"},"label":{"type":"array","items":{"type":"string"},"x-separator":";"}}}"#.to_vec(),
                 ),
@@ -331,6 +341,6 @@ primary_key = ["key"]
             "{d}"
         );
         assert!(d.contains("array of string (split on `;`)"));
-        assert!(d.contains("| `b` | B\\|c |"));
+        assert!(d.contains("| `b` | B\\|c | Second |"), "{d}");
     }
 }

@@ -8,6 +8,8 @@
 //! - [`ofac::import`]: the OFAC SDN list in its legacy CSV form (`sdn.csv` + `alt.csv`); with
 //!   [`ofac::links_from`] the UN import's IMO numbers, so that an OFAC entry whose IMO number is
 //!   identical to a UN actor's becomes that actor (the only certain match; never names).
+//! - [`uk::import`]: the UK consolidated list (OFSI/HMT ConList, xlsx or CSV), DPRK regime, from
+//!   one or several snapshots (removals and additions between them as dated windows).
 //! - [`unvotes::import`]: the UN General Assembly roll calls and country votes on the DPRK
 //!   human-rights resolutions, from the extract CSVs of the `unvotes` data package.
 //! - [`merge`]: combines freshly imported rows with the rows other imports wrote to the same
@@ -17,10 +19,15 @@
 //!   refuses cells that a spreadsheet would run as a formula instead of altering them.
 //! - [`dictionary::data_dictionary`]: the data dictionary from the manifest, schemas and rows.
 
+pub mod dates;
 pub mod dictionary;
+pub mod history;
 pub mod ofac;
+pub mod remarks;
 pub mod script;
+pub mod uk;
 pub mod un;
+mod un_facts;
 pub mod unvotes;
 mod xml;
 
@@ -187,6 +194,28 @@ pub fn merge(existing: Option<&[u8]>, imported: &Table) -> Result<Table> {
     out.finish()
 }
 
+/// Reads a dataset file (header row, RFC 4180) into a [`Table`] named `name` that owns nothing.
+pub fn read_table(bytes: &[u8], name: &str) -> Result<Table> {
+    let err = |e: csv::Error| ImportError::new(format!("{name}.csv: {e}"));
+    let mut rdr = csv::ReaderBuilder::new().from_reader(bytes);
+    let header = rdr
+        .headers()
+        .map_err(err)?
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let mut rows = Vec::new();
+    for rec in rdr.records() {
+        rows.push(rec.map_err(err)?.iter().map(str::to_string).collect());
+    }
+    Ok(Table {
+        name: name.to_string(),
+        header,
+        rows,
+        owned_prefix: String::new(),
+    })
+}
+
 /// The `source_id` of the registry row (`sources.csv`, with `source_id` and `sha256` columns)
 /// whose sha256 is `sha256_hex`. Two rows with the same hash but different ids are fine (one
 /// archived file registered once per public address); the first in file order is returned.
@@ -292,8 +321,8 @@ pub fn imo_valid(s: &str) -> bool {
 /// The 7-digit numbers labelled IMO in a free text, in order, without repeats. Accepted labels
 /// (all seen in the lists): `IMO 1234567` (OFAC: "Vessel Registration Identification IMO",
 /// "Company Number IMO", "Identification Number IMO"), `IMO number: 1234567`,
-/// `IMO Number: 1234567`, `(IMO) Number: 1234567` (UN COMMENTS1). Numbers of another length
-/// are not taken.
+/// `IMO Number: 1234567`, `(IMO) Number: 1234567` (UN COMMENTS1), `(IMO number):1234567` (UK
+/// Other Information). Numbers of another length are not taken.
 pub fn imo_numbers(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut from = 0;
@@ -301,10 +330,13 @@ pub fn imo_numbers(text: &str) -> Vec<String> {
         let mut rest = &text[from + i + 3..];
         from += i + 3;
         rest = rest.strip_prefix(')').unwrap_or(rest);
-        for label in [" number:", " Number:"] {
+        for label in [" number:", " Number:", " number):"] {
             rest = rest.strip_prefix(label).unwrap_or(rest);
         }
-        let Some(rest) = rest.strip_prefix(' ') else {
+        // `IMO 1234567`, `IMO number: 1234567`, `(IMO number):1234567` (UK).
+        let Some(rest) = rest.strip_prefix(' ').or_else(|| {
+            (text[..from].ends_with("(IMO") && rest.len() < text.len() - from).then_some(rest)
+        }) else {
             continue;
         };
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
@@ -365,6 +397,22 @@ pub const DESIGNATIONS: &[&str] = &[
     "action_date",
     "date_kind",
     "authority_ref",
+    "window_start",
+    "window_end",
+    "note",
+    "source_ids",
+    "sensitivity",
+];
+
+pub const ACTOR_FACTS: &[&str] = &[
+    "fact_id",
+    "actor_id",
+    "kind",
+    "value",
+    "date",
+    "date_to",
+    "date_qualifier",
+    "locator",
     "note",
     "source_ids",
     "sensitivity",
@@ -399,6 +447,11 @@ mod tests {
             ),
             ["8514435", "5936312", "1790183"]
         );
+        assert_eq!(
+            imo_numbers("(UN Ref KPe.056) (IMO number):8712362 (Current owners)"),
+            ["8712362"]
+        );
+        assert!(imo_numbers("IMO number):8712362").is_empty());
         assert!(imo_numbers("IMO 123456.").is_empty());
     }
 

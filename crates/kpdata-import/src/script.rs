@@ -1,4 +1,5 @@
-//! Script detection for names (ISO 15924 codes `Latn`, `Hang`, `Hani`) from their letters.
+//! Script detection for names (ISO 15924 codes `Latn`, `Hang`, `Hani`, `Cyrl`) from their
+//! letters.
 //!
 //! Only letters count; digits, spaces, punctuation and marks are common to all scripts. A name
 //! whose letters all belong to one script gets that code. A name that mixes scripts (e.g.
@@ -12,6 +13,7 @@ pub enum Script {
     Latn,
     Hang,
     Hani,
+    Cyrl,
 }
 
 impl Script {
@@ -20,6 +22,7 @@ impl Script {
             Script::Latn => "Latn",
             Script::Hang => "Hang",
             Script::Hani => "Hani",
+            Script::Cyrl => "Cyrl",
         }
     }
 }
@@ -43,6 +46,7 @@ fn letter_script(c: char) -> Option<Option<Script>> {
             Script::Hani
         }
         0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Hani,
+        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrl,
         _ => return None,
     };
     Some(Some(s))
@@ -56,7 +60,7 @@ pub fn detect(name: &str) -> Result<Option<Script>> {
         match letter_script(c) {
             None => {
                 return Err(ImportError::new(format!(
-                    "name {name:?}: the letter {c:?} (U+{:04X}) is not Latin, Hangul or Han; \
+                    "name {name:?}: the letter {c:?} (U+{:04X}) is not Latin, Hangul, Han or Cyrillic; \
                      decide its script by hand",
                     c as u32
                 )))
@@ -86,6 +90,7 @@ mod tests {
             Some(Script::Hani)
         );
         assert_eq!(detect("Jin Tiesan (金铁三)").unwrap(), None);
-        assert!(detect("Ким").is_err());
+        assert_eq!(detect("Ким").unwrap(), Some(Script::Cyrl));
+        assert!(detect("كيم").is_err());
     }
 }

@@ -20,9 +20,14 @@
 //! | `DESIGNATION/VALUE` | `actors.title` (several joined with `; `) |
 //! | `NATIONALITY/VALUE` | `actors.nationality` (joined with `; `) |
 //! | `COMMENTS1` | `actors.remarks`; on entities, a number labelled IMO (`IMO number: 5936312`, `(IMO) Number: ...`, `Company Number IMO ...`) gives an identifier of scheme `imo_company` |
-//! | `INDIVIDUAL_DOCUMENT` | passports (`TYPE_OF_DOCUMENT` `Passport`, and its French and Spanish duplicates `Numéro de passeport`, `Número de pasaporte`) become `actor_identifiers` rows of scheme `passport`, one per distinct number, with the document's `NOTE`; issuing country and issue date are ignored; any other document type is an error |
+//! | `INDIVIDUAL_DOCUMENT` | passports (`TYPE_OF_DOCUMENT` `Passport`, and its French and Spanish duplicates `Numéro de passeport`, `Número de pasaporte`) become `actor_identifiers` rows of scheme `passport`, one per distinct number, with the document's `NOTE` (a remark the list writes inside `NUMBER`, as in `381110042 (Expired 25 Jan. 2016)`, goes to the note); issuing country and issue date are ignored; any other document type is an error |
 //! | `VERSIONNUM`, `LIST_TYPE`, `SORT_KEY`, `SORT_KEY_LAST_MOD`, `SUBMITTED_BY` | ignored: list bookkeeping |
-//! | `INDIVIDUAL_ADDRESS`, `ENTITY_ADDRESS`, `INDIVIDUAL_DATE_OF_BIRTH`, `INDIVIDUAL_PLACE_OF_BIRTH`, `GENDER`, `TITLE` | ignored: not part of the published model (personal details are kept to what identifies a designee: names and passport numbers) |
+//! | `INDIVIDUAL_DATE_OF_BIRTH` | `actor_facts` rows of kind `dob`, one per element: `TYPE_OF_DATE` `EXACT` with `DATE` (a day) or `YEAR`, `APPROXIMATELY` (qualifier `circa`), `BETWEEN` with `FROM_YEAR`/`TO_YEAR` (qualifier `range`); empty elements skipped, any other form is an error |
+//! | `INDIVIDUAL_PLACE_OF_BIRTH` | `actor_facts` kind `pob`: `CITY`, `STATE_PROVINCE`, `COUNTRY` joined with `, ` |
+//! | `NATIONALITY/VALUE` | also one `actor_facts` row of kind `nationality` per value |
+//! | `INDIVIDUAL_ADDRESS`, `ENTITY_ADDRESS` | `actor_facts` kind `address`: `STREET`, `CITY`, `STATE_PROVINCE`, `ZIP_CODE`, `COUNTRY` joined with `, `; `NOTE` in the note |
+//! | `GENDER` | `actor_facts` kind `gender` |
+//! | `TITLE` | ignored: honorifics |
 //!
 //! Text is taken as published; only runs of ASCII whitespace (the XML's line wrapping) are
 //! collapsed to one space and ends trimmed. Names must be NFC already.
@@ -32,8 +37,8 @@
 use crate::script;
 use crate::xml::{self, Element};
 use crate::{
-    check_nfc, collapse_ws, ImportError, Result, Table, ACTORS, ACTOR_IDENTIFIERS, ACTOR_NAMES,
-    DESIGNATIONS,
+    check_nfc, collapse_ws, ImportError, Result, Table, ACTORS, ACTOR_FACTS, ACTOR_IDENTIFIERS,
+    ACTOR_NAMES, DESIGNATIONS,
 };
 
 const MAPPED: &[&str] = &[
@@ -53,6 +58,11 @@ const MAPPED: &[&str] = &[
     "NATIONALITY",
     "COMMENTS1",
     "INDIVIDUAL_DOCUMENT",
+    "INDIVIDUAL_ADDRESS",
+    "ENTITY_ADDRESS",
+    "INDIVIDUAL_DATE_OF_BIRTH",
+    "INDIVIDUAL_PLACE_OF_BIRTH",
+    "GENDER",
 ];
 
 const IGNORED: &[&str] = &[
@@ -61,11 +71,6 @@ const IGNORED: &[&str] = &[
     "SORT_KEY",
     "SORT_KEY_LAST_MOD",
     "SUBMITTED_BY",
-    "INDIVIDUAL_ADDRESS",
-    "ENTITY_ADDRESS",
-    "INDIVIDUAL_DATE_OF_BIRTH",
-    "INDIVIDUAL_PLACE_OF_BIRTH",
-    "GENDER",
     "TITLE",
 ];
 
@@ -78,13 +83,13 @@ pub fn date_generated(xml_bytes: &[u8]) -> Result<Option<String>> {
         .map(str::to_string))
 }
 
-fn text(e: &Element, name: &str) -> String {
+pub(crate) fn text(e: &Element, name: &str) -> String {
     e.child(name)
         .map(|c| collapse_ws(&c.text))
         .unwrap_or_default()
 }
 
-fn values(e: &Element, name: &str) -> Vec<String> {
+pub(crate) fn values(e: &Element, name: &str) -> Vec<String> {
     e.children_named(name)
         .flat_map(|c| c.children_named("VALUE"))
         .map(|v| collapse_ws(&v.text))
@@ -144,6 +149,7 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
     let mut names = Table::new("actor_names", ACTOR_NAMES, "nam-un-");
     let mut idents = Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-un-");
     let mut desigs = Table::new("designations", DESIGNATIONS, "des-un-");
+    let mut facts = Table::new("actor_facts", ACTOR_FACTS, "fct-un-");
     let src = || source_id.to_string();
     let public = || "public".to_string();
 
@@ -335,6 +341,19 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                 if number.is_empty() {
                     return Err(at("a passport without a number".into()));
                 }
+                // `381110042 (Expired 25 Jan. 2016)`: the number, and the list's remark on it.
+                let (number, note) = match number.strip_suffix(')').and_then(|n| n.split_once(" ("))
+                {
+                    Some((n, remark)) if !n.contains(' ') => {
+                        let note = if note.is_empty() {
+                            remark.to_string()
+                        } else {
+                            format!("{remark}; {note}")
+                        };
+                        (n.to_string(), note)
+                    }
+                    _ => (number, note),
+                };
                 match passports.iter_mut().find(|(n, _)| *n == number) {
                     Some((_, existing)) => {
                         if existing.is_empty() {
@@ -353,6 +372,8 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                 )?;
             }
 
+            crate::un_facts::un_facts(e, &reference, &key, &actor_id, source_id, &mut facts)?;
+
             // Designations: the listing, then one `amended` row per update date.
             let mut desig = |id: String, action: &str, date: String, kind: &str| {
                 desigs.push(&[
@@ -365,6 +386,8 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
                     ("action_date", date),
                     ("date_kind", kind.into()),
                     ("authority_ref", reference.clone()),
+                    ("window_start", String::new()),
+                    ("window_end", String::new()),
                     ("note", String::new()),
                     ("source_ids", src()),
                     ("sensitivity", public()),
@@ -397,6 +420,7 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
         names.finish()?,
         idents.finish()?,
         desigs.finish()?,
+        facts.finish()?,
     ])
 }
 

@@ -136,8 +136,11 @@ fn un_unknown_coded_values_are_errors() {
     assert!(e.message.contains("expected KPi.###"), "{e}");
     let e = un_with("2016-03-02", "2016-02-30").unwrap_err();
     assert!(e.message.contains("LISTED_ON"), "{e}");
-    let e = un_with("<ALIAS_NAME>Test Person-One", "<ALIAS_NAME>Тест").unwrap_err();
-    assert!(e.message.contains("not Latin, Hangul or Han"), "{e}");
+    let e = un_with("<ALIAS_NAME>Test Person-One", "<ALIAS_NAME>تست").unwrap_err();
+    assert!(
+        e.message.contains("not Latin, Hangul, Han or Cyrillic"),
+        "{e}"
+    );
 }
 
 // -------------------------------------------------------------- OFAC fixture
@@ -364,6 +367,26 @@ fn archived_copies_are_byte_identical_to_the_shared_sources() {
             "raw/ofac/alt_uploaded-2026-06-02.csv",
         ),
         (
+            "ofac/add_uploaded-2026-06-02.csv",
+            "raw/ofac/add_uploaded-2026-06-02.csv",
+        ),
+        (
+            "ofac/history/ofac_dprk_first_seen.csv",
+            "raw/ofac/history/ofac_dprk_first_seen.csv",
+        ),
+        (
+            "uk/ofsi_conlist_2025-04-14.xlsx",
+            "raw/uk/ofsi_conlist_2025-04-14.xlsx",
+        ),
+        (
+            "uk/ofsi_conlist_2018-04-13.csv",
+            "raw/uk/ofsi_conlist_2018-04-13.csv",
+        ),
+        (
+            "uk/hmt_conlist_2014-04-02.csv",
+            "raw/uk/hmt_conlist_2014-04-02.csv",
+        ),
+        (
             "news/voa-us-reviewing-options-dprk-human-rights.txt",
             "archive/voa-us-reviewing-options-dprk-human-rights.txt",
         ),
@@ -455,6 +478,37 @@ fn real_sdn() -> Option<(Vec<u8>, Vec<u8>)> {
 const UN_SRC: &str = "src-un-sc-consolidated-2024-09-26";
 const SDN_SRC: &str = "src-ofac-sdn-2024-07-02";
 const ALT_SRC: &str = "src-ofac-alt-2026-06-02";
+const ADD_SRC: &str = "src-ofac-add-2026-06-02";
+const HIST_SRC: &str = "src-ofac-history-first-seen-2024-07-02";
+
+/// add.csv and the first-seen history, archived or shared.
+fn real_add_and_history() -> Option<(Vec<u8>, Vec<u8>)> {
+    Some((
+        source(
+            "ofac/add_uploaded-2026-06-02.csv",
+            "raw/ofac/add_uploaded-2026-06-02.csv",
+        )?,
+        source(
+            "ofac/history/ofac_dprk_first_seen.csv",
+            "raw/ofac/history/ofac_dprk_first_seen.csv",
+        )?,
+    ))
+}
+
+/// The OFAC import as `kpdata.toml` documents it (aliases, addresses, history).
+fn ofac_full(sdn: &[u8], alt: &[u8], links: &ofac::Links) -> ofac::Imported {
+    let (add, hist) = real_add_and_history().expect("add.csv and the history");
+    let first_seen = kpdata_import::history::read(&hist).unwrap();
+    ofac::import_full(&ofac::OfacInput {
+        sdn,
+        sdn_source: SDN_SRC,
+        alt: Some((alt, ALT_SRC)),
+        add: Some((&add, ADD_SRC)),
+        history: Some((&first_seen, HIST_SRC)),
+        links,
+    })
+    .unwrap()
+}
 
 #[test]
 fn real_un_list_has_155_dprk_entries_dated_by_listed_on() {
@@ -547,24 +601,55 @@ fn real_sdn_selects_598_dprk_entries() {
         .all(|r| r.last().unwrap() == "public" && r[r.len() - 2] == ALT_SRC));
 }
 
-fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String, Vec<u8>)> {
+/// The UK snapshots as `kpdata.toml` documents them (oldest first), archived or shared.
+fn real_uk() -> Option<Vec<(kpdata_import::uk::Snapshot, String)>> {
+    let files = [
+        (
+            "uk/hmt_conlist_2014-04-02.csv",
+            "src-uk-hmt-conlist-2014-04-02",
+            false,
+        ),
+        (
+            "uk/ofsi_conlist_2018-04-13.csv",
+            "src-uk-ofsi-conlist-2018-04-13",
+            false,
+        ),
+        (
+            "uk/ofsi_conlist_2025-04-14.xlsx",
+            "src-uk-ofsi-conlist-2025-04-14",
+            true,
+        ),
+    ];
+    let mut out = Vec::new();
+    for (path, src, xlsx) in files {
+        let bytes = source(path, &format!("raw/{path}"))?;
+        out.push((
+            kpdata_import::uk::read(&bytes, xlsx).unwrap(),
+            src.to_string(),
+        ));
+    }
+    Some(out)
+}
+
+/// Every import merged in the given order; re-importing the first over the result changes
+/// nothing.
+fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], order: [usize; 3]) -> Vec<(String, Vec<u8>)> {
     let un_t = un::import(xml, UN_SRC).unwrap();
     let links = ofac::links_from(&un_t).unwrap();
-    let of_t = ofac::import(sdn, Some(alt), &links, SDN_SRC, ALT_SRC).unwrap();
-    let (first, second) = if ofac_first {
-        (&of_t, &un_t)
-    } else {
-        (&un_t, &of_t)
-    };
+    let of_t = ofac_full(sdn, alt, &links).tables;
+    let uk_t = kpdata_import::uk::import(&real_uk().expect("UK files")).unwrap();
+    let all = [&un_t, &of_t, &uk_t];
     let mut out = Vec::new();
-    for a in first {
-        let b = second.iter().find(|b| b.name == a.name).unwrap();
-        let one = write_csv(&merge(None, a).unwrap()).unwrap();
-        let both = write_csv(&merge(Some(&one), b).unwrap()).unwrap();
-        // Re-importing the first list over the merged file changes nothing.
-        let again = write_csv(&merge(Some(&both), a).unwrap()).unwrap();
-        assert_eq!(both, again, "{}", a.name);
-        out.push((a.name.clone(), both));
+    for t in all[order[0]] {
+        let mut bytes: Option<Vec<u8>> = None;
+        for &i in &order {
+            let part = all[i].iter().find(|b| b.name == t.name).unwrap();
+            bytes = Some(write_csv(&merge(bytes.as_deref(), part).unwrap()).unwrap());
+        }
+        let both = bytes.unwrap();
+        let again = write_csv(&merge(Some(&both), t).unwrap()).unwrap();
+        assert_eq!(both, again, "{}", t.name);
+        out.push((t.name.clone(), both));
     }
     out.sort();
     out
@@ -572,11 +657,13 @@ fn run_all(xml: &[u8], sdn: &[u8], alt: &[u8], ofac_first: bool) -> Vec<(String,
 
 #[test]
 fn imports_are_deterministic_and_match_the_committed_datasets() {
-    let (Some(xml), Some((sdn, alt))) = (real_un(), real_sdn()) else {
+    let (Some(xml), Some((sdn, alt)), Some(_), Some(_)) =
+        (real_un(), real_sdn(), real_add_and_history(), real_uk())
+    else {
         return;
     };
-    let a = run_all(&xml, &sdn, &alt, false);
-    let b = run_all(&xml, &sdn, &alt, true);
+    let a = run_all(&xml, &sdn, &alt, [0, 1, 2]);
+    let b = run_all(&xml, &sdn, &alt, [2, 1, 0]);
     assert_eq!(a, b, "import order must not matter");
     for (name, bytes) in &a {
         let committed =
@@ -586,4 +673,144 @@ fn imports_are_deterministic_and_match_the_committed_datasets() {
             "datasets/{name}.csv differs from a fresh import; run the two `kpdata import` commands in kpdata.toml"
         );
     }
+}
+
+/// The parse of real Remarks, pinned item by item: every item of these entries is a fact, a
+/// typed identifier or a recognised regulatory note, and the importer reports what it did not
+/// understand instead of dropping it.
+#[test]
+fn real_remarks_parse_is_pinned() {
+    let (Some(xml), Some((sdn, alt)), Some(_)) = (real_un(), real_sdn(), real_add_and_history())
+    else {
+        return;
+    };
+    let links = ofac::links_from(&un::import(&xml, UN_SRC).unwrap()).unwrap();
+    let imported = ofac_full(&sdn, &alt, &links);
+    let facts = table(&imported.tables, "actor_facts");
+    let idents = table(&imported.tables, "actor_identifiers");
+    let cells = |t: &Table, prefix: &str, cols: &[&str]| -> Vec<String> {
+        t.rows
+            .iter()
+            .filter(|r| r[0].starts_with(prefix))
+            .map(|r| {
+                cols.iter()
+                    .map(|c| r[t.header.iter().position(|h| h == c).unwrap()].as_str())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
+            .collect()
+    };
+    let f = ["kind", "value", "date", "date_to", "date_qualifier", "note"];
+    // DOB circa 1947; alt. DOB circa 1946; POB Pyongan-Pukto, North Korea; (two regulatory notes)
+    assert_eq!(
+        cells(facts, "fct-ofac-12211-rem-", &f),
+        [
+            "dob|circa 1947|1947||circa|",
+            "dob|circa 1946|1946||circa|alt.",
+            "pob|Pyongan-Pukto, North Korea||||"
+        ]
+    );
+    // DOB 18 Jun 1964; POB Kaesong, DPRK; (notes); Passport 381420754 issued 07 Dec 2011 expires 07 Dec 2016
+    assert_eq!(
+        cells(facts, "fct-ofac-15667-rem-", &f),
+        [
+            "dob|18 Jun 1964|1964-06-18||exact|",
+            "pob|Kaesong, DPRK||||"
+        ]
+    );
+    let i = ["scheme", "value", "note"];
+    assert_eq!(
+        cells(idents, "idn-ofac-15667-rem-", &i),
+        ["passport|381420754|issued 07 Dec 2011 expires 07 Dec 2016"]
+    );
+    // SWIFT/BIC DCBKKPPY; (notes); a.k.a. 'DCB'
+    assert_eq!(
+        cells(idents, "idn-ofac-16085-rem-", &i),
+        ["swift_bic|DCBKKPPY|SWIFT/BIC"]
+    );
+    assert_eq!(
+        cells(facts, "fct-ofac-16085-rem-", &f),
+        ["alias_in_remarks|DCB||||"]
+    );
+    let loc = cells(facts, "fct-ofac-15667-rem-1", &["locator", "source_ids"]);
+    assert_eq!(
+        loc,
+        ["OFAC ent_num 15667, Remarks item 1|src-ofac-sdn-2024-07-02"]
+    );
+    // The items not understood are counted and listed; on this file, positions and items cut
+    // off where OFAC truncates the field.
+    assert_eq!(imported.remark_items, 2737);
+    assert_eq!(imported.unparsed.len(), 140);
+    assert!(imported
+        .unparsed
+        .iter()
+        .any(|(e, t)| e == "28264" && t == "P"));
+    assert!(!imported
+        .unparsed
+        .iter()
+        .any(|(e, _)| e == "15667" || e == "12211"));
+    // The history dates every selected entry it saw appear, and names the one it does not select.
+    let d = table(&imported.tables, "designations");
+    let kinds = d.column("date_kind");
+    assert_eq!(
+        kinds.iter().filter(|k| **k == "first_seen_in_list").count(),
+        98
+    );
+    assert_eq!(imported.history_unselected, ["44294"]);
+    let r = row(d, "des-ofac-40205");
+    assert_eq!(
+        (
+            get(&r, "action_date"),
+            get(&r, "window_start"),
+            get(&r, "window_end")
+        ),
+        ("2022-12-10", "2022-12-09", "2022-12-10")
+    );
+    assert_eq!(
+        get(&r, "source_ids"),
+        "src-ofac-sdn-2024-07-02;src-ofac-history-first-seen-2024-07-02"
+    );
+}
+
+#[test]
+fn un_fixture_identity_facts_and_passport_remarks() {
+    let t = un_with(
+        "<NUMBER>P123</NUMBER>",
+        "<NUMBER>P124 (Expired 2 Jan. 2016)</NUMBER>",
+    )
+    .unwrap();
+    let ids = table(&t, "actor_identifiers");
+    let p = row(ids, "idn-un-kpi-901-passport-1");
+    assert_eq!(
+        (get(&p, "value"), get(&p, "note")),
+        ("P124", "Expired 2 Jan. 2016")
+    );
+    let facts = table(&t, "actor_facts");
+    let d = row(facts, "fct-un-kpi-901-dob-1");
+    assert_eq!(
+        (
+            get(&d, "kind"),
+            get(&d, "date"),
+            get(&d, "date_qualifier"),
+            get(&d, "locator")
+        ),
+        (
+            "dob",
+            "1970-01-01",
+            "exact",
+            "UN KPi.901, INDIVIDUAL_DATE_OF_BIRTH 1"
+        )
+    );
+    // An impossible day, or a form the importer does not know, is an error, not a guess.
+    assert!(un_with("<DATE>1970-01-01</DATE>", "<DATE>1970-02-30</DATE>").is_err());
+    let e = un_with(
+        "<DATE>1970-01-01</DATE>",
+        "<DATE>1970-01-01</DATE><YEAR>1970</YEAR>",
+    )
+    .unwrap_err();
+    assert!(
+        e.message.contains("date of birth 1 not understood"),
+        "{}",
+        e.message
+    );
 }

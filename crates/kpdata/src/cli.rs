@@ -24,6 +24,8 @@ pub enum Command {
     },
     /// Import an official list into datasets (reproducible: same input, same bytes)
     Import(crate::commands::import::ImportArgs),
+    /// Links between actors of different lists: suggestions for curators to accept
+    Link(crate::commands::link::LinkArgs),
     /// Show what changed between two revisions, record by record
     Diff(crate::commands::diff::DiffArgs),
     /// Build a versioned, checksummed release folder and tag it

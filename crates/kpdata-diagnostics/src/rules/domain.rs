@@ -17,6 +17,38 @@ crate::rules! {
         fix: "Check the reference number against the UN list and link the right actor.",
         hint: "KPi is for individuals, KPe for entities",
     }
+    LINK_EVIDENCE_MISSING {
+        code: "KP710", name: "link-evidence-missing", severity: Error,
+        summary: "A link's evidence (a shared identifier, a name, a date of birth) is not carried by both linked actors.",
+        why: "A link says two list entries are one person or body; its evidence must be checkable in both entries, or a changed passport number, a misspelt name or a wrong birth date joins two different people.",
+        example: "basis = shared_identifier, evidence_scheme = passport, evidence_value = 381310015 (the UN entry says 381310014)",
+        fix: "Copy the evidence exactly from both actors' rows (identifiers, names, `dob` facts); if the entries no longer agree, review the link again.",
+        hint: "the evidence must be present on both actors",
+    }
+    LINK_ACTOR_TYPE {
+        code: "KP711", name: "link-actor-type", severity: Error,
+        summary: "A link joins actors of different types (a person and an organisation, a vessel and a company).",
+        why: "A vessel and its owner, or a bank and its representative, are related but not the same target; a link asserts identity.",
+        example: "actor_id = act-un-kpe-001 (organization), linked_actor_id = act-ofac-12345 (person)",
+        fix: "Remove the link, or link the actor of the right type.",
+        hint: "links join actors of the same type only",
+    }
+    LINK_SAME_AUTHORITY {
+        code: "KP712", name: "link-same-authority", severity: Error,
+        summary: "Links chain two actors of the same authority into one target, and no link touching either of them has a curator's note.",
+        why: "An authority lists a target once; two of its entries joined into one target mean a wrong link or a duplicate entry, and either needs a curator's explanation.",
+        example: "act-un-kpi-001 linked to act-ofac-100, and act-ofac-101 linked to act-un-kpi-001, with empty notes",
+        fix: "Remove the wrong link, or explain in the note of a link touching one of the two actors why the authority lists the target twice (`kpdata link suggest --accept ID --note TEXT`); the suggester's own `Accepted after review` text does not count.",
+        hint: "explain in a link note why one authority lists the target twice",
+    }
+    LINK_REDUNDANT {
+        code: "KP713", name: "link-redundant", severity: Error,
+        summary: "A link joins an actor to itself, or repeats another link in the other direction.",
+        why: "A second row for the same pair can carry different evidence and makes counts of links wrong.",
+        example: "rows (A, B) and (B, A)",
+        fix: "Keep one row per pair.",
+        hint: "keep one link row per pair of actors",
+    }
     IDENTIFIER_LABEL_MISMATCH {
         code: "KP703", name: "identifier-label-mismatch", severity: Error,
         summary: "An identifier's scheme contradicts the label its cited source puts on the value: the source labels the number only with another scheme's label (the labels are the `source_labels` of the scheme vocabulary).",

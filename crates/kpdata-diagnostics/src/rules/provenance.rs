@@ -137,6 +137,14 @@ crate::rules! {
         fix: "Mark the row `public` or `restricted`.",
         hint: "use `public` or `restricted`",
     }
+    DATE_WINDOW {
+        code: "KP430", name: "date-window", severity: Error,
+        summary: "A date window is inconsistent: window_start after window_end, or the action date outside the window.",
+        why: "A first-seen date is only an upper bound; the window is what the archived history proves, and a window that contradicts its own date proves nothing.",
+        example: "action_date = 2022-12-10, window_start = 2022-12-11, window_end = 2022-12-10",
+        fix: "Re-import the dates from the archived history; never edit a window by hand.",
+        hint: "window_start <= action_date <= window_end",
+    }
     CUSTODY_MISSING {
         code: "KP418", name: "custody-missing", severity: Error,
         summary: "A source without its chain of custody: `custody` (what the archived bytes are) or `obtained_from` (where they were obtained) is missing or malformed.",

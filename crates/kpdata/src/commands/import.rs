@@ -16,6 +16,8 @@ use crate::{CmdResult, Failure};
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:
   kpdata import un-sc-consolidated datasets/archive/un/un_sc_consolidated_2024-09-26.xml
+  kpdata import uk-conlist datasets/archive/uk/ofsi_conlist_2025-04-14.xlsx \
+      --earlier datasets/archive/uk/hmt_conlist_2014-04-02.csv --earlier datasets/archive/uk/ofsi_conlist_2018-04-13.csv
   kpdata import ofac-sdn datasets/archive/ofac/sdn_2024-07-02.csv --alt datasets/archive/ofac/alt_uploaded-2026-06-02.csv \
       --un datasets/archive/un/un_sc_consolidated_2024-09-26.xml
   kpdata import unvotes datasets/archive/human_rights/unvotes/unga_dprk_human_rights_roll_calls.csv \
@@ -40,6 +42,18 @@ pub enum ImportList {
         #[arg(long, default_value = "datasets", value_name = "DIR")]
         out: PathBuf,
     },
+    /// The UK consolidated list (OFSI/HM Treasury ConList), xlsx or CSV (imports the DPRK
+    /// regime); with --earlier snapshots, the additions and removals between them
+    UkConlist {
+        /// The newest list file (as archived): .xlsx (2022 format) or .csv
+        file: PathBuf,
+        /// An older snapshot of the list (as archived), oldest first; repeatable
+        #[arg(long, value_name = "FILE")]
+        earlier: Vec<PathBuf>,
+        /// The datasets folder to write into (holds sources.csv)
+        #[arg(long, default_value = "datasets", value_name = "DIR")]
+        out: PathBuf,
+    },
     /// The OFAC SDN list, legacy CSV (imports the DPRK-program entries)
     OfacSdn {
         /// The sdn.csv file (as archived)
@@ -47,6 +61,13 @@ pub enum ImportList {
         /// The alt.csv file with aliases (as archived)
         #[arg(long, value_name = "ALT.csv")]
         alt: Option<PathBuf>,
+        /// The add.csv file with addresses (as archived): address facts of the selected entries
+        #[arg(long, value_name = "ADD.csv")]
+        add: Option<PathBuf>,
+        /// The first-seen history (ofac_dprk_first_seen.csv, as archived): dates each entry
+        /// added during the history's span by the window in which it first appeared
+        #[arg(long, value_name = "FIRST_SEEN.csv")]
+        history: Option<PathBuf>,
         /// The UN consolidated.xml: OFAC entries with an IMO number identical to a UN actor's
         /// are linked to that actor (the only certain match; names are never matched)
         #[arg(long, value_name = "UN.xml")]
@@ -134,6 +155,29 @@ fn write_tables(out: &Path, tables: &[Table]) -> Result<(), Failure> {
     Ok(())
 }
 
+/// What the Remarks parser did not understand, and what the history dates that was not
+/// imported: counted and listed, never dropped silently. Input text is escaped.
+#[allow(clippy::print_stdout)]
+fn report_ofac(imported: &kpdata_import::ofac::Imported) {
+    let esc = |s: &str| kpdata_diagnostics::escape_value(s, 300);
+    println!(
+        "remarks: {} items, {} parsed or recognised, {} not understood",
+        imported.remark_items,
+        imported.remark_items - imported.unparsed.len(),
+        imported.unparsed.len()
+    );
+    for (ent, item) in &imported.unparsed {
+        println!("  not understood: ent_num {} item {}", esc(ent), esc(item));
+    }
+    if !imported.history_unselected.is_empty() {
+        println!(
+            "history: {} entries with a first-seen window are not selected by this import: {}",
+            imported.history_unselected.len(),
+            imported.history_unselected.join(", ")
+        );
+    }
+}
+
 pub fn run(args: ImportArgs) -> CmdResult {
     match args.list {
         ImportList::UnScConsolidated { file, out } => {
@@ -142,16 +186,55 @@ pub fn run(args: ImportArgs) -> CmdResult {
             let tables = kpdata_import::un::import(&bytes, &src).map_err(import_failure)?;
             write_tables(&out, &tables)?;
         }
-        ImportList::OfacSdn { sdn, alt, un, out } => {
+        ImportList::UkConlist { file, earlier, out } => {
+            let mut snapshots = Vec::new();
+            for p in earlier.iter().chain(std::iter::once(&file)) {
+                let bytes = read(p)?;
+                let src = source_id(&out, p, &bytes)?;
+                let xlsx = bytes.starts_with(b"PK\x03\x04");
+                let snap = kpdata_import::uk::read(&bytes, xlsx).map_err(|e| {
+                    import_failure(ImportError::new(format!("{}: {}", p.display(), e.message)))
+                })?;
+                snapshots.push((snap, src));
+            }
+            for w in snapshots.windows(2) {
+                if w[0].0.as_of >= w[1].0.as_of {
+                    return Err(Failure::new(format!(
+                        "the snapshots are not oldest first: {} is not before {}",
+                        w[0].0.as_of, w[1].0.as_of
+                    ))
+                    .hint("give --earlier files oldest first, the newest as FILE; nothing was written"));
+                }
+            }
+            let tables = kpdata_import::uk::import(&snapshots).map_err(import_failure)?;
+            write_tables(&out, &tables)?;
+        }
+        ImportList::OfacSdn {
+            sdn,
+            alt,
+            add,
+            history,
+            un,
+            out,
+        } => {
             let sdn_bytes = read(&sdn)?;
             let sdn_src = source_id(&out, &sdn, &sdn_bytes)?;
-            let (alt_bytes, alt_src) = match &alt {
-                Some(p) => {
-                    let b = read(p)?;
-                    let s = source_id(&out, p, &b)?;
-                    (Some(b), s)
+            let registered = |p: &Option<PathBuf>| -> Result<Option<(Vec<u8>, String)>, Failure> {
+                match p {
+                    Some(p) => {
+                        let b = read(p)?;
+                        let s = source_id(&out, p, &b)?;
+                        Ok(Some((b, s)))
+                    }
+                    None => Ok(None),
                 }
-                None => (None, String::new()),
+            };
+            let alt = registered(&alt)?;
+            let add = registered(&add)?;
+            let history = registered(&history)?;
+            let first_seen = match &history {
+                Some((b, _)) => Some(kpdata_import::history::read(b).map_err(import_failure)?),
+                None => None,
             };
             let links = match &un {
                 Some(p) => {
@@ -162,15 +245,20 @@ pub fn run(args: ImportArgs) -> CmdResult {
                 }
                 None => Default::default(),
             };
-            let tables = kpdata_import::ofac::import(
-                &sdn_bytes,
-                alt_bytes.as_deref(),
-                &links,
-                &sdn_src,
-                &alt_src,
-            )
+            let imported = kpdata_import::ofac::import_full(&kpdata_import::ofac::OfacInput {
+                sdn: &sdn_bytes,
+                sdn_source: &sdn_src,
+                alt: alt.as_ref().map(|(b, s)| (b.as_slice(), s.as_str())),
+                add: add.as_ref().map(|(b, s)| (b.as_slice(), s.as_str())),
+                history: first_seen
+                    .as_ref()
+                    .zip(history.as_ref())
+                    .map(|(h, (_, s))| (h, s.as_str())),
+                links: &links,
+            })
             .map_err(import_failure)?;
-            write_tables(&out, &tables)?;
+            write_tables(&out, &imported.tables)?;
+            report_ofac(&imported);
         }
         ImportList::Unvotes {
             roll_calls,

@@ -4,6 +4,7 @@
 pub mod curate;
 pub mod diff;
 pub mod import;
+pub mod link;
 pub mod release;
 pub mod rules;
 pub mod signing;
@@ -21,6 +22,7 @@ pub fn run(cli: Cli) -> CmdResult {
         Command::Rules => rules::list(),
         Command::Rule { rule } => rules::show(&rule),
         Command::Import(a) => import::run(a),
+        Command::Link(a) => link::run(a),
         Command::Diff(a) => diff::run(a),
         Command::Release(a) => release::run(a),
         Command::Verify(a) => verify::run(a),

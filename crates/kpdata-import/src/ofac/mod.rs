@@ -29,7 +29,9 @@
 //! | `Title` | `actors.title` |
 //! | `Call_Sign` | identifier scheme `call_sign` |
 //! | `Vess_type`, `Vess_flag`, `Tonnage`, `GRT`, `Vess_owner` | `actors.vessel_type`, `vessel_flag`, `vessel_tonnage`, `vessel_grt`, `vessel_owner` as published |
-//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations labelled "Company Number IMO" or "Identification Number IMO", `imo_vessel_label` on organisations labelled "Vessel Registration Identification IMO" (the label names a vessel, the entry is a company: recorded as labelled, claiming neither); numbers of another length are not taken. Other details inside Remarks (dates of birth, `a.k.a.` names, addresses) stay in the remarks text only (aliases come from alt.csv). |
+//! | `Remarks` | `actors.remarks`; selection; a 7-digit number labelled IMO gives an identifier: scheme `imo_ship` on vessels (check digit verified, a failing one is an error), `imo_company` on organisations labelled "Company Number IMO" or "Identification Number IMO", `imo_vessel_label` on organisations labelled "Vessel Registration Identification IMO" (the label names a vessel, the entry is a company: recorded as labelled, claiming neither); numbers of another length are not taken. The Remarks are also cut into items and parsed ([`crate::remarks`]): dates and places of birth, nationalities, gender, `Linked To:` and other details become `actor_facts` rows (`fct-ofac-12210-rem-3`: item 3), passports, national ids, registration numbers, SWIFT/BIC codes and other numbers become typed `actor_identifiers` rows (`idn-ofac-12210-rem-3`); items the parser does not understand are counted and returned ([`Imported::unparsed`]), never dropped silently. |
+//! | add `ent_num`, `add_num`, `address`, `city/state/postal`, `country`, `add_remarks` | (with `--add`) one `actor_facts` row of kind `address` per non-empty address of a selected entry (`fct-ofac-12210-add-345`): the three parts joined with `, `, `add_remarks` in the note |
+//! | history `first_seen_time`, `previous_time` | (with `--history`) the entry's `listed` designation gets `action_date` = the first-seen UTC day, `date_kind` `first_seen_in_list`, `window_start`/`window_end` = the UTC days of the last scrape without the entry and the first with it, and cites the history too; entries already in the first readable scrape stay undated (their note says so). A selected entry missing from the history is an error. |
 //! | alt `ent_num` | join key: only rows whose ent_num is a selected sdn.csv entry are used (alt.csv is a newer file with entries the sdn.csv copy lacks) |
 //! | alt `alt_num` | the name id (`nam-ofac-12210-alt-345`) |
 //! | alt `alt_type` | kept in `source_quality` and mapped: `aka` → `alias`, `fka` → `previous_name`; any other value on a used row is an error |
@@ -51,11 +53,44 @@
 
 use std::collections::BTreeMap;
 
+mod addresses;
+mod legacy;
+
+pub use legacy::read_legacy;
+use legacy::{actor_type, split_programs};
+
+use crate::history::FirstSeen;
+use crate::remarks::{self, Item};
 use crate::script;
 use crate::{
-    check_nfc, imo_numbers, imo_valid, ImportError, Result, Table, ACTORS, ACTOR_IDENTIFIERS,
-    ACTOR_NAMES, DESIGNATIONS,
+    check_nfc, imo_numbers, imo_valid, ImportError, Result, Table, ACTORS, ACTOR_FACTS,
+    ACTOR_IDENTIFIERS, ACTOR_NAMES, DESIGNATIONS,
 };
+
+/// Everything one OFAC import reads (bytes and the source id each row cites).
+pub struct OfacInput<'a> {
+    pub sdn: &'a [u8],
+    pub sdn_source: &'a str,
+    /// alt.csv (aliases).
+    pub alt: Option<(&'a [u8], &'a str)>,
+    /// add.csv (addresses).
+    pub add: Option<(&'a [u8], &'a str)>,
+    /// The first-seen history ([`crate::history::read`]).
+    pub history: Option<(&'a BTreeMap<String, FirstSeen>, &'a str)>,
+    pub links: &'a Links,
+}
+
+/// The result of an OFAC import.
+pub struct Imported {
+    /// `actors`, `actor_names`, `actor_identifiers`, `designations`, `actor_facts`.
+    pub tables: Vec<Table>,
+    /// Remarks items of the selected entries, in all.
+    pub remark_items: usize,
+    /// (ent_num, item) of every Remarks item the parser did not understand, in file order.
+    pub unparsed: Vec<(String, String)>,
+    /// ent_nums the history dates (a window) that the selection did not pick.
+    pub history_unselected: Vec<String>,
+}
 
 /// Program tags this importer knows (on selected rows).
 pub const KNOWN_TAGS: &[&str] = &[
@@ -70,74 +105,6 @@ pub const KNOWN_TAGS: &[&str] = &[
 
 const SDN_COLUMNS: usize = 12;
 const ALT_COLUMNS: usize = 5;
-
-/// Reads a legacy OFAC CSV file into trimmed records with `-0-` turned into empty strings.
-pub fn read_legacy(bytes: &[u8], columns: usize, file: &str) -> Result<Vec<Vec<String>>> {
-    let mut body = bytes;
-    if let Some(stripped) = body.strip_suffix(&[0x1A]) {
-        body = stripped;
-    }
-    if let Some(i) = body.iter().position(|&b| b == 0x1A) {
-        return Err(ImportError::new(format!(
-            "{file}: a 0x1A byte at offset {i}, before the end of the file"
-        )));
-    }
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body);
-    let mut out = Vec::new();
-    for (i, rec) in rdr.byte_records().enumerate() {
-        let rec = rec.map_err(|e| ImportError::new(format!("{file}: {e}")))?;
-        if rec.len() != columns {
-            return Err(ImportError::new(format!(
-                "{file}: record {} has {} fields, expected {columns}",
-                i + 1,
-                rec.len()
-            )));
-        }
-        let mut row = Vec::with_capacity(columns);
-        for f in rec.iter() {
-            let s = std::str::from_utf8(f).map_err(|_| {
-                ImportError::new(format!("{file}: record {} is not UTF-8/ASCII", i + 1))
-            })?;
-            let s = s.trim_matches([' ', '\t', '\r', '\n']);
-            row.push(if s == "-0-" {
-                String::new()
-            } else {
-                s.to_string()
-            });
-        }
-        out.push(row);
-    }
-    Ok(out)
-}
-
-fn actor_type(sdn_type: &str) -> Option<&'static str> {
-    Some(match sdn_type {
-        "" => "organization",
-        "individual" => "person",
-        "vessel" => "vessel",
-        "aircraft" => "aircraft",
-        _ => return None,
-    })
-}
-
-fn split_programs(field: &str) -> Result<Vec<String>> {
-    let tags: Vec<String> = field
-        .split("] [")
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-        .collect();
-    for t in &tags {
-        if t.contains(['[', ']']) {
-            return Err(ImportError::new(format!(
-                "program field {field:?}: cannot split it into tags"
-            )));
-        }
-    }
-    Ok(tags)
-}
 
 /// Identifiers of actors of another list, for certain matches: (scheme, value) → (actor_id,
 /// reference, value). Only IMO numbers (`imo_ship`, `imo_company`) are used: never names.
@@ -214,6 +181,23 @@ pub fn import(
     sdn_source_id: &str,
     alt_source_id: &str,
 ) -> Result<Vec<Table>> {
+    Ok(import_full(&OfacInput {
+        sdn,
+        sdn_source: sdn_source_id,
+        alt: alt.map(|a| (a, alt_source_id)),
+        add: None,
+        history: None,
+        links,
+    })?
+    .tables)
+}
+
+/// [`import`] with addresses and the first-seen history, and the Remarks parse counts.
+pub fn import_full(input: &OfacInput<'_>) -> Result<Imported> {
+    let (sdn, links, sdn_source_id) = (input.sdn, input.links, input.sdn_source);
+    let mut facts = Table::new("actor_facts", ACTOR_FACTS, "fct-ofac-");
+    let mut remark_items = 0;
+    let mut unparsed: Vec<(String, String)> = Vec::new();
     let mut actors = Table::new("actors", ACTORS, "act-ofac-");
     let mut names = Table::new("actor_names", ACTOR_NAMES, "nam-ofac-");
     let mut idents = Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-ofac-");
@@ -392,6 +376,78 @@ pub fn import(
                 .unwrap_or_default();
             ident(&suffix, scheme, imo, label)?;
         }
+        let mut sources = src();
+        let (mut date, mut kind, mut w_start, mut w_end) =
+            (String::new(), String::new(), String::new(), String::new());
+        if let Some((hist, hist_src)) = input.history {
+            let h = hist
+                .get(&ent)
+                .filter(|h| h.present_in_last)
+                .ok_or_else(|| {
+                    at("not in the first-seen history as present in the last scrape".into())
+                })?;
+            sources = format!("{sources};{hist_src}");
+            match &h.window {
+                Some(w) => {
+                    date = w.end_date().to_string();
+                    kind = "first_seen_in_list".into();
+                    w_start = w.start_date().to_string();
+                    w_end = w.end_date().to_string();
+                    note = format!(
+                        "{note}; first seen in the published sdn.csv in the scrape of {} (commit {}), absent from the scrape of {} (commit {})",
+                        w.first_seen_time, w.first_seen_commit, w.previous_time, w.previous_commit
+                    );
+                }
+                None => {
+                    note = format!(
+                        "{note}; already in the first readable scrape of the history (2021-05-22T22:01:59.998Z): listed before, date not known"
+                    );
+                }
+            }
+        }
+        // Remarks, item by item.
+        let mut seen_ids: Vec<(&str, String)> = Vec::new();
+        for (i, item) in remarks::split(&remarks).into_iter().enumerate() {
+            remark_items += 1;
+            let n = i + 1;
+            let locator = format!("OFAC ent_num {ent}, Remarks item {n}");
+            match remarks::parse_item(&item) {
+                Item::Fact {
+                    kind,
+                    value,
+                    date,
+                    date_to,
+                    qualifier,
+                    note,
+                } => facts.push(&[
+                    ("fact_id", format!("fct-ofac-{ent}-rem-{n}")),
+                    ("actor_id", actor_id.clone()),
+                    ("kind", kind.into()),
+                    ("value", value),
+                    ("date", date),
+                    ("date_to", date_to),
+                    ("date_qualifier", qualifier.into()),
+                    ("locator", locator),
+                    ("note", note),
+                    ("source_ids", src()),
+                    ("sensitivity", public()),
+                ])?,
+                Item::Identifier {
+                    scheme,
+                    value,
+                    note,
+                } => {
+                    if seen_ids.iter().any(|(s, v)| *s == scheme && *v == value) {
+                        continue;
+                    }
+                    seen_ids.push((scheme, value.clone()));
+                    ident(&format!("rem-{n}"), scheme, value, note)?;
+                }
+                Item::Imo if atype == "vessel" || atype == "organization" => {}
+                Item::Regulatory => {}
+                Item::Imo | Item::Unparsed => unparsed.push((ent.clone(), item)),
+            }
+        }
         desigs.push(&[
             ("designation_id", format!("des-ofac-{ent}")),
             ("actor_id", actor_id.clone()),
@@ -405,16 +461,30 @@ pub fn import(
             ),
             ("instrument_id", String::new()),
             ("action", "listed".into()),
-            ("action_date", String::new()),
-            ("date_kind", String::new()),
+            ("action_date", date),
+            ("date_kind", kind),
             ("authority_ref", ent.clone()),
+            ("window_start", w_start),
+            ("window_end", w_end),
             ("note", note),
-            ("source_ids", src()),
+            ("source_ids", sources),
             ("sensitivity", public()),
         ])?;
     }
+    if let Some((add, add_source_id)) = input.add {
+        addresses::import(add, add_source_id, &selected, &mut facts)?;
+    }
+    let mut history_unselected = Vec::new();
+    if let Some((hist, _)) = input.history {
+        for h in hist.values() {
+            if h.window.is_some() && !selected.contains_key(&h.ent_num) {
+                history_unselected.push(h.ent_num.clone());
+            }
+        }
+        history_unselected.sort_by(|a, b| crate::natural_cmp(a, b));
+    }
 
-    if let Some(alt) = alt {
+    if let Some((alt, alt_source_id)) = input.alt {
         for r in read_legacy(alt, ALT_COLUMNS, "alt.csv")? {
             let [ent, alt_num, alt_type, alt_name, alt_remarks] =
                 <[String; ALT_COLUMNS]>::try_from(r).expect("column count checked");
@@ -453,26 +523,16 @@ pub fn import(
             ])?;
         }
     }
-    Ok(vec![
-        actors.finish()?,
-        names.finish()?,
-        idents.finish()?,
-        desigs.finish()?,
-    ])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn legacy_quirks() {
-        let f = b"1,\"A\",-0- ,\"DPRK] [NPWMD\"\r\n2,\"B\",\"x\",-0-\r\n\x1a";
-        let r = read_legacy(f, 4, "t").unwrap();
-        assert_eq!(r.len(), 2);
-        assert_eq!(r[0], ["1", "A", "", "DPRK] [NPWMD"]);
-        assert_eq!(r[1][3], "");
-        assert!(read_legacy(b"1,\x1a,2\r\n", 3, "t").is_err());
-        assert_eq!(split_programs("DPRK] [NPWMD").unwrap(), ["DPRK", "NPWMD"]);
-    }
+    Ok(Imported {
+        tables: vec![
+            actors.finish()?,
+            names.finish()?,
+            idents.finish()?,
+            desigs.finish()?,
+            facts.finish()?,
+        ],
+        remark_items,
+        unparsed,
+        history_unselected,
+    })
 }
