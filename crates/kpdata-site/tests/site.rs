@@ -104,6 +104,8 @@ fn the_site_shows_targets_links_quotes_and_sources() {
     assert!(target.contains("The same target on other lists"));
     assert!(target.contains("href=\"../targets/act-us-1.html\""));
     assert!(target.contains("2009-04-24 (listed_on)"));
+    // The timeline spans the lists: the linked entry's (undated) listing is on it, named.
+    assert!(target.contains("(entry <a href=\"../targets/act-us-1.html\">act-us-1</a>)"));
     // The other side of the link sees it too, and its undated listing says so.
     let other = page(&site, "targets/act-us-1.html");
     assert!(other.contains("href=\"../targets/act-un-1.html\""));

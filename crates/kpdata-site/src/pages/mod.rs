@@ -130,11 +130,14 @@ impl Ctx<'_> {
         caption: &str,
         depth: usize,
     ) -> String {
+        // Columns empty in every row shown are left out (a table of one fact need not show
+        // a dozen empty date columns).
         let fields: Vec<&str> = ds
             .fields
             .iter()
             .map(String::as_str)
             .filter(|f| !skip.contains(f) && *f != "sensitivity")
+            .filter(|f| rows.iter().any(|r| !load::text(r, f).is_empty()))
             .collect();
         let cells: Vec<Vec<String>> = rows
             .iter()

@@ -46,7 +46,25 @@ pub fn render(ctx: &Ctx, site: &mut Site) {
         let id = load::text(actor, "actor_id");
         let mine = refs.get(&id).map(Vec::as_slice).unwrap_or(&[]);
         let linked = links.get(&id).map(Vec::as_slice).unwrap_or(&[]);
-        let page = target_page(ctx, actors, actor, mine, linked);
+        // The timeline spans the target across lists: this entry's designations and those of
+        // the entries linked to it.
+        let mut across: Vec<&Row> = Vec::new();
+        for other in linked
+            .iter()
+            .map(|(_, _, o)| o.as_str())
+            .chain([id.as_str()])
+        {
+            if let Some(rows) = refs.get(other) {
+                across.extend(
+                    rows.iter()
+                        .filter(|(d, _)| d.name == "designations")
+                        .map(|(_, r)| *r),
+                );
+            }
+        }
+        across.sort_by_key(|r| load::text(r, "designation_id"));
+        across.dedup_by_key(|r| load::text(r, "designation_id"));
+        let page = target_page(ctx, actors, actor, mine, linked, &across);
         let name = load::text(actor, "primary_name");
         site.insert(
             format!("targets/{}.html", slug(&id)),
@@ -84,6 +102,7 @@ fn target_page(
     actor: &Row,
     refs: &[(&Dataset, &Row)],
     links: &[(&Dataset, &Row, String)],
+    across: &[&Row],
 ) -> String {
     let id = load::text(actor, "actor_id");
     let name = load::text(actor, "primary_name");
@@ -95,19 +114,25 @@ fn target_page(
         ctx.fields(actors, actor, 1)
     );
     let mut cited: BTreeSet<String> = load::list(actor, "source_ids").into_iter().collect();
-    // The timeline first: designations across authorities, dated ones in date order.
-    let mut designations: Vec<&Row> = refs
+    // This entry's own designation records (shown in full below).
+    let designations: Vec<&Row> = refs
         .iter()
         .filter(|(d, _)| d.name == "designations")
         .map(|(_, r)| *r)
         .collect();
-    designations.sort_by_key(|r| {
+    // The timeline first: designations of this target on every list, dated ones in date order.
+    let mut timeline: Vec<&Row> = across.to_vec();
+    timeline.sort_by_key(|r| {
         let date = load::text(r, "action_date");
         (date.is_empty(), date, load::text(r, "designation_id"))
     });
-    if !designations.is_empty() {
-        out.push_str("<h2>Timeline of designations</h2><ol class=\"timeline\">");
-        for d in &designations {
+    if !timeline.is_empty() {
+        out.push_str("<h2>Timeline of designations</h2>");
+        if timeline.len() > designations.len() {
+            out.push_str("<p class=\"muted\">Across the lists: this entry and the entries linked to it below.</p>");
+        }
+        out.push_str("<ol class=\"timeline\">");
+        for d in &timeline {
             let date = load::text(d, "action_date");
             let kind = load::text(d, "date_kind");
             let when = if date.is_empty() {
@@ -117,12 +142,23 @@ fn target_page(
             } else {
                 format!("{date} ({kind})")
             };
+            let entry = load::text(d, "actor_id");
+            let whose = if entry == id {
+                String::new()
+            } else {
+                format!(
+                    " <span class=\"muted\">(entry <a href=\"{}\">{}</a>)</span>",
+                    target_href(&entry, 1),
+                    esc(&entry)
+                )
+            };
             out.push_str(&format!(
-                "<li><strong>{}</strong> — {} {} <span class=\"muted\">{}</span>",
+                "<li><strong>{}</strong> — {} {} <span class=\"muted\">{}</span>{}",
                 esc(&when),
                 esc(&load::text(d, "authority")),
                 esc(&load::text(d, "action")),
-                esc(&load::text(d, "programs").replace("; ", ", "))
+                esc(&load::text(d, "programs").replace("; ", ", ")),
+                whose
             ));
             let note = load::text(d, "note");
             if !note.is_empty() {
