@@ -2,6 +2,7 @@
 //! bytes the build publishes, never the working tree; what `release` cannot publish
 //! faithfully, `validate` reports; a crash leaves nothing that blocks the next run.
 
+#[cfg(feature = "parquet")]
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -121,6 +122,7 @@ fn package(tmp: &Path) -> Scratch {
     s
 }
 
+#[cfg(feature = "parquet")]
 fn tag_exists(s: &Scratch, tag: &str) -> bool {
     s.git2().find_reference(&format!("refs/tags/{tag}")).is_ok()
 }
