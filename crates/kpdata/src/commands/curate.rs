@@ -1,5 +1,5 @@
-//! The curator's commands: `kpdata source add`, `kpdata quote`, `kpdata fix`,
-//! `kpdata completions`. The work is done by `kpdata-curate`; this module parses, prints and
+//! The curator's commands: `kpdata source add`, `kpdata quote`, `kpdata fix`.
+//! The work is done by `kpdata-curate`; this module parses, prints and
 //! maps results to exit codes.
 
 use std::path::PathBuf;
@@ -242,12 +242,5 @@ pub fn fix(a: FixArgs) -> CmdResult {
         if count == 1 { "" } else { "s" },
         fixes.len()
     );
-    Ok(ExitCode::SUCCESS)
-}
-
-pub fn completions(shell: clap_complete::Shell) -> CmdResult {
-    use clap::CommandFactory;
-    let mut cmd = crate::cli::Cli::command();
-    clap_complete::generate(shell, &mut cmd, "kpdata", &mut std::io::stdout());
     Ok(ExitCode::SUCCESS)
 }

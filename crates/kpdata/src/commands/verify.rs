@@ -9,7 +9,7 @@ use kpdata_diagnostics::Report;
 use kpdata_package::{check_relative, Manifest, MANIFEST_FILE};
 use kpdata_release::sign::{self, PublicKeyFile};
 
-use crate::cli::Format;
+use crate::render::{emit, Format};
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]
@@ -122,5 +122,5 @@ pub fn run(args: VerifyArgs) -> CmdResult {
         let sums = sign::sums_sha256(&args.dir);
         report.extend(sign::check_tag(repo, &v, claim.as_ref(), sums.as_deref()));
     }
-    crate::commands::validate::emit(report, args.format)
+    emit(report, args.format)
 }
