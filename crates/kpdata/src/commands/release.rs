@@ -16,7 +16,7 @@ use kpdata_package::{Package, Root};
 use kpdata_release::ops::{self, Failed, Identity, Request};
 use kpdata_release::{sign, version, Encoder, ReleaseError};
 
-use crate::render::errors_to_stderr;
+use crate::render::report::errors_to_stderr;
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]

@@ -11,7 +11,8 @@ use kpdata_check::package::{validate_package as check_package, Options};
 use kpdata_diagnostics::Report;
 use kpdata_package::{Limits, Package, RecordSchema};
 
-use crate::render::{emit, Format};
+use crate::render::report::emit;
+use crate::render::Format;
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]

@@ -9,7 +9,8 @@ use kpdata_diagnostics::Report;
 use kpdata_package::{check_relative, Manifest, MANIFEST_FILE};
 use kpdata_release::sign::{self, PublicKeyFile};
 
-use crate::render::{emit, Format};
+use crate::render::report::emit;
+use crate::render::Format;
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]

@@ -1,21 +1,17 @@
 //! Renderers: turn a finished report (findings, suppressed counts, summary) into text, JSON or
 //! GitHub workflow commands. They never see CSV or JSON input, only `Diagnostic` values. The
-//! output `Format` of `validate` and `verify` lives here, with [`emit`] (a report on stdout and
-//! its exit code) and [`errors_to_stderr`] (why `release` refused).
+//! output `Format` of `validate` and `verify` and the `Rendered` input live here; `report`
+//! prints a report in a format (on stdout with its exit code, or the errors on stderr).
 
 pub mod diff_github;
 pub mod diff_json;
 pub mod github;
 pub mod json;
+pub mod report;
 pub mod text;
 
-use std::io::{IsTerminal, Write};
-use std::process::ExitCode;
-
 use clap::ValueEnum;
-use kpdata_diagnostics::{Diagnostic, Report, Severity, Summary, Suppressed};
-
-use crate::{CmdResult, Failure};
+use kpdata_diagnostics::{Diagnostic, Summary, Suppressed};
 
 /// A finished validation, ready to render.
 pub struct Rendered<'a> {
@@ -32,54 +28,4 @@ pub enum Format {
     Json,
     /// GitHub Actions workflow commands (annotations on the failing line)
     Github,
-}
-
-/// Colour only on a terminal, and never with `NO_COLOR` set.
-fn color(terminal: bool) -> bool {
-    terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-}
-
-/// Renders a finished report to stdout and maps it to the exit code.
-pub fn emit(report: Report, format: Format) -> CmdResult {
-    let errors = report.has_errors();
-    let (diagnostics, suppressed, summary) = report.finish();
-    let r = Rendered {
-        diagnostics: &diagnostics,
-        suppressed: &suppressed,
-        summary: &summary,
-    };
-    let text = match format {
-        Format::Text => {
-            let color = color(std::io::stdout().is_terminal());
-            text::render(&r, &text::Style { color })
-        }
-        Format::Json => json::render(&r),
-        Format::Github => github::render(&r),
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .map_err(|e| Failure::new(format!("cannot write the report: {e}")))?;
-    Ok(if errors {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
-}
-
-/// The error findings of a report on stderr, in the text format (a failed validation: they are
-/// why nothing was released).
-pub fn errors_to_stderr(report: Report) {
-    let (diagnostics, suppressed, summary) = report.finish();
-    let errors: Vec<_> = diagnostics
-        .into_iter()
-        .filter(|d| d.severity == Severity::Error)
-        .collect();
-    let rendered = Rendered {
-        diagnostics: &errors,
-        suppressed: &suppressed,
-        summary: &summary,
-    };
-    let color = color(std::io::stderr().is_terminal());
-    let text = text::render(&rendered, &text::Style { color });
-    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
