@@ -144,12 +144,60 @@ fn is_regular(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_file())
 }
 
+/// A file of the folder: size, sha256 and (manifests only) bytes.
+type OnDisk<'a> = (u64, String, Option<&'a [u8]>);
+
+/// What the folder and the two manifests say, read once for every path.
+struct Witnesses<'a> {
+    /// The regular files of the folder.
+    disk: BTreeMap<&'a String, OnDisk<'a>>,
+    /// `SHA256SUMS`: path → (line, hash).
+    sums: BTreeMap<String, (u64, String)>,
+    /// `datapackage.json`: path → size and hash it lists.
+    listed: BTreeMap<String, Listed>,
+    /// Whether `datapackage.json` matches its own digest (`None`: it has none).
+    dp_self: Option<bool>,
+    /// `datapackage.json` parsed and intact: it may witness the other files.
+    dp_trusted: bool,
+    /// It lists every file (`x-kpdata-files`), not only the data resources.
+    dp_lists_files: bool,
+}
+
 /// Verifies a release given as relative path → entry (what [`verify`] reads from disk).
 pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let disk = regular_files(files, &mut out);
+    let sums = read_sums(&disk, &mut out);
+    let w = read_datapackage(disk, sums, &mut out);
 
-    // The files: size, hash and (manifests only) bytes; regular files only.
-    let mut disk: BTreeMap<&String, (u64, String, Option<&[u8]>)> = BTreeMap::new();
+    // Every path any witness or the folder knows.
+    let mut paths: Vec<&String> = w.disk.keys().copied().chain(w.sums.keys()).collect();
+    if w.dp_trusted {
+        paths.extend(w.listed.keys());
+    }
+    paths.sort();
+    paths.dedup();
+    for p in paths {
+        // The signature signs SHA256SUMS and is checked by `sign::check_folder`.
+        if p == SUMS_FILE || p == crate::sign::SIGNATURE_FILE {
+            continue;
+        }
+        match w.disk.get(p) {
+            None => w.missing(p, &mut out),
+            Some((_, hash, _)) if p == DATAPACKAGE => w.datapackage(hash, &mut out),
+            Some((size, hash, _)) => w.file(p, *size, hash, &mut out),
+        }
+    }
+    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    out
+}
+
+/// The regular files of the folder (anything else is a KP602 finding).
+fn regular_files<'a>(
+    files: &'a BTreeMap<String, FileEntry>,
+    out: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'a String, OnDisk<'a>> {
+    let mut disk = BTreeMap::new();
     for (rel, entry) in files {
         match entry {
             FileEntry::Other => out.push(
@@ -170,55 +218,75 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
             }
         }
     }
-    let too_large = |name: &str| {
-        Diagnostic::new(
-            &RELEASE_MANIFEST_INVALID,
-            format!("{name} is larger than {MAX_MANIFEST_BYTES} bytes; it was not read"),
-        )
-        .path(name)
-    };
+    disk
+}
 
-    // SHA256SUMS.
+fn too_large(name: &str) -> Diagnostic {
+    Diagnostic::new(
+        &RELEASE_MANIFEST_INVALID,
+        format!("{name} is larger than {MAX_MANIFEST_BYTES} bytes; it was not read"),
+    )
+    .path(name)
+}
+
+/// `SHA256SUMS`: path → (line, hash); malformed lines and paths listed twice are findings.
+fn read_sums(
+    disk: &BTreeMap<&String, OnDisk<'_>>,
+    out: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, (u64, String)> {
     let mut sums: BTreeMap<String, (u64, String)> = BTreeMap::new();
-    match disk.get(&SUMS_FILE.to_string()) {
-        None => out.push(
-            Diagnostic::new(&RELEASE_MANIFEST_INVALID, "SHA256SUMS is missing").path(SUMS_FILE),
-        ),
-        Some((_, _, None)) => out.push(too_large(SUMS_FILE)),
-        Some((_, _, Some(bytes))) => {
-            let (entries, bad) = sums::parse(bytes);
-            for b in bad {
-                out.push(
-                    Diagnostic::new(
-                        &RELEASE_MANIFEST_INVALID,
-                        format!("SHA256SUMS line {}: {}", b.line, shown(&b.problem)),
-                    )
-                    .path(SUMS_FILE)
-                    .line(b.line),
-                );
-            }
-            for e in entries {
-                if let Some((first, _)) = sums.get(&e.path) {
-                    out.push(
-                        Diagnostic::new(
-                            &RELEASE_DUPLICATE_ENTRY,
-                            format!(
-                                "SHA256SUMS lists `{}` twice (lines {first} and {})",
-                                shown(&e.path),
-                                e.line
-                            ),
-                        )
-                        .path(SUMS_FILE)
-                        .line(e.line),
-                    );
-                } else {
-                    sums.insert(e.path, (e.line, e.hash));
-                }
-            }
+    let bytes = match disk.get(&SUMS_FILE.to_string()) {
+        None => {
+            out.push(
+                Diagnostic::new(&RELEASE_MANIFEST_INVALID, "SHA256SUMS is missing").path(SUMS_FILE),
+            );
+            return sums;
+        }
+        Some((_, _, None)) => {
+            out.push(too_large(SUMS_FILE));
+            return sums;
+        }
+        Some((_, _, Some(bytes))) => bytes,
+    };
+    let (entries, bad) = sums::parse(bytes);
+    for b in bad {
+        out.push(
+            Diagnostic::new(
+                &RELEASE_MANIFEST_INVALID,
+                format!("SHA256SUMS line {}: {}", b.line, shown(&b.problem)),
+            )
+            .path(SUMS_FILE)
+            .line(b.line),
+        );
+    }
+    for e in entries {
+        if let Some((first, _)) = sums.get(&e.path) {
+            out.push(
+                Diagnostic::new(
+                    &RELEASE_DUPLICATE_ENTRY,
+                    format!(
+                        "SHA256SUMS lists `{}` twice (lines {first} and {})",
+                        shown(&e.path),
+                        e.line
+                    ),
+                )
+                .path(SUMS_FILE)
+                .line(e.line),
+            );
+        } else {
+            sums.insert(e.path, (e.line, e.hash));
         }
     }
+    sums
+}
 
-    // datapackage.json.
+/// `datapackage.json`: what it lists, and whether it can be trusted as a witness (parsed, and
+/// its own digest intact, or without one its hash in `SHA256SUMS`).
+fn read_datapackage<'a>(
+    disk: BTreeMap<&'a String, OnDisk<'a>>,
+    sums: BTreeMap<String, (u64, String)>,
+    out: &mut Vec<Diagnostic>,
+) -> Witnesses<'a> {
     let mut listed: BTreeMap<String, Listed> = BTreeMap::new();
     let mut dp_self: Option<bool> = None;
     let mut dp_parsed = false;
@@ -239,7 +307,7 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
             Ok(v) => {
                 dp_parsed = true;
                 dp_lists_files = v.get(FILES_KEY).is_some();
-                read_descriptor(&v, &mut listed, &mut out);
+                read_descriptor(&v, &mut listed, out);
             }
         }
     }
@@ -253,98 +321,106 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
             Some(ok) => ok,
             None => dp_matches_sums,
         };
-
-    // Every path any witness or the folder knows.
-    let mut paths: Vec<&String> = disk.keys().copied().chain(sums.keys()).collect();
-    if dp_trusted {
-        paths.extend(listed.keys());
+    Witnesses {
+        disk,
+        sums,
+        listed,
+        dp_self,
+        dp_trusted,
+        dp_lists_files,
     }
-    paths.sort();
-    paths.dedup();
-    for p in paths {
-        // The signature signs SHA256SUMS and is checked by `sign::check_folder`.
-        if p == SUMS_FILE || p == crate::sign::SIGNATURE_FILE {
-            continue;
+}
+
+impl Witnesses<'_> {
+    /// What `datapackage.json` says of `p`, when it can be trusted.
+    fn listed(&self, p: &str) -> Option<&Listed> {
+        if self.dp_trusted {
+            self.listed.get(p)
+        } else {
+            None
         }
-        let on_disk = disk.get(p);
-        let s = sums.get(p);
-        let d = if dp_trusted { listed.get(p) } else { None };
-        let line_of = |d: Diagnostic| match s {
-            Some((line, _)) => d.line(*line),
-            None => d,
-        };
-        let Some((size, hash, _)) = on_disk else {
-            if s.is_some() && d.is_none() && dp_trusted && p != DATAPACKAGE {
-                out.push(line_of(
-                    Diagnostic::new(
-                        &RELEASE_MANIFEST_INVALID,
-                        format!(
-                            "SHA256SUMS lists `{}`, which is neither in the folder nor in datapackage.json",
-                            shown(p)
-                        ),
-                    )
-                    .path(SUMS_FILE),
-                ));
-            } else {
-                let by = match (s.is_some(), d.is_some()) {
-                    (true, true) => "SHA256SUMS and datapackage.json list it",
-                    (true, false) => "SHA256SUMS lists it",
-                    _ => "datapackage.json lists it",
-                };
-                out.push(
-                    Diagnostic::new(
-                        &RELEASE_FILE_MISSING,
-                        format!("`{}` is missing ({by})", shown(p)),
-                    )
-                    .path(p.clone()),
-                );
-            }
-            continue;
-        };
-        if p == DATAPACKAGE {
-            match s {
-                None => out.push(
-                    Diagnostic::new(
-                        &RELEASE_MANIFEST_INVALID,
-                        "SHA256SUMS does not list datapackage.json",
-                    )
-                    .path(SUMS_FILE),
+    }
+
+    /// `p` is listed but not in the folder.
+    fn missing(&self, p: &String, out: &mut Vec<Diagnostic>) {
+        let s = self.sums.get(p);
+        let d = self.listed(p);
+        if s.is_some() && d.is_none() && self.dp_trusted && p != DATAPACKAGE {
+            let mut f = Diagnostic::new(
+                &RELEASE_MANIFEST_INVALID,
+                format!(
+                    "SHA256SUMS lists `{}`, which is neither in the folder nor in datapackage.json",
+                    shown(p)
                 ),
-                Some((line, sh)) if sh != hash => {
-                    if dp_self == Some(true) {
-                        out.push(
-                            Diagnostic::new(
-                                &RELEASE_HASH_MISMATCH,
-                                format!("SHA256SUMS line {line}: the hash of datapackage.json is wrong (the descriptor's own digest is intact)"),
-                            )
-                            .path(SUMS_FILE)
-                            .line(*line),
-                        );
-                    } else {
-                        out.push(
-                            Diagnostic::new(
-                                &RELEASE_HASH_MISMATCH,
-                                "datapackage.json does not match its sha256 in SHA256SUMS",
-                            )
-                            .path(DATAPACKAGE),
-                        );
-                    }
-                }
-                Some(_) => {
-                    if dp_self == Some(false) {
-                        out.push(
-                            Diagnostic::new(
-                                &RELEASE_HASH_MISMATCH,
-                                "datapackage.json does not match its own digest (x-kpdata-digest)",
-                            )
-                            .path(DATAPACKAGE),
-                        );
-                    }
+            )
+            .path(SUMS_FILE);
+            if let Some((line, _)) = s {
+                f = f.line(*line);
+            }
+            out.push(f);
+        } else {
+            let by = match (s.is_some(), d.is_some()) {
+                (true, true) => "SHA256SUMS and datapackage.json list it",
+                (true, false) => "SHA256SUMS lists it",
+                _ => "datapackage.json lists it",
+            };
+            out.push(
+                Diagnostic::new(
+                    &RELEASE_FILE_MISSING,
+                    format!("`{}` is missing ({by})", shown(p)),
+                )
+                .path(p.clone()),
+            );
+        }
+    }
+
+    /// `datapackage.json` (present, with sha256 `hash`) against `SHA256SUMS` and its own digest.
+    fn datapackage(&self, hash: &str, out: &mut Vec<Diagnostic>) {
+        match self.sums.get(DATAPACKAGE) {
+            None => out.push(
+                Diagnostic::new(
+                    &RELEASE_MANIFEST_INVALID,
+                    "SHA256SUMS does not list datapackage.json",
+                )
+                .path(SUMS_FILE),
+            ),
+            Some((line, sh)) if sh != hash => {
+                if self.dp_self == Some(true) {
+                    out.push(
+                        Diagnostic::new(
+                            &RELEASE_HASH_MISMATCH,
+                            format!("SHA256SUMS line {line}: the hash of datapackage.json is wrong (the descriptor's own digest is intact)"),
+                        )
+                        .path(SUMS_FILE)
+                        .line(*line),
+                    );
+                } else {
+                    out.push(
+                        Diagnostic::new(
+                            &RELEASE_HASH_MISMATCH,
+                            "datapackage.json does not match its sha256 in SHA256SUMS",
+                        )
+                        .path(DATAPACKAGE),
+                    );
                 }
             }
-            continue;
+            Some(_) => {
+                if self.dp_self == Some(false) {
+                    out.push(
+                        Diagnostic::new(
+                            &RELEASE_HASH_MISMATCH,
+                            "datapackage.json does not match its own digest (x-kpdata-digest)",
+                        )
+                        .path(DATAPACKAGE),
+                    );
+                }
+            }
         }
-        match (s, d) {
+    }
+
+    /// Any other file in the folder (`size` bytes, sha256 `hash`) against its two witnesses.
+    fn file(&self, p: &String, size: u64, hash: &str, out: &mut Vec<Diagnostic>) {
+        match (self.sums.get(p), self.listed(p)) {
             (None, None) => out.push(
                 Diagnostic::new(
                     &RELEASE_FILE_EXTRA,
@@ -366,12 +442,12 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
                     )
                     .path(SUMS_FILE),
                 );
-                if &d.hash != hash {
-                    out.push(mismatch(p, *size, d));
+                if d.hash != hash {
+                    out.push(mismatch(p, size, d));
                 }
             }
             (Some((line, sh)), None) => {
-                if dp_trusted && dp_lists_files {
+                if self.dp_trusted && self.dp_lists_files {
                     // Listed by SHA256SUMS and present, but unknown to an intact descriptor.
                     out.push(
                         Diagnostic::new(
@@ -398,7 +474,7 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
             }
             (Some((line, sh)), Some(d)) => {
                 let s_ok = sh == hash;
-                let d_ok = &d.hash == hash && d.bytes.is_none_or(|b| b == *size);
+                let d_ok = d.hash == hash && d.bytes.is_none_or(|b| b == size);
                 match (s_ok, d_ok) {
                     (true, true) => {}
                     (false, true) => out.push(
@@ -422,13 +498,11 @@ pub fn verify_files(files: &BTreeMap<String, FileEntry>) -> Vec<Diagnostic> {
                         )
                         .path(DATAPACKAGE),
                     ),
-                    (false, false) => out.push(mismatch(p, *size, d)),
+                    (false, false) => out.push(mismatch(p, size, d)),
                 }
             }
         }
     }
-    out.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    out
 }
 
 fn mismatch(p: &str, size: u64, d: &Listed) -> Diagnostic {
