@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use kpdata_diagnostics::Report;
-use kpdata_git::{CommitId, Repo};
+use kpdata_git::CommitId;
 use kpdata_package::Root;
 use semver::Version;
 
@@ -24,6 +24,13 @@ use crate::publish::Source;
 use crate::signer::{self, Password, Signer};
 use crate::sums::SUMS_FILE;
 use crate::{sign, stage, version, Encoder, Input, MemoryOutput, Output, ReleaseError, Stoppable};
+
+mod check;
+mod repo;
+
+pub use check::{check, check_version, Checked};
+use repo::{check_clean, identity};
+pub use repo::{open_repo, parse_identity};
 
 /// Validates the package `root` (the files of the commit a release publishes) with the day of
 /// the commit time (seconds since the epoch) as the reference date: the checks of `kpdata
@@ -108,126 +115,6 @@ impl From<std::io::Error> for Failed {
     fn from(e: std::io::Error) -> Self {
         Failed::Error(e.into())
     }
-}
-
-/// The repository holding `root`, and `root`'s path inside it (`""` at the top).
-pub fn open_repo(root: &Path) -> Result<(Repo, String), ReleaseError> {
-    let repo = Repo::discover(root).map_err(|e| {
-        let hint = e.hint().unwrap_or_else(|| {
-            "releases are made from a git checkout: the tag vX.Y.Z is the version registry".into()
-        });
-        ReleaseError::new(e.to_string()).hint(hint)
-    })?;
-    let canon = |p: &Path| {
-        p.canonicalize()
-            .map_err(|e| ReleaseError::new(format!("cannot resolve `{}`: {e}", p.display())))
-    };
-    let root_abs = canon(root)?;
-    let work = canon(repo.workdir())?;
-    let prefix = root_abs
-        .strip_prefix(&work)
-        .map_err(|_| {
-            ReleaseError::new(format!("`{}` is not inside the repository", root.display()))
-        })?
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect::<Vec<_>>()
-        .join("/");
-    Ok((repo, prefix))
-}
-
-/// The identity the tag is signed with. Never a made-up fallback: without one the release is
-/// refused before anything is built.
-fn identity(who: &Identity, repo: &Repo) -> Result<(String, String), ReleaseError> {
-    if let Identity::Given { from, text } = who {
-        return parse_identity(text).ok_or_else(|| {
-            ReleaseError::new(format!(
-                "{from} `{}` is not `Name <email>`",
-                kpdata_diagnostics::escape_value(text, 100)
-            ))
-            .hint("e.g. --tagger \"Jane Doe <jane@example.org>\"")
-        });
-    }
-    repo.configured_identity()
-        .map_err(|e| ReleaseError::new(e.to_string()))?
-        .ok_or_else(|| {
-            ReleaseError::new("no identity to tag the release with: git has no user.name and user.email")
-                .hint("pass --tagger \"Name <email>\", set KPDATA_TAGGER, or run `git config user.name …` and `git config user.email …`; or --no-tag")
-        })
-}
-
-/// `Name <email>` → (name, email); both non-blank, no `<`/`>` or line breaks inside.
-pub fn parse_identity(s: &str) -> Option<(String, String)> {
-    let (name, rest) = s.trim().rsplit_once('<')?;
-    let email = rest.strip_suffix('>')?.trim();
-    let name = name.trim();
-    let clean = |v: &str| !v.is_empty() && !v.contains(['<', '>', '\n', '\r', '\0']);
-    (clean(name) && clean(email) && email.contains('@'))
-        .then(|| (name.to_string(), email.to_string()))
-}
-
-/// The path of `p` relative to the repository's working tree, if inside it.
-fn relative_to_workdir(repo: &Repo, p: &Path) -> Option<String> {
-    let work = repo.workdir().canonicalize().ok()?;
-    let abs = if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        std::env::current_dir().ok()?.join(p)
-    };
-    // The target does not exist yet: resolve its nearest existing ancestor.
-    let mut existing = abs.clone();
-    let mut tail = Vec::new();
-    while !existing.exists() {
-        tail.push(existing.file_name()?.to_os_string());
-        existing = existing.parent()?.to_path_buf();
-    }
-    let mut full = existing.canonicalize().ok()?;
-    for t in tail.iter().rev() {
-        full.push(t);
-    }
-    let rel = full.strip_prefix(&work).ok()?;
-    Some(
-        rel.components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/"),
-    )
-}
-
-/// The working tree must be exactly HEAD. Left out: the release folder's parent (e.g.
-/// `dist/`) unless it is the repository root, and the release folder itself, which is only
-/// ever adopted when it is byte for byte this release (a run killed before its tag). Leaving
-/// them out is safe: validation and build read HEAD's committed files only.
-fn check_clean(repo: &Repo, target: &Path) -> Result<(), ReleaseError> {
-    let mut ignore = Vec::new();
-    if let Some(rel) = target.parent().and_then(|p| relative_to_workdir(repo, p)) {
-        if !rel.is_empty() {
-            ignore.push(rel);
-        }
-    }
-    if let Some(rel) = relative_to_workdir(repo, target) {
-        if !rel.is_empty() {
-            ignore.push(rel);
-        }
-    }
-    let ignore_refs: Vec<&str> = ignore.iter().map(String::as_str).collect();
-    let mut dirty = repo.dirty_paths(&ignore_refs)?;
-    // Staging folders of other killed runs (another `--out`) are not part of the package.
-    dirty.retain(|p| !p.split('/').any(stage::is_stale_staging_name));
-    if dirty.is_empty() {
-        return Ok(());
-    }
-    let shown: Vec<&str> = dirty.iter().take(5).map(String::as_str).collect();
-    Err(ReleaseError::new(format!(
-        "the working tree is not clean: {}{}",
-        shown.join(", "),
-        if dirty.len() > 5 {
-            format!(" and {} more", dirty.len() - 5)
-        } else {
-            String::new()
-        }
-    ))
-    .hint("commit or remove the changes: a release is built from a commit"))
 }
 
 /// Makes release `req.version` of HEAD (see the module documentation).
@@ -522,106 +409,4 @@ fn build_in_memory(
         rows: built.rows.clone(),
     };
     Ok((built, release))
-}
-
-/// The version of the release folder `dir` for `--check`: `given`, else the `version` of its
-/// datapackage.json.
-pub fn check_version(dir: &Path, given: Option<&str>) -> Result<Version, ReleaseError> {
-    if !dir.is_dir() {
-        return Err(
-            ReleaseError::new(format!("`{}` is not a folder", dir.display()))
-                .hint("pass a release folder, e.g. `kpdata release --check dist/1.0.0`"),
-        );
-    }
-    if let Some(v) = given {
-        return version::parse(v);
-    }
-    let give = "give the version: kpdata release X.Y.Z --check DIR";
-    let bytes = std::fs::read(dir.join("datapackage.json")).map_err(|e| {
-        ReleaseError::new(format!(
-            "cannot read {}/datapackage.json: {e}",
-            dir.display()
-        ))
-        .hint(give)
-    })?;
-    let v: serde_json::Value = serde_json::from_slice(&bytes).map_err(|e| {
-        ReleaseError::new(format!("datapackage.json is not valid JSON: {e}")).hint(give)
-    })?;
-    let s = v
-        .get("version")
-        .and_then(|v| v.as_str())
-        .ok_or_else(|| ReleaseError::new("datapackage.json has no `version`").hint(give))?;
-    version::parse(s)
-}
-
-/// A release folder compared with its release rebuilt from the tag.
-#[derive(Debug)]
-pub struct Checked {
-    pub tag: String,
-    /// The tagged commit, abbreviated.
-    pub commit: String,
-    /// Files in the rebuilt release.
-    pub files: usize,
-    /// One line per file that differs (empty: identical).
-    pub diffs: Vec<String>,
-}
-
-/// Rebuilds release `version` of the package at `root` from its tag and compares every byte
-/// with the folder `dir`.
-pub fn check(
-    root: &Path,
-    dir: &Path,
-    version: &Version,
-    encoder: &dyn Encoder,
-    progress: &dyn Fn(&str),
-) -> Result<Checked, ReleaseError> {
-    let (repo, prefix) = open_repo(root)?;
-    let tag = version::tag_name(version);
-    let commit = repo.resolve(&tag).map_err(|_| {
-        ReleaseError::new(format!(
-            "there is no tag {tag}: version {version} was never released"
-        ))
-        .hint("fetch the tags (`git fetch --tags`) or check the version")
-    })?;
-    let source = Source {
-        repo: &repo,
-        prefix,
-    };
-    let released = source.released()?;
-    let previous = version::previous(&released, version);
-    progress("reading the package at the tag");
-    let mut input = source.input_at(commit.as_str())?;
-    let changes = source.changes(version, previous.as_ref(), commit.as_str())?;
-    let never = AtomicBool::new(false);
-    let (_, release) = build_in_memory(&mut input, version, &changes, encoder, &never, progress)?;
-    progress("comparing");
-    let diffs = stage::compare(dir, &release)?;
-    Ok(Checked {
-        tag,
-        commit: commit.short().to_string(),
-        files: release.files.len(),
-        diffs,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn identities_are_name_and_email() {
-        let p = super::parse_identity;
-        assert_eq!(
-            p(" Jane Doe <jane@example.org> "),
-            Some(("Jane Doe".into(), "jane@example.org".into()))
-        );
-        for bad in [
-            "Jane",
-            "<jane@example.org>",
-            "Jane <>",
-            "Jane <jane>",
-            "Ja<ne <j@x>",
-            "Jane <j@x",
-        ] {
-            assert_eq!(p(bad), None, "{bad}");
-        }
-    }
 }
