@@ -3,42 +3,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kpdata")
-}
+use kpdata_testkit::{copy_package as package, Kpdata};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            fs::copy(e.path(), t).unwrap();
-        }
-    }
-}
-
-/// A copy of the repository's package (manifest, schemas, datasets) outside git.
-fn package() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(repo().join("kpdata.toml"), dir.path().join("kpdata.toml")).unwrap();
-    copy_dir(&repo().join("schemas"), &dir.path().join("schemas"));
-    copy_dir(&repo().join("datasets"), &dir.path().join("datasets"));
-    dir
-}
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const TEXT: &str = "Test fixture (not a real document), 2 January 2015.\n\nThe committee said that it \u{201C}will publish its report in March\u{201D} and take questions.\n";
 const QUOTE: &str = "it \"will publish its report in March\" and take questions";
@@ -68,7 +37,7 @@ fn add_args(file: &str) -> Vec<&str> {
 }
 
 fn validate(dir: &Path) -> Output {
-    kpdata(dir, &["validate", "--reference-date", "2026-12-06"])
+    KPDATA.run(dir, &["validate", "--reference-date", "2026-12-06"])
 }
 
 #[test]
@@ -77,7 +46,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
     let dir = pkg.path();
     fs::write(dir.join("statement.txt"), TEXT).unwrap();
 
-    let out = kpdata(dir, &add_args("statement.txt"));
+    let out = KPDATA.run(dir, &add_args("statement.txt"));
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -89,7 +58,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
     let archived = dir.join("datasets/archive/press-release/statement.txt");
     assert_eq!(fs::read_to_string(&archived).unwrap(), TEXT);
 
-    let q = kpdata(dir, &["quote", "--source", &id, QUOTE]);
+    let q = KPDATA.run(dir, &["quote", "--source", &id, QUOTE]);
     assert_eq!(
         q.status.code(),
         Some(0),
@@ -97,7 +66,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
         String::from_utf8_lossy(&q.stdout)
     );
     assert!(String::from_utf8_lossy(&q.stdout).contains("[[it \"will publish"));
-    let miss = kpdata(
+    let miss = KPDATA.run(
         dir,
         &[
             "quote",
@@ -123,7 +92,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
         String::from_utf8_lossy(&v.stdout)
     );
     // Validating only the changed dataset gives the same verdict, faster.
-    let v = kpdata(
+    let v = KPDATA.run(
         dir,
         &[
             "validate",
@@ -180,7 +149,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         (bad_date, "not a partial date"),
         (dup, "src-voa-2015-us-reviewing-options"),
     ] {
-        let out = kpdata(dir, &args);
+        let out = KPDATA.run(dir, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{args:?}: {err}");
@@ -199,7 +168,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     let mut perms = fs::metadata(&registry).unwrap().permissions();
     perms.set_readonly(true);
     fs::set_permissions(&registry, perms).unwrap();
-    let out = kpdata(dir, &add_args("statement.txt"));
+    let out = KPDATA.run(dir, &add_args("statement.txt"));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
     assert_eq!(archive_files(), files_before);
@@ -242,7 +211,7 @@ fn fix_repairs_only_the_broken_cells() {
     assert_ne!(broken, text);
     fs::write(&path, &broken).unwrap();
 
-    let d = kpdata(dir, &["fix", "--diff"]);
+    let d = KPDATA.run(dir, &["fix", "--diff"]);
     assert_eq!(d.status.code(), Some(0));
     let shown = String::from_utf8_lossy(&d.stdout);
     assert!(shown.contains("normalised to Unicode NFC"), "{shown}");
@@ -253,7 +222,7 @@ fn fix_repairs_only_the_broken_cells() {
     assert!(shown.contains("nothing written"), "{shown}");
     assert_eq!(fs::read_to_string(&path).unwrap(), broken, "--diff wrote");
 
-    let f = kpdata(dir, &["fix"]);
+    let f = KPDATA.run(dir, &["fix"]);
     assert_eq!(
         f.status.code(),
         Some(0),
@@ -276,7 +245,7 @@ fn fix_repairs_only_the_broken_cells() {
         expected,
         "bytes outside the repaired cell changed"
     );
-    let again = kpdata(dir, &["fix", "--diff"]);
+    let again = KPDATA.run(dir, &["fix", "--diff"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 repairs needed"));
 }
 
@@ -290,11 +259,11 @@ fn rehash_updates_one_registry_hash_only_when_asked() {
     fs::write(&archived, bytes).unwrap();
     assert_eq!(validate(dir).status.code(), Some(1));
     // Without --rehash nothing touches the hash.
-    let plain = kpdata(dir, &["fix", "--diff"]);
+    let plain = KPDATA.run(dir, &["fix", "--diff"]);
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("sha256 set"));
-    let unknown = kpdata(dir, &["fix", "--rehash", "src-nope"]);
+    let unknown = KPDATA.run(dir, &["fix", "--rehash", "src-nope"]);
     assert_eq!(unknown.status.code(), Some(2));
-    let f = kpdata(
+    let f = KPDATA.run(
         dir,
         &["fix", "--rehash", "src-voa-2015-us-reviewing-options"],
     );
