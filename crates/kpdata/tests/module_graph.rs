@@ -143,9 +143,9 @@ fn resolve(modules: &BTreeSet<String>, path: &[String]) -> Option<String> {
         return Some(m.to_string());
     }
     (1..=path.len())
+        .rev()
         .map(|n| path[..n].join("::"))
-        .filter(|m| modules.contains(m))
-        .last()
+        .find(|m| modules.contains(m))
 }
 
 fn is_ident(c: char) -> bool {
