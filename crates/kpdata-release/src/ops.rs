@@ -410,3 +410,6 @@ fn build_in_memory(
     };
     Ok((built, release))
 }
+
+#[cfg(test)]
+mod tests;
