@@ -89,10 +89,7 @@ fn folder_version(dir: &Path) -> Option<String> {
 }
 
 pub fn run(args: VerifyArgs) -> CmdResult {
-    let findings = kpdata_release::verify::verify(&args.dir).map_err(|e| Failure {
-        message: e.message,
-        hint: e.hint,
-    })?;
+    let findings = kpdata_release::verify::verify(&args.dir)?;
     // A clone of the project: a git repository with a kpdata.toml at its top.
     let clone = kpdata_git::Repo::discover(&args.dir)
         .ok()
