@@ -8,7 +8,6 @@ use std::path::Path;
 use kpdata_check::formats::is_partial_date;
 use kpdata_check::registry::url_problem;
 use kpdata_package::Package;
-use sha2::{Digest, Sha256};
 
 use crate::CurateError;
 
@@ -148,7 +147,7 @@ fn check_input(new: &NewSource) -> Result<(), CurateError> {
 pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateError> {
     check_input(new)?;
     let bytes = read_source(file)?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let sha = kpdata_base::sha256_hex(&bytes);
     let (registry_path, table) = crate::registry_table(pkg)?;
     for r in &table.records {
         if table

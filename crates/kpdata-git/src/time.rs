@@ -1,20 +1,6 @@
 //! Commit times as UTC calendar strings, without a date crate.
 
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-///
-/// Howard Hinnant's `civil_from_days`: exact for every `i64` day count a commit can carry.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+pub use kpdata_base::dates::civil_from_days;
 
 /// `YYYY-MM-DD` (UTC) of a time in seconds since the epoch.
 pub fn utc_date(secs: i64) -> String {

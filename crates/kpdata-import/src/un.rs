@@ -106,15 +106,7 @@ pub(crate) fn check_date(what: &str, s: &str) -> Result<()> {
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days {
+    if !kpdata_base::dates::is_real_day(y.into(), m, d) {
         return Err(bad());
     }
     Ok(())

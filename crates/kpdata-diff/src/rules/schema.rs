@@ -80,7 +80,7 @@ impl Ctx<'_> {
 }
 
 fn esc(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    kpdata_base::pointer::escape_token(token)
 }
 
 /// A JSON value in a message, short.
@@ -98,7 +98,7 @@ fn show(v: &Value) -> String {
 fn field_of(pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/properties/")?;
     let tok = rest.split('/').next()?;
-    Some(tok.replace("~1", "/").replace("~0", "~"))
+    Some(kpdata_base::pointer::unescape_token(tok))
 }
 
 fn at(pointer: &str) -> String {
