@@ -82,25 +82,51 @@ struct Pair {
 /// All suggestions, best first (score, then link id).
 pub fn suggest(input: &Input) -> Vec<Suggestion> {
     let actors: BTreeMap<&str, &Actor> = input.actors.iter().map(|a| (a.id.as_str(), a)).collect();
-    let rank = |a: &Actor| {
-        a.authorities
-            .iter()
-            .filter_map(|x| input.authority_order.iter().position(|o| o == x))
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    // Actors already joined by links (directly or through others) are one target.
-    let mut group: BTreeMap<&str, &str> = BTreeMap::new();
-    fn root<'a>(g: &BTreeMap<&'a str, &'a str>, mut x: &'a str) -> &'a str {
-        while let Some(&up) = g.get(x) {
-            if up == x {
-                break;
-            }
-            x = up;
-        }
-        x
+    let found = find_pairs(input, &actors);
+    let mut dobs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (a, d) in &input.dobs {
+        dobs.entry(a).or_default().insert(d);
     }
-    for (a, b) in &input.links {
+    // How the dates of birth of each pair compare.
+    let relation: BTreeMap<&(String, String), Dob> = found
+        .keys()
+        .map(|k| {
+            (
+                k,
+                compare_dobs(dobs.get(k.0.as_str()), dobs.get(k.1.as_str())),
+            )
+        })
+        .collect();
+    let mut addresses: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
+    for (a, v) in &input.addresses {
+        for k in address_keys(v) {
+            addresses.entry(a).or_default().insert(k, v);
+        }
+    }
+    let mut scorer = Scorer {
+        actors,
+        dobs,
+        partners: BTreeMap::new(),
+        addresses,
+    };
+    scorer.count_partners(&relation);
+    let mut out: Vec<Suggestion> = found
+        .iter()
+        .filter_map(|((a, b), p)| scorer.suggestion(a, b, p, relation[&(a.clone(), b.clone())]))
+        .collect();
+    out.sort_by(|x, y| {
+        y.score
+            .cmp(&x.score)
+            .then_with(|| x.link_id.cmp(&y.link_id))
+    });
+    out
+}
+
+/// Actors already joined by links (directly or through others) are one target: each actor of a
+/// link → a parent, up to the group's root.
+fn link_groups(links: &[(String, String)]) -> BTreeMap<&str, &str> {
+    let mut group: BTreeMap<&str, &str> = BTreeMap::new();
+    for (a, b) in links {
         let (ra, rb) = (root(&group, a), root(&group, b));
         group.entry(ra).or_insert(ra);
         if ra != rb {
@@ -109,33 +135,34 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             group.entry(lo).or_insert(lo);
         }
     }
+    group
+}
+
+fn root<'a>(g: &BTreeMap<&'a str, &'a str>, mut x: &'a str) -> &'a str {
+    while let Some(&up) = g.get(x) {
+        if up == x {
+            break;
+        }
+        x = up;
+    }
+    x
+}
+
+/// Every candidate pair (the actor of the first authority first) with the identifiers and
+/// names both carry.
+fn find_pairs(input: &Input, actors: &BTreeMap<&str, &Actor>) -> BTreeMap<(String, String), Pair> {
+    let rank = |a: &Actor| {
+        a.authorities
+            .iter()
+            .filter_map(|x| input.authority_order.iter().position(|o| o == x))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let group = link_groups(&input.links);
     let joined = |x: &str, y: &str| {
         let (rx, ry) = (root(&group, x), root(&group, y));
         rx == ry && group.contains_key(rx)
     };
-    let mut dobs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (a, d) in &input.dobs {
-        dobs.entry(a).or_default().insert(d);
-    }
-    // Evidence indexes: key -> actors carrying it.
-    let mut by_name: BTreeMap<String, Vec<(&str, &str, bool)>> = BTreeMap::new();
-    for (a, name, ty) in &input.names {
-        if ty == "weak_alias" {
-            continue;
-        }
-        for k in name_keys(name) {
-            let holders = by_name.entry(k).or_default();
-            if !holders.iter().any(|(x, n, _)| x == a && n == name) {
-                holders.push((a, name, ty == "primary"));
-            }
-        }
-    }
-    let mut by_id: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
-    for (a, scheme, value) in &input.identifiers {
-        if !LIST_INTERNAL.contains(&scheme.as_str()) {
-            by_id.entry((scheme, value)).or_default().insert(a);
-        }
-    }
     // A candidate pair, ordered (the actor of the first authority first), or None.
     let candidate = |x: &str, y: &str| -> Option<(String, String)> {
         let (ax, ay) = (actors.get(x)?, actors.get(y)?);
@@ -153,7 +180,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
         })
     };
     let mut found: BTreeMap<(String, String), Pair> = BTreeMap::new();
-    for ((scheme, value), holders) in &by_id {
+    for ((scheme, value), holders) in &id_index(input) {
         let h: Vec<&str> = holders.iter().copied().collect();
         for (i, x) in h.iter().enumerate() {
             for y in &h[i + 1..] {
@@ -171,7 +198,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             }
         }
     }
-    for holders in by_name.values() {
+    for holders in name_index(input).values() {
         for (i, (x, xn, xp)) in holders.iter().enumerate() {
             for (y, yn, yp) in &holders[i + 1..] {
                 if let Some(p) = candidate(x, y) {
@@ -192,109 +219,104 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             }
         }
     }
-    // How the dates of birth of each pair compare.
-    let dob_of = |x: &str| dobs.get(x);
-    let relation: BTreeMap<&(String, String), Dob> = found
-        .keys()
-        .map(|k| (k, compare_dobs(dob_of(&k.0), dob_of(&k.1))))
-        .collect();
-    // Ambiguity: how many plausible candidates (dates not in conflict) each actor has on the
-    // other side's list (a UK entry with one UN and one OFAC candidate is not ambiguous).
-    let list_of = |x: &str| -> String {
-        actors[x]
+    found
+}
+
+/// Name key → (actor, name, primary?) of the actors carrying it (weak aliases left out).
+fn name_index(input: &Input) -> BTreeMap<String, Vec<(&str, &str, bool)>> {
+    let mut by_name: BTreeMap<String, Vec<(&str, &str, bool)>> = BTreeMap::new();
+    for (a, name, ty) in &input.names {
+        if ty == "weak_alias" {
+            continue;
+        }
+        for k in name_keys(name) {
+            let holders = by_name.entry(k).or_default();
+            if !holders.iter().any(|(x, n, _)| x == a && n == name) {
+                holders.push((a, name, ty == "primary"));
+            }
+        }
+    }
+    by_name
+}
+
+/// (scheme, value) → the actors carrying it (list-internal numbers left out).
+fn id_index(input: &Input) -> BTreeMap<(&str, &str), BTreeSet<&str>> {
+    let mut by_id: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for (a, scheme, value) in &input.identifiers {
+        if !LIST_INTERNAL.contains(&scheme.as_str()) {
+            by_id.entry((scheme, value)).or_default().insert(a);
+        }
+    }
+    by_id
+}
+
+/// What scoring a pair needs beyond the pair itself.
+struct Scorer<'a> {
+    actors: BTreeMap<&'a str, &'a Actor>,
+    dobs: BTreeMap<&'a str, BTreeSet<&'a str>>,
+    /// (actor, the other actor's authorities) → plausible candidates on that list.
+    partners: BTreeMap<(&'a str, String), usize>,
+    /// actor → address key → the address as published.
+    addresses: BTreeMap<&'a str, BTreeMap<String, &'a str>>,
+}
+
+impl<'a> Scorer<'a> {
+    fn list_of(&self, x: &str) -> String {
+        self.actors[x]
             .authorities
             .iter()
             .cloned()
             .collect::<Vec<_>>()
             .join("+")
-    };
-    let mut partners: BTreeMap<(&str, String), usize> = BTreeMap::new();
-    for (k, rel) in &relation {
-        if *rel != Dob::Conflict {
-            *partners.entry((&k.0, list_of(&k.1))).or_default() += 1;
-            *partners.entry((&k.1, list_of(&k.0))).or_default() += 1;
+    }
+
+    /// Ambiguity: how many plausible candidates (dates not in conflict) each actor has on the
+    /// other side's list (a UK entry with one UN and one OFAC candidate is not ambiguous).
+    fn count_partners(&mut self, relation: &BTreeMap<&'a (String, String), Dob>) {
+        for (k, rel) in relation {
+            if *rel != Dob::Conflict {
+                let (l0, l1) = (self.list_of(&k.0), self.list_of(&k.1));
+                *self.partners.entry((&k.0, l1)).or_default() += 1;
+                *self.partners.entry((&k.1, l0)).or_default() += 1;
+            }
         }
     }
-    let mut addresses: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
-    for (a, v) in &input.addresses {
-        for k in address_keys(v) {
-            addresses.entry(a).or_default().insert(k, v);
+
+    fn count(&self, x: &str, other: &str) -> usize {
+        self.partners
+            .get(&(x, self.list_of(other)))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    fn shared_addresses(&self, a: &str, b: &str) -> Vec<&'a str> {
+        match (self.addresses.get(a), self.addresses.get(b)) {
+            (Some(x), Some(y)) => {
+                let v: BTreeSet<&str> = x
+                    .iter()
+                    .filter(|(k, _)| y.contains_key(*k))
+                    .map(|(_, v)| *v)
+                    .collect();
+                v.into_iter().collect()
+            }
+            _ => Vec::new(),
         }
     }
-    let mut out: Vec<Suggestion> = Vec::new();
-    for ((a, b), p) in &found {
-        let shared_addresses: Vec<&str> =
-            match (addresses.get(a.as_str()), addresses.get(b.as_str())) {
-                (Some(x), Some(y)) => {
-                    let v: BTreeSet<&str> = x
-                        .iter()
-                        .filter(|(k, _)| y.contains_key(*k))
-                        .map(|(_, v)| *v)
-                        .collect();
-                    v.into_iter().collect()
-                }
-                _ => Vec::new(),
-            };
-        let (da, db) = (dobs.get(a.as_str()), dobs.get(b.as_str()));
-        let rel = relation[&(a.clone(), b.clone())];
+
+    /// The suggestion for one pair, or `None` when it has neither identifier nor name.
+    fn suggestion(&self, a: &str, b: &str, p: &Pair, rel: Dob) -> Option<Suggestion> {
+        let shared_addresses = self.shared_addresses(a, b);
+        let (da, db) = (self.dobs.get(a), self.dobs.get(b));
         let shared_dob: Option<&str> = match (da, db) {
             (Some(x), Some(y)) => x.intersection(y).max_by_key(|d| (d.len(), **d)).copied(),
             _ => None,
         };
-        let count = |x: &str, other: &str| partners.get(&(x, list_of(other))).copied().unwrap_or(0);
-        let ambiguous = rel != Dob::Conflict && (count(a, b) > 1 || count(b, a) > 1);
+        let ambiguous = rel != Dob::Conflict && (self.count(a, b) > 1 || self.count(b, a) > 1);
+        let reasons = self.reasons(a, b, p, rel, &shared_addresses, ambiguous);
         let best_name = p
             .names
             .iter()
             .max_by_key(|(n, (pa, pb))| (*pa && *pb, *pa || *pb, std::cmp::Reverse((*n).clone())));
-        let mut reasons: Vec<String> = Vec::new();
-        if !p.ids.is_empty() {
-            reasons.push(format!(
-                "identifiers both carry: {}",
-                p.ids
-                    .iter()
-                    .map(|(_, s, v)| format!("{s} {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        if !p.names.is_empty() {
-            reasons.push(format!(
-                "names both carry: {}",
-                p.names
-                    .keys()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            ));
-        }
-        let fmt_dobs = |d: Option<&BTreeSet<&str>>| {
-            d.map(|s| s.iter().copied().collect::<Vec<_>>().join(", "))
-                .unwrap_or_else(|| "none".into())
-        };
-        reasons.push(format!(
-            "dates of birth: {} / {}",
-            fmt_dobs(da),
-            fmt_dobs(db)
-        ));
-        reasons.push(rel.describe().to_string());
-        if !shared_addresses.is_empty() {
-            reasons.push(format!(
-                "addresses both carry: {}",
-                shared_addresses.join(" | ")
-            ));
-        }
-        let (ta, tb) = (&actors[a.as_str()].title, &actors[b.as_str()].title);
-        if !ta.is_empty() || !tb.is_empty() {
-            reasons.push(format!("titles: {ta} / {tb}"));
-        }
-        if ambiguous {
-            reasons.push(format!(
-                "ambiguous: {a} has {} plausible candidates on that list, {b} has {}",
-                count(a, b),
-                count(b, a)
-            ));
-        }
         let (basis, scheme, value, date, mut score): (&'static str, String, String, String, i32) =
             if let Some((_, s, v)) = p.ids.iter().next() {
                 let score = match rel {
@@ -336,34 +358,90 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
                     base + more,
                 )
             } else {
-                continue;
+                return None;
             };
         if ambiguous {
             score -= 30;
         }
         let mut sources: BTreeSet<String> = BTreeSet::new();
         for x in [a, b] {
-            sources.extend(actors[x.as_str()].source_ids.iter().cloned());
+            sources.extend(self.actors[x].source_ids.iter().cloned());
         }
-        out.push(Suggestion {
+        Some(Suggestion {
             link_id: format!("lnk-{}--{}", strip(a), strip(b)),
-            actor_id: a.clone(),
-            linked_actor_id: b.clone(),
+            actor_id: a.to_string(),
+            linked_actor_id: b.to_string(),
             basis,
             evidence_scheme: scheme,
             evidence_value: value,
             evidence_date: date,
             score: score.clamp(0, 100) as u8,
-            reasons: reasons.join("; "),
+            reasons,
             source_ids: sources.into_iter().collect(),
-        });
+        })
     }
-    out.sort_by(|x, y| {
-        y.score
-            .cmp(&x.score)
-            .then_with(|| x.link_id.cmp(&y.link_id))
-    });
-    out
+
+    /// What was found, for the curator: identifiers, names, both dates of birth and how they
+    /// compare, addresses, titles, ambiguity.
+    fn reasons(
+        &self,
+        a: &str,
+        b: &str,
+        p: &Pair,
+        rel: Dob,
+        shared_addresses: &[&str],
+        ambiguous: bool,
+    ) -> String {
+        let mut reasons: Vec<String> = Vec::new();
+        if !p.ids.is_empty() {
+            reasons.push(format!(
+                "identifiers both carry: {}",
+                p.ids
+                    .iter()
+                    .map(|(_, s, v)| format!("{s} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if !p.names.is_empty() {
+            reasons.push(format!(
+                "names both carry: {}",
+                p.names
+                    .keys()
+                    .map(String::as_str)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            ));
+        }
+        let fmt_dobs = |d: Option<&BTreeSet<&str>>| {
+            d.map(|s| s.iter().copied().collect::<Vec<_>>().join(", "))
+                .unwrap_or_else(|| "none".into())
+        };
+        reasons.push(format!(
+            "dates of birth: {} / {}",
+            fmt_dobs(self.dobs.get(a)),
+            fmt_dobs(self.dobs.get(b))
+        ));
+        reasons.push(rel.describe().to_string());
+        if !shared_addresses.is_empty() {
+            reasons.push(format!(
+                "addresses both carry: {}",
+                shared_addresses.join(" | ")
+            ));
+        }
+        let (ta, tb) = (&self.actors[a].title, &self.actors[b].title);
+        if !ta.is_empty() || !tb.is_empty() {
+            reasons.push(format!("titles: {ta} / {tb}"));
+        }
+        if ambiguous {
+            reasons.push(format!(
+                "ambiguous: {a} has {} plausible candidates on that list, {b} has {}",
+                self.count(a, b),
+                self.count(b, a)
+            ));
+        }
+        reasons.join("; ")
+    }
 }
 
 /// An address's comparison keys: the address without its country (the lists name countries
