@@ -3,7 +3,7 @@
 //! writes links: `kpdata link suggest` prints its suggestions and a curator accepts them.
 //!
 //! A pair is suggested when the actors have the same type, share no authority, are not linked
-//! yet, and share an identifier (other than list-internal numbers) or a name ([`name_key`]:
+//! yet, and share an identifier (other than list-internal numbers) or a name ([`name_key`](crate::names::name_key):
 //! case, diacritics, punctuation, hyphens and spacing folded; weak aliases are not used).
 //!
 //! | basis | when | score |
@@ -258,6 +258,7 @@ fn id_index(input: &Input) -> BTreeMap<(&str, &str), BTreeSet<&str>> {
 mod tests {
     use super::score::*;
     use super::*;
+    use crate::names::name_key;
 
     fn actor(id: &str, ty: &str, auth: &str) -> Actor {
         Actor {
