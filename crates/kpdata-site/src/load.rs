@@ -13,25 +13,9 @@ use sha2::{Digest, Sha256};
 /// One record of a dataset, as published.
 pub type Row = Map<String, Value>;
 
-/// A failure to read the release (not a finding): the site cannot be built.
-#[derive(Debug)]
-pub struct SiteError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl SiteError {
-    pub fn new(message: impl Into<String>) -> SiteError {
-        SiteError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> SiteError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
+/// A failure to read the release (not a finding): the site cannot be built. The workspace's
+/// one failure type ([`kpdata_base::Failure`]).
+pub use kpdata_base::Failure as SiteError;
 
 /// A dataset of the release: its rows in published order and what its schema says.
 #[derive(Debug, Default)]

@@ -13,39 +13,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 /// A failure of the tool itself (not a finding): printed as `error:` and `hint:` lines, exit 2.
-#[derive(Debug)]
-pub struct Failure {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<kpdata_package::PackageError> for Failure {
-    fn from(e: kpdata_package::PackageError) -> Self {
-        Failure {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Self {
-        Failure::new(e.to_string())
-    }
-}
+/// The workspace's one failure type: every library's error converts by `?`.
+pub use kpdata_base::Failure;
 
 pub type CmdResult = Result<ExitCode, Failure>;
 

@@ -15,7 +15,7 @@ use kpdata_git::Repo;
 use kpdata_release::build::{build_into, Built, Release};
 use kpdata_release::publish::Source;
 use kpdata_release::sums::SUMS_FILE;
-use kpdata_release::{sign, stage, version, Encoder, Output, ReleaseError};
+use kpdata_release::{sign, stage, version, Encoder, Output};
 
 use crate::commands::signing;
 use crate::{CmdResult, Failure};
@@ -53,15 +53,6 @@ pub struct ReleaseArgs {
     /// $KPDATA_SIGN_KEY; password: $KPDATA_SIGN_PASSWORD or the terminal)
     #[arg(long, value_name = "FILE")]
     pub sign_key: Option<PathBuf>,
-}
-
-impl From<ReleaseError> for Failure {
-    fn from(e: ReleaseError) -> Self {
-        Failure {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
 }
 
 #[cfg(feature = "parquet")]
