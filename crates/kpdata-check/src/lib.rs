@@ -10,6 +10,7 @@ pub mod formats;
 pub mod identity;
 pub mod keys;
 pub mod names;
+pub mod order;
 pub mod package;
 pub mod pattern;
 pub mod pipeline;

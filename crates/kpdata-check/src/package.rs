@@ -17,6 +17,7 @@ use crate::domain::{role, UnRefActorType};
 use crate::evidence::SchemeLabels;
 use crate::identity::{self, IdentityRules};
 use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
+use crate::order::OrderCheck;
 use crate::pipeline::{check_csv, check_values, FileStats};
 use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
 use crate::registry::{check_archives_tracked, Registry};
@@ -99,6 +100,8 @@ struct KeyPlan {
     referenced: Vec<(usize, SetId)>,
     /// (key-set index, foreign key index in the dataset, split arrays)
     foreign: Vec<(usize, usize, bool)>,
+    /// (key-set index of the primary key, its order check) for a `sorted` dataset.
+    order: Option<(usize, OrderCheck)>,
 }
 
 impl KeyPlan {
@@ -120,9 +123,13 @@ fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
         uniques: Vec::new(),
         referenced: Vec::new(),
         foreign: Vec::new(),
+        order: None,
     };
     if !ds.primary_key.is_empty() {
         let slot = plan.slot(&ds.primary_key);
+        if ds.sorted {
+            plan.order = Some((slot, OrderCheck::new(&ds.primary_key, schema)));
+        }
         plan.uniques.push((
             slot,
             UniqueIndex::new(KeyKind::Primary, ds.primary_key.clone()),
@@ -398,6 +405,12 @@ fn validate_datasets<'s, 'e: 's>(
                 }
                 for (slot, ix) in plan.uniques.iter_mut() {
                     if let Some(d) = ix.check(f.key(*slot), f.row, f.line, &ds.path, None) {
+                        report_keys.push(d);
+                    }
+                }
+                if let Some((slot, order)) = plan.order.as_mut() {
+                    let key = f.key(*slot).map(|(_, text)| text);
+                    if let Some(d) = order.check(key, f.row, f.line, &ds.path) {
                         report_keys.push(d);
                     }
                 }

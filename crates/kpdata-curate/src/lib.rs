@@ -3,12 +3,14 @@
 //! - [`source::add`] archives a file under the archive folder and appends its registry row;
 //! - [`quote::find`] shows whether a quote occurs in a source's archived text, and where;
 //! - [`fix::plan`] lists the repairs that have exactly one safe result, and [`fix::apply`]
-//!   writes them, changing no byte outside the repaired cells.
+//!   writes them, changing no byte outside the repaired cells ([`sort::reorder`] moves whole
+//!   records when a `sorted` dataset is out of primary-key order).
 //!
 //! Operations return [`CurateError`] when they cannot run; they never print.
 
 pub mod fix;
 pub mod quote;
+pub mod sort;
 pub mod source;
 pub mod spans;
 

@@ -313,3 +313,90 @@ fn rehash_updates_one_registry_hash_only_when_asked() {
         String::from_utf8_lossy(&v.stdout)
     );
 }
+
+/// Declares the dataset `name` of the package at `dir` `sorted = true`.
+fn declare_sorted(dir: &Path, name: &str) {
+    let manifest = dir.join("kpdata.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let at = format!("name = \"{name}\"\n");
+    assert!(text.contains(&at));
+    fs::write(
+        &manifest,
+        text.replacen(&at, &format!("{at}sorted = true\n"), 1),
+    )
+    .unwrap();
+}
+
+#[test]
+fn fix_sorts_a_sorted_dataset_moving_whole_records_only() {
+    let pkg = package();
+    let dir = pkg.path();
+    declare_sorted(dir, "un_roll_calls");
+    let path = dir.join("datasets/un_roll_calls.csv");
+    let clean = fs::read_to_string(&path).unwrap();
+    assert_eq!(validate(dir).status.code(), Some(0), "the file is in order");
+    // Move the last record to the top.
+    let mut lines: Vec<&str> = clean.split_inclusive('\n').collect();
+    let last = lines.pop().unwrap();
+    lines.insert(1, last);
+    let shuffled = lines.concat();
+    fs::write(&path, &shuffled).unwrap();
+    let v = validate(dir);
+    assert_eq!(v.status.code(), Some(1));
+    let found = String::from_utf8_lossy(&v.stdout);
+    assert!(found.contains("KP304"), "{found}");
+    assert!(found.contains("un_roll_calls.csv:3"), "{found}");
+
+    let d = kpdata(dir, &["fix", "--diff"]);
+    assert_eq!(d.status.code(), Some(0));
+    let shown = String::from_utf8_lossy(&d.stdout);
+    assert!(
+        shown.contains("records re-sorted by primary key (roll_call_id): 9 of 9 move"),
+        "{shown}"
+    );
+    assert!(shown.contains("line 2 -> line 10"), "{shown}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), shuffled, "--diff wrote");
+
+    let f = kpdata(dir, &["fix"]);
+    assert_eq!(f.status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&path).unwrap(), clean);
+    assert_eq!(validate(dir).status.code(), Some(0));
+    let again = kpdata(dir, &["fix", "--diff"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 repairs needed"));
+}
+
+#[test]
+fn fix_sorting_keeps_every_record_byte_for_byte() {
+    // statements.csv has quoted cells with commas and quotes, in curation order.
+    let pkg = package();
+    let dir = pkg.path();
+    declare_sorted(dir, "statements");
+    let path = dir.join("datasets/statements.csv");
+    let before = fs::read(&path).unwrap();
+    let f = kpdata(dir, &["fix"]);
+    assert_eq!(f.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&f.stdout).contains("records re-sorted"));
+    let after = fs::read(&path).unwrap();
+    assert_ne!(after, before);
+    // The same records, each record's raw bytes unchanged, now in statement_id order.
+    let raw = |b: &[u8]| -> Vec<(String, Vec<u8>)> {
+        kpdata_curate::spans::records(b)
+            .iter()
+            .skip(1)
+            .map(|rec| {
+                let id = String::from_utf8(rec[0].value.clone()).unwrap();
+                (id, b[rec[0].start..rec.last().unwrap().end].to_vec())
+            })
+            .collect()
+    };
+    let mut was = raw(&before);
+    let now = raw(&after);
+    assert!(now.windows(2).all(|w| w[0].0 <= w[1].0), "not in key order");
+    was.sort();
+    assert_eq!(was, now);
+    let (mut x, mut y) = (before.clone(), after.clone());
+    x.sort_unstable();
+    y.sort_unstable();
+    assert_eq!(x, y, "sorting added or removed bytes");
+    assert_eq!(validate(dir).status.code(), Some(0));
+}
