@@ -8,7 +8,6 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 /// One record of a dataset, as published.
 pub type Row = Map<String, Value>;
@@ -400,7 +399,7 @@ fn read_archived(dir: &Path, release: &mut Release) {
             let Ok(bytes) = read_file(&dir.join(&rel)) else {
                 continue;
             };
-            if hex::encode(Sha256::digest(&bytes)) == sha {
+            if kpdata_base::sha256_hex(&bytes) == sha {
                 found.insert(
                     id.clone(),
                     Archived {
