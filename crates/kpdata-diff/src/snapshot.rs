@@ -90,11 +90,8 @@ impl Snapshot {
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             LoadError::new(format!("{MANIFEST_FILE} at `{label}` is not UTF-8: {e}"))
         })?;
-        let manifest = Manifest::parse(text).map_err(|e| {
-            let mut e = LoadError::from(e);
-            e.message = format!("at `{label}`: {}", e.message);
-            e
-        })?;
+        let manifest =
+            Manifest::parse(text).map_err(|e| e.context(format_args!("at `{label}`")))?;
         let limits = manifest.limits;
         let mut snap = Snapshot::empty(&label, manifest.clone());
         for ds in &manifest.datasets {

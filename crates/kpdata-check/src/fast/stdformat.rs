@@ -48,7 +48,7 @@ pub fn is_date(s: &str) -> bool {
         return false;
     };
     let year = hi * 100 + lo;
-    kpdata_base::dates::is_real_day(year.into(), month.into(), day.into())
+    kpdata_base::dates::is_real_day(year.into(), month, day)
 }
 
 /// RFC 3339 `full-time`: `HH:MM:SS[.frac](Z|z|±HH:MM)`. None for a leap second.
