@@ -811,5 +811,5 @@ pub fn key_string(v: &Value) -> Option<String> {
 }
 
 pub fn pointer_escape(s: &str) -> String {
-    s.replace('~', "~0").replace('/', "~1")
+    kpdata_base::pointer::escape_token(s)
 }

@@ -9,7 +9,6 @@ use kpdata_diagnostics::rules::{limits as lim, provenance as pv};
 use kpdata_diagnostics::{escape_value, Diagnostic};
 use kpdata_package::{check_relative, EntryKind, PathProblem, Root};
 use kpdata_read::Table;
-use sha2::{Digest, Sha256};
 
 use crate::dates::PartialDate;
 use crate::quote::ArchivedText;
@@ -383,18 +382,9 @@ fn normalize(rel: &str) -> String {
         .join("/")
 }
 
-/// The sha256 of everything `r` yields, lowercase hex.
-pub fn sha256_reader(mut r: impl Read) -> std::io::Result<String> {
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = r.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(hex::encode(h.finalize()))
+/// The sha256 of everything `r` yields, lowercase hex ([`kpdata_base::sha256_reader`]).
+pub fn sha256_reader(r: impl Read) -> std::io::Result<String> {
+    kpdata_base::sha256_reader(r)
 }
 
 /// URL rules for published links: http(s) only, absolute with a host, no credentials.

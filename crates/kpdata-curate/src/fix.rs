@@ -15,7 +15,6 @@ use std::fs;
 use std::io::Write;
 
 use kpdata_package::{KeyOrder, Package};
-use sha2::{Digest, Sha256};
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
 use crate::sort::{reorder, Reorder};
@@ -144,7 +143,7 @@ pub fn plan(pkg: &Package, rehash: &[String]) -> Result<Vec<FileFix>, CurateErro
                                 CurateError::new(format!("source `{id}` has no archive_path"))
                             })?;
                         let archived = pkg.root.read(path)?;
-                        let sha = hex::encode(Sha256::digest(&archived));
+                        let sha = kpdata_base::sha256_hex(&archived);
                         if sha != new {
                             new = sha;
                             kinds.push(Kind::Rehash);

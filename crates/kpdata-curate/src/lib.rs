@@ -14,34 +14,9 @@ pub mod sort;
 pub mod source;
 pub mod spans;
 
-/// Why a curation operation did not run (nothing was written).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurateError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl CurateError {
-    pub fn new(message: impl Into<String>) -> CurateError {
-        CurateError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> CurateError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<kpdata_package::PackageError> for CurateError {
-    fn from(e: kpdata_package::PackageError) -> Self {
-        CurateError {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
+/// Why a curation operation did not run (nothing was written). The workspace's one failure
+/// type ([`kpdata_base::Failure`]).
+pub use kpdata_base::Failure as CurateError;
 
 /// Reads the registry table of a package.
 pub(crate) fn registry_table(

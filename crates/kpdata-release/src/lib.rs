@@ -60,8 +60,5 @@ pub use output::{DirOutput, MemoryOutput, Output, Stoppable, Written};
 pub use semver::Version;
 pub use version::{Bump, Plan};
 
-/// `sha256` of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
-}
+/// `sha256` of `bytes`, lowercase hex (the one definition is in `kpdata-base`).
+pub use kpdata_base::sha256_hex;

@@ -14,15 +14,6 @@ use kpdata_package::Package;
 
 use crate::{CmdResult, Failure};
 
-impl From<kpdata_curate::CurateError> for Failure {
-    fn from(e: kpdata_curate::CurateError) -> Self {
-        Failure {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
-
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
     /// Archive a file under the archive folder and register it as a new source
