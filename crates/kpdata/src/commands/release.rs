@@ -189,9 +189,9 @@ pub fn run(args: ReleaseArgs) -> CmdResult {
         Ok(r) => r,
         Err(Failed::Invalid { report, error }) => {
             errors_to_stderr(*report);
-            return Err(error.into());
+            return Err(error);
         }
-        Err(Failed::Error(e)) => return Err(e.into()),
+        Err(Failed::Error(e)) => return Err(e),
     };
     let mut out = std::io::stdout().lock();
     let _ = writeln!(
