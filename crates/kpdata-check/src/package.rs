@@ -249,14 +249,8 @@ impl<'a> Pass<'a> {
             CitePolicy::Registry => None,
             _ => self.registry.clone(),
         };
-        let mut ctx = DatasetContext::new(
-            &ds.path,
-            schema.clone(),
-            compiled,
-            policy,
-            reg,
-            plan.sets,
-        );
+        let mut ctx =
+            DatasetContext::new(&ds.path, schema.clone(), compiled, policy, reg, plan.sets);
         ctx.foreign = plan.foreign;
         ctx.labels = ds
             .foreign_keys

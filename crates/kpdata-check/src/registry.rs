@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 
-use kpdata_diagnostics::rules::provenance as pv;
 use kpdata_diagnostics::escape_value;
+use kpdata_diagnostics::rules::provenance as pv;
 use kpdata_package::{check_relative, Root};
 use kpdata_read::Table;
 use sha2::{Digest, Sha256};

@@ -458,4 +458,55 @@ mod tests {
         );
         assert!(roles("designations", |n| n != "actors").is_empty());
     }
+
+    #[test]
+    fn unnamed_designated_actors_in_any_dataset_order() {
+        let run = |names_first: bool| {
+            let mut r = DesignationActorUnnamed::default();
+            for a in ["a1", "a2"] {
+                r.record(Role::Actors, &key(&[a, "person"]), "a.csv", 2, 2);
+            }
+            r.end_of(Role::Actors);
+            let names = |r: &mut DesignationActorUnnamed| {
+                r.record(Role::Names, "a1", "n.csv", 2, 2);
+                r.end_of(Role::Names);
+            };
+            if names_first {
+                names(&mut r);
+            }
+            r.record(Role::Designations, &key(&["d1", "a1"]), "d.csv", 2, 2);
+            r.record(Role::Designations, &key(&["d2", "a2"]), "d.csv", 3, 3);
+            // An actor missing from `actors` is a foreign-key finding, not this rule's.
+            r.record(Role::Designations, &key(&["d3", "a9"]), "d.csv", 4, 4);
+            if !names_first {
+                names(&mut r);
+            }
+            r.finish()
+                .into_iter()
+                .map(|d| (d.row.unwrap(), d.message))
+                .collect::<Vec<_>>()
+        };
+        let want = vec![(
+            3,
+            "`d2` designates `a2`, which has no name in `actor_names`".to_string(),
+        )];
+        assert_eq!(run(true), want);
+        assert_eq!(run(false), want);
+        // `actor_names` could not be read: nothing is judged.
+        let mut r = DesignationActorUnnamed::default();
+        r.record(Role::Actors, &key(&["a2", "person"]), "a.csv", 2, 2);
+        r.end_of(Role::Actors);
+        r.record(Role::Designations, &key(&["d2", "a2"]), "d.csv", 3, 3);
+        assert!(r.finish().is_empty());
+        assert_eq!(
+            roles("designations", |_| true),
+            vec![
+                Role::References {
+                    field: "authority_ref",
+                    scheme: None
+                },
+                Role::Designations
+            ]
+        );
+    }
 }

@@ -126,7 +126,10 @@ struct SourceUncited {
 
 fn source_uncited<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn PackageRule + 'a>> {
     let registry = ctx.registry.clone()?;
-    let ds = ctx.pkg.manifest.dataset(&ctx.pkg.manifest.provenance.registry)?;
+    let ds = ctx
+        .pkg
+        .manifest
+        .dataset(&ctx.pkg.manifest.provenance.registry)?;
     Some(Box::new(SourceUncited {
         cited: vec![false; registry.len()],
         registry,

@@ -28,7 +28,9 @@ fn judged<'a>(c: &'a Citations<'a>) -> Option<&'a Registry> {
 struct Labels;
 
 fn labels(ds: &DatasetContext, _: Worker) -> Option<Box<dyn RecordRule + '_>> {
-    ds.labels.as_ref().map(|_| Box::new(Labels) as Box<dyn RecordRule>)
+    ds.labels
+        .as_ref()
+        .map(|_| Box::new(Labels) as Box<dyn RecordRule>)
 }
 
 impl RecordRule for Labels {
@@ -167,12 +169,7 @@ impl Quotes<'_> {
         let mut texts = Vec::new();
         for s in known {
             let key = (s.id.clone(), folded.clone());
-            if let Some(hit) = self
-                .cache
-                .lock()
-                .ok()
-                .and_then(|c| c.get(&key).copied())
-            {
+            if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).copied()) {
                 if hit {
                     return None;
                 }
