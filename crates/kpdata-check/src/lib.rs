@@ -19,5 +19,3 @@ pub mod rules;
 pub mod schema;
 pub mod suggest;
 pub mod text;
-
-pub use rules::{actors as domain, identity, votes};
