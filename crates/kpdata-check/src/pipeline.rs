@@ -5,14 +5,14 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use crossbeam_channel::bounded;
-use kpdata_diagnostics::rules::structure as st;
-use kpdata_diagnostics::{escape_value, Diagnostic};
+use kpdata_diagnostics::Diagnostic;
 use kpdata_package::{FieldType, Limits, RecordSchema};
 use kpdata_read::typing::typed_value;
 use kpdata_read::{Batch, Cell, CsvReader, RecordRef};
 use serde_json::{Map, Value};
 
 use crate::record::{BatchFacts, DatasetContext, JsonView, Pos, RecordFacts, RecordView};
+use crate::rules::header::{incorrect_label, missing_label};
 use crate::rules::{record_rules, RecordRules, Worker};
 
 /// How header columns map onto schema fields.
@@ -50,36 +50,13 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
                 column_of.insert(label.clone(), i as u64 + 1);
                 columns.push(Some((label.clone(), f.ty.clone())));
             }
+            None if schema.closed => {
+                out.push(incorrect_label(ctx, label, i));
+                columns.push(None);
+            }
             None => {
-                let near = schema
-                    .fields
-                    .iter()
-                    .map(|f| (edit_distance(&f.name, label), &f.name))
-                    .filter(|(d, _)| *d <= 2)
-                    .min();
-                if schema.closed {
-                    let mut d = Diagnostic::new(
-                        &st::INCORRECT_LABEL,
-                        format!(
-                            "`{}` is not a field of the schema `{}`",
-                            escape_value(label, 80),
-                            schema.path
-                        ),
-                    )
-                    .path(ctx.path.clone())
-                    .row(1)
-                    .line(1)
-                    .column(i as u64 + 1)
-                    .field(label.clone());
-                    if let Some((_, n)) = near {
-                        d = d.hint(format!("did you mean `{n}`?"));
-                    }
-                    out.push(d);
-                    columns.push(None);
-                } else {
-                    column_of.insert(label.clone(), i as u64 + 1);
-                    columns.push(Some((label.clone(), FieldType::String)));
-                }
+                column_of.insert(label.clone(), i as u64 + 1);
+                columns.push(Some((label.clone(), FieldType::String)));
             }
         }
     }
@@ -88,16 +65,7 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
         for f in &schema.fields {
             if !column_of.contains_key(&f.name) {
                 if f.required {
-                    out.push(
-                        Diagnostic::new(
-                            &st::MISSING_LABEL,
-                            format!("the required field `{}` has no column", f.name),
-                        )
-                        .path(ctx.path.clone())
-                        .row(1)
-                        .line(1)
-                        .field(f.name.clone()),
-                    );
+                    out.push(missing_label(ctx, &f.name));
                 }
                 absent.push(f.name.clone());
             }
@@ -118,23 +86,6 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
         absent,
         extras,
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A CSV record as a [`RecordView`]: cells are read in place; the typed record is built only

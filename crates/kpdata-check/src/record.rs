@@ -116,9 +116,10 @@ pub struct DatasetContext {
     pub props: Option<PropertySchemas>,
     pub policy: Policy,
     pub registry: Option<Arc<Registry>>,
-    /// Key field sets whose values are handed to the key checks, per record.
+    /// The field sets whose values the package rules asked for ([`crate::rules::Plan`]), by
+    /// slot: each record's values are handed to them ([`RecordFacts::key`]).
     pub key_sets: Vec<Vec<String>>,
-    /// Foreign keys checked per record (targets already complete).
+    /// Foreign keys the workers check per record (targets already complete).
     pub foreign: Vec<ForeignCheck>,
     key_idx: Vec<Vec<Option<usize>>>,
     f_source_ids: Option<usize>,

@@ -27,6 +27,7 @@
 //! | `actors` | | un-ref-actor-type (KP702), designation-actor-unnamed (KP920) |
 //! | `identity` | | links (KP710–KP713), date-window (KP430) |
 //! | `votes` | | vote-count-mismatch (KP704) |
+//! | `header` | incorrect-label (KP104), missing-label (KP105): judged by the pipeline when it maps a CSV header onto the schema | |
 //! | `archive` | the registry's archive files (KP403–KP406, KP418, KP420, KP906, KP907): run on the registry table beside the pass | |
 
 use std::collections::HashMap;
@@ -43,6 +44,7 @@ pub mod archive;
 pub mod chronology;
 pub mod citations;
 pub mod conformance;
+pub mod header;
 pub mod hygiene;
 pub mod identity;
 pub mod keys;
