@@ -1,11 +1,66 @@
 //! KP304 `key-order`: the records of a dataset declared `sorted = true` in primary-key order
-//! (the order of [`kpdata_package::KeyOrder`], the order releases publish).
+//! (the order of [`kpdata_package::KeyOrder`], the order releases publish). A package rule: it
+//! asks for the primary key's values and watches them record after record.
 
 use kpdata_diagnostics::rules::keys as kr;
 use kpdata_diagnostics::Diagnostic;
 use kpdata_package::{compare_keys, KeyOrder, RecordSchema};
 
+use super::{Columns, DatasetInfo, PackageCtx, PackageRule, PackageRuleFor, Plan};
 use crate::keys::{show_key, KEY_SEPARATOR};
+use crate::record::RecordFacts;
+
+pub(super) const PACKAGE: &[PackageRuleFor] = &[key_order];
+
+fn key_order<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn PackageRule + 'a>> {
+    let any = ctx.pkg.manifest.datasets.iter().any(|d| d.sorted);
+    any.then(|| Box::new(KeyOrderRule::default()) as Box<dyn PackageRule + 'a>)
+}
+
+/// The dataset being read: (its index, its path, the primary key's slot, the check).
+type Current = (usize, String, usize, OrderCheck);
+
+#[derive(Default)]
+struct KeyOrderRule {
+    cur: Option<Current>,
+    found: Vec<Diagnostic>,
+}
+
+impl PackageRule for KeyOrderRule {
+    fn begin(&mut self, info: &DatasetInfo<'_>, plan: &mut Plan) -> bool {
+        let ds = info.ds;
+        if !ds.sorted || ds.primary_key.is_empty() {
+            return false;
+        }
+        let slot = plan.slot(&ds.primary_key);
+        let check = OrderCheck::new(&ds.primary_key, info.schema);
+        self.cur = Some((info.index, ds.path.clone(), slot, check));
+        true
+    }
+
+    fn observe(&mut self, f: &RecordFacts<'_>) {
+        if let Some((_, path, slot, check)) = self.cur.as_mut() {
+            let key = f.key(*slot).map(|(_, text)| text);
+            if let Some(d) = check.check(key, f.row, f.line, path) {
+                self.found.push(d);
+            }
+        }
+    }
+
+    fn end(&mut self, _: &DatasetInfo<'_>, cols: &Columns<'_>, out: &mut Vec<Diagnostic>) {
+        if let Some((index, ..)) = self.cur.take() {
+            for mut d in self.found.drain(..) {
+                d.column = cols.column(index, d.field.as_deref());
+                out.push(d);
+            }
+        }
+    }
+
+    fn skipped(&mut self, _: &DatasetInfo<'_>) {
+        self.cur = None;
+        self.found.clear();
+    }
+}
 
 /// Watches the primary keys of one file, record after record.
 #[derive(Debug, Clone)]
