@@ -52,7 +52,8 @@ impl Doc {
             .cloned()
     }
 
-    /// Reading stopped at `limits.file_size` (offset: the first byte not read).
+    /// Reading stopped at `limits.file_size`, on physical line `line` in the row after the
+    /// last one read (offset: the first byte not read).
     pub(super) fn file_too_large(&self, line: u64) -> Diagnostic {
         let msg = format!(
             "the input is larger than {} bytes (limits.file_size); reading stopped there",

@@ -331,7 +331,8 @@ impl<R: Read> CsvReader<R> {
         }
     }
 
-    /// Reads the next chunk. Returns false at end of input (or at the size limit).
+    /// Reads the next chunk. Returns false at end of input (or at the size limit, which
+    /// `finish` reports where reading stopped).
     fn fill(&mut self, batch: &mut Batch) -> io::Result<bool> {
         let input = &mut self.input;
         if input.eof {
@@ -339,23 +340,24 @@ impl<R: Read> CsvReader<R> {
         }
         let file_size = self.doc.limits.file_size;
         let remaining = file_size.saturating_sub(self.at.abs);
-        let want = (CHUNK as u64).min(remaining.saturating_add(1)) as usize;
-        let n = loop {
-            match input.src.read(&mut input.buf[..want.max(1)]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
+        let want = (CHUNK as u64).min(remaining.saturating_add(1)).max(1) as usize;
+        let mut n = read_some(&mut input.src, &mut input.buf[..want])?;
+        if !input.started {
+            // The BOM and UTF-16 checks look at the first three bytes: a short first read
+            // (a pipe) must not hide them.
+            while n > 0 && n < want.min(3) {
+                match read_some(&mut input.src, &mut input.buf[n..want])? {
+                    0 => break,
+                    more => n += more,
+                }
             }
-        };
+        }
         if n == 0 {
             input.eof = true;
             return Ok(false);
         }
-        let mut n = n;
         if self.at.abs + n as u64 > file_size {
             n = (file_size - self.at.abs) as usize;
-            let d = self.doc.file_too_large(self.at.line);
-            batch.diagnostics.push(d);
             input.eof = true;
             input.cut = true;
             if n == 0 {
@@ -392,5 +394,15 @@ impl<R: Read> CsvReader<R> {
             return true;
         }
         false
+    }
+}
+
+/// One `read`, retried when interrupted.
+fn read_some(src: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match src.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            r => return r,
+        }
     }
 }

@@ -167,8 +167,9 @@ impl<R: Read> CsvReader<R> {
         });
     }
 
-    /// The end of the input: ends the record in progress (an open quote is reported) and
-    /// reports a file without a header.
+    /// The end of the input: ends the record in progress (an open quote is reported), or
+    /// drops it when reading stopped at `limits.file_size` (reported here, where reading
+    /// stopped, whatever the chunk it stopped in), and reports a file without a header.
     pub(super) fn finish(&mut self, batch: &mut Batch) {
         let columns = self.doc.limits.columns;
         match self.rec.state {
@@ -189,6 +190,11 @@ impl<R: Read> CsvReader<R> {
             }
         }
         self.rec.state = State::StartRecord;
+        if self.input.cut {
+            batch
+                .diagnostics
+                .push(self.doc.file_too_large(self.at.line));
+        }
         if self.doc.header.is_none() {
             batch
                 .diagnostics
