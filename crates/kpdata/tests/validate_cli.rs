@@ -60,7 +60,12 @@ fn json_report_snapshot() {
         let reader = ["KP106", "KP107", "KP108", "KP109", "KP114", "KP115"];
         if reader.contains(&d["code"].as_str().unwrap()) {
             let file = std::fs::read(fixtures().join(d["path"].as_str().unwrap())).unwrap();
-            assert!(d["offset"].as_u64().is_some_and(|o| o as usize <= file.len()), "{d}");
+            assert!(
+                d["offset"]
+                    .as_u64()
+                    .is_some_and(|o| o as usize <= file.len()),
+                "{d}"
+            );
         }
     }
     insta::assert_snapshot!("validate_json", stdout(&o));
