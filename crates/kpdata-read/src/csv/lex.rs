@@ -95,6 +95,7 @@ impl Assembly {
         self.scratch.extend_from_slice(bytes);
     }
 
+    #[inline]
     pub(super) fn end_field(&mut self, columns: u64) {
         if self.fields.len() as u64 >= columns {
             self.too_many_columns = true;
