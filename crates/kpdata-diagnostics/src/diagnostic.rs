@@ -30,6 +30,11 @@ impl Severity {
 ///   where the problem is for syntax errors.
 /// - `column`: 1-based index of the field in the header (CSV) or the character column (JSON
 ///   syntax errors).
+/// - `offset`: 0-based byte offset in the file (a leading BOM counts) of what the finding is
+///   about, as rust-csv's `Position::byte`: for CSV, the first byte of the cell (its opening
+///   quote if quoted) when the finding names an existing cell, otherwise of the record; for
+///   JSON, the exact byte that `line` and `column` point at. Set by the readers; `None` for
+///   findings made after reading (schema, references, provenance...).
 /// - `pointer`: JSON Pointer of the value inside a JSON document or record (`/1/action_date`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
@@ -40,6 +45,7 @@ pub struct Diagnostic {
     pub row: Option<u64>,
     pub line: Option<u64>,
     pub column: Option<u64>,
+    pub offset: Option<u64>,
     pub field: Option<String>,
     pub pointer: Option<String>,
     pub message: String,
@@ -57,6 +63,7 @@ impl Diagnostic {
             row: None,
             line: None,
             column: None,
+            offset: None,
             field: None,
             pointer: None,
             message: message.into(),
@@ -82,6 +89,10 @@ impl Diagnostic {
     }
     pub fn column(mut self, column: u64) -> Self {
         self.column = Some(column);
+        self
+    }
+    pub fn offset(mut self, offset: u64) -> Self {
+        self.offset = Some(offset);
         self
     }
     pub fn field(mut self, field: impl Into<String>) -> Self {

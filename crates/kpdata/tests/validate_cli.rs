@@ -46,10 +46,21 @@ fn json_report_snapshot() {
     assert_eq!(v["valid"], false);
     for d in v["diagnostics"].as_array().unwrap() {
         for key in [
-            "code", "name", "severity", "path", "row", "line", "column", "field", "pointer",
-            "message", "hint",
+            "code", "name", "severity", "path", "row", "line", "column", "offset", "field",
+            "pointer", "message", "hint",
         ] {
             assert!(d.get(key).is_some(), "{key} missing in {d}");
+        }
+        // Reader findings carry the byte offset of their cell, record or problem in the file.
+        let reader = ["KP106", "KP107", "KP108", "KP109", "KP114", "KP115"];
+        if reader.contains(&d["code"].as_str().unwrap()) {
+            let file = std::fs::read(fixtures().join(d["path"].as_str().unwrap())).unwrap();
+            assert!(
+                d["offset"]
+                    .as_u64()
+                    .is_some_and(|o| o as usize <= file.len()),
+                "{d}"
+            );
         }
     }
     insta::assert_snapshot!("validate_json", stdout(&o));

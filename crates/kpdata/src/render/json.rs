@@ -1,5 +1,5 @@
 //! `--format json`: one object `{"valid", "summary", "diagnostics", "suppressed"}`. Every
-//! finding has all eleven fields (`null` when not known), so consumers need no guessing.
+//! finding has all twelve fields (`null` when not known), so consumers need no guessing.
 
 use serde::Serialize;
 
