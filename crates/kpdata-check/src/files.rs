@@ -80,11 +80,7 @@ pub fn validate_files(
                     d.count,
                 );
             }
-            let recs: Vec<_> = out
-                .records
-                .into_iter()
-                .map(|r| (r.row, r.line, r.value))
-                .collect();
+            let recs = out.records;
             records = recs.len() as u64;
             check_values(&recs, &ctx, &mut |d| report.push(d), &mut |_| {});
         } else {

@@ -305,11 +305,7 @@ impl<'a> Pass<'a> {
             kpdata_read::json::read_json(file, path, &capped).map(|out| {
                 out.diagnostics.into_iter().for_each(&mut on_diag);
                 dropped = out.dropped;
-                let recs: Vec<_> = out
-                    .records
-                    .into_iter()
-                    .map(|r| (r.row, r.line, r.value))
-                    .collect();
+                let recs = out.records;
                 check_values(&recs, ctx, &mut on_diag, &mut on_facts);
                 FileStats {
                     header: Vec::new(),

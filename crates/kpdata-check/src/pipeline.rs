@@ -182,6 +182,7 @@ fn check_batch(
         let pos = Pos {
             row: r.row,
             line: r.line,
+            offset: r.byte,
             pointer_prefix: "",
         };
         ctx.check(rules, &view, pos, &unreadable, &mut diags, &mut facts);
@@ -311,7 +312,7 @@ pub fn check_csv<R: Read + Send>(
 
 /// Checks records that are already typed JSON objects (from the JSON reader).
 pub fn check_values(
-    records: &[(u64, u64, Value)],
+    records: &[kpdata_read::json::JsonRecord],
     ctx: &DatasetContext,
     on_diag: &mut dyn FnMut(Diagnostic),
     on_facts: &mut dyn FnMut(RecordFacts<'_>),
@@ -319,12 +320,13 @@ pub fn check_values(
     let mut diags = Vec::new();
     let empty = Map::new();
     let mut rules = record_rules(ctx, Worker { fast: false });
-    for (row, line, v) in records {
-        let obj = v.as_object().unwrap_or(&empty);
-        let prefix = format!("/{}", row - 1);
+    for r in records {
+        let obj = r.value.as_object().unwrap_or(&empty);
+        let prefix = format!("/{}", r.row - 1);
         let pos = Pos {
-            row: *row,
-            line: *line,
+            row: r.row,
+            line: r.line,
+            offset: r.offset,
             pointer_prefix: &prefix,
         };
         let view = JsonView {

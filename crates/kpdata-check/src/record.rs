@@ -134,6 +134,8 @@ pub struct DatasetContext {
 pub struct Pos<'a> {
     pub row: u64,
     pub line: u64,
+    /// Byte offset where the record starts in its file (CSV: its first byte; JSON: its `{`).
+    pub offset: u64,
     /// JSON pointer of the record in its document (`/3`), empty for CSV.
     pub pointer_prefix: &'a str,
 }

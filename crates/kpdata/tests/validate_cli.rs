@@ -62,6 +62,28 @@ fn json_report_snapshot() {
                 "{d}"
             );
         }
+        // Schema findings about one CSV record carry the offset of its first byte: the start
+        // of its physical line.
+        let code = d["code"].as_str().unwrap();
+        let path = d["path"].as_str().unwrap_or("");
+        if code.starts_with("KP2") && path.ends_with(".csv") {
+            let file = std::fs::read(fixtures().join(path)).unwrap();
+            let at = d["offset"]
+                .as_u64()
+                .expect("a record finding has an offset") as usize;
+            let before = &file[..at];
+            assert!(at == 0 || matches!(before[at - 1], b'\n' | b'\r'), "{d}");
+            // CR, LF and CRLF each end one line.
+            let ends = before
+                .iter()
+                .enumerate()
+                .filter(|(i, b)| {
+                    **b == b'\n' || (**b == b'\r' && before.get(i + 1) != Some(&b'\n'))
+                })
+                .count();
+            let lines = ends as u64 + 1;
+            assert_eq!(Some(lines), d["line"].as_u64(), "{d}");
+        }
     }
     insta::assert_snapshot!("validate_json", stdout(&o));
 }

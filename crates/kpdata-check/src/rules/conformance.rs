@@ -74,6 +74,7 @@ impl RecordRule for Schema<'_> {
                 .path(ds.path.clone())
                 .row(rec.pos.row)
                 .line(rec.pos.line)
+                .offset(rec.pos.offset)
                 .pointer(format!("{}{}", rec.pos.pointer_prefix, v.pointer));
             if let Some(f) = v.field {
                 if let Some(c) = ds.schema.field_index(&f).and_then(|i| view.column(i)) {

@@ -144,6 +144,7 @@ impl<'a> RecordCtx<'a> {
             .path(self.ds.path.clone())
             .row(self.pos.row)
             .line(self.pos.line)
+            .offset(self.pos.offset)
             .field(name.to_string())
             .pointer(format!(
                 "{}/{}",
