@@ -38,7 +38,7 @@ pub enum Command {
     Source(curate::SourceCommand),
     /// Show whether a quote occurs in a source's archived text, and where
     Quote(curate::QuoteArgs),
-    /// Apply the repairs that have exactly one safe result (NFC, stray whitespace, --rehash)
+    /// Apply the repairs that have exactly one safe result (NFC, stray whitespace, key order, --rehash)
     Fix(curate::FixArgs),
     /// Print shell completions: kpdata completions bash|zsh|fish > ...
     Completions(completions::CompletionsArgs),
