@@ -15,8 +15,10 @@
 //! whole schema to `jsonschema`. [`FastSchema::explain`] says which. `tests/fast_path.rs`
 //! checks the verdicts against the `jsonschema` crate on generated schemas and records.
 
+mod annot;
 mod compile;
 mod node;
+mod record_kw;
 mod scalar;
 pub mod stdformat;
 

@@ -12,6 +12,7 @@ use kpdata_package::FieldType;
 use kpdata_read::typing::{parse_integer, parse_number, split_array, typed_value};
 use serde_json::{Number, Value};
 
+use super::annot::{Mask, RecordValue};
 use super::scalar::{
     any, format_holds, in_enum, not, number_op, one, string_op, type_bits, Unique,
 };
@@ -46,6 +47,13 @@ pub enum Op {
     /// Fields whose presence leaves the verdict to `jsonschema`.
     UnknownIfPresent(Vec<usize>),
     DependentRequired(usize, Vec<Option<usize>>),
+    /// `unevaluatedProperties` of the node (the first id) with its subschema (the second).
+    Unevaluated(NodeId, NodeId),
+    /// Fields a keyword evaluates without checking them (`additionalProperties`), for
+    /// `unevaluatedProperties`; always holds.
+    Evaluates(Mask),
+    /// `enum`/`const` on the record.
+    RecordEnum(Vec<RecordValue>),
     DependentSchema(usize, NodeId),
     PropertyCount(Option<u64>, Option<u64>),
     // Value-level keywords.
@@ -326,6 +334,8 @@ impl<'s> Graph<'s> {
             Op::DependentSchema(i, node) if cell(*i).is_some() => {
                 all!(acc, self.record(*node, cell, None))
             }
+            Op::Unevaluated(parent, sub) => all!(acc, self.unevaluated(*parent, *sub, cell)),
+            Op::RecordEnum(values) => all!(acc, self.record_enum(values, cell)),
             Op::PropertyCount(min, max) => {
                 let n = (0..self.types.len()).filter(|&i| cell(i).is_some()).count() as u64;
                 all!(
