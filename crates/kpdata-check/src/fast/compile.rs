@@ -239,10 +239,47 @@ impl<'s> Compiler<'s> {
                     .extend((before..ops.len()).map(|_| k.clone()));
             }
         }
+        if !root {
+            ops = self.inline_all_of(ops);
+        }
         Ok(match level {
             Level::Value => Node::value(ops),
             Level::Record => Node::new(ops),
         })
+    }
+
+    /// `allOf` (and `$ref`) of compiled subschemas inlined: their keywords join the node's,
+    /// so a value pays no dispatch per subschema. Not at the root (its keywords are split by
+    /// name), nor for a subschema still being compiled (a cycle), with array keywords (a node
+    /// has one of each) or with `unevaluatedProperties` (it sees its own node).
+    fn inline_all_of(&self, ops: Vec<Op>) -> Vec<Op> {
+        let inlinable = |id: NodeId| {
+            !self.active.iter().any(|(k, _)| self.memo.get(k) == Some(&id))
+                && !self.nodes[id].ops.iter().any(|op| {
+                    matches!(
+                        op,
+                        Op::PrefixItems(_)
+                            | Op::Items(..)
+                            | Op::Contains(..)
+                            | Op::MinItems(_)
+                            | Op::MaxItems(_)
+                            | Op::UniqueItems
+                            | Op::Unevaluated(..)
+                    )
+                })
+        };
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            match op {
+                Op::AllOf(ids) if ids.iter().all(|&c| inlinable(c)) => {
+                    for c in ids {
+                        out.extend(self.nodes[c].to_ops());
+                    }
+                }
+                op => out.push(op),
+            }
+        }
+        out
     }
 
     /// Drops root ops that always hold (`type: object` on the record, nothing to keep absent)

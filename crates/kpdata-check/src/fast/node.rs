@@ -120,6 +120,8 @@ struct Simple {
     max_length: Option<u64>,
     format: Option<FormatOp>,
     pattern: Option<Box<Pattern>>,
+    /// An `enum` (or `const`) of strings only: a value must be one of them.
+    strings: Option<Box<[String]>>,
 }
 
 impl Node {
@@ -141,10 +143,32 @@ impl Node {
                 Op::MaxLength(m) if simple.max_length.is_none() => simple.max_length = Some(m),
                 Op::Format(f) if simple.format.is_none() => simple.format = Some(f),
                 Op::Pattern(p) if simple.pattern.is_none() => simple.pattern = Some(p),
+                Op::Enum(vals) if simple.strings.is_none() && vals.iter().all(Value::is_string) => {
+                    let strings = vals.iter().filter_map(Value::as_str).map(String::from);
+                    simple.strings = Some(strings.collect())
+                }
                 op => rest.push(op),
             }
         }
         Node { ops: rest, simple }
+    }
+
+    /// The node's keywords as ops again (its plain keywords included), to inline it.
+    pub fn to_ops(&self) -> Vec<Op> {
+        let s = &self.simple;
+        let mut ops = Vec::new();
+        if s.types != 0 {
+            ops.push(Op::Type(s.types));
+        }
+        ops.extend(s.min_length.map(Op::MinLength));
+        ops.extend(s.max_length.map(Op::MaxLength));
+        ops.extend(s.format.clone().map(Op::Format));
+        ops.extend(s.pattern.clone().map(Op::Pattern));
+        if let Some(strings) = &s.strings {
+            ops.push(Op::Enum(strings.iter().map(|x| Value::String(x.clone())).collect()));
+        }
+        ops.extend(self.ops.iter().cloned());
+        ops
     }
 }
 
@@ -154,7 +178,10 @@ impl Simple {
         if self.types != 0 && self.types & type_bits(k) == 0 {
             return false;
         }
-        let Kind::Str(s) = k else { return true };
+        let Kind::Str(s) = k else {
+            // A string `enum` holds no other kind of value.
+            return self.strings.is_none();
+        };
         self.holds_text(s)
     }
 
@@ -170,6 +197,13 @@ impl Simple {
             || self
                 .max_length
                 .is_some_and(|m| bytes > m && s.chars().count() as u64 > m)
+        {
+            return false;
+        }
+        if self
+            .strings
+            .as_ref()
+            .is_some_and(|e| !e.iter().any(|x| x == s))
         {
             return false;
         }
