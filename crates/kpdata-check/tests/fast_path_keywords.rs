@@ -39,7 +39,10 @@ fn unevaluated_properties_see_only_what_valid_subschemas_evaluate() {
     // `properties` at the root evaluates all three: nothing is left over.
     let schema = RecordSchema::from_value("s.json", s.clone()).unwrap();
     let fast = FastSchema::compile(&schema).expect("compiled");
-    assert_eq!(fast.verdict(|i| ["vessel", "1", "2"][i].into()), Verdict::Valid);
+    assert_eq!(
+        fast.verdict(|i| ["vessel", "1", "2"][i].into()),
+        Verdict::Valid
+    );
     // Without the root `properties`, each branch evaluates only its own field.
     let mut open = s;
     open["allOf"] = json!([{"properties": {"kind": true}}]);
@@ -76,10 +79,21 @@ fn enum_and_const_on_the_record_compare_field_by_field() {
         "enum": [{"a": "x"}, {"a": "y", "n": 1.0}, "x"]});
     let schema = RecordSchema::from_value("s.json", s.clone()).unwrap();
     let a = FastSchema::analyse(&schema);
-    assert!(a.notes.iter().all(|n| !n.effect.contains("every row")), "{:?}", a.notes);
+    assert!(
+        a.notes.iter().all(|n| !n.effect.contains("every row")),
+        "{:?}",
+        a.notes
+    );
     let fast = a.fast.expect("compiled");
     let compiled = CompiledSchema::compile(&s, "s.json").unwrap();
-    for cells in [["x", ""], ["x", "1"], ["y", "1"], ["y", "2"], ["y", ""], ["", ""]] {
+    for cells in [
+        ["x", ""],
+        ["x", "1"],
+        ["y", "1"],
+        ["y", "2"],
+        ["y", ""],
+        ["", ""],
+    ] {
         let mut record = Map::new();
         if !cells[0].is_empty() {
             record.insert("a".into(), json!(cells[0]));

@@ -254,7 +254,10 @@ impl<'s> Compiler<'s> {
     /// has one of each) or with `unevaluatedProperties` (it sees its own node).
     fn inline_all_of(&self, ops: Vec<Op>) -> Vec<Op> {
         let inlinable = |id: NodeId| {
-            !self.active.iter().any(|(k, _)| self.memo.get(k) == Some(&id))
+            !self
+                .active
+                .iter()
+                .any(|(k, _)| self.memo.get(k) == Some(&id))
                 && !self.nodes[id].ops.iter().any(|op| {
                     matches!(
                         op,

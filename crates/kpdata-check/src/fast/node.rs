@@ -165,7 +165,9 @@ impl Node {
         ops.extend(s.format.clone().map(Op::Format));
         ops.extend(s.pattern.clone().map(Op::Pattern));
         if let Some(strings) = &s.strings {
-            ops.push(Op::Enum(strings.iter().map(|x| Value::String(x.clone())).collect()));
+            ops.push(Op::Enum(
+                strings.iter().map(|x| Value::String(x.clone())).collect(),
+            ));
         }
         ops.extend(self.ops.iter().cloned());
         ops

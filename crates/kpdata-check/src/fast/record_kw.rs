@@ -34,7 +34,9 @@ impl<'s> Compiler<'s> {
                 if self.schema.fields.len() > MAX_FIELDS {
                     return slow(
                         at,
-                        format!("`unevaluatedProperties` on a record of more than {MAX_FIELDS} fields"),
+                        format!(
+                            "`unevaluatedProperties` on a record of more than {MAX_FIELDS} fields"
+                        ),
                     );
                 }
                 let sub = self.node(x, at, Level::Value)?;
