@@ -153,6 +153,18 @@ impl Node {
         Node { ops: rest, simple }
     }
 
+    /// Whether the node holds for every string (no keyword but a `type` that allows strings).
+    pub fn holds_any_string(&self) -> bool {
+        let s = &self.simple;
+        self.ops.is_empty()
+            && (s.types == 0 || s.types & T_STRING != 0)
+            && s.min_length.is_none_or(|m| m == 0)
+            && s.max_length.is_none()
+            && s.format.is_none()
+            && s.pattern.is_none()
+            && s.strings.is_none()
+    }
+
     /// The node's keywords as ops again (its plain keywords included), to inline it.
     pub fn to_ops(&self) -> Vec<Op> {
         let s = &self.simple;

@@ -6,6 +6,7 @@
 //! one it may be (an extra CSV column), and a keyword that would see it marks the schema
 //! (`Compiler::extras`) so that such files skip the fast path.
 
+use kpdata_package::FieldType;
 use serde_json::{Map, Value};
 
 use super::annot::{Mask, RecordValue, MAX_FIELDS};
@@ -124,7 +125,12 @@ impl<'s> Compiler<'s> {
         for (name, sub) in object(x, at)? {
             let node = self.node(sub, &format!("{at}/{}", escape(name)), Level::Value)?;
             if let Some(i) = self.field_or_extra(name, at) {
-                out.push((i, node));
+                // A text field under a subschema every string satisfies needs no check (kept
+                // when `unevaluatedProperties` needs to know what `properties` names).
+                let text = matches!(self.schema.fields[i].ty, FieldType::String | FieldType::Any);
+                if !(text && self.nodes[node].holds_any_string()) || self.annotations {
+                    out.push((i, node));
+                }
             }
         }
         Ok(Op::Props(out, true))
