@@ -14,18 +14,10 @@ pub struct PartialDate {
     pub day: Option<u8>,
 }
 
-fn is_leap(y: i32) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
-}
-
+/// The number of days of month `m` (1..=12) in year `y`; 0 for another month
+/// ([`kpdata_base::dates::days_in_month`]).
 pub fn days_in_month(y: i32, m: u8) -> u8 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if is_leap(y) => 29,
-        2 => 28,
-        _ => 0,
-    }
+    kpdata_base::dates::days_in_month(y.into(), m.into()) as u8
 }
 
 fn digits(s: &str) -> Option<u32> {
@@ -87,23 +79,10 @@ impl PartialDate {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (Howard Hinnant's algorithm).
-pub fn civil_from_days(z: i64) -> Day {
-    let z = z + 719_468;
-    let era = if z >= 0 { z } else { z - 146_096 } / 146_097;
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-/// The UTC day of a Unix timestamp (seconds).
+/// The UTC day of a Unix timestamp (seconds), by [`kpdata_base::dates::civil_from_days`].
 pub fn day_of_timestamp(secs: i64) -> Day {
-    civil_from_days(secs.div_euclid(86_400))
+    let (y, m, d) = kpdata_base::dates::civil_from_days(secs.div_euclid(86_400));
+    (y as i32, m as u8, d as u8)
 }
 
 pub fn format_day(d: Day) -> String {

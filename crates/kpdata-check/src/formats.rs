@@ -30,31 +30,16 @@ pub fn is_un_1718_ref(s: &str) -> bool {
         && b[4..].iter().all(u8::is_ascii_digit)
 }
 
-pub fn is_imo_number(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 7 || !b.iter().all(u8::is_ascii_digit) {
-        return false;
-    }
-    let sum: u32 = b[..6]
-        .iter()
-        .zip([7u32, 6, 5, 4, 3, 2])
-        .map(|(d, w)| (d - b'0') as u32 * w)
-        .sum();
-    sum % 10 == (b[6] - b'0') as u32
-}
+pub use kpdata_base::ident::is_imo_number;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn imo_check_digit_vectors() {
-        for ok in ["9132612", "8514435", "8682969"] {
-            assert!(is_imo_number(ok), "{ok}");
-        }
-        for bad in ["9132613", "913261", "91326120", "IMO9132612", "913261a"] {
-            assert!(!is_imo_number(bad), "{bad}");
-        }
+    fn imo_is_a_format() {
+        let imo = FORMATS.iter().find(|(n, _)| *n == "imo-number").unwrap().1;
+        assert!(imo("9132612") && !imo("9132613") && !imo("IMO 9132612"));
     }
 
     #[test]

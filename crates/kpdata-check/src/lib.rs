@@ -1,13 +1,12 @@
 //! Checks over records: schemas, keys, provenance and text rules. Rules never do I/O except
-//! through the readers and the package root they are handed.
+//! through the readers and the package root they are handed. The rules are units in
+//! [`rules`], one file per family; [`package`] runs them over a package.
 
 pub mod dates;
-pub mod domain;
 pub mod evidence;
 pub mod fast;
 pub mod files;
 pub mod formats;
-pub mod identity;
 pub mod keys;
 pub mod names;
 pub mod package;
@@ -16,7 +15,7 @@ pub mod pipeline;
 pub mod quote;
 pub mod record;
 pub mod registry;
+pub mod rules;
 pub mod schema;
 pub mod suggest;
 pub mod text;
-pub mod votes;

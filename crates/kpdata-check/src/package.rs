@@ -1,27 +1,24 @@
 //! Validating a whole package: the registry and archive first, then every dataset in an order
 //! where referenced datasets come before the datasets that refer to them, so foreign keys are
-//! checked while streaming. References inside a cycle are checked at the end.
+//! checked while streaming (references inside a cycle are checked at the end). Each dataset's
+//! records go through the record rules in the pipeline, and their key values to the package
+//! rules that asked for them; the rules themselves are in [`crate::rules`].
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use kpdata_diagnostics::rules::{limits as lim, provenance as pv, structure as st};
+use kpdata_diagnostics::rules::{limits as lim, structure as st};
 use kpdata_diagnostics::{Diagnostic, Report};
-use kpdata_package::{
-    CitePolicy, Dataset, FieldType, Limits, Package, PathProblem, RecordSchema, Root, RootFile,
-};
+use kpdata_package::{CitePolicy, Dataset, Limits, Package, PathProblem, Root, RootFile};
 use kpdata_read::read_table_with;
 
 use crate::dates::Day;
-use crate::domain::{role, UnRefActorType};
 use crate::evidence::SchemeLabels;
-use crate::identity::{self, IdentityRules};
-use crate::keys::{each_reference, foreign_key_finding, KeyKind, KeySet, Reference, UniqueIndex};
 use crate::pipeline::{check_csv, check_values, FileStats};
-use crate::record::{DatasetContext, ForeignCheck, Policy, RecordFacts};
+use crate::record::{DatasetContext, Policy, RecordFacts};
 use crate::registry::{check_archives_tracked, Registry};
+use crate::rules::{package_rules, Columns, DatasetInfo, PackageCtx, PackageRule, Plan};
 use crate::schema::CompiledSchema;
-use crate::votes::{vote_role, VoteCounts};
 
 /// How to run a validation.
 #[derive(Debug, Clone, Default)]
@@ -89,72 +86,6 @@ fn topo_order(datasets: &[Dataset], registry: &str) -> Vec<usize> {
     order
 }
 
-/// A key set by dataset name and fields.
-type SetId = (String, Vec<String>);
-
-struct KeyPlan {
-    sets: Vec<Vec<String>>,
-    uniques: Vec<(usize, UniqueIndex)>,
-    /// (key-set index, global referenced-set id)
-    referenced: Vec<(usize, SetId)>,
-    /// (key-set index, foreign key index in the dataset, split arrays)
-    foreign: Vec<(usize, usize, bool)>,
-}
-
-impl KeyPlan {
-    /// The key set holding `fields`, added if no check asked for it yet.
-    fn slot(&mut self, fields: &[String]) -> usize {
-        match self.sets.iter().position(|s| s == fields) {
-            Some(i) => i,
-            None => {
-                self.sets.push(fields.to_vec());
-                self.sets.len() - 1
-            }
-        }
-    }
-}
-
-fn key_plan(ds: &Dataset, schema: &RecordSchema, all: &[Dataset]) -> KeyPlan {
-    let mut plan = KeyPlan {
-        sets: Vec::new(),
-        uniques: Vec::new(),
-        referenced: Vec::new(),
-        foreign: Vec::new(),
-    };
-    if !ds.primary_key.is_empty() {
-        let slot = plan.slot(&ds.primary_key);
-        plan.uniques.push((
-            slot,
-            UniqueIndex::new(KeyKind::Primary, ds.primary_key.clone()),
-        ));
-    }
-    for u in &ds.unique {
-        let slot = plan.slot(u);
-        plan.uniques
-            .push((slot, UniqueIndex::new(KeyKind::Unique, u.clone())));
-    }
-    let mut seen = BTreeSet::new();
-    for other in all {
-        for fk in &other.foreign_keys {
-            if fk.dataset == ds.name && seen.insert(fk.reference.clone()) {
-                let slot = plan.slot(&fk.reference);
-                plan.referenced
-                    .push((slot, (ds.name.clone(), fk.reference.clone())));
-            }
-        }
-    }
-    for (k, fk) in ds.foreign_keys.iter().enumerate() {
-        let split = fk.fields.len() == 1
-            && matches!(
-                schema.field(&fk.fields[0]).map(|f| &f.ty),
-                Some(FieldType::Array { .. })
-            );
-        let slot = plan.slot(&fk.fields);
-        plan.foreign.push((slot, k, split));
-    }
-    plan
-}
-
 fn open_dataset(root: &Root, rel: &str) -> Result<RootFile, Box<Diagnostic>> {
     match root.open_file(rel) {
         Ok(f) => Ok(f),
@@ -199,7 +130,6 @@ fn validate_datasets<'s, 'e: 's>(
     let mut report = Report::new(cap);
     let datasets = &pkg.manifest.datasets;
     let prov = &pkg.manifest.provenance;
-    let jobs = opts.jobs.max(1);
 
     // The registry and the archive.
     let mut registry: Option<Arc<Registry>> = None;
@@ -225,90 +155,108 @@ fn validate_datasets<'s, 'e: 's>(
         }
     }
 
-    let labels = scheme_labels(pkg, &limits);
-
-    let mut key_sets: HashMap<SetId, KeySet> = HashMap::new();
-    let mut deferred: Vec<(usize, usize, Vec<Reference>)> = Vec::new();
-    let mut cited: Vec<bool> = vec![false; registry.as_ref().map_or(0, |r| r.len())];
-    let mut done: BTreeSet<String> = BTreeSet::new();
-    let mut headers: HashMap<usize, Vec<String>> = HashMap::new();
-    let has_actors = pkg.manifest.dataset("actors").is_some();
-    let mut un_ref = UnRefActorType::new();
-    let has_links = has_actors && pkg.manifest.dataset("links").is_some();
-    let mut id_rules = IdentityRules::new();
-    let has_votes = pkg.manifest.dataset("un_roll_calls").is_some()
-        && pkg.manifest.dataset("un_votes").is_some();
-    let mut vote_counts = VoteCounts::new();
-
+    let mut pass = Pass {
+        pkg,
+        opts,
+        cap,
+        labels: scheme_labels(pkg, &limits),
+        rules: package_rules(&PackageCtx {
+            pkg,
+            registry: registry.clone(),
+        }),
+        registry,
+        cols: Columns::new(datasets),
+    };
     let order = topo_order(datasets, &prov.registry);
     let total = order.len();
     for (k, i) in order.into_iter().enumerate() {
-        let ds = &datasets[i];
         if let Some(p) = &opts.progress {
-            (p.0)(k, total, &ds.name);
+            (p.0)(k, total, &datasets[i].name);
         }
-        let schema = Arc::new(pkg.schemas[i].clone());
+        pass.dataset(i, &mut report);
+    }
+    let mut out = Vec::new();
+    for rule in pass.rules.iter_mut() {
+        rule.finish(&pass.cols, &mut out);
+    }
+    report.extend(out);
+    if let Some(handle) = archives {
+        report.extend(handle.join().expect("archive check panicked"));
+    }
+    report
+}
+
+/// The package pass: each dataset through the record rules (in the pipeline) and the package
+/// rules.
+struct Pass<'a> {
+    pkg: &'a Package,
+    opts: &'a Options,
+    cap: usize,
+    registry: Option<Arc<Registry>>,
+    labels: HashMap<String, Arc<SchemeLabels>>,
+    rules: Vec<Box<dyn PackageRule + 'a>>,
+    cols: Columns<'a>,
+}
+
+impl<'a> Pass<'a> {
+    /// Checks dataset `i`.
+    fn dataset(&mut self, i: usize, report: &mut Report) {
+        let datasets = &self.pkg.manifest.datasets;
+        let ds = &datasets[i];
+        let schema = Arc::new(self.pkg.schemas[i].clone());
+        let info = DatasetInfo {
+            index: i,
+            ds,
+            schema: &schema,
+            datasets,
+        };
         let compiled = match CompiledSchema::compile(&schema.json, &ds.schema) {
             Ok(c) => c,
             Err(d) => {
                 report.push(*d);
-                done.insert(ds.name.clone());
-                continue;
+                self.rules.iter_mut().for_each(|r| r.skipped(&info));
+                return;
             }
         };
-        if schema.field("sensitivity").is_none() {
-            report.push(
-                Diagnostic::new(&pv::SENSITIVITY, format!("the schema of `{}` has no `sensitivity` field; every dataset marks each record `public` or `restricted`", ds.name))
-                    .path(ds.schema.clone()),
-            );
+        let mut out = Vec::new();
+        for rule in self.rules.iter_mut() {
+            rule.declared(&info, &mut out);
         }
-        if ds.cite == CitePolicy::Required && schema.field("source_ids").is_none() {
-            report.push(
-                Diagnostic::new(
-                    &pv::NO_CITATION,
-                    format!("the schema of `{}` has no `source_ids` field, so its records can cite nothing; the dataset needs citations (`cite = \"required\"`)", ds.name),
-                )
-                .path(ds.schema.clone()),
-            );
-        }
-        let mut plan = key_plan(ds, &schema, datasets);
-        // The cross-dataset domain rule reads its values the way the key checks do.
-        let domain = role(&ds.name, has_actors).map(|r| (r, plan.slot(&r.key_fields())));
-        let id_inputs: Vec<(identity::Input, usize)> = identity::inputs(&ds.name, has_links)
-            .into_iter()
-            .filter(|(_, fields)| fields.iter().all(|f| schema.field(f).is_some()))
-            .map(|(input, fields)| {
-                let fields: Vec<String> = fields.iter().map(|f| f.to_string()).collect();
-                (input, plan.slot(&fields))
-            })
+        report.extend(out);
+        let file = match open_dataset(&self.pkg.root, &ds.path) {
+            Ok(f) => f,
+            Err(d) => {
+                report.push(*d);
+                self.rules.iter_mut().for_each(|r| r.skipped(&info));
+                return;
+            }
+        };
+        // The package rules ask for the key values they need; those that observe the
+        // dataset's records are `active`.
+        let mut plan = Plan::default();
+        let active: Vec<usize> = (0..self.rules.len())
+            .filter(|&n| self.rules[n].begin(&info, &mut plan))
             .collect();
-        let votes = vote_role(&ds.name, has_votes).map(|r| (r, plan.slot(&r.key_fields())));
         let policy = Policy {
             cite: Some(ds.cite),
             require_quote: ds.require_quote,
             require_official: ds.require_official,
             event_dates: ds.event_dates.clone(),
-            reference: opts.reference,
+            reference: self.opts.reference,
             sensitivity: schema.field("sensitivity").is_some(),
         };
-        let reg = if ds.cite == CitePolicy::Registry {
-            None
-        } else {
-            registry.clone()
+        let reg = match ds.cite {
+            CitePolicy::Registry => None,
+            _ => self.registry.clone(),
         };
-        let mut ctx = DatasetContext::new(
-            &ds.path,
-            schema.clone(),
-            compiled,
-            policy,
-            reg,
-            plan.sets.clone(),
-        );
+        let mut ctx =
+            DatasetContext::new(&ds.path, schema.clone(), compiled, policy, reg, plan.sets);
+        ctx.foreign = plan.foreign;
         ctx.labels = ds
             .foreign_keys
             .iter()
             .find(|fk| fk.fields.len() == 1 && fk.fields[0] == "scheme")
-            .and_then(|fk| labels.get(&fk.dataset))
+            .and_then(|fk| self.labels.get(&fk.dataset))
             .and_then(|l| {
                 Some((
                     l.clone(),
@@ -316,257 +264,82 @@ fn validate_datasets<'s, 'e: 's>(
                     schema.field_index("value")?,
                 ))
             });
-        let file = match open_dataset(&pkg.root, &ds.path) {
-            Ok(f) => f,
-            Err(d) => {
-                report.push(*d);
-                done.insert(ds.name.clone());
-                continue;
+        let header = self.read(&ctx, file, &active, report);
+        // The workers are done: the rules get back what they shared with them.
+        drop(ctx);
+        self.cols.insert(i, header);
+        let mut out = Vec::new();
+        for rule in self.rules.iter_mut() {
+            rule.end(&info, &self.cols, &mut out);
+        }
+        report.extend(out);
+    }
+
+    /// Streams the dataset's file through the record rules, findings straight into the report
+    /// (which keeps `cap` findings per rule and counts the rest: memory stays bounded however
+    /// many findings a file has), and each record's facts to the `active` package rules.
+    /// Returns the file's header.
+    fn read(
+        &mut self,
+        ctx: &DatasetContext,
+        file: RootFile,
+        active: &[usize],
+        report: &mut Report,
+    ) -> Vec<String> {
+        let limits = self.pkg.manifest.limits;
+        let path = &ctx.path;
+        let rules = &mut self.rules;
+        let mut on_diag = |d: Diagnostic| report.push(d);
+        let mut on_facts = |f: RecordFacts<'_>| {
+            for &n in active {
+                rules[n].observe(&f);
             }
         };
-        let mut local_refs: Vec<(usize, Vec<Reference>)> = Vec::new();
-        // Key sets this dataset fills, and the finished sets its foreign keys point at, are
-        // taken out of the map for the duration of the file: no map lookup per record.
-        let uniques_slots: Vec<usize> = plan.uniques.iter().map(|(s, _)| *s).collect();
-        let mut own_sets: Vec<(usize, SetId, KeySet)> = plan
-            .referenced
-            .iter()
-            .map(|(slot, id)| (*slot, id.clone(), key_sets.remove(id).unwrap_or_default()))
-            .collect();
-        // Each finished set a foreign key points at is taken out of the map once, even when
-        // several foreign keys of this dataset point at it, and shared with the workers, which
-        // check those references in parallel.
-        let mut shared: Vec<(SetId, Arc<KeySet>)> = Vec::new();
-        let targets: Vec<Option<Arc<KeySet>>> = plan
-            .foreign
-            .iter()
-            .map(|(_, k, _)| {
-                let fk = &ds.foreign_keys[*k];
-                if !done.contains(&fk.dataset) {
-                    return None;
-                }
-                let id = (fk.dataset.clone(), fk.reference.clone());
-                if let Some((_, set)) = shared.iter().find(|(i, _)| *i == id) {
-                    return Some(set.clone());
-                }
-                let set = Arc::new(key_sets.remove(&id).unwrap_or_default());
-                shared.push((id, set.clone()));
-                Some(set)
-            })
-            .collect();
-        ctx.foreign = plan
-            .foreign
-            .iter()
-            .zip(&targets)
-            .filter_map(|((slot, k, split), set)| {
-                let fk = &ds.foreign_keys[*k];
-                Some(ForeignCheck {
-                    slot: *slot,
-                    split: *split,
-                    set: set.clone()?,
-                    fields: fk.fields.clone(),
-                    target: fk.dataset.clone(),
-                    reference: fk.reference.clone(),
-                    field: schema.field_index(&fk.fields[0]),
-                })
-            })
-            .collect();
         let mut dropped: Vec<kpdata_read::json::Dropped> = Vec::new();
-        {
-            // Straight into the report, which keeps `cap` findings per rule and counts the
-            // rest: memory stays bounded however many findings a file has.
-            let mut on_diag = |d: Diagnostic| report.push(d);
-            let report_keys = &mut Vec::new();
-            let mut on_facts = |f: RecordFacts<'_>| {
-                for &i in f.cited {
-                    cited[i as usize] = true;
-                }
-                if let Some((role, slot)) = domain {
-                    if let Some((_, text)) = f.key(slot) {
-                        un_ref.record(role, text, &ds.path, f.row, f.line);
-                    }
-                }
-                for (input, slot) in &id_inputs {
-                    if let Some((_, text)) = f.key(*slot) {
-                        id_rules.record(*input, text, &ds.path, f.row, f.line);
-                    }
-                }
-                if let Some((role, slot)) = votes {
-                    if let Some((_, text)) = f.key(slot) {
-                        vote_counts.record(role, text, &ds.path, f.row, f.line);
-                    }
-                }
-                for (slot, ix) in plan.uniques.iter_mut() {
-                    if let Some(d) = ix.check(f.key(*slot), f.row, f.line, &ds.path, None) {
-                        report_keys.push(d);
-                    }
-                }
-                for (slot, _, set) in own_sets.iter_mut() {
-                    if uniques_slots.contains(slot) {
-                        // Filled from the unique index of the same fields after the file.
-                        continue;
-                    }
-                    if let Some((hash, _)) = f.key(*slot) {
-                        set.insert(hash);
-                    }
-                }
-                for (n, (slot, k, split)) in plan.foreign.iter().enumerate() {
-                    if targets[n].is_some() {
-                        // Checked by the workers (`DatasetContext::foreign`).
-                        continue;
-                    }
-                    let Some((hash, text)) = f.key(*slot) else {
-                        continue;
-                    };
-                    each_reference(text, hash, *split, |hash, text| {
-                        let r = Reference {
-                            text: text.to_string(),
-                            hash,
-                            row: f.row,
-                            line: f.line,
-                        };
-                        match local_refs.iter_mut().find(|(kk, _)| kk == k) {
-                            Some((_, v)) => v.push(r),
-                            None => local_refs.push((*k, vec![r])),
-                        }
-                    });
-                }
+        let stats: std::io::Result<FileStats> = if path.to_ascii_lowercase().ends_with(".json") {
+            // The reader keeps `cap` findings per rule too and counts the rest.
+            let capped = Limits {
+                findings_per_rule: self.cap as u64,
+                ..limits
             };
-            let stats: std::io::Result<FileStats> =
-                if ds.path.to_ascii_lowercase().ends_with(".json") {
-                    // The reader keeps `cap` findings per rule too and counts the rest.
-                    let capped = Limits {
-                        findings_per_rule: cap as u64,
-                        ..limits
-                    };
-                    kpdata_read::json::read_json(file, &ds.path, &capped).map(|out| {
-                        out.diagnostics.into_iter().for_each(&mut on_diag);
-                        dropped = out.dropped;
-                        let recs: Vec<_> = out
-                            .records
-                            .into_iter()
-                            .map(|r| (r.row, r.line, r.value))
-                            .collect();
-                        check_values(&recs, &ctx, &mut on_diag, &mut on_facts);
-                        FileStats {
-                            header: Vec::new(),
-                            rows: out.items,
-                            records: recs.len() as u64,
-                            bytes: 0,
-                        }
-                    })
-                } else {
-                    check_csv(file, &ctx, &limits, jobs, &mut on_diag, &mut on_facts)
-                };
-            for d in dropped {
-                report.count_suppressed(Some(ds.path.clone()), d.code, d.name, d.severity, d.count);
-            }
-            let mut header = Vec::new();
-            match stats {
-                Ok(s) => {
-                    report.summary.files += 1;
-                    report.summary.records += s.records;
-                    header = s.header;
+            kpdata_read::json::read_json(file, path, &capped).map(|out| {
+                out.diagnostics.into_iter().for_each(&mut on_diag);
+                dropped = out.dropped;
+                let recs: Vec<_> = out
+                    .records
+                    .into_iter()
+                    .map(|r| (r.row, r.line, r.value))
+                    .collect();
+                check_values(&recs, ctx, &mut on_diag, &mut on_facts);
+                FileStats {
+                    header: Vec::new(),
+                    rows: out.items,
+                    records: recs.len() as u64,
+                    bytes: 0,
                 }
-                Err(e) => report.push(
-                    Diagnostic::new(
-                        &st::FILE_MISSING,
-                        format!("reading `{}` failed: {e}", ds.path),
-                    )
-                    .path(ds.path.clone()),
-                ),
+            })
+        } else {
+            let jobs = self.opts.jobs.max(1);
+            check_csv(file, ctx, &limits, jobs, &mut on_diag, &mut on_facts)
+        };
+        for d in dropped {
+            report.count_suppressed(Some(path.clone()), d.code, d.name, d.severity, d.count);
+        }
+        match stats {
+            Ok(s) => {
+                report.summary.files += 1;
+                report.summary.records += s.records;
+                s.header
             }
-            // Key findings carry the column of their first key field.
-            for mut d in std::mem::take(report_keys) {
-                d.column = first_column(&header, d.field.as_deref());
-                report.push(d);
-            }
-            headers.insert(i, header);
-        }
-        for (slot, id, mut set) in own_sets {
-            if let Some((_, ix)) = plan.uniques.iter().find(|(s, _)| *s == slot) {
-                // A primary or unique key over the same fields has every value once already.
-                set = ix.key_set();
-            }
-            key_sets.insert(id, set);
-        }
-        drop(targets);
-        drop(ctx);
-        for (id, set) in shared {
-            let set = Arc::try_unwrap(set).unwrap_or_else(|set| (*set).clone());
-            key_sets.insert(id, set);
-        }
-        for (k, refs) in local_refs {
-            deferred.push((i, k, refs));
-        }
-        if let Some((role, _)) = domain {
-            un_ref.end_of(role);
-        }
-        done.insert(ds.name.clone());
-    }
-
-    for (i, k, refs) in deferred {
-        let ds = &datasets[i];
-        let fk = &ds.foreign_keys[k];
-        let set = key_sets.get(&(fk.dataset.clone(), fk.reference.clone()));
-        for r in refs {
-            if !set.is_some_and(|s| s.contains(r.hash)) {
-                let column = headers
-                    .get(&i)
-                    .and_then(|h| first_column(h, Some(&fk.fields[0])));
-                report.push(foreign_key_finding(
-                    &ds.path,
-                    &fk.fields,
-                    &fk.dataset,
-                    &fk.reference,
-                    &r,
-                    column,
-                ));
+            Err(e) => {
+                report.push(
+                    Diagnostic::new(&st::FILE_MISSING, format!("reading `{path}` failed: {e}"))
+                        .path(path.clone()),
+                );
+                Vec::new()
             }
         }
     }
-
-    for mut d in un_ref
-        .finish()
-        .into_iter()
-        .chain(id_rules.finish())
-        .chain(vote_counts.finish())
-    {
-        let header = datasets
-            .iter()
-            .position(|x| Some(&x.path) == d.path.as_ref())
-            .and_then(|i| headers.get(&i));
-        if let Some(h) = header {
-            d.column = first_column(h, d.field.as_deref());
-        }
-        report.push(d);
-    }
-
-    if let Some(handle) = archives {
-        report.extend(handle.join().expect("archive check panicked"));
-    }
-
-    if let (Some(reg), Some(ds)) = (&registry, pkg.manifest.dataset(&prov.registry)) {
-        let mut uncited: Vec<_> = reg
-            .ids()
-            .filter(|id| reg.get(id).is_some_and(|s| !cited[s.index as usize]))
-            .filter_map(|id| reg.get(id))
-            .collect();
-        uncited.sort_by_key(|s| s.row);
-        for s in uncited {
-            report.push(
-                Diagnostic::new(
-                    &pv::SOURCE_UNCITED,
-                    format!("no record cites the source `{}`", s.id),
-                )
-                .path(ds.path.clone())
-                .row(s.row)
-                .line(s.line)
-                .field("source_id"),
-            );
-        }
-    }
-    report
 }
 
 /// The scheme labels of every vocabulary with a `source_labels` column (rule
@@ -595,9 +368,4 @@ fn scheme_labels(pkg: &Package, limits: &Limits) -> HashMap<String, Arc<SchemeLa
         }
     }
     out
-}
-
-fn first_column(header: &[String], fields: Option<&str>) -> Option<u64> {
-    let first = fields?.split(',').next()?;
-    header.iter().position(|h| h == first).map(|i| i as u64 + 1)
 }

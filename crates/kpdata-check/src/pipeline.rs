@@ -5,15 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 
 use crossbeam_channel::bounded;
-use kpdata_diagnostics::rules::structure as st;
-use kpdata_diagnostics::{escape_value, Diagnostic};
+use kpdata_diagnostics::Diagnostic;
 use kpdata_package::{FieldType, Limits, RecordSchema};
 use kpdata_read::typing::typed_value;
 use kpdata_read::{Batch, Cell, CsvReader, RecordRef};
 use serde_json::{Map, Value};
 
-use crate::fast::FastSchema;
 use crate::record::{BatchFacts, DatasetContext, JsonView, Pos, RecordFacts, RecordView};
+use crate::rules::header::{incorrect_label, missing_label};
+use crate::rules::{record_rules, RecordRules, Worker};
 
 /// How header columns map onto schema fields.
 struct Mapping {
@@ -50,36 +50,13 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
                 column_of.insert(label.clone(), i as u64 + 1);
                 columns.push(Some((label.clone(), f.ty.clone())));
             }
+            None if schema.closed => {
+                out.push(incorrect_label(ctx, label, i));
+                columns.push(None);
+            }
             None => {
-                let near = schema
-                    .fields
-                    .iter()
-                    .map(|f| (edit_distance(&f.name, label), &f.name))
-                    .filter(|(d, _)| *d <= 2)
-                    .min();
-                if schema.closed {
-                    let mut d = Diagnostic::new(
-                        &st::INCORRECT_LABEL,
-                        format!(
-                            "`{}` is not a field of the schema `{}`",
-                            escape_value(label, 80),
-                            schema.path
-                        ),
-                    )
-                    .path(ctx.path.clone())
-                    .row(1)
-                    .line(1)
-                    .column(i as u64 + 1)
-                    .field(label.clone());
-                    if let Some((_, n)) = near {
-                        d = d.hint(format!("did you mean `{n}`?"));
-                    }
-                    out.push(d);
-                    columns.push(None);
-                } else {
-                    column_of.insert(label.clone(), i as u64 + 1);
-                    columns.push(Some((label.clone(), FieldType::String)));
-                }
+                column_of.insert(label.clone(), i as u64 + 1);
+                columns.push(Some((label.clone(), FieldType::String)));
             }
         }
     }
@@ -88,16 +65,7 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
         for f in &schema.fields {
             if !column_of.contains_key(&f.name) {
                 if f.required {
-                    out.push(
-                        Diagnostic::new(
-                            &st::MISSING_LABEL,
-                            format!("the required field `{}` has no column", f.name),
-                        )
-                        .path(ctx.path.clone())
-                        .row(1)
-                        .line(1)
-                        .field(f.name.clone()),
-                    );
+                    out.push(missing_label(ctx, &f.name));
                 }
                 absent.push(f.name.clone());
             }
@@ -118,23 +86,6 @@ fn mapping(header: &[String], ctx: &DatasetContext, out: &mut Vec<Diagnostic>) -
         absent,
         extras,
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// A CSV record as a [`RecordView`]: cells are read in place; the typed record is built only
@@ -195,14 +146,12 @@ impl RecordView for CsvView<'_> {
     }
 }
 
-/// `fast` is the context's fast-path schema, or a worker's own clone of it (patterns that run
-/// on the `regex` crate get their own cache pool in a clone: workers sharing one pool take a
-/// lock per match).
+/// `rules` are the record rules of the thread checking the batch (see [`record_rules`]).
 fn check_batch(
     batch: &Batch,
     m: &Mapping,
     ctx: &DatasetContext,
-    fast: Option<&FastSchema>,
+    rules: &mut RecordRules<'_>,
 ) -> (Vec<Diagnostic>, BatchFacts) {
     let mut diags = batch.diagnostics.clone();
     let mut facts = BatchFacts::new(ctx.key_sets.len());
@@ -235,7 +184,7 @@ fn check_batch(
             line: r.line,
             pointer_prefix: "",
         };
-        ctx.check(fast, &view, pos, &unreadable, &mut diags, &mut facts);
+        ctx.check(rules, &view, pos, &unreadable, &mut diags, &mut facts);
     }
     (diags, facts)
 }
@@ -263,11 +212,14 @@ pub fn check_csv<R: Read + Send>(
     header_diags.into_iter().for_each(&mut *on_diag);
     // Extra columns are properties of the record too: a schema with a keyword that sees them
     // (`propertyNames`, `minProperties`, ...) leaves such a file to `jsonschema`.
-    let fast = ctx
-        .fast
-        .as_ref()
-        .filter(|f| !m.extras || f.allows_extra_columns());
-    let (d, f) = check_batch(&first, &m, ctx, fast);
+    let w = Worker {
+        fast: ctx
+            .fast
+            .as_ref()
+            .is_some_and(|f| !m.extras || f.allows_extra_columns()),
+    };
+    let mut rules = record_rules(ctx, w);
+    let (d, f) = check_batch(&first, &m, ctx, &mut rules);
     d.into_iter().for_each(&mut *on_diag);
     let mut records = f.len() as u64;
     f.iter().for_each(&mut *on_facts);
@@ -283,7 +235,7 @@ pub fn check_csv<R: Read + Send>(
         let mut batch = first;
         loop {
             let more = reader.next_batch(&mut batch)?;
-            let (d, f) = check_batch(&batch, &m, ctx, fast);
+            let (d, f) = check_batch(&batch, &m, ctx, &mut rules);
             d.into_iter().for_each(&mut *on_diag);
             records += f.len() as u64;
             f.iter().for_each(&mut *on_facts);
@@ -323,9 +275,10 @@ pub fn check_csv<R: Read + Send>(
             let recycle_tx = recycle_tx.clone();
             let m = &m;
             scope.spawn(move || {
-                let fast = fast.cloned();
+                // Each worker has its own rules (and its own copy of the fast path).
+                let mut rules = record_rules(ctx, w);
                 for (seq, batch) in work_rx {
-                    let (d, f) = check_batch(&batch, m, ctx, fast.as_ref());
+                    let (d, f) = check_batch(&batch, m, ctx, &mut rules);
                     let _ = recycle_tx.try_send(batch);
                     if done_tx.send((seq, d, f)).is_err() {
                         return;
@@ -365,6 +318,7 @@ pub fn check_values(
 ) {
     let mut diags = Vec::new();
     let empty = Map::new();
+    let mut rules = record_rules(ctx, Worker { fast: false });
     for (row, line, v) in records {
         let obj = v.as_object().unwrap_or(&empty);
         let prefix = format!("/{}", row - 1);
@@ -378,7 +332,7 @@ pub fn check_values(
             schema: &ctx.schema,
         };
         let mut facts = BatchFacts::new(ctx.key_sets.len());
-        ctx.check(None, &view, pos, &[], &mut diags, &mut facts);
+        ctx.check(&mut rules, &view, pos, &[], &mut diags, &mut facts);
         diags.drain(..).for_each(&mut *on_diag);
         facts.iter().for_each(&mut *on_facts);
     }

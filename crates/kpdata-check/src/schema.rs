@@ -256,7 +256,7 @@ impl PropertySchemas {
         if v.is_valid(value) {
             return Vec::new();
         }
-        let prefix = format!("/{}", name.replace('~', "~0").replace('/', "~1"));
+        let prefix = format!("/{}", kpdata_base::pointer::escape_token(name));
         let schema_prefix = format!("/properties{prefix}");
         v.iter_errors(value)
             .map(|e| {
@@ -292,7 +292,7 @@ fn walk<'a>(v: &'a Value, nodes: &mut usize, refs: &mut Vec<&'a str>) {
 
 fn first_segment(pointer: &str) -> Option<String> {
     let seg = pointer.strip_prefix('/')?.split('/').next()?;
-    Some(seg.replace("~1", "/").replace("~0", "~"))
+    Some(kpdata_base::pointer::unescape_token(seg))
 }
 
 fn show(v: &Value) -> String {
@@ -386,7 +386,7 @@ fn violation(e: &ValidationError<'_>, schema_prefix: &str) -> Violation {
     let field = field.or_else(|| first_segment(&pointer));
     let pointer = match (e.kind(), &field) {
         (ValidationErrorKind::Required { .. }, Some(f)) => {
-            format!("{pointer}/{}", f.replace('~', "~0").replace('/', "~1"))
+            format!("{pointer}/{}", kpdata_base::pointer::escape_token(f))
         }
         _ => pointer,
     };

@@ -1,8 +1,8 @@
 //! The identity rules (KP710–KP713, KP430) fed key texts as the package pass feeds them:
 //! verified evidence passes, tampered evidence fails, types, same-authority chains, windows.
 
-use kpdata_check::identity::{IdentityRules, Input};
 use kpdata_check::keys::KEY_SEPARATOR;
+use kpdata_check::rules::identity::{IdentityRules, Input};
 
 fn k(parts: &[&str]) -> String {
     parts.join(&KEY_SEPARATOR.to_string())

@@ -6,7 +6,6 @@ use std::path::Path;
 
 use kpdata_check::package::{validate_package, Options};
 use kpdata_package::Package;
-use sha2::{Digest, Sha256};
 
 const MANIFEST: &str = r#"
 [package]
@@ -102,7 +101,7 @@ struct Fixture {
 }
 
 fn sha(s: &[u8]) -> String {
-    hex::encode(Sha256::digest(s))
+    kpdata_base::sha256_hex(s)
 }
 
 impl Fixture {

@@ -4,7 +4,9 @@
 //! - whitespace around a cell's text is removed (a cell of only whitespace is left alone: it
 //!   would become an absent value);
 //! - with `rehash`, the registry's sha256 of a named source is set to its archived file's
-//!   sha256 (only when the curator says the archived file was replaced on purpose).
+//!   sha256 (only when the curator says the archived file was replaced on purpose);
+//! - the records of a dataset the manifest declares `sorted = true` are put in primary-key
+//!   order (each record's bytes moved whole; see [`crate::sort`]).
 //!
 //! Nothing guesses a date, an id or a name. Every byte outside a repaired cell (quoting of
 //! other cells, line endings, the header) stays as it was.
@@ -12,10 +14,10 @@
 use std::fs;
 use std::io::Write;
 
-use kpdata_package::Package;
-use sha2::{Digest, Sha256};
+use kpdata_package::{KeyOrder, Package};
 use unicode_normalization::{is_nfc, UnicodeNormalization};
 
+use crate::sort::{reorder, Reorder};
 use crate::spans::{self, encode, splice};
 use crate::CurateError;
 
@@ -57,7 +59,16 @@ pub struct Repair {
 pub struct FileFix {
     pub path: String,
     pub repairs: Vec<Repair>,
+    /// The records put in primary-key order (after the cell repairs), if they were not.
+    pub reorder: Option<Reorder>,
     pub fixed: Vec<u8>,
+}
+
+impl FileFix {
+    /// How many repairs: one per repaired cell, one for re-sorting the file.
+    pub fn count(&self) -> usize {
+        self.repairs.len() + usize::from(self.reorder.is_some())
+    }
 }
 
 fn line_of(bytes: &[u8], at: usize) -> u64 {
@@ -90,7 +101,15 @@ pub fn plan(pkg: &Package, rehash: &[String]) -> Result<Vec<FileFix>, CurateErro
         };
         let names: Vec<String> = header
             .iter()
-            .map(|f| String::from_utf8_lossy(&f.value).into_owned())
+            .enumerate()
+            .map(|(i, f)| {
+                let name = String::from_utf8_lossy(&f.value);
+                // A UTF-8 byte order mark is not part of the first column's name.
+                match name.strip_prefix('\u{FEFF}') {
+                    Some(rest) if i == 0 => rest.to_string(),
+                    _ => name.into_owned(),
+                }
+            })
             .collect();
         let col = |n: &str| names.iter().position(|h| h == n);
         let mut repairs = Vec::new();
@@ -124,7 +143,7 @@ pub fn plan(pkg: &Package, rehash: &[String]) -> Result<Vec<FileFix>, CurateErro
                                 CurateError::new(format!("source `{id}` has no archive_path"))
                             })?;
                         let archived = pkg.root.read(path)?;
-                        let sha = hex::encode(Sha256::digest(&archived));
+                        let sha = kpdata_base::sha256_hex(&archived);
                         if sha != new {
                             new = sha;
                             kinds.push(Kind::Rehash);
@@ -147,15 +166,51 @@ pub fn plan(pkg: &Package, rehash: &[String]) -> Result<Vec<FileFix>, CurateErro
                 }
             }
         }
-        if !repairs.is_empty() {
+        let mut fixed = if repairs.is_empty() {
+            bytes.to_vec()
+        } else {
             let edits = repairs
                 .iter()
                 .map(|r| (r.start, r.end, encode(&r.new, r.quoted)))
                 .collect();
+            splice(&bytes, edits)
+        };
+        let mut reordered = None;
+        if ds.sorted {
+            let schema = pkg.dataset(&ds.name).map(|(_, s)| s);
+            let mut columns = Vec::new();
+            let mut orders = Vec::new();
+            for k in &ds.primary_key {
+                let Some(c) = col(k) else {
+                    continue; // a missing key column is a finding of `validate`
+                };
+                columns.push(c);
+                orders.push(
+                    schema
+                        .and_then(|s| s.field(k))
+                        .map_or(KeyOrder::Text, |f| KeyOrder::of(&f.ty)),
+                );
+            }
+            if columns.len() == ds.primary_key.len() {
+                let recs = if repairs.is_empty() {
+                    records
+                } else {
+                    spans::records(&fixed)
+                };
+                if let Some((sorted, r)) =
+                    reorder(&fixed, &recs, &ds.primary_key, &columns, &orders)
+                {
+                    fixed = sorted;
+                    reordered = Some(r);
+                }
+            }
+        }
+        if !repairs.is_empty() || reordered.is_some() {
             out.push(FileFix {
                 path: ds.path.clone(),
-                fixed: splice(&bytes, edits),
+                fixed,
                 repairs,
+                reorder: reordered,
             });
         }
     }

@@ -3,43 +3,20 @@
 //! - [`source::add`] archives a file under the archive folder and appends its registry row;
 //! - [`quote::find`] shows whether a quote occurs in a source's archived text, and where;
 //! - [`fix::plan`] lists the repairs that have exactly one safe result, and [`fix::apply`]
-//!   writes them, changing no byte outside the repaired cells.
+//!   writes them, changing no byte outside the repaired cells ([`sort::reorder`] moves whole
+//!   records when a `sorted` dataset is out of primary-key order).
 //!
 //! Operations return [`CurateError`] when they cannot run; they never print.
 
 pub mod fix;
 pub mod quote;
+pub mod sort;
 pub mod source;
 pub mod spans;
 
-/// Why a curation operation did not run (nothing was written).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CurateError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl CurateError {
-    pub fn new(message: impl Into<String>) -> CurateError {
-        CurateError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> CurateError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<kpdata_package::PackageError> for CurateError {
-    fn from(e: kpdata_package::PackageError) -> Self {
-        CurateError {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
+/// Why a curation operation did not run (nothing was written). The workspace's one failure
+/// type ([`kpdata_base::Failure`]).
+pub use kpdata_base::Failure as CurateError;
 
 /// Reads the registry table of a package.
 pub(crate) fn registry_table(

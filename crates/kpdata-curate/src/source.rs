@@ -8,7 +8,7 @@ use std::path::Path;
 use kpdata_check::formats::is_partial_date;
 use kpdata_check::registry::url_problem;
 use kpdata_package::Package;
-use sha2::{Digest, Sha256};
+use kpdata_read::Table;
 
 use crate::CurateError;
 
@@ -148,14 +148,34 @@ fn check_input(new: &NewSource) -> Result<(), CurateError> {
 pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateError> {
     check_input(new)?;
     let bytes = read_source(file)?;
-    let sha = hex::encode(Sha256::digest(&bytes));
+    let sha = kpdata_base::sha256_hex(&bytes);
     let (registry_path, table) = crate::registry_table(pkg)?;
+    check_not_registered(&table, &sha)?;
+    let file_name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let id = source_id(new, &table, &file_name)?;
+    let archive_path = free_archive_path(pkg, new, &file_name)?;
+    let row = registry_row(new, &table, &id, &archive_path, &sha)?;
+    let registry_bytes = pkg.root.read(&registry_path)?;
+    let line = registry_line(&registry_bytes, &row)?;
+    write_both(pkg, &registry_path, &archive_path, &bytes, &line)?;
+    Ok(Added {
+        id,
+        archive_path,
+        sha256: sha,
+    })
+}
+
+/// A file whose sha256 is registered already is cited under that source, not added again.
+fn check_not_registered(table: &Table, sha: &str) -> Result<(), CurateError> {
     for r in &table.records {
         if table
             .get(r, "sha256")
             .map(str::to_ascii_lowercase)
             .as_deref()
-            == Some(sha.as_str())
+            == Some(sha)
         {
             let id = table.get(r, "source_id").unwrap_or("?");
             return Err(CurateError::new(format!(
@@ -168,16 +188,18 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
             )));
         }
     }
+    Ok(())
+}
+
+/// The curator's id (checked: `src-<words>`, not taken), or one derived from the file name
+/// (`-2`, `-3`... until free).
+fn source_id(new: &NewSource, table: &Table, file_name: &str) -> Result<String, CurateError> {
     let ids: Vec<&str> = table
         .records
         .iter()
         .filter_map(|r| table.get(r, "source_id"))
         .collect();
-    let file_name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let id = match &new.id {
+    Ok(match &new.id {
         Some(id) => {
             let ok = id.starts_with("src-")
                 && id.len() > 4
@@ -197,11 +219,7 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
         None => {
             let base = format!(
                 "src-{}",
-                words(
-                    file_name
-                        .rsplit_once('.')
-                        .map_or(file_name.as_str(), |(s, _)| s)
-                )
+                words(file_name.rsplit_once('.').map_or(file_name, |(s, _)| s))
             );
             let base = if base == "src-" {
                 "src-source".to_string()
@@ -216,13 +234,21 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
             }
             id
         }
-    };
+    })
+}
+
+/// `<archive_dir>/<type>/<file name as words>`, numbered (`-2`, `-3`...) until no file is there.
+fn free_archive_path(
+    pkg: &Package,
+    new: &NewSource,
+    file_name: &str,
+) -> Result<String, CurateError> {
     let archive_dir = pkg.manifest.provenance.archive_dir.trim_end_matches('/');
     let folder = words(&new.source_type);
-    let mut archive_path = format!("{archive_dir}/{folder}/{}", archive_name(&file_name));
+    let mut archive_path = format!("{archive_dir}/{folder}/{}", archive_name(file_name));
     let mut n = 2;
     while pkg.root.dir().join(&archive_path).exists() {
-        let name = archive_name(&file_name);
+        let name = archive_name(file_name);
         let (stem, ext) = name
             .rsplit_once('.')
             .map_or((name.as_str(), None), |(s, e)| (s, Some(e)));
@@ -235,9 +261,19 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
     kpdata_package::check_relative(&archive_path)
         .map_err(|_| CurateError::new("the derived archive path is not a safe relative path"))?;
 
-    // The row, in the registry's own column order.
+    Ok(archive_path)
+}
+
+/// The row, in the registry's own column order; a column the curator names must exist.
+fn registry_row(
+    new: &NewSource,
+    table: &Table,
+    id: &str,
+    archive_path: &str,
+    sha: &str,
+) -> Result<Vec<String>, CurateError> {
     let mut values: BTreeMap<&str, String> = BTreeMap::new();
-    values.insert("source_id", id.clone());
+    values.insert("source_id", id.to_string());
     values.insert("type", new.source_type.clone());
     values.insert(
         "tier",
@@ -248,8 +284,8 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
     values.insert("url", new.url.clone());
     values.insert("issued", new.issued.clone().unwrap_or_default());
     values.insert("accessed", new.accessed.clone().unwrap_or_default());
-    values.insert("archive_path", archive_path.clone());
-    values.insert("sha256", sha.clone());
+    values.insert("archive_path", archive_path.to_string());
+    values.insert("sha256", sha.to_string());
     values.insert("sensitivity", "public".into());
     values.insert("note", new.note.clone().unwrap_or_default());
     for (k, v) in &new.extra {
@@ -262,12 +298,16 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
         }
         values.insert(k.as_str(), v.clone());
     }
-    let row: Vec<String> = table
+    Ok(table
         .header
         .iter()
         .map(|h| values.get(h.as_str()).cloned().unwrap_or_default())
-        .collect();
-    let registry_bytes = pkg.root.read(&registry_path)?;
+        .collect())
+}
+
+/// The row as a CSV line with the registry's line ends, after a line break when the registry
+/// does not end with one.
+fn registry_line(registry_bytes: &[u8], row: &[String]) -> Result<Vec<u8>, CurateError> {
     let crlf = registry_bytes
         .windows(2)
         .position(|w| w == b"\r\n")
@@ -281,7 +321,7 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
                 csv::Terminator::Any(b'\n')
             })
             .from_writer(&mut line);
-        w.write_record(&row)
+        w.write_record(row)
             .map_err(|e| CurateError::new(e.to_string()))?;
         w.flush().map_err(|e| CurateError::new(e.to_string()))?;
     }
@@ -299,9 +339,19 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
         );
     }
 
-    // Open the registry for appending first, so a read-only registry stops us before the
-    // archive is touched; then archive; then append (and undo the archive if that fails).
-    let registry_file = pkg.root.dir().join(&registry_path);
+    Ok(line)
+}
+
+/// Open the registry for appending first, so a read-only registry stops us before the archive
+/// is touched; then archive; then append (and undo the archive if that fails).
+fn write_both(
+    pkg: &Package,
+    registry_path: &str,
+    archive_path: &str,
+    bytes: &[u8],
+    line: &[u8],
+) -> Result<(), CurateError> {
+    let registry_file = pkg.root.dir().join(registry_path);
     // Read-only means read-only, even to a user whom the system would let write.
     if fs::metadata(&registry_file).is_ok_and(|m| m.permissions().readonly()) {
         return Err(
@@ -315,7 +365,7 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
         .map_err(|e| {
             CurateError::new(format!("cannot write the registry `{registry_path}`: {e}"))
         })?;
-    let target = pkg.root.dir().join(&archive_path);
+    let target = pkg.root.dir().join(archive_path);
     if let Some(parent) = target.parent() {
         fs::create_dir_all(parent)
             .map_err(|e| CurateError::new(format!("cannot create the archive folder: {e}")))?;
@@ -327,19 +377,15 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
         .map_err(|e| {
             CurateError::new(format!("cannot archive the file at `{archive_path}`: {e}"))
         })?;
-    if let Err(e) = out.write_all(&bytes).and_then(|_| out.sync_all()) {
+    if let Err(e) = out.write_all(bytes).and_then(|_| out.sync_all()) {
         let _ = fs::remove_file(&target);
         return Err(CurateError::new(format!("cannot archive the file: {e}")));
     }
-    if let Err(e) = reg.write_all(&line).and_then(|_| reg.sync_all()) {
+    if let Err(e) = reg.write_all(line).and_then(|_| reg.sync_all()) {
         let _ = fs::remove_file(&target);
         return Err(CurateError::new(format!("cannot write the registry: {e}")));
     }
-    Ok(Added {
-        id,
-        archive_path,
-        sha256: sha,
-    })
+    Ok(())
 }
 
 #[cfg(test)]

@@ -19,7 +19,6 @@ use kpdata_package::{check_relative, FieldType, PathProblem, Root};
 use kpdata_read::typing::split_array;
 use kpdata_read::{Record, Table};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 pub use kpdata_check::quote::Passage;
 
@@ -245,7 +244,7 @@ fn check(s: &SourceReview, archive: &Archive<'_>, archive_dir: &str) -> ArchiveC
         Read::Missing => ArchiveCheck::Missing,
         Read::Refused(reason) => ArchiveCheck::Refused { reason },
         Read::Bytes(b) => {
-            let actual = hex::encode(Sha256::digest(&b));
+            let actual = kpdata_base::sha256_hex(&b);
             match &s.sha256 {
                 None => ArchiveCheck::NoSha256 { actual },
                 Some(x) if x.eq_ignore_ascii_case(&actual) => ArchiveCheck::Matches,

@@ -2,15 +2,12 @@
 //! working tree.
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
 use kpdata_diagnostics::Diagnostic;
-use kpdata_git::{GitError, Repo};
-use kpdata_package::{
-    check_relative, Limits, Manifest, Package, PackageError, RecordSchema, MANIFEST_FILE,
-};
+use kpdata_git::Repo;
+use kpdata_package::{check_relative, Limits, Manifest, Package, RecordSchema, MANIFEST_FILE};
 use kpdata_read::{read_table, Record, Table};
 
 /// The column that marks a row `public` or `restricted`.
@@ -18,51 +15,9 @@ pub const SENSITIVITY: &str = "sensitivity";
 /// Rows with this sensitivity never reach a release.
 pub const RESTRICTED: &str = "restricted";
 
-/// The package could not be loaded at a revision or from the working tree.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoadError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl LoadError {
-    fn new(message: impl Into<String>) -> Self {
-        LoadError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for LoadError {}
-
-impl From<PackageError> for LoadError {
-    fn from(e: PackageError) -> Self {
-        LoadError {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
-
-impl From<GitError> for LoadError {
-    fn from(e: GitError) -> Self {
-        LoadError {
-            hint: e.hint(),
-            message: e.to_string(),
-        }
-    }
-}
+/// The package could not be loaded at a revision or from the working tree. The workspace's one
+/// failure type ([`kpdata_base::Failure`]).
+pub use kpdata_base::Failure as LoadError;
 
 /// The package at one point in history: its manifest, each dataset's schema and its table,
 /// keyed by dataset name.
@@ -135,11 +90,8 @@ impl Snapshot {
         let text = std::str::from_utf8(&bytes).map_err(|e| {
             LoadError::new(format!("{MANIFEST_FILE} at `{label}` is not UTF-8: {e}"))
         })?;
-        let manifest = Manifest::parse(text).map_err(|e| {
-            let mut e = LoadError::from(e);
-            e.message = format!("at `{label}`: {}", e.message);
-            e
-        })?;
+        let manifest =
+            Manifest::parse(text).map_err(|e| e.context(format_args!("at `{label}`")))?;
         let limits = manifest.limits;
         let mut snap = Snapshot::empty(&label, manifest.clone());
         for ds in &manifest.datasets {

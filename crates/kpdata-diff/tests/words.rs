@@ -8,7 +8,6 @@ use kpdata_diff::{
 };
 use kpdata_git::scratch::Scratch;
 use kpdata_git::Repo;
-use sha2::{Digest, Sha256};
 
 const MANIFEST: &str = r#"[package]
 name = "words"
@@ -55,7 +54,7 @@ const REMARKS: &str = "Secondary sanctions risk: North Korea Sanctions Regulatio
 const HANGUL: &str = "2014년 12월 18일 유엔 총회에서 채택한 결의안 69/188. 북한 인권 상황 2014년 12월 18일 유엔 총회에서 채택한 결의안 69/188. 북한 인권 상황 2014년 12월 18일 유엔 총회에서 채택한 결의안";
 
 fn sha(b: &[u8]) -> String {
-    hex::encode(Sha256::digest(b))
+    kpdata_base::sha256_hex(b)
 }
 
 fn csv_cell(s: &str) -> String {

@@ -60,3 +60,13 @@ impl GitError {
 }
 
 pub type Result<T, E = GitError> = std::result::Result<T, E>;
+
+/// A git failure as the workspace's failure: its message and its hint.
+impl From<GitError> for kpdata_base::Failure {
+    fn from(e: GitError) -> Self {
+        kpdata_base::Failure {
+            hint: e.hint(),
+            message: e.to_string(),
+        }
+    }
+}

@@ -1,20 +1,6 @@
 //! Commit times as UTC calendar strings, without a date crate.
 
-/// Days since 1970-01-01 to a proleptic Gregorian (year, month, day).
-///
-/// Howard Hinnant's `civil_from_days`: exact for every `i64` day count a commit can carry.
-pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097); // [0, 146096]
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365; // [0, 399]
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100); // [0, 365]
-    let mp = (5 * doy + 2) / 153; // [0, 11]
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32; // [1, 31]
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32; // [1, 12]
-    (if m <= 2 { y + 1 } else { y }, m, d)
-}
+pub use kpdata_base::dates::civil_from_days;
 
 /// `YYYY-MM-DD` (UTC) of a time in seconds since the epoch.
 pub fn utc_date(secs: i64) -> String {
@@ -46,31 +32,5 @@ mod tests {
         assert_eq!(utc_rfc3339(1_709_211_909), "2024-02-29T13:05:09Z");
         assert_eq!(utc_rfc3339(-1), "1969-12-31T23:59:59Z");
         assert_eq!(utc_date(253_402_300_799), "9999-12-31");
-    }
-
-    #[test]
-    fn every_day_follows_the_previous_one() {
-        // Walk 1900..2200 day by day: month and day roll over exactly like the calendar.
-        let mut prev = civil_from_days(-25_567); // 1900-01-01
-        assert_eq!(prev, (1900, 1, 1));
-        for days in -25_566..84_000 {
-            let cur = civil_from_days(days);
-            let leap = |y: i64| (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-            let len = match prev.1 {
-                2 if leap(prev.0) => 29,
-                2 => 28,
-                4 | 6 | 9 | 11 => 30,
-                _ => 31,
-            };
-            let expect = if prev.2 < len {
-                (prev.0, prev.1, prev.2 + 1)
-            } else if prev.1 < 12 {
-                (prev.0, prev.1 + 1, 1)
-            } else {
-                (prev.0 + 1, 1, 1)
-            };
-            assert_eq!(cur, expect, "day {days}");
-            prev = cur;
-        }
     }
 }

@@ -6,13 +6,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 fn days_in(y: u32, m: u32) -> u32 {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        _ => 28,
-    }
+    kpdata_base::dates::days_in_month(y.into(), m)
 }
 
 fn year(s: &str) -> Option<u32> {

@@ -101,14 +101,6 @@ fn count_rows(bytes: &[u8]) -> Result<usize> {
 pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String> {
     let m: toml::Table = toml::from_str(manifest_toml)
         .map_err(|e| ImportError::new(format!("kpdata.toml: {}", e.message())))?;
-    let package = m.get("package").and_then(toml::Value::as_table);
-    let pget = |k: &str| {
-        package
-            .and_then(|p| p.get(k))
-            .and_then(toml::Value::as_str)
-            .unwrap_or("")
-            .to_string()
-    };
     let datasets: Vec<&toml::Table> = m
         .get("dataset")
         .and_then(toml::Value::as_array)
@@ -116,6 +108,38 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
         .unwrap_or_default();
 
     let mut o = String::new();
+    preamble(&mut o, m.get("package").and_then(toml::Value::as_table));
+    // Overview.
+    let mut loaded = Vec::new();
+    o.push_str("## Datasets\n\n| dataset | file | rows | primary key | citations |\n|---|---|---|---|---|\n");
+    for d in &datasets {
+        let l = Loaded::read(d, read)?;
+        o.push_str(&format!(
+            "| [`{name}`](#{name}) | `{path}` | {rows} | {} | {cite} |\n",
+            str_list(d.get("primary_key")).join(", "),
+            name = l.name,
+            path = l.path,
+            rows = l.rows,
+            cite = l.cite,
+        ));
+        loaded.push(l);
+    }
+    o.push('\n');
+    for l in &loaded {
+        l.section(&mut o)?;
+    }
+    Ok(o.trim_end().to_string() + "\n")
+}
+
+/// The title, the package's description and the conventions every dataset follows.
+fn preamble(o: &mut String, package: Option<&toml::Table>) {
+    let pget = |k: &str| {
+        package
+            .and_then(|p| p.get(k))
+            .and_then(toml::Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     o.push_str("# Data dictionary\n\n");
     o.push_str("<!-- Generated from kpdata.toml, schemas/ and the dataset files by `kpdata_import::data_dictionary`. Do not edit by hand: regenerate with `KPDATA_BLESS=1 cargo test -p kpdata-import --test dictionary`. -->\n\n");
     o.push_str(&format!(
@@ -127,11 +151,22 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
     ));
     o.push_str("Conventions: a CSV cell is typed by its field's type; an empty cell is an absent value; array cells hold several values split on the separator. `source_ids` cite rows of `sources`, whose archived bytes are in `datasets/archive/` with their sha256. Dates are ISO prefixes (`2015`, `2015-01`, `2015-01-02`) at the precision the source gives.\n\n");
     o.push_str("In a release (`kpdata release`), each dataset is in `data/` as CSV, Parquet and JSON; every `partial-date` field `<f>` keeps its text and is followed by the typed columns `<f>_start` and `<f>_end` (dates: the first and the last day the text allows; `2015` gives 2015-01-01 and 2015-12-31) and `<f>_precision` (`day`, `month` or `year`), all null where `<f>` is empty; and the release builds `targets`, one row per actor of `actors` with its names, identifiers, authorities, programs, first and latest listing dates, number of designations and sources. The release's own `data-dictionary.md` lists every published column.\n\n");
+}
 
-    // Overview.
-    let mut loaded = Vec::new();
-    o.push_str("## Datasets\n\n| dataset | file | rows | primary key | citations |\n|---|---|---|---|---|\n");
-    for d in &datasets {
+/// One dataset of the manifest with its file and schema read.
+struct Loaded<'m> {
+    d: &'m toml::Table,
+    name: String,
+    path: String,
+    schema_path: String,
+    rows: usize,
+    schema: Value,
+    cite: String,
+    bytes: Vec<u8>,
+}
+
+impl<'m> Loaded<'m> {
+    fn read(d: &'m toml::Table, read: ReadFile<'_>) -> Result<Self> {
         let s = |k: &str| {
             d.get(k)
                 .and_then(toml::Value::as_str)
@@ -152,15 +187,30 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
             other => other,
         }
         .to_string();
-        o.push_str(&format!(
-            "| [`{name}`](#{name}) | `{path}` | {rows} | {} | {cite} |\n",
-            str_list(d.get("primary_key")).join(", ")
-        ));
-        loaded.push((d, name, path, schema_path, rows, schema, cite, bytes));
+        Ok(Loaded {
+            d,
+            name,
+            path,
+            schema_path,
+            rows,
+            schema,
+            cite,
+            bytes,
+        })
     }
-    o.push('\n');
 
-    for (d, name, path, schema_path, rows, schema, cite, bytes) in &loaded {
+    /// The dataset's section: title, facts, field table and, for a vocabulary, its keys.
+    fn section(&self, o: &mut String) -> Result<()> {
+        let Loaded {
+            d,
+            name,
+            path,
+            schema_path,
+            rows,
+            schema,
+            cite,
+            ..
+        } = self;
         o.push_str(&format!("## {name}\n\n"));
         let title = d
             .get("title")
@@ -222,6 +272,16 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
         }
         o.push('\n');
 
+        self.fields(o);
+        if name.starts_with("vocab_") {
+            self.vocabulary_keys(o)?;
+        }
+        Ok(())
+    }
+
+    /// The field table: type, required, rules, vocabulary or reference, description.
+    fn fields(&self, o: &mut String) {
+        let (d, schema) = (self.d, &self.schema);
         let fks: Vec<(Vec<String>, String, Vec<String>)> = d
             .get("foreign_key")
             .and_then(toml::Value::as_array)
@@ -260,39 +320,41 @@ pub fn data_dictionary(manifest_toml: &str, read: ReadFile<'_>) -> Result<String
             }
         }
         o.push('\n');
+    }
 
-        if name.starts_with("vocab_") {
-            let mut rdr = csv::ReaderBuilder::new().from_reader(bytes.as_slice());
-            let header = rdr
-                .headers()
-                .map_err(|e| ImportError::new(format!("{path}: {e}")))?
-                .clone();
-            let col = |n: &str| header.iter().position(|h| h == n);
-            if let (Some(k), Some(l)) = (col("key"), col("label")) {
-                // With a `definition` column, each key is explained (date kinds, fact kinds).
-                let def = col("definition");
-                o.push_str(if def.is_some() {
-                    "Keys:\n\n| key | label | definition |\n|---|---|---|\n"
-                } else {
-                    "Keys:\n\n| key | label |\n|---|---|\n"
-                });
-                for r in rdr.records() {
-                    let r = r.map_err(|e| ImportError::new(format!("{path}: {e}")))?;
-                    o.push_str(&format!(
-                        "| `{}` | {} |",
-                        md(r.get(k).unwrap_or("")),
-                        md(r.get(l).unwrap_or(""))
-                    ));
-                    if let Some(d) = def {
-                        o.push_str(&format!(" {} |", md(r.get(d).unwrap_or(""))));
-                    }
-                    o.push('\n');
+    /// A vocabulary's keys with their labels (and definitions, when the file has them).
+    fn vocabulary_keys(&self, o: &mut String) -> Result<()> {
+        let path = &self.path;
+        let mut rdr = csv::ReaderBuilder::new().from_reader(self.bytes.as_slice());
+        let header = rdr
+            .headers()
+            .map_err(|e| ImportError::new(format!("{path}: {e}")))?
+            .clone();
+        let col = |n: &str| header.iter().position(|h| h == n);
+        if let (Some(k), Some(l)) = (col("key"), col("label")) {
+            // With a `definition` column, each key is explained (date kinds, fact kinds).
+            let def = col("definition");
+            o.push_str(if def.is_some() {
+                "Keys:\n\n| key | label | definition |\n|---|---|---|\n"
+            } else {
+                "Keys:\n\n| key | label |\n|---|---|\n"
+            });
+            for r in rdr.records() {
+                let r = r.map_err(|e| ImportError::new(format!("{path}: {e}")))?;
+                o.push_str(&format!(
+                    "| `{}` | {} |",
+                    md(r.get(k).unwrap_or("")),
+                    md(r.get(l).unwrap_or(""))
+                ));
+                if let Some(d) = def {
+                    o.push_str(&format!(" {} |", md(r.get(d).unwrap_or(""))));
                 }
                 o.push('\n');
             }
+            o.push('\n');
         }
+        Ok(())
     }
-    Ok(o.trim_end().to_string() + "\n")
 }
 
 fn str_list_json(v: Option<&Value>) -> Vec<String> {

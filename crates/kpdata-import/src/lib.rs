@@ -33,8 +33,6 @@ mod xml;
 
 pub use dictionary::data_dictionary;
 
-use sha2::{Digest, Sha256};
-
 /// An import failed: the input is not what the importer knows how to read faithfully.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -156,9 +154,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// Hex sha256 of some bytes (how sources are registered and found again).
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
-}
+pub use kpdata_base::sha256_hex;
 
 /// Combines an existing dataset file (if any) with freshly imported rows: rows of the file whose
 /// id starts with the import's `owned_prefix` are replaced, all others are kept; the result is
@@ -305,18 +301,7 @@ pub(crate) fn check_nfc(what: &str, s: &str) -> Result<()> {
 }
 
 /// IMO ship number check: 7 digits, digits 1-6 weighted 7..2, sum mod 10 = digit 7.
-pub fn imo_valid(s: &str) -> bool {
-    let d: Vec<u32> = s.chars().filter_map(|c| c.to_digit(10)).collect();
-    if s.len() != 7 || d.len() != 7 {
-        return false;
-    }
-    let sum: u32 = d[..6]
-        .iter()
-        .zip([7, 6, 5, 4, 3, 2])
-        .map(|(a, b)| a * b)
-        .sum();
-    sum % 10 == d[6]
-}
+pub use kpdata_base::ident::is_imo_number as imo_valid;
 
 /// The 7-digit numbers labelled IMO in a free text, in order, without repeats. Accepted labels
 /// (all seen in the lists): `IMO 1234567` (OFAC: "Vessel Registration Identification IMO",
@@ -427,15 +412,6 @@ mod tests {
         let mut v = vec!["a-10", "a-9", "a-09x", "b", "a-100", "a-1"];
         v.sort_by(|a, b| natural_cmp(a, b));
         assert_eq!(v, ["a-1", "a-9", "a-09x", "a-10", "a-100", "b"]);
-    }
-
-    #[test]
-    fn imo_check_digit() {
-        for ok in ["9132612", "8514435", "8682969"] {
-            assert!(imo_valid(ok), "{ok}");
-        }
-        assert!(!imo_valid("9132613"));
-        assert!(!imo_valid("913261"));
     }
 
     #[test]

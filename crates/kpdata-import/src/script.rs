@@ -27,29 +27,23 @@ impl Script {
     }
 }
 
+/// The script of a letter, from the Unicode Script property (`unicode-script`, the data
+/// `kpdata-check`'s script rules use too): `Some(None)` for a character that is not a letter or
+/// is a letter common to all scripts (the modifier apostrophe `ʼ` of McCune–Reischauer), `None`
+/// for a letter of another script.
 fn letter_script(c: char) -> Option<Option<Script>> {
-    let u = c as u32;
+    use unicode_script::{Script as Ucd, UnicodeScript};
     if !c.is_alphabetic() {
         return Some(None);
     }
-    let s = match u {
-        0x41..=0x5A | 0x61..=0x7A | 0xAA | 0xBA | 0xC0..=0xD6 | 0xD8..=0xF6 | 0xF8..=0x24F => {
-            Script::Latn
-        }
-        0x1E00..=0x1EFF | 0x2C60..=0x2C7F | 0xA720..=0xA7FF | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A => {
-            Script::Latn
-        }
-        0x1100..=0x11FF | 0x3130..=0x318F | 0xA960..=0xA97F | 0xAC00..=0xD7AF | 0xD7B0..=0xD7FF => {
-            Script::Hang
-        }
-        0x2E80..=0x2FDF | 0x3005 | 0x3007 | 0x3021..=0x3029 | 0x3400..=0x4DBF | 0x4E00..=0x9FFF => {
-            Script::Hani
-        }
-        0xF900..=0xFAFF | 0x20000..=0x3FFFF => Script::Hani,
-        0x0400..=0x052F | 0x1C80..=0x1C8F | 0x2DE0..=0x2DFF | 0xA640..=0xA69F => Script::Cyrl,
+    Some(Some(match c.script() {
+        Ucd::Latin => Script::Latn,
+        Ucd::Hangul => Script::Hang,
+        Ucd::Han => Script::Hani,
+        Ucd::Cyrillic => Script::Cyrl,
+        Ucd::Common | Ucd::Inherited => return Some(None),
         _ => return None,
-    };
-    Some(Some(s))
+    }))
 }
 
 /// The single script of a name's letters; `Ok(None)` for a mix (or no letters).
@@ -92,5 +86,24 @@ mod tests {
         assert_eq!(detect("Jin Tiesan (金铁三)").unwrap(), None);
         assert_eq!(detect("Ким").unwrap(), Some(Script::Cyrl));
         assert!(detect("كيم").is_err());
+        assert!(detect("Κιμ").is_err());
+    }
+
+    /// The hand-kept ranges this replaced disagreed with the Unicode data `kpdata-check` uses:
+    /// they called the modifier apostrophe (U+02BC, Common) and IPA letters (U+0250.., Latin)
+    /// letters of no known script and stopped the import.
+    #[test]
+    fn scripts_follow_the_unicode_data() {
+        assert_eq!(detect("Ch\u{02BC}oe").unwrap(), Some(Script::Latn));
+        assert_eq!(detect("\u{0250}bc").unwrap(), Some(Script::Latn));
+        assert_eq!(detect("\u{1D00}").unwrap(), Some(Script::Latn));
+        // Every letter the old ranges knew keeps its script.
+        assert_eq!(detect("々〇").unwrap(), Some(Script::Hani));
+        assert_eq!(detect("ＫＩＭ ªº").unwrap(), Some(Script::Latn));
+        assert_eq!(
+            detect("\u{3131}\u{A960}\u{D7B0}").unwrap(),
+            Some(Script::Hang)
+        );
+        assert_eq!(detect("\u{1C80}\u{A640}").unwrap(), Some(Script::Cyrl));
     }
 }

@@ -106,15 +106,7 @@ pub(crate) fn check_date(what: &str, s: &str) -> Result<()> {
     }
     let num = |r: std::ops::Range<usize>| s[r].parse::<u32>().map_err(|_| bad());
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if d == 0 || d > days {
+    if !kpdata_base::dates::is_real_day(y.into(), m, d) {
         return Err(bad());
     }
     Ok(())
@@ -145,14 +137,13 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
             root.name
         )));
     }
-    let mut actors = Table::new("actors", ACTORS, "act-un-");
-    let mut names = Table::new("actor_names", ACTOR_NAMES, "nam-un-");
-    let mut idents = Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-un-");
-    let mut desigs = Table::new("designations", DESIGNATIONS, "des-un-");
-    let mut facts = Table::new("actor_facts", ACTOR_FACTS, "fct-un-");
-    let src = || source_id.to_string();
-    let public = || "public".to_string();
-
+    let mut t = Tables {
+        actors: Table::new("actors", ACTORS, "act-un-"),
+        names: Table::new("actor_names", ACTOR_NAMES, "nam-un-"),
+        idents: Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-un-"),
+        desigs: Table::new("designations", DESIGNATIONS, "des-un-"),
+        facts: Table::new("actor_facts", ACTOR_FACTS, "fct-un-"),
+    };
     for (section, tag, actor_type, letter) in [
         ("INDIVIDUALS", "INDIVIDUAL", "person", 'i'),
         ("ENTITIES", "ENTITY", "organization", 'e'),
@@ -164,264 +155,383 @@ pub fn import(xml_bytes: &[u8], source_id: &str) -> Result<Vec<Table>> {
             if text(e, "UN_LIST_TYPE") != "DPRK" {
                 continue;
             }
-            let reference = text(e, "REFERENCE_NUMBER");
-            let ok_ref = reference.len() == 7
-                && reference.starts_with("KP")
-                && reference.as_bytes()[2] == letter as u8
-                && reference.as_bytes()[3] == b'.'
-                && reference[4..].bytes().all(|b| b.is_ascii_digit());
-            if !ok_ref {
-                return Err(ImportError::new(format!(
-                    "{tag} with REFERENCE_NUMBER {reference:?}: expected KP{letter}.### for a DPRK {tag}"
-                )));
-            }
-            let at = |msg: String| ImportError::new(format!("{reference}: {msg}"));
-            for c in &e.children {
-                if !MAPPED.contains(&c.name.as_str()) && !IGNORED.contains(&c.name.as_str()) {
-                    return Err(at(format!(
-                        "unknown element <{}>; map it or add it to the ignored list on purpose",
-                        c.name
-                    )));
-                }
-            }
-            let key = reference.to_ascii_lowercase().replace('.', "-");
-            let actor_id = format!("act-un-{key}");
-
-            let primary = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
-                .iter()
-                .map(|t| text(e, t))
-                .filter(|s| !s.is_empty())
-                .collect::<Vec<_>>()
-                .join(" ");
-            if primary.is_empty() {
-                return Err(at("no name".into()));
-            }
-            check_nfc(&reference, &primary)?;
-            let listed_on = text(e, "LISTED_ON");
-            check_date(&format!("{reference} LISTED_ON"), &listed_on)?;
-            let dataid = text(e, "DATAID");
-            if dataid.is_empty() || !dataid.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(at(format!("DATAID {dataid:?} is not a number")));
-            }
-
-            actors.push(&[
-                ("actor_id", actor_id.clone()),
-                ("actor_type", actor_type.into()),
-                ("primary_name", primary.clone()),
-                ("title", values(e, "DESIGNATION").join("; ")),
-                ("nationality", values(e, "NATIONALITY").join("; ")),
-                ("vessel_type", String::new()),
-                ("vessel_flag", String::new()),
-                ("vessel_tonnage", String::new()),
-                ("vessel_grt", String::new()),
-                ("vessel_owner", String::new()),
-                ("remarks", text(e, "COMMENTS1")),
-                ("source_ids", src()),
-                ("sensitivity", public()),
-            ])?;
-
-            // Names: the primary name, the original-script name, then aliases in list order.
-            let mut name_row =
-                |id: String, name: String, ty: &str, quality: String| -> Result<()> {
-                    check_nfc(&reference, &name)?;
-                    let script = script_code(&name).map_err(|e| at(e.message))?;
-                    names.push(&[
-                        ("name_id", id),
-                        ("actor_id", actor_id.clone()),
-                        ("name", name),
-                        ("name_type", ty.into()),
-                        ("script", script),
-                        ("source_quality", quality),
-                        ("note", String::new()),
-                        ("source_ids", src()),
-                        ("sensitivity", public()),
-                    ])
-                };
-            name_row(format!("nam-un-{key}-0"), primary, "primary", String::new())?;
-            let original = text(e, "NAME_ORIGINAL_SCRIPT");
-            if !original.is_empty() {
-                name_row(
-                    format!("nam-un-{key}-os"),
-                    original,
-                    "original_script",
-                    String::new(),
-                )?;
-            }
-            let mut n = 0;
-            for a in e
-                .children
-                .iter()
-                .filter(|c| c.name == "INDIVIDUAL_ALIAS" || c.name == "ENTITY_ALIAS")
-            {
-                for c in &a.children {
-                    if ![
-                        "ALIAS_NAME",
-                        "QUALITY",
-                        "DATE_OF_BIRTH",
-                        "NOTE",
-                        "CITY_OF_BIRTH",
-                        "COUNTRY_OF_BIRTH",
-                    ]
-                    .contains(&c.name.as_str())
-                    {
-                        return Err(at(format!("unknown alias element <{}>", c.name)));
-                    }
-                }
-                let alias = text(a, "ALIAS_NAME");
-                let quality = text(a, "QUALITY");
-                if alias.is_empty() && quality.is_empty() {
-                    continue;
-                }
-                if alias.is_empty() {
-                    return Err(at(format!("an alias of quality {quality:?} has no name")));
-                }
-                let ty = alias_type(&quality).ok_or_else(|| {
-                    at(format!(
-                        "alias {alias:?} has the unknown QUALITY {quality:?} (known: Good, Low, a.k.a., f.k.a.)"
-                    ))
-                })?;
-                n += 1;
-                name_row(format!("nam-un-{key}-{n}"), alias, ty, quality)?;
-            }
-
-            // Identifiers.
-            let mut ident = |id: String, scheme: &str, value: String, note: String| {
-                idents.push(&[
-                    ("identifier_id", id),
-                    ("actor_id", actor_id.clone()),
-                    ("scheme", scheme.into()),
-                    ("value", value),
-                    ("note", note),
-                    ("source_ids", src()),
-                    ("sensitivity", public()),
-                ])
-            };
-            ident(
-                format!("idn-un-{key}-un-ref"),
-                "un_ref",
-                reference.clone(),
-                String::new(),
+            let entry = Entry::new(e, tag, letter, actor_type, source_id)?;
+            let (primary, listed_on, dataid) = entry.actor(&mut t)?;
+            entry.names(&mut t, primary)?;
+            entry.identifiers(&mut t, dataid)?;
+            crate::un_facts::un_facts(
+                e,
+                &entry.reference,
+                &entry.key,
+                &entry.actor_id,
+                source_id,
+                &mut t.facts,
             )?;
-            ident(
-                format!("idn-un-{key}-dataid"),
-                "un_dataid",
-                dataid,
-                String::new(),
-            )?;
-            if actor_type == "organization" {
-                let remarks = text(e, "COMMENTS1");
-                for (i, imo) in crate::imo_numbers(&remarks).into_iter().enumerate() {
-                    let suffix = if i == 0 {
-                        String::new()
-                    } else {
-                        format!("-{}", i + 1)
-                    };
-                    ident(
-                        format!("idn-un-{key}-imo-company{suffix}"),
-                        "imo_company",
-                        imo,
-                        "from COMMENTS1".into(),
-                    )?;
-                }
-            }
-            let mut passports: Vec<(String, String)> = Vec::new();
-            for d in e.children_named("INDIVIDUAL_DOCUMENT") {
-                let ty = text(d, "TYPE_OF_DOCUMENT");
-                let number = text(d, "NUMBER");
-                let note = text(d, "NOTE");
-                if ty.is_empty() && number.is_empty() && note.is_empty() {
-                    continue;
-                }
-                if !PASSPORT_TYPES.contains(&ty.as_str()) {
-                    return Err(at(format!(
-                        "document type {ty:?} is not known (known: {})",
-                        PASSPORT_TYPES.join(", ")
-                    )));
-                }
-                if number.is_empty() {
-                    return Err(at("a passport without a number".into()));
-                }
-                // `381110042 (Expired 25 Jan. 2016)`: the number, and the list's remark on it.
-                let (number, note) = match number.strip_suffix(')').and_then(|n| n.split_once(" ("))
-                {
-                    Some((n, remark)) if !n.contains(' ') => {
-                        let note = if note.is_empty() {
-                            remark.to_string()
-                        } else {
-                            format!("{remark}; {note}")
-                        };
-                        (n.to_string(), note)
-                    }
-                    _ => (number, note),
-                };
-                match passports.iter_mut().find(|(n, _)| *n == number) {
-                    Some((_, existing)) => {
-                        if existing.is_empty() {
-                            *existing = note;
-                        }
-                    }
-                    None => passports.push((number, note)),
-                }
-            }
-            for (i, (number, note)) in passports.into_iter().enumerate() {
-                ident(
-                    format!("idn-un-{key}-passport-{}", i + 1),
-                    "passport",
-                    number,
-                    note,
-                )?;
-            }
-
-            crate::un_facts::un_facts(e, &reference, &key, &actor_id, source_id, &mut facts)?;
-
-            // Designations: the listing, then one `amended` row per update date.
-            let mut desig = |id: String, action: &str, date: String, kind: &str| {
-                desigs.push(&[
-                    ("designation_id", id),
-                    ("actor_id", actor_id.clone()),
-                    ("authority", "unsc".into()),
-                    ("programs", "un:DPRK".into()),
-                    ("instrument_id", String::new()),
-                    ("action", action.into()),
-                    ("action_date", date),
-                    ("date_kind", kind.into()),
-                    ("authority_ref", reference.clone()),
-                    ("window_start", String::new()),
-                    ("window_end", String::new()),
-                    ("note", String::new()),
-                    ("source_ids", src()),
-                    ("sensitivity", public()),
-                ])
-            };
-            desig(
-                format!("des-un-{key}-listed"),
-                "listed",
-                listed_on,
-                "listed_on",
-            )?;
-            let mut updated = values(e, "LAST_DAY_UPDATED");
-            for u in &updated {
-                check_date(&format!("{reference} LAST_DAY_UPDATED"), u)?;
-            }
-            updated.sort();
-            updated.dedup();
-            for u in updated {
-                desig(
-                    format!("des-un-{key}-amended-{u}"),
-                    "amended",
-                    u,
-                    "last_updated",
-                )?;
-            }
+            entry.designations(&mut t, listed_on)?;
         }
     }
     Ok(vec![
-        actors.finish()?,
-        names.finish()?,
-        idents.finish()?,
-        desigs.finish()?,
-        facts.finish()?,
+        t.actors.finish()?,
+        t.names.finish()?,
+        t.idents.finish()?,
+        t.desigs.finish()?,
+        t.facts.finish()?,
     ])
+}
+
+/// The tables a UN import fills.
+struct Tables {
+    actors: Table,
+    names: Table,
+    idents: Table,
+    desigs: Table,
+    facts: Table,
+}
+
+fn public() -> String {
+    "public".to_string()
+}
+
+/// One DPRK entry of the list, its reference checked.
+struct Entry<'a> {
+    e: &'a Element,
+    /// `KPi.033`
+    reference: String,
+    /// `kpi-033`, the ids' stem.
+    key: String,
+    actor_id: String,
+    actor_type: &'static str,
+    source_id: &'a str,
+}
+
+impl<'a> Entry<'a> {
+    /// Checks the reference (`KP{letter}.###`) and that every element is mapped or ignored.
+    fn new(
+        e: &'a Element,
+        tag: &str,
+        letter: char,
+        actor_type: &'static str,
+        source_id: &'a str,
+    ) -> Result<Self> {
+        let reference = text(e, "REFERENCE_NUMBER");
+        let ok_ref = reference.len() == 7
+            && reference.starts_with("KP")
+            && reference.as_bytes()[2] == letter as u8
+            && reference.as_bytes()[3] == b'.'
+            && reference[4..].bytes().all(|b| b.is_ascii_digit());
+        if !ok_ref {
+            return Err(ImportError::new(format!(
+                "{tag} with REFERENCE_NUMBER {reference:?}: expected KP{letter}.### for a DPRK {tag}"
+            )));
+        }
+        let key = reference.to_ascii_lowercase().replace('.', "-");
+        let entry = Entry {
+            e,
+            actor_id: format!("act-un-{key}"),
+            key,
+            reference,
+            actor_type,
+            source_id,
+        };
+        for c in &e.children {
+            if !MAPPED.contains(&c.name.as_str()) && !IGNORED.contains(&c.name.as_str()) {
+                return Err(entry.err(format!(
+                    "unknown element <{}>; map it or add it to the ignored list on purpose",
+                    c.name
+                )));
+            }
+        }
+        Ok(entry)
+    }
+
+    fn err(&self, msg: String) -> ImportError {
+        ImportError::new(format!("{}: {msg}", self.reference))
+    }
+
+    fn src(&self) -> String {
+        self.source_id.to_string()
+    }
+
+    /// The `actors` row; returns the primary name, LISTED_ON and DATAID, checked.
+    fn actor(&self, t: &mut Tables) -> Result<(String, String, String)> {
+        let (e, reference) = (self.e, &self.reference);
+        let primary = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
+            .iter()
+            .map(|t| text(e, t))
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
+        if primary.is_empty() {
+            return Err(self.err("no name".into()));
+        }
+        check_nfc(reference, &primary)?;
+        let listed_on = text(e, "LISTED_ON");
+        check_date(&format!("{reference} LISTED_ON"), &listed_on)?;
+        let dataid = text(e, "DATAID");
+        if dataid.is_empty() || !dataid.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(self.err(format!("DATAID {dataid:?} is not a number")));
+        }
+        t.actors.push(&[
+            ("actor_id", self.actor_id.clone()),
+            ("actor_type", self.actor_type.into()),
+            ("primary_name", primary.clone()),
+            ("title", values(e, "DESIGNATION").join("; ")),
+            ("nationality", values(e, "NATIONALITY").join("; ")),
+            ("vessel_type", String::new()),
+            ("vessel_flag", String::new()),
+            ("vessel_tonnage", String::new()),
+            ("vessel_grt", String::new()),
+            ("vessel_owner", String::new()),
+            ("remarks", text(e, "COMMENTS1")),
+            ("source_ids", self.src()),
+            ("sensitivity", public()),
+        ])?;
+        Ok((primary, listed_on, dataid))
+    }
+
+    fn name_row(
+        &self,
+        t: &mut Tables,
+        id: String,
+        name: String,
+        ty: &str,
+        quality: String,
+    ) -> Result<()> {
+        check_nfc(&self.reference, &name)?;
+        let script = script_code(&name).map_err(|e| self.err(e.message))?;
+        t.names.push(&[
+            ("name_id", id),
+            ("actor_id", self.actor_id.clone()),
+            ("name", name),
+            ("name_type", ty.into()),
+            ("script", script),
+            ("source_quality", quality),
+            ("note", String::new()),
+            ("source_ids", self.src()),
+            ("sensitivity", public()),
+        ])
+    }
+
+    /// Names: the primary name, the original-script name, then aliases in list order.
+    fn names(&self, t: &mut Tables, primary: String) -> Result<()> {
+        let (e, key) = (self.e, &self.key);
+        self.name_row(
+            t,
+            format!("nam-un-{key}-0"),
+            primary,
+            "primary",
+            String::new(),
+        )?;
+        let original = text(e, "NAME_ORIGINAL_SCRIPT");
+        if !original.is_empty() {
+            self.name_row(
+                t,
+                format!("nam-un-{key}-os"),
+                original,
+                "original_script",
+                String::new(),
+            )?;
+        }
+        let mut n = 0;
+        for a in e
+            .children
+            .iter()
+            .filter(|c| c.name == "INDIVIDUAL_ALIAS" || c.name == "ENTITY_ALIAS")
+        {
+            for c in &a.children {
+                if ![
+                    "ALIAS_NAME",
+                    "QUALITY",
+                    "DATE_OF_BIRTH",
+                    "NOTE",
+                    "CITY_OF_BIRTH",
+                    "COUNTRY_OF_BIRTH",
+                ]
+                .contains(&c.name.as_str())
+                {
+                    return Err(self.err(format!("unknown alias element <{}>", c.name)));
+                }
+            }
+            let alias = text(a, "ALIAS_NAME");
+            let quality = text(a, "QUALITY");
+            if alias.is_empty() && quality.is_empty() {
+                continue;
+            }
+            if alias.is_empty() {
+                return Err(self.err(format!("an alias of quality {quality:?} has no name")));
+            }
+            let ty = alias_type(&quality).ok_or_else(|| {
+                self.err(format!(
+                    "alias {alias:?} has the unknown QUALITY {quality:?} (known: Good, Low, a.k.a., f.k.a.)"
+                ))
+            })?;
+            n += 1;
+            self.name_row(t, format!("nam-un-{key}-{n}"), alias, ty, quality)?;
+        }
+        Ok(())
+    }
+
+    fn ident(
+        &self,
+        t: &mut Tables,
+        id: String,
+        scheme: &str,
+        value: String,
+        note: String,
+    ) -> Result<()> {
+        t.idents.push(&[
+            ("identifier_id", id),
+            ("actor_id", self.actor_id.clone()),
+            ("scheme", scheme.into()),
+            ("value", value),
+            ("note", note),
+            ("source_ids", self.src()),
+            ("sensitivity", public()),
+        ])
+    }
+
+    /// The UN reference, DATAID, a company's IMO numbers (COMMENTS1) and passports.
+    fn identifiers(&self, t: &mut Tables, dataid: String) -> Result<()> {
+        let key = &self.key;
+        self.ident(
+            t,
+            format!("idn-un-{key}-un-ref"),
+            "un_ref",
+            self.reference.clone(),
+            String::new(),
+        )?;
+        self.ident(
+            t,
+            format!("idn-un-{key}-dataid"),
+            "un_dataid",
+            dataid,
+            String::new(),
+        )?;
+        if self.actor_type == "organization" {
+            let remarks = text(self.e, "COMMENTS1");
+            for (i, imo) in crate::imo_numbers(&remarks).into_iter().enumerate() {
+                let suffix = if i == 0 {
+                    String::new()
+                } else {
+                    format!("-{}", i + 1)
+                };
+                self.ident(
+                    t,
+                    format!("idn-un-{key}-imo-company{suffix}"),
+                    "imo_company",
+                    imo,
+                    "from COMMENTS1".into(),
+                )?;
+            }
+        }
+        for (i, (number, note)) in self.passports()?.into_iter().enumerate() {
+            self.ident(
+                t,
+                format!("idn-un-{key}-passport-{}", i + 1),
+                "passport",
+                number,
+                note,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// (number, note) of each passport, once per number.
+    fn passports(&self) -> Result<Vec<(String, String)>> {
+        let mut passports: Vec<(String, String)> = Vec::new();
+        for d in self.e.children_named("INDIVIDUAL_DOCUMENT") {
+            let ty = text(d, "TYPE_OF_DOCUMENT");
+            let number = text(d, "NUMBER");
+            let note = text(d, "NOTE");
+            if ty.is_empty() && number.is_empty() && note.is_empty() {
+                continue;
+            }
+            if !PASSPORT_TYPES.contains(&ty.as_str()) {
+                return Err(self.err(format!(
+                    "document type {ty:?} is not known (known: {})",
+                    PASSPORT_TYPES.join(", ")
+                )));
+            }
+            if number.is_empty() {
+                return Err(self.err("a passport without a number".into()));
+            }
+            // `381110042 (Expired 25 Jan. 2016)`: the number, and the list's remark on it.
+            let (number, note) = match number.strip_suffix(')').and_then(|n| n.split_once(" (")) {
+                Some((n, remark)) if !n.contains(' ') => {
+                    let note = if note.is_empty() {
+                        remark.to_string()
+                    } else {
+                        format!("{remark}; {note}")
+                    };
+                    (n.to_string(), note)
+                }
+                _ => (number, note),
+            };
+            match passports.iter_mut().find(|(n, _)| *n == number) {
+                Some((_, existing)) => {
+                    if existing.is_empty() {
+                        *existing = note;
+                    }
+                }
+                None => passports.push((number, note)),
+            }
+        }
+        Ok(passports)
+    }
+
+    fn desig(
+        &self,
+        t: &mut Tables,
+        id: String,
+        action: &str,
+        date: String,
+        kind: &str,
+    ) -> Result<()> {
+        t.desigs.push(&[
+            ("designation_id", id),
+            ("actor_id", self.actor_id.clone()),
+            ("authority", "unsc".into()),
+            ("programs", "un:DPRK".into()),
+            ("instrument_id", String::new()),
+            ("action", action.into()),
+            ("action_date", date),
+            ("date_kind", kind.into()),
+            ("authority_ref", self.reference.clone()),
+            ("window_start", String::new()),
+            ("window_end", String::new()),
+            ("note", String::new()),
+            ("source_ids", self.src()),
+            ("sensitivity", public()),
+        ])
+    }
+
+    /// Designations: the listing, then one `amended` row per update date.
+    fn designations(&self, t: &mut Tables, listed_on: String) -> Result<()> {
+        let key = &self.key;
+        self.desig(
+            t,
+            format!("des-un-{key}-listed"),
+            "listed",
+            listed_on,
+            "listed_on",
+        )?;
+        let mut updated = values(self.e, "LAST_DAY_UPDATED");
+        for u in &updated {
+            check_date(&format!("{} LAST_DAY_UPDATED", self.reference), u)?;
+        }
+        updated.sort();
+        updated.dedup();
+        for u in updated {
+            self.desig(
+                t,
+                format!("des-un-{key}-amended-{u}"),
+                "amended",
+                u,
+                "last_updated",
+            )?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

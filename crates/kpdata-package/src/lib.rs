@@ -7,6 +7,7 @@
 
 mod error;
 mod manifest;
+mod order;
 mod paths;
 mod schema;
 
@@ -15,6 +16,7 @@ pub use manifest::{
     CitePolicy, Dataset, ForeignKey, Limits, Manifest, PackageMeta, Provenance, ReleaseConfig,
     MANIFEST_FILE,
 };
+pub use order::{compare_keys, KeyOrder};
 pub use paths::{
     check_relative, open_regular, EntryKind, FileSource, PathProblem, Root, RootFile, TreeEntry,
 };

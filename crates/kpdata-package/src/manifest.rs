@@ -146,6 +146,10 @@ pub struct Dataset {
     /// Published in releases (vocabularies and data alike); `false` keeps a dataset internal.
     #[serde(default = "yes")]
     pub publish: bool,
+    /// The file keeps its records in primary-key order (the order of releases; see
+    /// [`crate::KeyOrder`]): `validate` reports a record out of order, `kpdata fix` re-sorts.
+    #[serde(default)]
+    pub sorted: bool,
 }
 
 fn yes() -> bool {
@@ -223,6 +227,12 @@ impl Manifest {
             }
             if !seen.insert(d.name.as_str()) {
                 return bad(format!("dataset `{}` is declared twice", d.name));
+            }
+            if d.sorted && d.primary_key.is_empty() {
+                return bad(format!(
+                    "dataset `{}` is `sorted` but has no `primary_key` to sort by",
+                    d.name
+                ));
             }
             for (what, p) in [("path", &d.path), ("schema", &d.schema)] {
                 check_relative(p)
@@ -302,5 +312,17 @@ primary_key = ["source_id"]
         assert!(e.message.contains(".."), "{}", e.message);
         let e = Manifest::parse(&format!("{MIN}\n[limits]\njson_depth = 1000\n")).unwrap_err();
         assert!(e.message.contains("json_depth"));
+    }
+
+    #[test]
+    fn sorted_needs_a_primary_key() {
+        let m = Manifest::parse(&format!("{MIN}sorted = true\n")).unwrap();
+        assert!(m.datasets[0].sorted);
+        assert!(!Manifest::parse(MIN).unwrap().datasets[0].sorted);
+        let e = Manifest::parse(
+            &format!("{MIN}sorted = true\n").replace("primary_key = [\"source_id\"]\n", ""),
+        )
+        .unwrap_err();
+        assert!(e.message.contains("no `primary_key`"), "{}", e.message);
     }
 }

@@ -134,7 +134,7 @@ fn count_lines(bytes: &[u8]) -> u64 {
 
 /// An RFC 6901 reference token: `~` becomes `~0`, `/` becomes `~1`.
 pub fn escape_pointer_token(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    kpdata_base::pointer::escape_token(token)
 }
 
 /// Reading stopped (the finding, if any, is already recorded).

@@ -77,13 +77,7 @@ pub struct Bounds {
 }
 
 fn days_in_month(y: u32, m: u32) -> u32 {
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    match m {
-        2 if leap => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
+    kpdata_base::dates::days_in_month(y.into(), m)
 }
 
 fn digits(s: &str) -> Option<u32> {

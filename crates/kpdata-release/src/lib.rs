@@ -17,6 +17,10 @@
 //!   blob id is the committed one) — as an [`Input`] for the build and as
 //!   [`publish::CommitFiles`] for validation, the same bytes — the changes since the previous
 //!   release tag (kpdata-diff), and the checks a release must pass.
+//! - [`ops`]: `kpdata release X.Y.Z` and `--check` as operations: the dirty-tree, tag, resume
+//!   and signing steps around the build, and the validation gate (validation itself is passed
+//!   in by the caller: this crate does not depend on kpdata-check).
+//! - [`signer`]: the release's signing key, opened and checked against the committed public key.
 //! - [`sign`]: minisign signatures of `SHA256SUMS` (made by `release --sign-key`, checked by
 //!   `verify` against the committed public key) and the tag check in a clone.
 //! - [`verify`]: checks a release folder against `SHA256SUMS` and `datapackage.json`; findings
@@ -35,10 +39,12 @@ pub mod frame_csv;
 pub mod frame_json;
 pub mod input;
 pub mod json;
+pub mod ops;
 pub mod output;
 pub mod publish;
 pub mod records;
 pub mod sign;
+pub mod signer;
 pub mod stage;
 pub mod sums;
 pub mod targets;
@@ -54,8 +60,5 @@ pub use output::{DirOutput, MemoryOutput, Output, Stoppable, Written};
 pub use semver::Version;
 pub use version::{Bump, Plan};
 
-/// `sha256` of `bytes`, lowercase hex.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    use sha2::{Digest, Sha256};
-    hex::encode(Sha256::digest(bytes))
-}
+/// `sha256` of `bytes`, lowercase hex (the one definition is in `kpdata-base`).
+pub use kpdata_base::sha256_hex;

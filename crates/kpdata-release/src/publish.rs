@@ -18,24 +18,6 @@ use crate::input::Input;
 use crate::version;
 use crate::ReleaseError;
 
-impl From<GitError> for ReleaseError {
-    fn from(e: GitError) -> Self {
-        ReleaseError {
-            hint: e.hint(),
-            message: e.to_string(),
-        }
-    }
-}
-
-impl From<kpdata_diff::LoadError> for ReleaseError {
-    fn from(e: kpdata_diff::LoadError) -> Self {
-        ReleaseError {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
-
 /// Where the package lives: the repository and the package root's path inside it (`""` when
 /// the package is at the repository root).
 pub struct Source<'r> {

@@ -1,17 +1,6 @@
 //! Commit times (seconds since the Unix epoch) as RFC 3339 UTC and calendar dates. No wall clock.
 
-pub use kpdata_git::civil_from_days;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (`days_from_civil`).
-pub fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = m as i64;
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d as i64 - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+pub use kpdata_base::dates::{civil_from_days, days_from_civil};
 
 /// `2026-11-28T03:19:17Z`
 pub fn rfc3339(secs: i64) -> String {
@@ -38,25 +27,7 @@ pub fn parse_date(s: &str) -> Option<i64> {
         }
     };
     let (y, m, d) = (digits(0..4)?, digits(5..7)? as u32, digits(8..10)? as u32);
-    if !(1..=12).contains(&m) || d == 0 {
-        return None;
-    }
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = [
-        31,
-        if leap { 29 } else { 28 },
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ];
-    if d > dim[(m - 1) as usize] {
+    if !kpdata_base::dates::is_real_day(y, m, d) {
         return None;
     }
     Some(days_from_civil(y, m, d))

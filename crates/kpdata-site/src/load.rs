@@ -8,30 +8,13 @@ use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
 use serde_json::{Map, Value};
-use sha2::{Digest, Sha256};
 
 /// One record of a dataset, as published.
 pub type Row = Map<String, Value>;
 
-/// A failure to read the release (not a finding): the site cannot be built.
-#[derive(Debug)]
-pub struct SiteError {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl SiteError {
-    pub fn new(message: impl Into<String>) -> SiteError {
-        SiteError {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> SiteError {
-        self.hint = Some(hint.into());
-        self
-    }
-}
+/// A failure to read the release (not a finding): the site cannot be built. The workspace's
+/// one failure type ([`kpdata_base::Failure`]).
+pub use kpdata_base::Failure as SiteError;
 
 /// A dataset of the release: its rows in published order and what its schema says.
 #[derive(Debug, Default)]
@@ -416,7 +399,7 @@ fn read_archived(dir: &Path, release: &mut Release) {
             let Ok(bytes) = read_file(&dir.join(&rel)) else {
                 continue;
             };
-            if hex::encode(Sha256::digest(&bytes)) == sha {
+            if kpdata_base::sha256_hex(&bytes) == sha {
                 found.insert(
                     id.clone(),
                     Archived {

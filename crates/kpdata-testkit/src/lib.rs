@@ -2,12 +2,15 @@
 //!
 //! - [`Kpdata`] runs the built binary in a folder (`NO_COLOR=1`, the caller's `KPDATA_*`
 //!   variables removed, a fixed `KPDATA_TAGGER`, arguments as given) and
-//!   [`code`], [`stdout`], [`stderr`] read its [`Output`]; [`transcript`] turns an output into
+//!   [`code`], [`stdout`], [`stderr`] read its [`Output`] ([`Kpdata::command`] to change the
+//!   command first, [`Kpdata::texts`] for the three at once); [`transcript`] turns an output into
 //!   the text a snapshot holds.
 //! - [`copy_dir`] copies a folder (symbolic links stay links), [`clear_worktree`] empties a
 //!   repository's working tree, [`committed`] makes a folder a scratch git repository with one
 //!   commit, [`history`] turns a `base/` and a `head/` folder into one with two commits
 //!   ([`Scratch`], re-exported from `kpdata-git`).
+//! - [`copy_package`] copies the repository's real package (outside git), [`diff_package`]
+//!   makes a small two-dataset package in a scratch repository; [`tag_exists`] asks one.
 //! - [`check_snapshot`] compares a text with a committed file, or writes it when
 //!   `KPDATA_BLESS` is set ([`bless_requested`]).
 //!
@@ -21,10 +24,17 @@
 
 use std::fs;
 use std::io;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub use kpdata_git::scratch::Scratch;
+
+pub mod packages;
+
+pub use packages::{copy_package, diff_package};
+
+/// The identity every test release is tagged with (`KPDATA_TAGGER` of [`Kpdata::command`]).
+pub const TAGGER: &str = "kpdata test <test@localhost>";
 
 /// The environment variable that makes [`check_snapshot`] write snapshots instead of
 /// comparing them.
@@ -52,11 +62,12 @@ impl Kpdata {
         Path::new(self.0)
     }
 
-    /// Runs `kpdata ARGS...` in `dir` and waits for it. The environment is the test's, made
-    /// repeatable: `NO_COLOR=1`, no `KPDATA_*` variable of the caller's (a signing key or
-    /// password), and a fixed `KPDATA_TAGGER` (`kpdata release` tags only with an identity it
-    /// is given, and machines may have none).
-    pub fn run<S: AsRef<std::ffi::OsStr>>(&self, dir: &Path, args: &[S]) -> Output {
+    /// `kpdata ARGS...` in `dir`, ready to run (or to change first: another environment
+    /// variable, a piped stdin). The environment is the test's, made repeatable: `NO_COLOR=1`,
+    /// no `KPDATA_*` variable of the caller's (a signing key or password), and a fixed
+    /// `KPDATA_TAGGER` (`kpdata release` tags only with an identity it is given, and machines
+    /// may have none).
+    pub fn command<S: AsRef<std::ffi::OsStr>>(&self, dir: &Path, args: &[S]) -> Command {
         let mut cmd = Command::new(self.0);
         for (k, _) in std::env::vars_os() {
             if k.to_string_lossy().starts_with("KPDATA_") {
@@ -66,9 +77,30 @@ impl Kpdata {
         cmd.args(args)
             .current_dir(dir)
             .env("NO_COLOR", "1")
-            .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
+            .env("KPDATA_TAGGER", TAGGER);
+        cmd
+    }
+
+    /// Runs `kpdata ARGS...` in `dir` (see [`Kpdata::command`]) and waits for it.
+    pub fn run<S: AsRef<std::ffi::OsStr>>(&self, dir: &Path, args: &[S]) -> Output {
+        self.command(dir, args)
             .output()
             .unwrap_or_else(|e| panic!("cannot run {}: {e}", self.0))
+    }
+
+    /// Runs `kpdata ARGS...` in `dir`: (exit code, stdout, stderr). Panics when either stream
+    /// is not UTF-8 (kpdata writes UTF-8 only).
+    pub fn texts<S: AsRef<std::ffi::OsStr>>(
+        &self,
+        dir: &Path,
+        args: &[S],
+    ) -> (i32, String, String) {
+        let o = self.run(dir, args);
+        (
+            code(&o),
+            String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+            String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+        )
     }
 }
 
@@ -192,6 +224,16 @@ pub fn history(base: &Path, head: &Path, dir: &Path) -> Result<Scratch, String> 
     copy_dir(head, dir).map_err(|e| format!("copy {}: {e}", head.display()))?;
     s.commit("head").map_err(|e| e.to_string())?;
     Ok(s)
+}
+
+/// The root of this repository (the folder with the real package's kpdata.toml).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Whether the scratch repository has the tag `tag`.
+pub fn tag_exists(s: &Scratch, tag: &str) -> bool {
+    s.git2().find_reference(&format!("refs/tags/{tag}")).is_ok()
 }
 
 /// Whether `KPDATA_BLESS` is set: snapshots are then written, not compared.

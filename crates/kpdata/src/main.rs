@@ -2,52 +2,23 @@
 //! their results and maps them to exit codes: 0 clean, 1 findings of error severity, 2 the tool
 //! could not run. Nothing else in the workspace prints, exits or reads the environment: the
 //! workspace denies `print_stdout` and `print_stderr`, and only this crate allows them.
+//!
+//! Its modules depend on each other in one direction only: `main` → `cli` (the command tree
+//! and its dispatch) → `commands` (each command's arguments and run) → `render` (formats and
+//! renderers) → `failure`; the orchestration a command needs beyond that lives in the library
+//! crates (`kpdata_release::ops` for `release`).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 mod commands;
+mod failure;
 mod render;
 
 use std::process::ExitCode;
 
 use clap::Parser;
 
-/// A failure of the tool itself (not a finding): printed as `error:` and `hint:` lines, exit 2.
-#[derive(Debug)]
-pub struct Failure {
-    pub message: String,
-    pub hint: Option<String>,
-}
-
-impl Failure {
-    pub fn new(message: impl Into<String>) -> Self {
-        Failure {
-            message: message.into(),
-            hint: None,
-        }
-    }
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
-        self.hint = Some(hint.into());
-        self
-    }
-}
-
-impl From<kpdata_package::PackageError> for Failure {
-    fn from(e: kpdata_package::PackageError) -> Self {
-        Failure {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Self {
-        Failure::new(e.to_string())
-    }
-}
-
-pub type CmdResult = Result<ExitCode, Failure>;
+pub(crate) use failure::{CmdResult, Failure};
 
 fn main() -> ExitCode {
     let cli = match cli::Cli::try_parse() {
@@ -58,7 +29,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    match commands::run(cli) {
+    match cli::run(cli) {
         Ok(code) => code,
         Err(f) => {
             {

@@ -3,42 +3,11 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kpdata")
-}
+use kpdata_testkit::{copy_package as package, Kpdata};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for e in fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let t = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &t);
-        } else {
-            fs::copy(e.path(), t).unwrap();
-        }
-    }
-}
-
-/// A copy of the repository's package (manifest, schemas, datasets) outside git.
-fn package() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    fs::copy(repo().join("kpdata.toml"), dir.path().join("kpdata.toml")).unwrap();
-    copy_dir(&repo().join("schemas"), &dir.path().join("schemas"));
-    copy_dir(&repo().join("datasets"), &dir.path().join("datasets"));
-    dir
-}
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const TEXT: &str = "Test fixture (not a real document), 2 January 2015.\n\nThe committee said that it \u{201C}will publish its report in March\u{201D} and take questions.\n";
 const QUOTE: &str = "it \"will publish its report in March\" and take questions";
@@ -68,7 +37,7 @@ fn add_args(file: &str) -> Vec<&str> {
 }
 
 fn validate(dir: &Path) -> Output {
-    kpdata(dir, &["validate", "--reference-date", "2026-12-06"])
+    KPDATA.run(dir, &["validate", "--reference-date", "2026-12-06"])
 }
 
 #[test]
@@ -77,7 +46,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
     let dir = pkg.path();
     fs::write(dir.join("statement.txt"), TEXT).unwrap();
 
-    let out = kpdata(dir, &add_args("statement.txt"));
+    let out = KPDATA.run(dir, &add_args("statement.txt"));
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -89,7 +58,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
     let archived = dir.join("datasets/archive/press-release/statement.txt");
     assert_eq!(fs::read_to_string(&archived).unwrap(), TEXT);
 
-    let q = kpdata(dir, &["quote", "--source", &id, QUOTE]);
+    let q = KPDATA.run(dir, &["quote", "--source", &id, QUOTE]);
     assert_eq!(
         q.status.code(),
         Some(0),
@@ -97,7 +66,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
         String::from_utf8_lossy(&q.stdout)
     );
     assert!(String::from_utf8_lossy(&q.stdout).contains("[[it \"will publish"));
-    let miss = kpdata(
+    let miss = KPDATA.run(
         dir,
         &[
             "quote",
@@ -123,7 +92,7 @@ fn a_source_and_a_statement_citing_it_with_the_commands_alone() {
         String::from_utf8_lossy(&v.stdout)
     );
     // Validating only the changed dataset gives the same verdict, faster.
-    let v = kpdata(
+    let v = KPDATA.run(
         dir,
         &[
             "validate",
@@ -180,7 +149,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         (bad_date, "not a partial date"),
         (dup, "src-voa-2015-us-reviewing-options"),
     ] {
-        let out = kpdata(dir, &args);
+        let out = KPDATA.run(dir, &args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(expect), "{args:?}: {err}");
@@ -199,7 +168,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     let mut perms = fs::metadata(&registry).unwrap().permissions();
     perms.set_readonly(true);
     fs::set_permissions(&registry, perms).unwrap();
-    let out = kpdata(dir, &add_args("statement.txt"));
+    let out = KPDATA.run(dir, &add_args("statement.txt"));
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("read-only"));
     assert_eq!(archive_files(), files_before);
@@ -242,7 +211,7 @@ fn fix_repairs_only_the_broken_cells() {
     assert_ne!(broken, text);
     fs::write(&path, &broken).unwrap();
 
-    let d = kpdata(dir, &["fix", "--diff"]);
+    let d = KPDATA.run(dir, &["fix", "--diff"]);
     assert_eq!(d.status.code(), Some(0));
     let shown = String::from_utf8_lossy(&d.stdout);
     assert!(shown.contains("normalised to Unicode NFC"), "{shown}");
@@ -253,7 +222,7 @@ fn fix_repairs_only_the_broken_cells() {
     assert!(shown.contains("nothing written"), "{shown}");
     assert_eq!(fs::read_to_string(&path).unwrap(), broken, "--diff wrote");
 
-    let f = kpdata(dir, &["fix"]);
+    let f = KPDATA.run(dir, &["fix"]);
     assert_eq!(
         f.status.code(),
         Some(0),
@@ -276,7 +245,7 @@ fn fix_repairs_only_the_broken_cells() {
         expected,
         "bytes outside the repaired cell changed"
     );
-    let again = kpdata(dir, &["fix", "--diff"]);
+    let again = KPDATA.run(dir, &["fix", "--diff"]);
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 repairs needed"));
 }
 
@@ -290,11 +259,11 @@ fn rehash_updates_one_registry_hash_only_when_asked() {
     fs::write(&archived, bytes).unwrap();
     assert_eq!(validate(dir).status.code(), Some(1));
     // Without --rehash nothing touches the hash.
-    let plain = kpdata(dir, &["fix", "--diff"]);
+    let plain = KPDATA.run(dir, &["fix", "--diff"]);
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("sha256 set"));
-    let unknown = kpdata(dir, &["fix", "--rehash", "src-nope"]);
+    let unknown = KPDATA.run(dir, &["fix", "--rehash", "src-nope"]);
     assert_eq!(unknown.status.code(), Some(2));
-    let f = kpdata(
+    let f = KPDATA.run(
         dir,
         &["fix", "--rehash", "src-voa-2015-us-reviewing-options"],
     );
@@ -312,4 +281,91 @@ fn rehash_updates_one_registry_hash_only_when_asked() {
         "{}",
         String::from_utf8_lossy(&v.stdout)
     );
+}
+
+/// Declares the dataset `name` of the package at `dir` `sorted = true`.
+fn declare_sorted(dir: &Path, name: &str) {
+    let manifest = dir.join("kpdata.toml");
+    let text = fs::read_to_string(&manifest).unwrap();
+    let at = format!("name = \"{name}\"\n");
+    assert!(text.contains(&at));
+    fs::write(
+        &manifest,
+        text.replacen(&at, &format!("{at}sorted = true\n"), 1),
+    )
+    .unwrap();
+}
+
+#[test]
+fn fix_sorts_a_sorted_dataset_moving_whole_records_only() {
+    let pkg = package();
+    let dir = pkg.path();
+    declare_sorted(dir, "un_roll_calls");
+    let path = dir.join("datasets/un_roll_calls.csv");
+    let clean = fs::read_to_string(&path).unwrap();
+    assert_eq!(validate(dir).status.code(), Some(0), "the file is in order");
+    // Move the last record to the top.
+    let mut lines: Vec<&str> = clean.split_inclusive('\n').collect();
+    let last = lines.pop().unwrap();
+    lines.insert(1, last);
+    let shuffled = lines.concat();
+    fs::write(&path, &shuffled).unwrap();
+    let v = validate(dir);
+    assert_eq!(v.status.code(), Some(1));
+    let found = String::from_utf8_lossy(&v.stdout);
+    assert!(found.contains("KP304"), "{found}");
+    assert!(found.contains("un_roll_calls.csv:3"), "{found}");
+
+    let d = KPDATA.run(dir, &["fix", "--diff"]);
+    assert_eq!(d.status.code(), Some(0));
+    let shown = String::from_utf8_lossy(&d.stdout);
+    assert!(
+        shown.contains("records re-sorted by primary key (roll_call_id): 9 of 9 move"),
+        "{shown}"
+    );
+    assert!(shown.contains("line 2 -> line 10"), "{shown}");
+    assert_eq!(fs::read_to_string(&path).unwrap(), shuffled, "--diff wrote");
+
+    let f = KPDATA.run(dir, &["fix"]);
+    assert_eq!(f.status.code(), Some(0));
+    assert_eq!(fs::read_to_string(&path).unwrap(), clean);
+    assert_eq!(validate(dir).status.code(), Some(0));
+    let again = KPDATA.run(dir, &["fix", "--diff"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 repairs needed"));
+}
+
+#[test]
+fn fix_sorting_keeps_every_record_byte_for_byte() {
+    // statements.csv has quoted cells with commas and quotes, in curation order.
+    let pkg = package();
+    let dir = pkg.path();
+    declare_sorted(dir, "statements");
+    let path = dir.join("datasets/statements.csv");
+    let before = fs::read(&path).unwrap();
+    let f = KPDATA.run(dir, &["fix"]);
+    assert_eq!(f.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&f.stdout).contains("records re-sorted"));
+    let after = fs::read(&path).unwrap();
+    assert_ne!(after, before);
+    // The same records, each record's raw bytes unchanged, now in statement_id order.
+    let raw = |b: &[u8]| -> Vec<(String, Vec<u8>)> {
+        kpdata_curate::spans::records(b)
+            .iter()
+            .skip(1)
+            .map(|rec| {
+                let id = String::from_utf8(rec[0].value.clone()).unwrap();
+                (id, b[rec[0].start..rec.last().unwrap().end].to_vec())
+            })
+            .collect()
+    };
+    let mut was = raw(&before);
+    let now = raw(&after);
+    assert!(now.windows(2).all(|w| w[0].0 <= w[1].0), "not in key order");
+    was.sort();
+    assert_eq!(was, now);
+    let (mut x, mut y) = (before.clone(), after.clone());
+    x.sort_unstable();
+    y.sort_unstable();
+    assert_eq!(x, y, "sorting added or removed bytes");
+    assert_eq!(validate(dir).status.code(), Some(0));
 }

@@ -4,71 +4,14 @@
 #![allow(clippy::print_stderr, clippy::print_stdout)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-use kpdata_git::scratch::Scratch;
+use kpdata_testkit::packages::{
+    DESIGNATIONS, DESIGNATIONS_SCHEMA, DIFF_MANIFEST as MANIFEST, SOURCES, SOURCES_SCHEMA,
+};
+use kpdata_testkit::{diff_package as package, Kpdata, Scratch};
 
-const KPDATA: &str = env!("CARGO_BIN_EXE_kpdata");
-
-const MANIFEST: &str = r#"[package]
-name = "t"
-title = "T"
-
-[[dataset]]
-name = "sources"
-path = "datasets/sources.csv"
-schema = "schemas/sources.schema.json"
-cite = "registry"
-primary_key = ["source_id"]
-
-[[dataset]]
-name = "designations"
-path = "datasets/designations.csv"
-schema = "schemas/designations.schema.json"
-primary_key = ["designation_id"]
-"#;
-
-const SOURCES_SCHEMA: &str = r#"{"type": "object", "properties": {"source_id": {"type": "string"}, "title": {"type": "string"}}}"#;
-const DESIGNATIONS_SCHEMA: &str = r#"{"type": "object", "properties": {"designation_id": {"type": "string"}, "name": {"type": "string"}, "action": {"type": "string"}, "source_ids": {"type": "array", "items": {"type": "string"}}}}"#;
-const SOURCES: &str = "source_id,title\nun-2016,UN list 2016\nun-2017,UN list 2017\n";
-const DESIGNATIONS: &str = "designation_id,name,action,source_ids\n\
-des-1,Korea Mining Development Trading Corporation,listed,un-2016\n\
-des-2,Tanchon Commercial Bank,listed,un-2016\n";
-
-/// A repository whose package lives in `prefix` (`""`: the root), with one commit.
-fn package(prefix: &str) -> (tempfile::TempDir, Scratch, PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let s = Scratch::init(&t.path().join("repo")).unwrap();
-    let p = |rel: &str| {
-        if prefix.is_empty() {
-            rel.to_string()
-        } else {
-            format!("{prefix}/{rel}")
-        }
-    };
-    s.write(&p("kpdata.toml"), MANIFEST)
-        .write(&p("schemas/sources.schema.json"), SOURCES_SCHEMA)
-        .write(&p("schemas/designations.schema.json"), DESIGNATIONS_SCHEMA)
-        .write(&p("datasets/sources.csv"), SOURCES)
-        .write(&p("datasets/designations.csv"), DESIGNATIONS);
-    s.commit("base").unwrap();
-    let root = s.dir().join(prefix);
-    (t, s, root)
-}
-
-fn kpdata(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out: Output = Command::new(KPDATA)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 #[test]
 fn working_tree_against_a_branch_exits_0_on_clean_changes() {
@@ -78,7 +21,7 @@ fn working_tree_against_a_branch_exits_0_on_clean_changes() {
         "datasets/designations.csv",
         format!("{DESIGNATIONS}des-3,Kim Jong Un,listed,un-2017\n"),
     );
-    let (code, out, err) = kpdata(&root, &["diff", "--base", &branch]);
+    let (code, out, err) = KPDATA.texts(&root, &["diff", "--base", &branch]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("Changes from ") && out.contains(" to working tree"),
@@ -99,7 +42,7 @@ fn removed_designation_exits_1_in_every_format() {
     let head_sha = s.commit("head").unwrap().to_string();
     let base_sha = s.git2().revparse_single("HEAD~1").unwrap().id().to_string();
     for format in ["text", "json", "markdown", "github"] {
-        let (code, out, err) = kpdata(
+        let (code, out, err) = KPDATA.texts(
             &root,
             &[
                 "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", format,
@@ -112,14 +55,14 @@ fn removed_designation_exits_1_in_every_format() {
         s.replace(&base_sha[..12], "<base>")
             .replace(&head_sha[..12], "<head>")
     };
-    let (_, md, _) = kpdata(
+    let (_, md, _) = KPDATA.texts(
         &root,
         &[
             "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "markdown",
         ],
     );
     insta::assert_snapshot!("diff_markdown_removed_designation", shown(md));
-    let (_, gh, _) = kpdata(
+    let (_, gh, _) = KPDATA.texts(
         &root,
         &[
             "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "github",
@@ -139,7 +82,7 @@ fn a_base_without_the_package_shows_every_dataset_as_added() {
         .write("schemas/designations.schema.json", DESIGNATIONS_SCHEMA)
         .write("datasets/sources.csv", SOURCES)
         .write("datasets/designations.csv", DESIGNATIONS);
-    let (code, out, err) = kpdata(t.path(), &["diff", "--base", "HEAD", "--format", "json"]);
+    let (code, out, err) = KPDATA.texts(t.path(), &["diff", "--base", "HEAD", "--format", "json"]);
     assert_eq!(code, 0, "{out}{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["required_bump"], "minor");
@@ -159,7 +102,7 @@ fn json_carries_the_diff_the_bump_and_the_findings() {
         "datasets/designations.csv",
         DESIGNATIONS.replace("Tanchon Commercial Bank", "Tanchon Bank"),
     );
-    let (code, out, err) = kpdata(&root, &["diff", "--base", "HEAD", "--format", "json"]);
+    let (code, out, err) = KPDATA.texts(&root, &["diff", "--base", "HEAD", "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["head"], "working tree");
@@ -180,7 +123,7 @@ fn json_carries_the_diff_the_bump_and_the_findings() {
 #[test]
 fn unknown_base_is_a_failure_with_a_fetch_hint() {
     let (_t, _s, root) = package("");
-    let (code, out, err) = kpdata(
+    let (code, out, err) = KPDATA.texts(
         &root,
         &["diff", "--base", "0123456789abcdef0123456789abcdef01234567"],
     );
@@ -199,7 +142,7 @@ fn unknown_base_is_a_failure_with_a_fetch_hint() {
 #[test]
 fn outside_a_repository_is_a_failure() {
     let t = tempfile::tempdir().unwrap();
-    let (code, _, err) = kpdata(t.path(), &["diff", "--base", "main"]);
+    let (code, _, err) = KPDATA.texts(t.path(), &["diff", "--base", "main"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("not inside a git repository") && err.contains("hint:"),
@@ -214,7 +157,7 @@ fn a_package_in_a_subfolder_is_read_from_the_same_subfolder() {
         "data/datasets/designations.csv",
         format!("{DESIGNATIONS}des-3,Kim Jong Un,listed,un-2017\n"),
     );
-    let (code, out, err) = kpdata(
+    let (code, out, err) = KPDATA.texts(
         s.dir(),
         &[
             "diff", "--base", "HEAD", "--root", "data", "--format", "json",
@@ -234,7 +177,7 @@ fn hostile_cells_never_become_workflow_commands_or_mentions() {
         format!("{DESIGNATIONS}\"::error::pwned\",\"@octocat <img src=x>\n::warning::y \u{202E}\",listed,un-2017\n"),
     );
     for format in ["text", "markdown", "github"] {
-        let (code, out, _) = kpdata(&root, &["diff", "--base", "HEAD", "--format", format]);
+        let (code, out, _) = KPDATA.texts(&root, &["diff", "--base", "HEAD", "--format", format]);
         assert_eq!(code, 0);
         for line in out.lines() {
             let t = line.trim_start();
@@ -499,7 +442,7 @@ fn workflows_are_well_formed_and_call_real_commands() {
             );
         }
         for (cmd, flags) in kpdata_calls(text) {
-            let (code, help, err) = kpdata(Path::new("."), &[&cmd, "--help"]);
+            let (code, help, err) = KPDATA.texts(Path::new("."), &[&cmd, "--help"]);
             assert_eq!(
                 code, 0,
                 "{name}: `kpdata {cmd}` is not a kpdata command: {err}"
@@ -534,7 +477,7 @@ fn workflows_are_well_formed_and_call_real_commands() {
     let gate_calls = script_calls(&gate);
     assert!(gate_calls.len() >= 5, "{gate_calls:?}");
     for (cmd, flags) in gate_calls {
-        let (code, help, err) = kpdata(Path::new("."), &[&cmd, "--help"]);
+        let (code, help, err) = KPDATA.texts(Path::new("."), &[&cmd, "--help"]);
         assert_eq!(code, 0, "pr-gate.sh: `kpdata {cmd}`: {err}");
         for f in &flags {
             assert!(

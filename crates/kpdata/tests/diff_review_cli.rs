@@ -2,72 +2,9 @@
 //! words, list items added and removed) and of new sources (archive check, citing records), in
 //! every format, with the built binary against scratch git repositories.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use kpdata_testkit::{diff_package as package, Kpdata};
 
-use kpdata_git::scratch::Scratch;
-
-const KPDATA: &str = env!("CARGO_BIN_EXE_kpdata");
-
-const MANIFEST: &str = r#"[package]
-name = "t"
-title = "T"
-
-[[dataset]]
-name = "sources"
-path = "datasets/sources.csv"
-schema = "schemas/sources.schema.json"
-cite = "registry"
-primary_key = ["source_id"]
-
-[[dataset]]
-name = "designations"
-path = "datasets/designations.csv"
-schema = "schemas/designations.schema.json"
-primary_key = ["designation_id"]
-"#;
-
-const SOURCES_SCHEMA: &str = r#"{"type": "object", "properties": {"source_id": {"type": "string"}, "title": {"type": "string"}}}"#;
-const DESIGNATIONS_SCHEMA: &str = r#"{"type": "object", "properties": {"designation_id": {"type": "string"}, "name": {"type": "string"}, "action": {"type": "string"}, "source_ids": {"type": "array", "items": {"type": "string"}}}}"#;
-const SOURCES: &str = "source_id,title\nun-2016,UN list 2016\nun-2017,UN list 2017\n";
-const DESIGNATIONS: &str = "designation_id,name,action,source_ids\n\
-des-1,Korea Mining Development Trading Corporation,listed,un-2016\n\
-des-2,Tanchon Commercial Bank,listed,un-2016\n";
-
-/// A repository whose package lives in `prefix` (`""`: the root), with one commit.
-fn package(prefix: &str) -> (tempfile::TempDir, Scratch, PathBuf) {
-    let t = tempfile::tempdir().unwrap();
-    let s = Scratch::init(&t.path().join("repo")).unwrap();
-    let p = |rel: &str| {
-        if prefix.is_empty() {
-            rel.to_string()
-        } else {
-            format!("{prefix}/{rel}")
-        }
-    };
-    s.write(&p("kpdata.toml"), MANIFEST)
-        .write(&p("schemas/sources.schema.json"), SOURCES_SCHEMA)
-        .write(&p("schemas/designations.schema.json"), DESIGNATIONS_SCHEMA)
-        .write(&p("datasets/sources.csv"), SOURCES)
-        .write(&p("datasets/designations.csv"), DESIGNATIONS);
-    s.commit("base").unwrap();
-    let root = s.dir().join(prefix);
-    (t, s, root)
-}
-
-fn kpdata(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out: Output = Command::new(KPDATA)
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
-}
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 /// Issue 23 end to end: the changed words reach every format, a new source is checked against
 /// its archived file (working tree and `--head` alike), and hostile values stay text.
@@ -90,7 +27,7 @@ fn changed_words_and_new_sources_reach_every_format() {
         "datasets/sources.csv",
         "source_id,title,archive_path,sha256\nun-2016,UN list 2016,,\nun-2017,UN list 2017,,\nun-2018,UN 2018,datasets/archive/un-2018.txt,0000\n",
     );
-    let (code, md, _) = kpdata(&root, &["diff", "--base", "HEAD", "--format", "markdown"]);
+    let (code, md, _) = KPDATA.texts(&root, &["diff", "--base", "HEAD", "--format", "markdown"]);
     assert_eq!(code, 0, "{md}");
     assert!(
         md.contains("~~510.210~~") && md.contains("**510.211"),
@@ -102,13 +39,13 @@ fn changed_words_and_new_sources_reach_every_format() {
         md.contains("| ~~un-2016~~") || md.contains("**un-2018** *(1 kept)*"),
         "{md}"
     );
-    let (_, text, _) = kpdata(&root, &["diff", "--base", "HEAD"]);
+    let (_, text, _) = KPDATA.texts(&root, &["diff", "--base", "HEAD"]);
     assert!(text.contains("[-510.210-]{+510.211"), "{text}");
     assert!(
         text.contains("source_ids: added {+un-2018+}; 1 kept"),
         "{text}"
     );
-    let (_, gh, _) = kpdata(&root, &["diff", "--base", "HEAD", "--format", "github"]);
+    let (_, gh, _) = KPDATA.texts(&root, &["diff", "--base", "HEAD", "--format", "github"]);
     let notices: Vec<&str> = gh.lines().filter(|l| l.starts_with("::")).collect();
     // KP503 (the name changed, not its citation), the new source, the two changed records.
     assert_eq!(notices.len(), 4, "{gh}");
@@ -138,7 +75,7 @@ fn changed_words_and_new_sources_reach_every_format() {
             "{line}"
         );
     }
-    let (_, json, _) = kpdata(&root, &["diff", "--base", "HEAD", "--format", "json"]);
+    let (_, json, _) = KPDATA.texts(&root, &["diff", "--base", "HEAD", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["sources"][0]["archive"]["check"], "mismatch");
     let des = v["datasets"]
@@ -154,7 +91,7 @@ fn changed_words_and_new_sources_reach_every_format() {
     );
     // The same review of a committed head reads the archive from git objects.
     s.commit("head").unwrap();
-    let (_, json2, _) = kpdata(
+    let (_, json2, _) = KPDATA.texts(
         &root,
         &[
             "diff", "--base", "HEAD~1", "--head", "HEAD", "--format", "json",
@@ -177,7 +114,7 @@ fn change_notices_are_capped() {
     s.write("datasets/designations.csv", rows("Old Name"));
     s.commit("fifteen").unwrap();
     s.write("datasets/designations.csv", rows("New Name"));
-    let (_, gh, _) = kpdata(&root, &["diff", "--base", "HEAD", "--format", "github"]);
+    let (_, gh, _) = KPDATA.texts(&root, &["diff", "--base", "HEAD", "--format", "github"]);
     let notices = gh.lines().filter(|l| l.starts_with("::notice ")).count();
     assert_eq!(notices, 10, "{gh}");
     assert!(gh.contains("name: [-Old-]{+New+} Name 0"), "{gh}");

@@ -2,39 +2,9 @@
 //! printed and never written by themselves, accepting by id appends exactly those links, the
 //! package still validates, and a tampered evidence value is a finding.
 
-use std::path::Path;
-use std::process::{Command, Output};
+use kpdata_testkit::{copy_package, Kpdata};
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kpdata")
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let e = e.unwrap();
-        let dest = to.join(e.file_name());
-        if e.file_type().unwrap().is_dir() {
-            copy_dir(&e.path(), &dest);
-        } else {
-            std::fs::copy(e.path(), dest).unwrap();
-        }
-    }
-}
-
-fn copy_package() -> tempfile::TempDir {
-    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let t = tempfile::tempdir().unwrap();
-    std::fs::copy(repo.join("kpdata.toml"), t.path().join("kpdata.toml")).unwrap();
-    copy_dir(&repo.join("schemas"), &t.path().join("schemas"));
-    copy_dir(&repo.join("datasets"), &t.path().join("datasets"));
-    t
-}
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const VALIDATE: &[&str] = &[
     "validate",
@@ -52,7 +22,7 @@ fn suggest_accept_validate_and_tamper() {
     let header = committed.lines().next().unwrap().to_string();
     // Start from no links: every committed link comes back as a suggestion.
     std::fs::write(&links, format!("{header}\n")).unwrap();
-    let o = kpdata(t.path(), &["link", "suggest", "--format", "csv"]);
+    let o = KPDATA.run(t.path(), &["link", "suggest", "--format", "csv"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let csv = String::from_utf8(o.stdout).unwrap();
     assert_eq!(csv.lines().next(), Some(header.as_str()));
@@ -61,7 +31,7 @@ fn suggest_accept_validate_and_tamper() {
         format!("{header}\n"),
         "suggest wrote"
     );
-    let again = kpdata(t.path(), &["link", "suggest", "--format", "csv"]);
+    let again = KPDATA.run(t.path(), &["link", "suggest", "--format", "csv"]);
     assert_eq!(
         String::from_utf8(again.stdout).unwrap(),
         csv,
@@ -80,7 +50,7 @@ fn suggest_accept_validate_and_tamper() {
     assert!(suggested.contains(&"lnk-un-kpe-001--ofac-9345"));
 
     // Accept two by id: exactly those rows are appended, and the package validates.
-    let o = kpdata(
+    let o = KPDATA.run(
         t.path(),
         &[
             "link",
@@ -98,7 +68,7 @@ fn suggest_accept_validate_and_tamper() {
     assert!(now.contains(
         ",reviewed,name,KOREA MINING DEVELOPMENT TRADING CORPORATION,,85,\"Accepted after review"
     ));
-    let o = kpdata(t.path(), VALIDATE);
+    let o = KPDATA.run(t.path(), VALIDATE);
     assert_eq!(
         o.status.code(),
         Some(0),
@@ -107,13 +77,13 @@ fn suggest_accept_validate_and_tamper() {
     );
 
     // An unknown id writes nothing and fails with a hint.
-    let o = kpdata(t.path(), &["link", "suggest", "--accept", "lnk-nope"]);
+    let o = KPDATA.run(t.path(), &["link", "suggest", "--accept", "lnk-nope"]);
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(std::fs::read_to_string(&links).unwrap(), now);
 
     // Tampered evidence (one digit of the passport) is a finding on the link row.
     std::fs::write(&links, now.replace(",381420754,", ",381420755,")).unwrap();
-    let o = kpdata(t.path(), VALIDATE);
+    let o = KPDATA.run(t.path(), VALIDATE);
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(out.contains("KP710 link-evidence-missing"), "{out}");
@@ -134,7 +104,7 @@ fn suggest_accept_validate_and_tamper() {
         ),
     )
     .unwrap();
-    let o = kpdata(t.path(), VALIDATE);
+    let o = KPDATA.run(t.path(), VALIDATE);
     assert_eq!(o.status.code(), Some(1));
     assert!(String::from_utf8(o.stdout)
         .unwrap()
@@ -175,7 +145,7 @@ fn uk_import_refuses_a_changed_header_and_reimports_the_same_bytes() {
         "--earlier",
         "datasets/archive/uk/ofsi_conlist_2018-04-13.csv",
     ];
-    let o = kpdata(t.path(), &args);
+    let o = KPDATA.run(t.path(), &args);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     for (n, b) in &before {
         assert!(
@@ -195,7 +165,7 @@ fn uk_import_refuses_a_changed_header_and_reimports_the_same_bytes() {
         sha256_hex(&bad)
     ));
     std::fs::write(ds.join("sources.csv"), reg).unwrap();
-    let o = kpdata(
+    let o = KPDATA.run(
         t.path(),
         &[
             "import",

@@ -4,6 +4,10 @@
 use std::path::Path;
 use std::process::Command;
 
+use kpdata_testkit::Kpdata;
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
+
 /// HTTP clients, TLS stacks and cloud storage: none may be linked into kpdata.
 const NETWORK_CRATES: &[&str] = &[
     "reqwest",
@@ -102,9 +106,9 @@ fn socket_calls(dir: &Path, args: &[&str]) -> Option<Vec<String>> {
             "-o",
         ])
         .arg(trace.path())
-        .arg(env!("CARGO_BIN_EXE_kpdata"))
+        .arg(KPDATA.path())
         .args(args)
-        .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
+        .env("KPDATA_TAGGER", kpdata_testkit::TAGGER)
         .current_dir(dir)
         .output()
         .unwrap();
@@ -132,7 +136,7 @@ fn release_and_verify_open_no_socket() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let repo = tmp.path().join("repo");
-    let s = kpdata_git::scratch::Scratch::init(&repo).unwrap();
+    let s = kpdata_testkit::Scratch::init(&repo).unwrap();
     s.write(".gitignore", "/dist\n")
         .write(
             "kpdata.toml",

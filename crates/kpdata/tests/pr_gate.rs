@@ -14,7 +14,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kpdata_git::scratch::Scratch;
+use kpdata_testkit::{stdout, Kpdata, Scratch};
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const MANIFEST: &str = r#"[package]
 name = "kp-gate-test"
@@ -46,10 +48,6 @@ const ACTORS: &str =
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/pr-gate.sh")
-}
-
-fn kpdata() -> &'static str {
-    env!("CARGO_BIN_EXE_kpdata")
 }
 
 struct Gate {
@@ -113,7 +111,7 @@ impl Gate {
                  [ $rc -eq 2 ] && exit 2\n\
                  if printf '%s\\n' \"$out\" | grep '^::error' | grep -qv KP203; then exit 1; fi\n\
                  exit 0\n",
-                k = kpdata()
+                k = KPDATA.path().display()
             ),
         )
     }
@@ -125,7 +123,7 @@ impl Gate {
             .arg(script())
             .args(["--side", side, "HEAD~1", "HEAD"])
             .current_dir(self.repo.dir())
-            .env("KPDATA_BASE_BIN", kpdata())
+            .env("KPDATA_BASE_BIN", KPDATA.path())
             .env("KPDATA_HEAD_BIN", head_bin)
             .env("GATE_SUMMARY", &summary)
             .env_remove("GITHUB_STEP_SUMMARY")
@@ -134,10 +132,6 @@ impl Gate {
         let md = fs::read_to_string(&summary).unwrap_or_default();
         (out, md)
     }
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn explain(o: &Output, md: &str) -> String {

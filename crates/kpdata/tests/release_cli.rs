@@ -3,9 +3,13 @@
 use std::fs;
 #[allow(unused_imports)]
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+#[cfg(feature = "parquet")]
+use std::process::Command;
 
-use kpdata_git::scratch::Scratch;
+#[allow(unused_imports)]
+use kpdata_testkit::{code, stderr, stdout, tag_exists, Kpdata, Scratch};
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const MANIFEST: &str = r#"[package]
 name = "kp-release-test"
@@ -73,31 +77,6 @@ const EVENTS: &str = "event_id,actor_ids,victims,confirmed,sensitivity\n\
 10,A001;A002,3,true,public\n\
 2,A002,,false,public\n";
 
-/// The identity every test release is tagged with (machines running the tests may have no
-/// git identity; `kpdata release` never falls back to one of its own).
-const TAGGER: &str = "kpdata test <test@localhost>";
-
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        .env("KPDATA_TAGGER", TAGGER)
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
 fn package(tmp: &Path) -> Scratch {
     let s = Scratch::init(&tmp.join("repo")).unwrap();
     s.write(".gitignore", "/dist\n")
@@ -119,11 +98,6 @@ fn read_all(dir: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
-fn tag_exists(s: &Scratch, tag: &str) -> bool {
-    s.git2().find_reference(&format!("refs/tags/{tag}")).is_ok()
-}
-
 #[cfg(feature = "parquet")]
 #[test]
 fn first_release_then_a_minor_release_with_record_level_changes() {
@@ -131,12 +105,12 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     let s = package(tmp.path());
     let repo = s.dir().to_path_buf();
 
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(stdout(&o).contains("released 1.0.0"), "{}", stdout(&o));
     assert!(tag_exists(&s, "v1.0.0"));
     let dist = repo.join("dist/1.0.0");
-    let v = kpdata(&repo, &["verify", "dist/1.0.0"]);
+    let v = KPDATA.run(&repo, &["verify", "dist/1.0.0"]);
     assert_eq!(code(&v), 0, "{}", stdout(&v));
     let changes = fs::read_to_string(dist.join("CHANGES.md")).unwrap();
     assert!(changes.contains("First release"), "{changes}");
@@ -159,7 +133,7 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
             + "A003,Gamma Shipping,,2020-01-02,,public\n",
     );
     s.commit("more actors").unwrap();
-    let o = kpdata(&repo, &["release", "1.0.1"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.1"]);
     assert_eq!(code(&o), 2);
     let e = stderr(&o);
     assert!(e.contains("error:") && e.contains("minor"), "{e}");
@@ -167,7 +141,7 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     assert!(!repo.join("dist/1.0.1").exists());
     assert!(!tag_exists(&s, "v1.0.1"));
 
-    let o = kpdata(&repo, &["release", "1.1.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.1.0"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     let changes = fs::read_to_string(repo.join("dist/1.1.0/CHANGES.md")).unwrap();
     assert!(changes.contains("Since 1.0.0"), "{changes}");
@@ -190,7 +164,7 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
 
     // Both releases rebuild byte for byte from their tags.
     for v in ["1.0.0", "1.1.0"] {
-        let o = kpdata(&repo, &["release", "--check", &format!("dist/{v}")]);
+        let o = KPDATA.run(&repo, &["release", "--check", &format!("dist/{v}")]);
         assert_eq!(code(&o), 0, "{v}: {}{}", stdout(&o), stderr(&o));
         assert!(stdout(&o).contains("identical"));
     }
@@ -199,10 +173,10 @@ fn first_release_then_a_minor_release_with_record_level_changes() {
     let mut b = fs::read(&p).unwrap();
     b[5] ^= 1;
     fs::write(&p, &b).unwrap();
-    let o = kpdata(&repo, &["release", "--check", "dist/1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "--check", "dist/1.0.0"]);
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).contains("data/actors.json"), "{}", stdout(&o));
-    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
     assert_eq!(code(&o), 1);
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     // The only error names the file; the folder is unsigned (a KP915 warning).
@@ -224,7 +198,7 @@ fn refusals_exit_2_and_write_nothing() {
     let s = package(tmp.path());
     let repo = s.dir().to_path_buf();
     let refused = |args: &[&str], needle: &str| {
-        let o = kpdata(&repo, args);
+        let o = KPDATA.run(&repo, args);
         let e = stderr(&o);
         assert_eq!(code(&o), 2, "{args:?}: {e}");
         assert!(e.contains("error:") && e.contains("hint:"), "{args:?}: {e}");
@@ -275,7 +249,7 @@ fn refusals_exit_2_and_write_nothing() {
     assert!(!tag_exists(&s, "v1.0.0"));
     fs::remove_dir_all(repo.join("dist/1.0.0")).unwrap();
 
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     // The tag exists; not greater than the last release.
     refused(
@@ -288,11 +262,11 @@ fn refusals_exit_2_and_write_nothing() {
     );
     assert!(!repo.join("elsewhere").exists());
     // Nothing changed: any greater version is fine, so is --no-tag.
-    let o = kpdata(&repo, &["release", "1.0.1", "--no-tag"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.1", "--no-tag"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(!tag_exists(&s, "v1.0.1"));
     // verify of a file, not a folder: exit 2.
-    let o = kpdata(&repo, &["verify", "kpdata.toml"]);
+    let o = KPDATA.run(&repo, &["verify", "kpdata.toml"]);
     assert_eq!(code(&o), 2);
 }
 
@@ -310,7 +284,7 @@ fn same_commit_same_bytes_whatever_the_folder_time_zone_and_umask() {
             .arg(format!(
                 "umask {umask} && exec \"$0\" release 1.0.0 --no-tag --out \"$1\""
             ))
-            .arg(env!("CARGO_BIN_EXE_kpdata"))
+            .arg(KPDATA.path())
             .arg(out)
             .env("TZ", tz)
             .current_dir(&repo)
@@ -349,10 +323,8 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
     )
     .unwrap();
     for delay_ms in [0u64, 5, 20, 40, 80, 150] {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kpdata"))
-            .env("KPDATA_TAGGER", TAGGER)
-            .args(["release", "1.0.0"])
-            .current_dir(&repo)
+        let mut child = KPDATA
+            .command(&repo, &["release", "1.0.0"])
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
@@ -371,7 +343,7 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
         }
     }
     if !tag_exists(&s, "v1.0.0") {
-        let o = kpdata(&repo, &["release", "1.0.0"]);
+        let o = KPDATA.run(&repo, &["release", "1.0.0"]);
         assert_eq!(code(&o), 0, "{}", stderr(&o));
     }
     assert!(kpdata_release::verify::verify(&target).unwrap().is_empty());
@@ -388,9 +360,9 @@ fn a_killed_run_leaves_no_release_and_the_next_run_succeeds() {
         EVENTS.to_string() + "11,A001,,,public\n",
     );
     s.commit("one more event").unwrap();
-    let o = kpdata(&repo, &["release", "1.1.0", "--no-tag"]);
+    let o = KPDATA.run(&repo, &["release", "1.1.0", "--no-tag"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
-    let o = kpdata(&repo, &["release", "1.1.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.1.0"]);
     assert_eq!(code(&o), 0, "{}", stderr(&o));
     assert!(
         stdout(&o).contains("completed the interrupted release"),
@@ -408,7 +380,7 @@ fn without_the_parquet_feature_release_fails_clearly_and_verify_works() {
     let tmp = tempfile::tempdir().unwrap();
     let s = package(tmp.path());
     let repo = s.dir().to_path_buf();
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 2);
     let e = stderr(&o);
     assert!(
@@ -417,10 +389,10 @@ fn without_the_parquet_feature_release_fails_clearly_and_verify_works() {
     );
     assert!(e.contains("hint: rebuild with default features"), "{e}");
     assert!(!repo.join("dist").exists());
-    let o = kpdata(&repo, &["verify", "kpdata.toml"]);
+    let o = KPDATA.run(&repo, &["verify", "kpdata.toml"]);
     assert_eq!(code(&o), 2);
     fs::create_dir_all(repo.join("dist/x")).unwrap();
-    let o = kpdata(&repo, &["verify", "dist/x"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/x"]);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
     assert!(stdout(&o).contains("KP606"), "{}", stdout(&o));
 }
@@ -435,14 +407,13 @@ fn a_release_names_its_tagger_and_refuses_without_one() {
     let home = tmp.path().join("home");
     fs::create_dir_all(&home).unwrap();
     let run = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_kpdata"))
+        KPDATA
+            .command(&repo, &["release", "1.0.0"])
             .env_remove("KPDATA_TAGGER")
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", &home)
             .env("GIT_CONFIG_NOSYSTEM", "1")
-            .args(["release", "1.0.0"])
             .args(extra)
-            .current_dir(&repo)
             .output()
             .unwrap()
     };
@@ -503,7 +474,7 @@ fn a_release_names_its_tagger_and_refuses_without_one() {
     );
 
     // verify counts the records of the intact tables.
-    let v = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    let v = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
     assert_eq!(code(&v), 0, "{}", stdout(&v));
     let j: serde_json::Value = serde_json::from_slice(&v.stdout).unwrap();
     let dp: serde_json::Value =

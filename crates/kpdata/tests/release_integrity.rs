@@ -7,8 +7,12 @@ use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 
-use kpdata_git::scratch::Scratch;
 use kpdata_release::sha256_hex;
+#[cfg(feature = "parquet")]
+use kpdata_testkit::tag_exists;
+use kpdata_testkit::{code, Kpdata, Scratch};
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const MANIFEST: &str = r#"[package]
 name = "kp-integrity-test"
@@ -75,20 +79,6 @@ fn sources(archive_path: &str) -> String {
     )
 }
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        // `kpdata release` tags only with an identity it is given (machines may have none).
-        .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
-
-fn code(o: &Output) -> i32 {
-    o.status.code().unwrap()
-}
-
 fn text(o: &Output) -> String {
     format!(
         "{}{}",
@@ -122,11 +112,6 @@ fn package(tmp: &Path) -> Scratch {
     s
 }
 
-#[cfg(feature = "parquet")]
-fn tag_exists(s: &Scratch, tag: &str) -> bool {
-    s.git2().find_reference(&format!("refs/tags/{tag}")).is_ok()
-}
-
 /// Issue 20.1: a committed duplicate id hidden behind a valid working-tree copy that git
 /// is told not to look at (`--assume-unchanged`, `--skip-worktree`).
 #[cfg(feature = "parquet")]
@@ -144,9 +129,9 @@ fn release_validates_the_committed_bytes_not_the_working_tree() {
         s.write("datasets/events.csv", EVENTS);
         git(&repo, &["update-index", flag, "datasets/events.csv"]);
         // The working tree is valid (and the clean check cannot see the difference).
-        let o = kpdata(&repo, &["validate"]);
+        let o = KPDATA.run(&repo, &["validate"]);
         assert_eq!(code(&o), 0, "{flag}: {}", text(&o));
-        let o = kpdata(&repo, &["release", "1.0.0"]);
+        let o = KPDATA.run(&repo, &["release", "1.0.0"]);
         assert_eq!(code(&o), 2, "{flag}: {}", text(&o));
         assert!(
             text(&o).contains("validation found 1 error(s)"),
@@ -180,7 +165,7 @@ fn an_archive_file_git_does_not_track_is_a_finding() {
         .unwrap();
     assert!(!tracked.contains("datasets/archive/report.pdf"));
     assert!(tracked.contains("datasets/sources.csv"));
-    let o = kpdata(&repo, &["validate", "--format", "json"]);
+    let o = KPDATA.run(&repo, &["validate", "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", text(&o));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let codes: Vec<&str> = j["diagnostics"]
@@ -195,7 +180,7 @@ fn an_archive_file_git_does_not_track_is_a_finding() {
 
     // Once added (with -f: the ignore rule stays), it is tracked and clean.
     git(&repo, &["add", "-f", "datasets/archive/report.pdf"]);
-    let o = kpdata(&repo, &["validate"]);
+    let o = KPDATA.run(&repo, &["validate"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
 }
 
@@ -214,7 +199,7 @@ fn release_refuses_an_archive_file_that_is_not_committed() {
         );
     s.remove("datasets/archive/report.txt");
     s.commit("the archive under an ignored name").unwrap();
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("validation found"), "{}", text(&o));
     assert!(!tag_exists(&s, "v1.0.0"));
@@ -232,7 +217,7 @@ fn release_refuses_an_archive_file_that_is_not_committed() {
             "datasets/archive/report.txt",
         ],
     );
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
 }
 
@@ -251,11 +236,11 @@ fn an_enum_object_with_the_digest_key_is_released_and_verifies() {
         ),
     );
     s.commit("an enum object").unwrap();
-    let o = kpdata(&repo, &["validate"]);
+    let o = KPDATA.run(&repo, &["validate"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
-    let o = kpdata(&repo, &["verify", "dist/1.0.0"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     let left: Vec<String> = fs::read_dir(repo.join("dist"))
         .unwrap()
@@ -277,12 +262,12 @@ fn a_release_folder_in_the_repository_root_survives_a_killed_run() {
     s.write(".rel.tmp-4000000000/data/events.parquet", "half");
     // And one of a killed run with another `--out`: not this target's, so left alone.
     s.write(".other.tmp-4000000000/data/events.json", "[");
-    let o = kpdata(&repo, &["release", "1.0.0", "--out", "rel", "--no-tag"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0", "--out", "rel", "--no-tag"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(!repo.join(".rel.tmp-4000000000").exists());
     assert!(repo.join(".other.tmp-4000000000").exists());
     // Complete but untagged (killed between the rename and the tag): the next run resumes.
-    let o = kpdata(&repo, &["release", "1.0.0", "--out", "rel"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0", "--out", "rel"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     assert!(
         text(&o).contains("completed the interrupted release"),
@@ -290,11 +275,11 @@ fn a_release_folder_in_the_repository_root_survives_a_killed_run() {
         text(&o)
     );
     assert!(tag_exists(&s, "v1.0.0"));
-    let o = kpdata(&repo, &["verify", "rel"]);
+    let o = KPDATA.run(&repo, &["verify", "rel"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     // Anything else untracked still makes the tree dirty.
     s.write("notes.txt", "x");
-    let o = kpdata(&repo, &["release", "1.0.1", "--out", "rel2"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.1", "--out", "rel2"]);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("notes.txt"), "{}", text(&o));
 }
@@ -314,7 +299,7 @@ fn validate_reports_numbers_a_release_cannot_publish() {
                6,,0.30000000000000001,,src-a,public\n\
                7,-9223372036854775808,1e300,,src-a,public\n",
     );
-    let o = kpdata(&repo, &["validate", "--format", "json"]);
+    let o = KPDATA.run(&repo, &["validate", "--format", "json"]);
     assert_eq!(code(&o), 1, "{}", text(&o));
     let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let found: Vec<(String, u64, String)> = j["diagnostics"]
@@ -349,19 +334,19 @@ fn withdrawing_a_published_record_needs_a_major_release() {
     let tmp = tempfile::tempdir().unwrap();
     let s = package(tmp.path());
     let repo = s.dir().to_path_buf();
-    let o = kpdata(&repo, &["release", "1.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     s.write(
         "datasets/events.csv",
         EVENTS.replace("2,,,,src-a,public", "2,,,,src-a,restricted"),
     );
     s.commit("withdraw event 2").unwrap();
-    let o = kpdata(&repo, &["diff", "--base", "v1.0.0"]);
+    let o = KPDATA.run(&repo, &["diff", "--base", "v1.0.0"]);
     assert!(text(&o).contains("KP505"), "{}", text(&o));
-    let o = kpdata(&repo, &["release", "1.0.1"]);
+    let o = KPDATA.run(&repo, &["release", "1.0.1"]);
     assert_eq!(code(&o), 2, "{}", text(&o));
     assert!(text(&o).contains("need a major bump"), "{}", text(&o));
-    let o = kpdata(&repo, &["release", "2.0.0"]);
+    let o = KPDATA.run(&repo, &["release", "2.0.0"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
     let changes = fs::read_to_string(repo.join("dist/2.0.0/CHANGES.md")).unwrap();
     assert!(
@@ -374,6 +359,6 @@ fn withdrawing_a_published_record_needs_a_major_release() {
         "event_id,victims,tonnage,note,source_ids,sensitivity\n2,,,,src-a,restricted\n",
     );
     s.commit("delete event 1").unwrap();
-    let o = kpdata(&repo, &["release", "2.0.1"]);
+    let o = KPDATA.run(&repo, &["release", "2.0.1"]);
     assert_eq!(code(&o), 0, "{}", text(&o));
 }

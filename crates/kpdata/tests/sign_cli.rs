@@ -8,7 +8,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use kpdata_git::scratch::Scratch;
+use kpdata_testkit::{copy_dir, Kpdata, Scratch};
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 const MANIFEST: &str = r#"[package]
 name = "kp-sign-test"
@@ -54,18 +56,6 @@ fn keys(dir: &Path, name: &str) -> Keys {
     }
 }
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        // `kpdata release` tags only with an identity it is given (machines may have none).
-        .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
-        .args(args)
-        .current_dir(dir)
-        .env_remove("KPDATA_SIGN_KEY")
-        .env_remove("KPDATA_SIGN_PASSWORD")
-        .output()
-        .unwrap()
-}
-
 fn text(o: &Output) -> String {
     format!(
         "exit {:?}\n{}{}",
@@ -105,14 +95,6 @@ fn package(tmp: &Path, public: &str) -> Scratch {
     s
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for (rel, p) in kpdata_release::stage::list_files(from).unwrap() {
-        let dest = to.join(rel);
-        fs::create_dir_all(dest.parent().unwrap()).unwrap();
-        fs::copy(p, dest).unwrap();
-    }
-}
-
 #[test]
 fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caught() {
     let tmp = tempfile::tempdir().unwrap();
@@ -121,7 +103,7 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     let repo = s.dir().to_path_buf();
     let key = k.secret.to_str().unwrap();
 
-    let o = kpdata(&repo, &["release", "1.0.0", "--sign-key", key]);
+    let o = KPDATA.run(&repo, &["release", "1.0.0", "--sign-key", key]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let dist = repo.join("dist/1.0.0");
     let sig = fs::read_to_string(dist.join("SHA256SUMS.minisig")).unwrap();
@@ -170,10 +152,10 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     assert_eq!(String::from_utf8_lossy(&out.stdout), sig);
 
     // In the clone: the key comes from kpdata.toml, the tag names the signed commit.
-    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(findings(&o).is_empty(), "{}", text(&o));
-    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--require-signature"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--require-signature"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
 
     // The minisign tool agrees, where it is installed.
@@ -188,9 +170,9 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
 
     // A downloaded copy outside any clone: checked with --key; without a key it says so.
     let outside = tmp.path().join("download/1.0.0");
-    copy_dir(&dist, &outside);
+    copy_dir(&dist, &outside).unwrap();
     let pubkey = repo.join("keys/kpdata.pub");
-    let o = kpdata(
+    let o = KPDATA.run(
         tmp.path(),
         &[
             "verify",
@@ -203,7 +185,7 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     );
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(findings(&o).is_empty(), "{}", text(&o));
-    let o = kpdata(tmp.path(), &["verify", "download/1.0.0"]);
+    let o = KPDATA.run(tmp.path(), &["verify", "download/1.0.0"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert!(
         text(&o).contains("KP915") && text(&o).contains("no public key"),
@@ -215,7 +197,7 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     let other = keys(tmp.path(), "other");
     let other_pub = tmp.path().join("other.pub");
     fs::write(&other_pub, &other.public).unwrap();
-    let o = kpdata(
+    let o = KPDATA.run(
         tmp.path(),
         &[
             "verify",
@@ -254,7 +236,7 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
         })
         .collect();
     fs::write(outside.join("SHA256SUMS"), sums).unwrap();
-    let o = kpdata(
+    let o = KPDATA.run(
         tmp.path(),
         &[
             "verify",
@@ -274,12 +256,12 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
 
     // Unsigned: a plain warning, an error when a signature is required.
     fs::remove_file(dist.join("SHA256SUMS.minisig")).unwrap();
-    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     assert_eq!(findings(&o), vec![("KP915".into(), "warning".into())]);
-    let o = kpdata(&repo, &["verify", "dist/1.0.0"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0"]);
     assert!(text(&o).contains("the release is unsigned"), "{}", text(&o));
-    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--require-signature"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--require-signature"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     fs::write(dist.join("SHA256SUMS.minisig"), &sig).unwrap();
 
@@ -291,7 +273,7 @@ fn signed_release_verifies_and_tampering_wrong_keys_and_unsigned_copies_are_caug
     s.git2()
         .tag_lightweight("v1.0.0", later.as_object(), false)
         .unwrap();
-    let o = kpdata(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
+    let o = KPDATA.run(&repo, &["verify", "dist/1.0.0", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert_eq!(
         findings(&o),
@@ -309,7 +291,7 @@ fn release_refuses_keys_that_are_not_the_projects_or_sit_in_the_repository() {
     let repo = s.dir().to_path_buf();
 
     let other = keys(tmp.path(), "other");
-    let o = kpdata(
+    let o = KPDATA.run(
         &repo,
         &[
             "release",
@@ -332,7 +314,7 @@ fn release_refuses_keys_that_are_not_the_projects_or_sit_in_the_repository() {
     s.commit("ignore secrets").unwrap();
     fs::create_dir(repo.join("secrets")).unwrap();
     fs::copy(&k.secret, repo.join("secrets/kpdata.key")).unwrap();
-    let o = kpdata(
+    let o = KPDATA.run(
         &repo,
         &["release", "1.0.0", "--sign-key", "secrets/kpdata.key"],
     );

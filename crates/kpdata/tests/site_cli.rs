@@ -3,18 +3,10 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        // `kpdata release` tags only with an identity it is given (machines may have none).
-        .env("KPDATA_TAGGER", "kpdata test <test@localhost>")
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kpdata")
-}
+use kpdata_testkit::Kpdata;
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 fn release(dir: &Path) {
     fs::create_dir_all(dir.join("rel/data")).unwrap();
@@ -35,7 +27,7 @@ fn a_release_that_does_not_verify_gets_no_site() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
     // No SHA256SUMS: the folder is not a verifiable release.
-    let out = kpdata(dir.path(), &["site", "rel", "--out", "site"]);
+    let out = KPDATA.run(dir.path(), &["site", "rel", "--out", "site"]);
     assert_ne!(
         out.status.code(),
         Some(0),
@@ -49,7 +41,7 @@ fn a_release_that_does_not_verify_gets_no_site() {
 fn a_site_is_written_and_an_occupied_folder_refused() {
     let dir = tempfile::tempdir().unwrap();
     release(dir.path());
-    let out = kpdata(dir.path(), &["site", "rel", "--out", "site", "--no-verify"]);
+    let out = KPDATA.run(dir.path(), &["site", "rel", "--out", "site", "--no-verify"]);
     assert_eq!(
         out.status.code(),
         Some(0),
@@ -59,7 +51,7 @@ fn a_site_is_written_and_an_occupied_folder_refused() {
     let page = fs::read_to_string(dir.path().join("site/targets/a-1.html")).unwrap();
     assert!(page.contains("&lt;b&gt;x&lt;/b&gt;"));
     assert!(dir.path().join("site/index.html").is_file());
-    let again = kpdata(dir.path(), &["site", "rel", "--out", "site", "--no-verify"]);
+    let again = KPDATA.run(dir.path(), &["site", "rel", "--out", "site", "--no-verify"]);
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("not empty"));
 }

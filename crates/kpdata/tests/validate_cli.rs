@@ -2,19 +2,14 @@
 //! the three output formats (snapshots), and the generated rule pages.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use kpdata_testkit::Kpdata;
+
+const KPDATA: Kpdata = kpdata_testkit::kpdata!();
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/validate")
-}
-
-fn kpdata(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_kpdata"))
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run kpdata")
 }
 
 fn stdout(o: &Output) -> String {
@@ -36,7 +31,7 @@ const BAD: &[&str] = &[
 
 #[test]
 fn text_report_snapshot() {
-    let o = kpdata(&fixtures(), BAD);
+    let o = KPDATA.run(&fixtures(), BAD);
     assert_eq!(o.status.code(), Some(1));
     insta::assert_snapshot!("validate_text", stdout(&o));
 }
@@ -45,7 +40,7 @@ fn text_report_snapshot() {
 fn json_report_snapshot() {
     let mut args = BAD.to_vec();
     args.extend(["--format", "json"]);
-    let o = kpdata(&fixtures(), &args);
+    let o = KPDATA.run(&fixtures(), &args);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["valid"], false);
@@ -64,7 +59,7 @@ fn json_report_snapshot() {
 fn github_report_snapshot() {
     let mut args = BAD.to_vec();
     args.extend(["--format", "github"]);
-    let o = kpdata(&fixtures(), &args);
+    let o = KPDATA.run(&fixtures(), &args);
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     for line in out.lines() {
@@ -81,7 +76,7 @@ fn github_report_snapshot() {
 
 #[test]
 fn physical_lines_for_cr_only_and_blank_lines() {
-    let o = kpdata(
+    let o = KPDATA.run(
         &fixtures(),
         &[
             "validate",
@@ -117,7 +112,7 @@ fn physical_lines_for_cr_only_and_blank_lines() {
 
 #[test]
 fn clean_files_exit_zero() {
-    let o = kpdata(
+    let o = KPDATA.run(
         &fixtures(),
         &[
             "validate",
@@ -137,7 +132,7 @@ fn clean_files_exit_zero() {
 #[test]
 fn explain_speed_names_what_leaves_the_fast_path() {
     let dir = fixtures();
-    let o = kpdata(
+    let o = KPDATA.run(
         &dir,
         &[
             "validate",
@@ -152,7 +147,7 @@ fn explain_speed_names_what_leaves_the_fast_path() {
         stderr(&o),
         "speed: designation.schema.json: the fast path covers the whole schema\n"
     );
-    let o = kpdata(
+    let o = KPDATA.run(
         &dir,
         &[
             "validate",
@@ -169,7 +164,7 @@ fn explain_speed_names_what_leaves_the_fast_path() {
          the subschema at `/properties/note` is validated by jsonschema, one cell at a time\n"
     );
     // Without the flag, nothing is said.
-    let o = kpdata(
+    let o = KPDATA.run(
         &dir,
         &["validate", "--schema", "slow.schema.json", "good.csv"],
     );
@@ -192,17 +187,17 @@ fn tool_failures_exit_two_with_error_and_hint() {
         vec!["validate", "--reference-date", "2015-02-30"],
         vec!["rule", "no-such-rule"],
     ] {
-        let o = kpdata(&dir, &args);
+        let o = KPDATA.run(&dir, &args);
         assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("error"), "{args:?}: {}", stderr(&o));
     }
-    let o = kpdata(&dir, &["validate", "--root", "."]);
+    let o = KPDATA.run(&dir, &["validate", "--root", "."]);
     assert!(stderr(&o).contains("hint:"), "{}", stderr(&o));
 }
 
 #[test]
 fn a_directory_or_fifo_is_not_read() {
-    let o = kpdata(
+    let o = KPDATA.run(
         &fixtures(),
         &["validate", "--schema", "designation.schema.json", "."],
     );
@@ -212,7 +207,7 @@ fn a_directory_or_fifo_is_not_read() {
 
 #[test]
 fn help_shows_an_example_of_each_form() {
-    let o = kpdata(&fixtures(), &["validate", "--help"]);
+    let o = KPDATA.run(&fixtures(), &["validate", "--help"]);
     let h = stdout(&o);
     assert!(h.contains("kpdata validate  "));
     assert!(h.contains("--schema record.schema.json a.csv"));
@@ -221,11 +216,11 @@ fn help_shows_an_example_of_each_form() {
 
 #[test]
 fn rules_and_rule_pages() {
-    let o = kpdata(&fixtures(), &["rules"]);
+    let o = KPDATA.run(&fixtures(), &["rules"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("KP106  blank-row"));
-    let by_code = kpdata(&fixtures(), &["rule", "KP106"]);
-    let by_name = kpdata(&fixtures(), &["rule", "blank-row"]);
+    let by_code = KPDATA.run(&fixtures(), &["rule", "KP106"]);
+    let by_name = KPDATA.run(&fixtures(), &["rule", "blank-row"]);
     assert_eq!(stdout(&by_code), stdout(&by_name));
     assert!(stdout(&by_code).contains("## Why it matters"));
 }

@@ -97,7 +97,7 @@ const NON_OBJECT: &[&str] = &[
 ];
 
 pub fn escape(seg: &str) -> String {
-    seg.replace('~', "~0").replace('/', "~1")
+    kpdata_base::pointer::escape_token(seg)
 }
 
 pub struct Compiler<'s> {

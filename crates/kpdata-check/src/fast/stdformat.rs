@@ -48,15 +48,7 @@ pub fn is_date(s: &str) -> bool {
         return false;
     };
     let year = hi * 100 + lo;
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let last = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=last).contains(&day)
+    kpdata_base::dates::is_real_day(year.into(), month, day)
 }
 
 /// RFC 3339 `full-time`: `HH:MM:SS[.frac](Z|z|±HH:MM)`. None for a leap second.

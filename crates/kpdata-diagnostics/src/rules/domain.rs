@@ -1,4 +1,5 @@
-//! KP7xx: rules of the sanctions and human-rights domain that a schema cannot state alone.
+//! KP7xx (and KP920): rules of the sanctions and human-rights domain that a schema cannot state
+//! alone.
 
 crate::rules! {
     SCRIPT_MISMATCH {
@@ -64,5 +65,13 @@ crate::rules! {
         example: "roll call rcid 3500: yes = 99, but 98 country rows say yes",
         fix: "Re-run the importer from the archived extract; never edit one of the two datasets alone.",
         hint: "the counts must equal the per-country votes",
+    }
+    DESIGNATION_ACTOR_UNNAMED {
+        code: "KP920", name: "designation-actor-unnamed", severity: Error,
+        summary: "A designation's actor exists in `actors` but has no name in `actor_names`.",
+        why: "`actor_names` holds every published name of an actor, and screening and research match designations by those names: a designated target with no name there cannot be found by name, however its `primary_name` reads.",
+        example: "designations: des-ofac-100, actor_id = act-ofac-100; actor_names has no row with actor_id = act-ofac-100",
+        fix: "Add the actor's published names to `actor_names` (at least the primary name, exactly as the cited list writes it), or re-run the importer that writes both datasets.",
+        hint: "every designated actor needs its names in actor_names",
     }
 }

@@ -25,4 +25,12 @@ crate::rules! {
         fix: "Correct the reference, or add the referenced record first.",
         hint: "the referenced dataset and field are named in the message",
     }
+    KEY_ORDER {
+        code: "KP304", name: "key-order", severity: Error,
+        summary: "A record of a dataset declared `sorted = true` has a lower primary key than the record above it (the file is not in primary-key order).",
+        why: "A package that keeps its files in key order gets small, reviewable diffs and files that read like the release; one record appended at the end instead of in its place breaks that for every later change.",
+        example: "statements.csv (sorted = true): `stmt-coi-2014-02` on line 3 after `stmt-coi-2014-05` on line 2",
+        fix: "Run `kpdata fix`: it moves each record whole into primary-key order and changes no other byte.",
+        hint: "`kpdata fix` puts the records in primary-key order",
+    }
 }

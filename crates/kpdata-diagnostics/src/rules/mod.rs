@@ -8,8 +8,8 @@
 //! | KP4xx | provenance: citations, archives, quotes, dates, URLs | `provenance.rs` |
 //! | KP5xx | history: what a change does to released records | `history.rs` |
 //! | KP6xx | release verification | `verify.rs` |
-//! | KP7xx | domain rules (sanctions and human-rights specifics) | `domain.rs` |
-//! | KP9xx | limits and safety | `limits.rs` |
+//! | KP7xx, KP920 | domain rules (sanctions and human-rights specifics) | `domain.rs` |
+//! | KP901–KP907 | limits and safety | `limits.rs` |
 //! | KP915–KP918 | release origin: signatures and tags | `origin.rs` |
 //!
 //! Codes are never reused: a retired rule keeps its code in [`RETIRED`].

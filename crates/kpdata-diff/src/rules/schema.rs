@@ -80,7 +80,7 @@ impl Ctx<'_> {
 }
 
 fn esc(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
+    kpdata_base::pointer::escape_token(token)
 }
 
 /// A JSON value in a message, short.
@@ -98,7 +98,7 @@ fn show(v: &Value) -> String {
 fn field_of(pointer: &str) -> Option<String> {
     let rest = pointer.strip_prefix("/properties/")?;
     let tok = rest.split('/').next()?;
-    Some(tok.replace("~1", "/").replace("~0", "~"))
+    Some(kpdata_base::pointer::unescape_token(tok))
 }
 
 fn at(pointer: &str) -> String {
@@ -162,7 +162,6 @@ fn compare_objects(
     pointer: &str,
     flip: bool,
 ) {
-    let p = at(pointer);
     let mut keys: Vec<&String> = o.keys().chain(n.keys()).collect();
     keys.sort();
     keys.dedup();
@@ -171,179 +170,256 @@ fn compare_objects(
         if ov == nv || ANNOTATIONS.contains(&key.as_str()) {
             continue;
         }
-        let here = format!("{pointer}/{}", esc(key));
-        let k = key.as_str();
-        match (k, ov, nv) {
-            ("properties", _, _) => {
-                let empty = Map::new();
-                let om = ov.and_then(Value::as_object).unwrap_or(&empty);
-                let nm = nv.and_then(Value::as_object).unwrap_or(&empty);
-                properties(ctx, om, nm, n, pointer, flip);
-            }
-            ("required", _, _) | ("dependentRequired", _, _) => {
-                names_delta(ctx, k, ov, nv, &here, flip);
-            }
-            ("type", Some(a), Some(b)) => {
-                let (ta, tb) = (types(a), types(b));
-                let added = tb.iter().any(|t| !ta.contains(t));
-                let removed = ta.iter().any(|t| !tb.contains(t));
-                let effect = match (added, removed) {
-                    (true, false) => Effect::Loosens,
-                    (false, true) => Effect::Tightens,
-                    _ => Effect::Changes,
-                };
+        compare_keyword(ctx, key, ov, nv, n, pointer, flip);
+    }
+}
+
+/// One keyword of a schema object that differs between the old (`ov`) and the new (`nv`)
+/// schema; `n` is the whole new object (for `properties`).
+fn compare_keyword(
+    ctx: &mut Ctx,
+    key: &str,
+    ov: Option<&Value>,
+    nv: Option<&Value>,
+    n: &Map<String, Value>,
+    pointer: &str,
+    flip: bool,
+) {
+    let p = at(pointer);
+    let here = format!("{pointer}/{}", esc(key));
+    let k = key;
+    match (k, ov, nv) {
+        ("properties", _, _) => {
+            let empty = Map::new();
+            let om = ov.and_then(Value::as_object).unwrap_or(&empty);
+            let nm = nv.and_then(Value::as_object).unwrap_or(&empty);
+            properties(ctx, om, nm, n, pointer, flip);
+        }
+        ("required", _, _) | ("dependentRequired", _, _) => {
+            names_delta(ctx, k, ov, nv, &here, flip);
+        }
+        ("type", Some(a), Some(b)) => {
+            let (ta, tb) = (types(a), types(b));
+            let added = tb.iter().any(|t| !ta.contains(t));
+            let removed = ta.iter().any(|t| !tb.contains(t));
+            let effect = match (added, removed) {
+                (true, false) => Effect::Loosens,
+                (false, true) => Effect::Tightens,
+                _ => Effect::Changes,
+            };
+            ctx.push(
+                &here,
+                effect,
+                flip,
+                format!("{p}type `{}` became `{}`", show(a), show(b)),
+            );
+        }
+        ("enum", Some(Value::Array(a)), Some(Value::Array(b))) => {
+            for v in b.iter().filter(|v| !a.contains(v)) {
                 ctx.push(
                     &here,
-                    effect,
+                    Effect::Loosens,
                     flip,
-                    format!("{p}type `{}` became `{}`", show(a), show(b)),
+                    format!("{p}enum value `{}` added", show(v)),
                 );
             }
-            ("enum", Some(Value::Array(a)), Some(Value::Array(b))) => {
-                for v in b.iter().filter(|v| !a.contains(v)) {
-                    ctx.push(
-                        &here,
-                        Effect::Loosens,
-                        flip,
-                        format!("{p}enum value `{}` added", show(v)),
-                    );
-                }
-                for v in a.iter().filter(|v| !b.contains(v)) {
-                    ctx.push(
-                        &here,
-                        Effect::Tightens,
-                        flip,
-                        format!("{p}enum value `{}` removed", show(v)),
-                    );
-                }
-            }
-            ("pattern", Some(Value::String(a)), Some(Value::String(b))) => {
-                pattern_changed(ctx, a, b, &here, flip);
-            }
-            ("additionalProperties", Some(Value::Bool(false)), None) => ctx.push(
-                &here,
-                Effect::Loosens,
-                flip,
-                format!("{p}`additionalProperties: false` removed: fields the schema does not name are accepted"),
-            ),
-            ("uniqueItems", Some(Value::Bool(true)), _) => ctx.push(
-                &here,
-                Effect::Loosens,
-                flip,
-                format!("{p}`uniqueItems` dropped: repeated items are accepted"),
-            ),
-            ("uniqueItems", _, Some(Value::Bool(true))) => ctx.push(
-                &here,
-                Effect::Tightens,
-                flip,
-                format!("{p}`uniqueItems` added"),
-            ),
-            ("allOf", Some(Value::Array(a)), Some(Value::Array(b)))
-            | ("anyOf", Some(Value::Array(a)), Some(Value::Array(b))) => {
-                let common = a.len().min(b.len());
-                for i in 0..common {
-                    compare(ctx, &a[i], &b[i], &format!("{here}/{i}"), flip);
-                }
-                // More allOf branches: stricter; more anyOf branches: looser.
-                let more = if k == "allOf" { Effect::Tightens } else { Effect::Loosens };
-                if b.len() > common {
-                    ctx.push(&here, more, flip, format!("{p}`{k}` branch added"));
-                }
-                if a.len() > common {
-                    ctx.push(&here, more.flipped(), flip, format!("{p}`{k}` branch removed"));
-                }
-            }
-            ("not", Some(a), Some(b)) => compare(ctx, a, b, &here, !flip),
-            (_, Some(a), Some(b)) if SUBSCHEMA.contains(&k) || k == "additionalProperties" => {
-                compare(ctx, a, b, &here, flip)
-            }
-            (_, Some(Value::Object(a)), Some(Value::Object(b))) if NAMED.contains(&k) => {
-                let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
-                names.sort();
-                names.dedup();
-                for name in names {
-                    let sub = format!("{here}/{}", esc(name));
-                    match (a.get(name), b.get(name)) {
-                        (Some(x), Some(y)) => compare(ctx, x, y, &sub, flip),
-                        (Some(_), None) => ctx.push(
-                            &sub,
-                            if k == "$defs" || k == "definitions" { Effect::Changes } else { Effect::Loosens },
-                            flip,
-                            format!("{p}`{k}` entry `{name}` removed"),
-                        ),
-                        _ => ctx.push(
-                            &sub,
-                            if k == "$defs" || k == "definitions" { Effect::Changes } else { Effect::Tightens },
-                            flip,
-                            format!("{p}`{k}` entry `{name}` added"),
-                        ),
-                    }
-                }
-            }
-            (_, Some(a), Some(b)) if LOWER.contains(&k) || UPPER.contains(&k) => {
-                let effect = match (a.as_f64(), b.as_f64()) {
-                    (Some(x), Some(y)) if (y < x) == LOWER.contains(&k) => Effect::Loosens,
-                    (Some(_), Some(_)) => Effect::Tightens,
-                    _ => Effect::Changes,
-                };
-                let verb = if effect == Effect::Loosens { "relaxed" } else { "changed" };
+            for v in a.iter().filter(|v| !b.contains(v)) {
                 ctx.push(
                     &here,
-                    effect,
+                    Effect::Tightens,
                     flip,
-                    format!("{p}`{k}` {verb}: `{}` → `{}`", show(a), show(b)),
+                    format!("{p}enum value `{}` removed", show(v)),
                 );
             }
-            ("x-kind", a, b) => {
-                let strict = |v: Option<&Value>| {
-                    matches!(v.and_then(Value::as_str), Some("id") | Some("name"))
-                };
-                let effect = match (strict(a), strict(b)) {
-                    (true, false) => Effect::Loosens,
-                    (false, true) => Effect::Tightens,
-                    _ => Effect::Changes,
-                };
-                ctx.push(
-                    &here,
-                    effect,
-                    flip,
-                    format!("{p}`x-kind` `{}` → `{}`", opt(a), opt(b)),
-                );
-            }
-            (_, Some(a), None) => {
-                // A constraint dropped. `x-separator` and `$ref` changes are only listed.
-                let effect = if k == "x-separator" || k == "if" {
+        }
+        ("pattern", Some(Value::String(a)), Some(Value::String(b))) => {
+            pattern_changed(ctx, a, b, &here, flip);
+        }
+        ("additionalProperties", Some(Value::Bool(false)), None) => ctx.push(
+            &here,
+            Effect::Loosens,
+            flip,
+            format!("{p}`additionalProperties: false` removed: fields the schema does not name are accepted"),
+        ),
+        ("uniqueItems", Some(Value::Bool(true)), _) => ctx.push(
+            &here,
+            Effect::Loosens,
+            flip,
+            format!("{p}`uniqueItems` dropped: repeated items are accepted"),
+        ),
+        ("uniqueItems", _, Some(Value::Bool(true))) => ctx.push(
+            &here,
+            Effect::Tightens,
+            flip,
+            format!("{p}`uniqueItems` added"),
+        ),
+        ("allOf", Some(Value::Array(a)), Some(Value::Array(b)))
+        | ("anyOf", Some(Value::Array(a)), Some(Value::Array(b))) => {
+            branches_changed(ctx, (k, &p), a, b, &here, flip);
+        }
+        ("not", Some(a), Some(b)) => compare(ctx, a, b, &here, !flip),
+        (_, Some(a), Some(b)) if SUBSCHEMA.contains(&k) || k == "additionalProperties" => {
+            compare(ctx, a, b, &here, flip)
+        }
+        (_, Some(Value::Object(a)), Some(Value::Object(b))) if NAMED.contains(&k) => {
+            named_changed(ctx, (k, &p), a, b, &here, flip);
+        }
+        (_, Some(a), Some(b)) if LOWER.contains(&k) || UPPER.contains(&k) => {
+            let effect = match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) if (y < x) == LOWER.contains(&k) => Effect::Loosens,
+                (Some(_), Some(_)) => Effect::Tightens,
+                _ => Effect::Changes,
+            };
+            let verb = if effect == Effect::Loosens { "relaxed" } else { "changed" };
+            ctx.push(
+                &here,
+                effect,
+                flip,
+                format!("{p}`{k}` {verb}: `{}` → `{}`", show(a), show(b)),
+            );
+        }
+        ("x-kind", a, b) => {
+            let strict = |v: Option<&Value>| {
+                matches!(v.and_then(Value::as_str), Some("id") | Some("name"))
+            };
+            let effect = match (strict(a), strict(b)) {
+                (true, false) => Effect::Loosens,
+                (false, true) => Effect::Tightens,
+                _ => Effect::Changes,
+            };
+            ctx.push(
+                &here,
+                effect,
+                flip,
+                format!("{p}`x-kind` `{}` → `{}`", opt(a), opt(b)),
+            );
+        }
+        (_, a, b) => other_changed(ctx, (k, &p), a, b, &here, flip),
+    }
+}
+
+/// `allOf` / `anyOf`: branch by branch, then branches added or removed.
+/// `p`: the field prefix of messages.
+fn branches_changed(
+    ctx: &mut Ctx,
+    (k, p): (&str, &str),
+    a: &[Value],
+    b: &[Value],
+    here: &str,
+    flip: bool,
+) {
+    let common = a.len().min(b.len());
+    for i in 0..common {
+        compare(ctx, &a[i], &b[i], &format!("{here}/{i}"), flip);
+    }
+    // More allOf branches: stricter; more anyOf branches: looser.
+    let more = if k == "allOf" {
+        Effect::Tightens
+    } else {
+        Effect::Loosens
+    };
+    if b.len() > common {
+        ctx.push(here, more, flip, format!("{p}`{k}` branch added"));
+    }
+    if a.len() > common {
+        ctx.push(
+            here,
+            more.flipped(),
+            flip,
+            format!("{p}`{k}` branch removed"),
+        );
+    }
+}
+
+/// A keyword of named subschemas (`$defs`, `patternProperties`...), entry by entry.
+fn named_changed(
+    ctx: &mut Ctx,
+    (k, p): (&str, &str),
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
+    here: &str,
+    flip: bool,
+) {
+    let defs = k == "$defs" || k == "definitions";
+    let mut names: Vec<&String> = a.keys().chain(b.keys()).collect();
+    names.sort();
+    names.dedup();
+    for name in names {
+        let sub = format!("{here}/{}", esc(name));
+        match (a.get(name), b.get(name)) {
+            (Some(x), Some(y)) => compare(ctx, x, y, &sub, flip),
+            (Some(_), None) => ctx.push(
+                &sub,
+                if defs {
                     Effect::Changes
                 } else {
                     Effect::Loosens
-                };
-                ctx.push(&here, effect, flip, format!("{p}`{k}` removed (was `{}`)", show(a)));
-            }
-            (_, None, Some(b)) => {
-                let effect = if k == "x-separator" || k == "if" {
+                },
+                flip,
+                format!("{p}`{k}` entry `{name}` removed"),
+            ),
+            _ => ctx.push(
+                &sub,
+                if defs {
                     Effect::Changes
                 } else {
                     Effect::Tightens
-                };
-                ctx.push(&here, effect, flip, format!("{p}`{k}` added: `{}`", show(b)));
-            }
-            (_, Some(a), Some(b)) => {
-                // format, const, $ref, if, multipleOf, oneOf, x-*: another constraint, not
-                // comparable in general.
-                let effect = if k == "format" || k == "const" || k == "$ref" || k == "oneOf" {
-                    Effect::Loosens
-                } else {
-                    Effect::Changes
-                };
-                ctx.push(
-                    &here,
-                    effect,
-                    flip,
-                    format!("{p}`{k}` changed: `{}` → `{}`", show(a), show(b)),
-                );
-            }
-            (_, None, None) => {}
+                },
+                flip,
+                format!("{p}`{k}` entry `{name}` added"),
+            ),
         }
+    }
+}
+
+/// Any other keyword dropped, added or changed.
+fn other_changed(
+    ctx: &mut Ctx,
+    (k, p): (&str, &str),
+    a: Option<&Value>,
+    b: Option<&Value>,
+    here: &str,
+    flip: bool,
+) {
+    match (a, b) {
+        (Some(a), None) => {
+            // A constraint dropped. `x-separator` and `$ref` changes are only listed.
+            let effect = if k == "x-separator" || k == "if" {
+                Effect::Changes
+            } else {
+                Effect::Loosens
+            };
+            ctx.push(
+                here,
+                effect,
+                flip,
+                format!("{p}`{k}` removed (was `{}`)", show(a)),
+            );
+        }
+        (None, Some(b)) => {
+            let effect = if k == "x-separator" || k == "if" {
+                Effect::Changes
+            } else {
+                Effect::Tightens
+            };
+            ctx.push(here, effect, flip, format!("{p}`{k}` added: `{}`", show(b)));
+        }
+        (Some(a), Some(b)) => {
+            // format, const, $ref, if, multipleOf, oneOf, x-*: another constraint, not
+            // comparable in general.
+            let effect = if k == "format" || k == "const" || k == "$ref" || k == "oneOf" {
+                Effect::Loosens
+            } else {
+                Effect::Changes
+            };
+            ctx.push(
+                here,
+                effect,
+                flip,
+                format!("{p}`{k}` changed: `{}` → `{}`", show(a), show(b)),
+            );
+        }
+        (None, None) => {}
     }
 }
 

@@ -54,18 +54,15 @@
 use std::collections::BTreeMap;
 
 mod addresses;
+mod entry;
 mod legacy;
 
+use entry::Builder;
 pub use legacy::read_legacy;
-use legacy::{actor_type, split_programs};
 
 use crate::history::FirstSeen;
-use crate::remarks::{self, Item};
 use crate::script;
-use crate::{
-    check_nfc, imo_numbers, imo_valid, ImportError, Result, Table, ACTORS, ACTOR_FACTS,
-    ACTOR_IDENTIFIERS, ACTOR_NAMES, DESIGNATIONS,
-};
+use crate::{check_nfc, ImportError, Result, Table};
 
 /// Everything one OFAC import reads (bytes and the source id each row cites).
 pub struct OfacInput<'a> {
@@ -194,345 +191,83 @@ pub fn import(
 
 /// [`import`] with addresses and the first-seen history, and the Remarks parse counts.
 pub fn import_full(input: &OfacInput<'_>) -> Result<Imported> {
-    let (sdn, links, sdn_source_id) = (input.sdn, input.links, input.sdn_source);
-    let mut facts = Table::new("actor_facts", ACTOR_FACTS, "fct-ofac-");
-    let mut remark_items = 0;
-    let mut unparsed: Vec<(String, String)> = Vec::new();
-    let mut actors = Table::new("actors", ACTORS, "act-ofac-");
-    let mut names = Table::new("actor_names", ACTOR_NAMES, "nam-ofac-");
-    let mut idents = Table::new("actor_identifiers", ACTOR_IDENTIFIERS, "idn-ofac-");
-    let mut desigs = Table::new("designations", DESIGNATIONS, "des-ofac-");
-    let public = || "public".to_string();
-    let mut selected: BTreeMap<String, String> = BTreeMap::new(); // ent_num -> actor_id
-    let mut linked_imos: BTreeMap<String, String> = BTreeMap::new(); // IMO -> ent_num
-
-    for r in read_legacy(sdn, SDN_COLUMNS, "sdn.csv")? {
-        let [ent, name, sdn_type, program, title, call_sign, vess_type, tonnage, grt, flag, owner, remarks] =
-            <[String; SDN_COLUMNS]>::try_from(r).expect("column count checked");
-        if ent.is_empty() || !ent.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ImportError::new(format!(
-                "sdn.csv: ent_num {ent:?} is not a number"
-            )));
-        }
-        let at = |msg: String| ImportError::new(format!("sdn.csv ent_num {ent}: {msg}"));
-        let atype = actor_type(&sdn_type).ok_or_else(|| {
-            at(format!(
-                "unknown SDN_Type {sdn_type:?} (known: empty, individual, vessel, aircraft)"
-            ))
-        })?;
-        let tags = split_programs(&program).map_err(|e| at(e.message))?;
-        let Some(rule) = selection_rule(&tags, &remarks) else {
-            continue;
-        };
-        for t in &tags {
-            if !KNOWN_TAGS.contains(&t.as_str()) {
-                return Err(at(format!(
-                    "unknown program tag {t:?} (known: {})",
-                    KNOWN_TAGS.join(", ")
-                )));
-            }
-        }
-        if name.is_empty() {
-            return Err(at("no SDN_Name".into()));
-        }
-        check_nfc(&format!("ent_num {ent}"), &name)?;
-        let script = script::detect(&name)
-            .map_err(|e| at(e.message))?
-            .map(|s| s.code().to_string())
-            .unwrap_or_default();
-        // IMO numbers: a ship's on vessels, a company's on organisations.
-        let imos = match atype {
-            "vessel" | "organization" => imo_numbers(&remarks),
-            _ => Vec::new(),
-        };
-        let scheme = if atype == "vessel" {
-            "imo_ship"
-        } else {
-            "imo_company"
-        };
-        if atype == "vessel" {
-            if imos.len() > 1 {
-                return Err(at(format!("several IMO numbers in Remarks: {imos:?}")));
-            }
-            if let Some(imo) = imos.iter().find(|i| !imo_valid(i)) {
-                return Err(at(format!("IMO {imo} fails the check digit")));
-            }
-        }
-        // A certain match with an actor of the other list: an identical IMO number.
-        let mut matched: Vec<&(String, String, String)> = Vec::new();
-        for imo in &imos {
-            if let Some(m) = links.get(&(scheme.to_string(), imo.clone())) {
-                if !matched.iter().any(|x| x.0 == m.0) {
-                    matched.push(m);
-                }
-            }
-        }
-        if matched.len() > 1 {
-            return Err(at(format!(
-                "its IMO numbers match several actors of the other list: {:?}",
-                matched.iter().map(|m| &m.0).collect::<Vec<_>>()
-            )));
-        }
-        let link = matched.first().copied();
-        if let Some((id, _, imo)) = link {
-            if let Some(other) = linked_imos.insert(imo.clone(), ent.clone()) {
-                return Err(at(format!(
-                    "ent_num {other} and {ent} both carry IMO number {imo} of {id}: no certain match"
-                )));
-            }
-        }
-        let actor_id = match link {
-            Some((id, _, _)) => id.clone(),
-            None => format!("act-ofac-{ent}"),
-        };
-        selected.insert(ent.clone(), actor_id.clone());
-        let src = || sdn_source_id.to_string();
-
-        let mut note = rule.to_string();
-        match link {
-            None => actors.push(&[
-                ("actor_id", actor_id.clone()),
-                ("actor_type", atype.into()),
-                ("primary_name", name.clone()),
-                ("title", title),
-                ("nationality", String::new()),
-                ("vessel_type", vess_type),
-                ("vessel_flag", flag),
-                ("vessel_tonnage", tonnage),
-                ("vessel_grt", grt),
-                ("vessel_owner", owner),
-                ("remarks", remarks.clone()),
-                ("source_ids", src()),
-                ("sensitivity", public()),
-            ])?,
-            Some((id, reference, imo)) => {
-                if [&title, &vess_type, &flag, &tonnage, &grt, &owner]
-                    .iter()
-                    .any(|v| !v.is_empty())
-                {
-                    return Err(at(format!(
-                        "matched to {id}, but it has actor fields (Title, vessel data) that would be lost"
-                    )));
-                }
-                note = format!(
-                    "{rule}; same actor as UN {reference} ({id}): identical IMO number {imo} in both lists; OFAC Remarks: {remarks}"
-                );
-            }
-        }
-        names.push(&[
-            ("name_id", format!("nam-ofac-{ent}-0")),
-            ("actor_id", actor_id.clone()),
-            ("name", name),
-            ("name_type", "primary".into()),
-            ("script", script),
-            ("source_quality", String::new()),
-            ("note", String::new()),
-            ("source_ids", src()),
-            ("sensitivity", public()),
-        ])?;
-        let mut ident = |suffix: &str, scheme: &str, value: String, note: String| {
-            idents.push(&[
-                ("identifier_id", format!("idn-ofac-{ent}-{suffix}")),
-                ("actor_id", actor_id.clone()),
-                ("scheme", scheme.into()),
-                ("value", value),
-                ("note", note),
-                ("source_ids", src()),
-                ("sensitivity", public()),
-            ])
-        };
-        ident("ent-num", "ofac_ent_num", ent.clone(), String::new())?;
-        if !call_sign.is_empty() {
-            ident("call-sign", "call_sign", call_sign, String::new())?;
-        }
-        let base = if atype == "vessel" {
-            "imo"
-        } else {
-            "imo-company"
-        };
-        for (i, imo) in imos.into_iter().enumerate() {
-            // The matched actor's own row already states a shared number.
-            if links.contains_key(&(scheme.to_string(), imo.clone())) {
-                continue;
-            }
-            let suffix = if i == 0 {
-                base.to_string()
-            } else {
-                format!("{base}-{}", i + 1)
-            };
-            let label = IMO_LABELS
-                .iter()
-                .find(|l| remarks.contains(&format!("{l} IMO {imo}")));
-            // An organisation's number labelled as a vessel registration is recorded with the
-            // list's label, as neither a ship's nor a company's number.
-            let scheme = match label {
-                Some(&"Vessel Registration Identification") if atype != "vessel" => {
-                    "imo_vessel_label"
-                }
-                _ => scheme,
-            };
-            let label = label
-                .map(|l| format!("labelled \"{l} IMO\" in the Remarks"))
-                .unwrap_or_default();
-            ident(&suffix, scheme, imo, label)?;
-        }
-        let mut sources = src();
-        let (mut date, mut kind, mut w_start, mut w_end) =
-            (String::new(), String::new(), String::new(), String::new());
-        if let Some((hist, hist_src)) = input.history {
-            let h = hist
-                .get(&ent)
-                .filter(|h| h.present_in_last)
-                .ok_or_else(|| {
-                    at("not in the first-seen history as present in the last scrape".into())
-                })?;
-            sources = format!("{sources};{hist_src}");
-            match &h.window {
-                Some(w) => {
-                    date = w.end_date().to_string();
-                    kind = "first_seen_in_list".into();
-                    w_start = w.start_date().to_string();
-                    w_end = w.end_date().to_string();
-                    note = format!(
-                        "{note}; first seen in the published sdn.csv in the scrape of {} (commit {}), absent from the scrape of {} (commit {})",
-                        w.first_seen_time, w.first_seen_commit, w.previous_time, w.previous_commit
-                    );
-                }
-                None => {
-                    note = format!(
-                        "{note}; already in the first readable scrape of the history (2021-05-22T22:01:59.998Z): listed before, date not known"
-                    );
-                }
-            }
-        }
-        // Remarks, item by item.
-        let mut seen_ids: Vec<(&str, String)> = Vec::new();
-        for (i, item) in remarks::split(&remarks).into_iter().enumerate() {
-            remark_items += 1;
-            let n = i + 1;
-            let locator = format!("OFAC ent_num {ent}, Remarks item {n}");
-            match remarks::parse_item(&item) {
-                Item::Fact {
-                    kind,
-                    value,
-                    date,
-                    date_to,
-                    qualifier,
-                    note,
-                } => facts.push(&[
-                    ("fact_id", format!("fct-ofac-{ent}-rem-{n}")),
-                    ("actor_id", actor_id.clone()),
-                    ("kind", kind.into()),
-                    ("value", value),
-                    ("date", date),
-                    ("date_to", date_to),
-                    ("date_qualifier", qualifier.into()),
-                    ("locator", locator),
-                    ("note", note),
-                    ("source_ids", src()),
-                    ("sensitivity", public()),
-                ])?,
-                Item::Identifier {
-                    scheme,
-                    value,
-                    note,
-                } => {
-                    if seen_ids.iter().any(|(s, v)| *s == scheme && *v == value) {
-                        continue;
-                    }
-                    seen_ids.push((scheme, value.clone()));
-                    ident(&format!("rem-{n}"), scheme, value, note)?;
-                }
-                Item::Imo if atype == "vessel" || atype == "organization" => {}
-                Item::Regulatory => {}
-                Item::Imo | Item::Unparsed => unparsed.push((ent.clone(), item)),
-            }
-        }
-        desigs.push(&[
-            ("designation_id", format!("des-ofac-{ent}")),
-            ("actor_id", actor_id.clone()),
-            ("authority", "us_ofac".into()),
-            (
-                "programs",
-                tags.iter()
-                    .map(|t| format!("ofac:{t}"))
-                    .collect::<Vec<_>>()
-                    .join(";"),
-            ),
-            ("instrument_id", String::new()),
-            ("action", "listed".into()),
-            ("action_date", date),
-            ("date_kind", kind),
-            ("authority_ref", ent.clone()),
-            ("window_start", w_start),
-            ("window_end", w_end),
-            ("note", note),
-            ("source_ids", sources),
-            ("sensitivity", public()),
-        ])?;
+    let mut b = Builder::new(input);
+    for r in read_legacy(input.sdn, SDN_COLUMNS, "sdn.csv")? {
+        b.entry(r)?;
     }
     if let Some((add, add_source_id)) = input.add {
-        addresses::import(add, add_source_id, &selected, &mut facts)?;
+        addresses::import(add, add_source_id, &b.selected, &mut b.facts)?;
     }
     let mut history_unselected = Vec::new();
     if let Some((hist, _)) = input.history {
         for h in hist.values() {
-            if h.window.is_some() && !selected.contains_key(&h.ent_num) {
+            if h.window.is_some() && !b.selected.contains_key(&h.ent_num) {
                 history_unselected.push(h.ent_num.clone());
             }
         }
         history_unselected.sort_by(|a, b| crate::natural_cmp(a, b));
     }
-
     if let Some((alt, alt_source_id)) = input.alt {
-        for r in read_legacy(alt, ALT_COLUMNS, "alt.csv")? {
-            let [ent, alt_num, alt_type, alt_name, alt_remarks] =
-                <[String; ALT_COLUMNS]>::try_from(r).expect("column count checked");
-            let Some(actor_id) = selected.get(&ent) else {
-                continue;
-            };
-            let at = |msg: String| {
-                ImportError::new(format!("alt.csv ent_num {ent} alt_num {alt_num}: {msg}"))
-            };
-            if alt_num.is_empty() || !alt_num.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(at("alt_num is not a number".into()));
-            }
-            let ty = match alt_type.as_str() {
-                "aka" => "alias",
-                "fka" => "previous_name",
-                other => return Err(at(format!("unknown alt_type {other:?} (known: aka, fka)"))),
-            };
-            if alt_name.is_empty() {
-                return Err(at("no alt_name".into()));
-            }
-            check_nfc(&format!("alt {alt_num}"), &alt_name)?;
-            let script = script::detect(&alt_name)
-                .map_err(|e| at(e.message))?
-                .map(|s| s.code().to_string())
-                .unwrap_or_default();
-            names.push(&[
-                ("name_id", format!("nam-ofac-{ent}-alt-{alt_num}")),
-                ("actor_id", actor_id.clone()),
-                ("name", alt_name),
-                ("name_type", ty.into()),
-                ("script", script),
-                ("source_quality", alt_type.clone()),
-                ("note", alt_remarks),
-                ("source_ids", alt_source_id.to_string()),
-                ("sensitivity", public()),
-            ])?;
-        }
+        aliases(alt, alt_source_id, &b.selected, &mut b.names)?;
     }
     Ok(Imported {
         tables: vec![
-            actors.finish()?,
-            names.finish()?,
-            idents.finish()?,
-            desigs.finish()?,
-            facts.finish()?,
+            b.actors.finish()?,
+            b.names.finish()?,
+            b.idents.finish()?,
+            b.desigs.finish()?,
+            b.facts.finish()?,
         ],
-        remark_items,
-        unparsed,
+        remark_items: b.remark_items,
+        unparsed: b.unparsed,
         history_unselected,
     })
+}
+
+/// The `alias` and `previous_name` rows of alt.csv for the selected entries (`selected`:
+/// ent_num → actor id).
+fn aliases(
+    alt: &[u8],
+    alt_source_id: &str,
+    selected: &BTreeMap<String, String>,
+    names: &mut Table,
+) -> Result<()> {
+    for r in read_legacy(alt, ALT_COLUMNS, "alt.csv")? {
+        let [ent, alt_num, alt_type, alt_name, alt_remarks] =
+            <[String; ALT_COLUMNS]>::try_from(r).expect("column count checked");
+        let Some(actor_id) = selected.get(&ent) else {
+            continue;
+        };
+        let at = |msg: String| {
+            ImportError::new(format!("alt.csv ent_num {ent} alt_num {alt_num}: {msg}"))
+        };
+        if alt_num.is_empty() || !alt_num.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(at("alt_num is not a number".into()));
+        }
+        let ty = match alt_type.as_str() {
+            "aka" => "alias",
+            "fka" => "previous_name",
+            other => return Err(at(format!("unknown alt_type {other:?} (known: aka, fka)"))),
+        };
+        if alt_name.is_empty() {
+            return Err(at("no alt_name".into()));
+        }
+        check_nfc(&format!("alt {alt_num}"), &alt_name)?;
+        let script = script::detect(&alt_name)
+            .map_err(|e| at(e.message))?
+            .map(|s| s.code().to_string())
+            .unwrap_or_default();
+        names.push(&[
+            ("name_id", format!("nam-ofac-{ent}-alt-{alt_num}")),
+            ("actor_id", actor_id.clone()),
+            ("name", alt_name),
+            ("name_type", ty.into()),
+            ("script", script),
+            ("source_quality", alt_type.clone()),
+            ("note", alt_remarks),
+            ("source_ids", alt_source_id.to_string()),
+            ("sensitivity", "public".to_string()),
+        ])?;
+    }
+    Ok(())
 }

@@ -1,5 +1,5 @@
-//! The curator's commands: `kpdata source add`, `kpdata quote`, `kpdata fix`,
-//! `kpdata completions`. The work is done by `kpdata-curate`; this module parses, prints and
+//! The curator's commands: `kpdata source add`, `kpdata quote`, `kpdata fix`.
+//! The work is done by `kpdata-curate`; this module parses, prints and
 //! maps results to exit codes.
 
 use std::path::PathBuf;
@@ -13,15 +13,6 @@ use kpdata_diagnostics::escape_value;
 use kpdata_package::Package;
 
 use crate::{CmdResult, Failure};
-
-impl From<kpdata_curate::CurateError> for Failure {
-    fn from(e: kpdata_curate::CurateError) -> Self {
-        Failure {
-            message: e.message,
-            hint: e.hint,
-        }
-    }
-}
 
 #[derive(Debug, Subcommand)]
 pub enum SourceCommand {
@@ -111,9 +102,10 @@ pub struct QuoteArgs {
   kpdata fix --rehash src-eo-13687  also set that source's sha256 to its archived file's
 
 Repairs only what has exactly one safe result: text not in Unicode NFC, whitespace around a
-value, and (only with --rehash ID) a registry sha256 after a deliberate replacement of the
-archived file. Dates, ids and names are never guessed. Bytes outside repaired cells stay as they
-were.
+value, the order of records in a dataset kpdata.toml declares `sorted = true` (primary-key
+order; each record's bytes move whole), and (only with --rehash ID) a registry sha256 after a
+deliberate replacement of the archived file. Dates, ids and names are never guessed. Bytes
+outside repaired cells stay as they were.
 
 Exit codes: 0 done (or nothing to do), 2 could not run (nothing written).")]
 pub struct FixArgs {
@@ -209,7 +201,7 @@ pub fn quote(a: QuoteArgs) -> CmdResult {
 pub fn fix(a: FixArgs) -> CmdResult {
     let pkg = Package::load(&a.root)?;
     let fixes = fix::plan(&pkg, &a.rehash)?;
-    let count: usize = fixes.iter().map(|f| f.repairs.len()).sum();
+    let count: usize = fixes.iter().map(|f| f.count()).sum();
     for f in &fixes {
         for r in &f.repairs {
             let what: Vec<&str> = r.kinds.iter().map(|k| k.describe()).collect();
@@ -222,6 +214,9 @@ pub fn fix(a: FixArgs) -> CmdResult {
                 escape_value(&r.old, 300),
                 escape_value(&r.new, 300)
             );
+        }
+        if let Some(r) = &f.reorder {
+            print_reorder(&f.path, r);
         }
     }
     if a.diff || count == 0 {
@@ -245,9 +240,27 @@ pub fn fix(a: FixArgs) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn completions(shell: clap_complete::Shell) -> CmdResult {
-    use clap::CommandFactory;
-    let mut cmd = crate::cli::Cli::command();
-    clap_complete::generate(shell, &mut cmd, "kpdata", &mut std::io::stdout());
-    Ok(ExitCode::SUCCESS)
+/// How many moved records a re-sorting lists (the rest are counted).
+const MOVES_SHOWN: usize = 20;
+
+fn print_reorder(path: &str, r: &kpdata_curate::sort::Reorder) {
+    let key: Vec<String> = r.key.iter().map(|k| escape_value(k, 80)).collect();
+    println!(
+        "{}: records re-sorted by primary key ({}): {} of {} move",
+        escape_value(path, 200),
+        key.join(", "),
+        r.moves.len(),
+        r.records
+    );
+    for m in r.moves.iter().take(MOVES_SHOWN) {
+        println!(
+            "  `{}` line {} -> line {}",
+            escape_value(&m.key, 120),
+            m.from_line,
+            m.to_line
+        );
+    }
+    if r.moves.len() > MOVES_SHOWN {
+        println!("  ... and {} more", r.moves.len() - MOVES_SHOWN);
+    }
 }

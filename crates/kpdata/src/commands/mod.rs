@@ -1,35 +1,15 @@
-//! One module per command: each turns parsed arguments into a call of the library crates and
-//! a rendered result.
+//! One module per command: its arguments (clap `Args`) and its run, which turns them into calls
+//! of the library crates and a rendered result. Commands depend on `render` and `failure`, never
+//! on `cli` or on each other (`subset` is `validate`'s helper).
 
+pub mod completions;
 pub mod curate;
 pub mod diff;
 pub mod import;
 pub mod link;
 pub mod release;
 pub mod rules;
-pub mod signing;
 pub mod site;
 pub mod subset;
 pub mod validate;
 pub mod verify;
-
-use crate::cli::{Cli, Command};
-use crate::CmdResult;
-
-pub fn run(cli: Cli) -> CmdResult {
-    match cli.command {
-        Command::Validate(a) => validate::run(a),
-        Command::Rules => rules::list(),
-        Command::Rule { rule } => rules::show(&rule),
-        Command::Import(a) => import::run(a),
-        Command::Link(a) => link::run(a),
-        Command::Diff(a) => diff::run(a),
-        Command::Release(a) => release::run(a),
-        Command::Verify(a) => verify::run(a),
-        Command::Source(c) => curate::source(c),
-        Command::Quote(a) => curate::quote(a),
-        Command::Fix(a) => curate::fix(a),
-        Command::Completions { shell } => curate::completions(shell),
-        Command::Site(a) => site::run(a),
-    }
-}

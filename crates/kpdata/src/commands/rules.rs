@@ -3,9 +3,16 @@
 use std::io::Write;
 use std::process::ExitCode;
 
+use clap::Args;
 use kpdata_diagnostics::{catalog, lookup};
 
 use crate::{CmdResult, Failure};
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`KP106`) or name (`blank-row`)
+    pub rule: String,
+}
 
 fn print(s: &str) -> CmdResult {
     std::io::stdout()

@@ -33,10 +33,7 @@ pub struct SiteArgs {
 
 pub fn run(args: SiteArgs) -> CmdResult {
     if !args.no_verify {
-        let findings = kpdata_release::verify::verify(&args.release).map_err(|e| Failure {
-            message: e.message,
-            hint: e.hint,
-        })?;
+        let findings = kpdata_release::verify::verify(&args.release)?;
         let errors = findings
             .iter()
             .filter(|d| d.severity == Severity::Error)

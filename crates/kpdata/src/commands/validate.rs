@@ -1,8 +1,9 @@
 //! `kpdata validate`: the package in `--root` (default), or any files with `--schema`.
 
-use std::io::{IsTerminal, Write};
-use std::path::Path;
-use std::process::ExitCode;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
 
 use kpdata_check::dates::{day_of_timestamp, Day, PartialDate};
 use kpdata_check::files::{explain_speed, validate_files, Input};
@@ -10,9 +11,46 @@ use kpdata_check::package::{validate_package as check_package, Options};
 use kpdata_diagnostics::Report;
 use kpdata_package::{Limits, Package, RecordSchema};
 
-use crate::cli::{Format, ValidateArgs};
-use crate::render::{self, Rendered};
+use crate::render::report::emit;
+use crate::render::Format;
 use crate::{CmdResult, Failure};
+
+#[derive(Debug, Args)]
+#[command(after_help = "Examples:
+  kpdata validate                                    check the package in the current folder (kpdata.toml)
+  kpdata validate --root path/to/repo --format json  check another package, JSON report on stdout
+  kpdata validate --schema record.schema.json a.csv b.json
+                                                     check any CSV/JSON file against a record schema
+  kpdata validate --format github                    annotations for a GitHub Actions log
+
+Exit codes: 0 no errors, 1 findings of error severity, 2 kpdata could not run.")]
+pub struct ValidateArgs {
+    /// Files to check against --schema; without --schema, dataset files of the package:
+    /// only those (with the datasets their relations need) are validated and reported
+    pub files: Vec<PathBuf>,
+    /// A JSON Schema (draft 2020-12) for one record; checks FILES without a package
+    #[arg(long, value_name = "SCHEMA")]
+    pub schema: Option<PathBuf>,
+    /// The package root (the folder with kpdata.toml)
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Judge "in the future" against this date (YYYY-MM-DD) instead of HEAD's commit time
+    #[arg(long, value_name = "DATE")]
+    pub reference_date: Option<String>,
+    /// Findings listed per rule per file (0 = all); overrides limits.findings_per_rule
+    #[arg(long, value_name = "N")]
+    pub max_per_rule: Option<u64>,
+    /// Worker threads (default: all cores)
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<usize>,
+    /// With --schema: say on stderr which parts of the schema leave the fast path (keyword,
+    /// schema pointer, why)
+    #[arg(long, requires = "schema")]
+    pub explain_speed: bool,
+}
 
 pub fn run(args: ValidateArgs) -> CmdResult {
     let jobs = args
@@ -74,25 +112,6 @@ fn progress_bar() -> Option<indicatif::ProgressBar> {
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     Some(bar)
-}
-
-/// Validates the package at `root` for a release: the same checks as `kpdata validate`, on
-/// the files `root` gives (a release passes the files of the commit it publishes), with the
-/// day of `commit_time` as the reference date.
-pub fn validate_root(root: kpdata_package::Root, commit_time: i64) -> Result<Report, Failure> {
-    let pkg = Package::load_root(root)?;
-    let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
-    Ok(check_package(
-        &pkg,
-        &Options {
-            reference: Some(day_of_timestamp(commit_time)),
-            jobs,
-            max_per_rule: None,
-            // Every file of a commit is tracked.
-            tracked: None,
-            progress: None,
-        },
-    ))
 }
 
 /// The files git tracks under `root`, relative to it, when `root` is inside a git working
@@ -196,32 +215,4 @@ fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
         .take(max)
         .read_to_end(&mut buf)?;
     Ok(buf)
-}
-
-/// Renders a finished report to stdout and maps it to the exit code.
-pub fn emit(report: Report, format: Format) -> CmdResult {
-    let errors = report.has_errors();
-    let (diagnostics, suppressed, summary) = report.finish();
-    let r = Rendered {
-        diagnostics: &diagnostics,
-        suppressed: &suppressed,
-        summary: &summary,
-    };
-    let text = match format {
-        Format::Text => {
-            let color = std::io::stdout().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-            render::text::render(&r, &render::text::Style { color })
-        }
-        Format::Json => render::json::render(&r),
-        Format::Github => render::github::render(&r),
-    };
-    let mut out = std::io::stdout().lock();
-    out.write_all(text.as_bytes())
-        .map_err(|e| Failure::new(format!("cannot write the report: {e}")))?;
-    Ok(if errors {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
 }

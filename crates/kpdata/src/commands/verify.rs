@@ -9,7 +9,8 @@ use kpdata_diagnostics::Report;
 use kpdata_package::{check_relative, Manifest, MANIFEST_FILE};
 use kpdata_release::sign::{self, PublicKeyFile};
 
-use crate::cli::Format;
+use crate::render::report::emit;
+use crate::render::Format;
 use crate::{CmdResult, Failure};
 
 #[derive(Debug, Args)]
@@ -88,10 +89,7 @@ fn folder_version(dir: &Path) -> Option<String> {
 }
 
 pub fn run(args: VerifyArgs) -> CmdResult {
-    let findings = kpdata_release::verify::verify(&args.dir).map_err(|e| Failure {
-        message: e.message,
-        hint: e.hint,
-    })?;
+    let findings = kpdata_release::verify::verify(&args.dir)?;
     // A clone of the project: a git repository with a kpdata.toml at its top.
     let clone = kpdata_git::Repo::discover(&args.dir)
         .ok()
@@ -122,5 +120,5 @@ pub fn run(args: VerifyArgs) -> CmdResult {
         let sums = sign::sums_sha256(&args.dir);
         report.extend(sign::check_tag(repo, &v, claim.as_ref(), sums.as_deref()));
     }
-    crate::commands::validate::emit(report, args.format)
+    emit(report, args.format)
 }

@@ -14,7 +14,7 @@
 //! - `link-redundant` (KP713): no self-link, one row per pair.
 //! - `date-window` (KP430): `window_start` ≤ `action_date` ≤ `window_end` on designations.
 //!
-//! Like [`crate::domain`], the rules do no I/O: the package pass hands them, in record order,
+//! Like the `actors` family, the rules do no I/O: the package pass hands them, in record order,
 //! the key texts of the field sets [`inputs`] names for each dataset; everything is judged in
 //! [`IdentityRules::finish`], so dataset order does not matter.
 
@@ -23,8 +23,56 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use kpdata_diagnostics::rules::{domain as dm, provenance as pv};
 use kpdata_diagnostics::{escape_value, Diagnostic};
 
+use super::{Columns, DatasetInfo, PackageCtx, PackageRule, PackageRuleFor, Plan};
 use crate::keys::{key_hash, key_parts, Build};
 use crate::names::name_keys;
+use crate::record::RecordFacts;
+
+pub(super) const PACKAGE: &[PackageRuleFor] = &[identity];
+
+/// The identity rules in the package pass: the inputs of the dataset being read, by slot.
+struct Pass {
+    rules: IdentityRules,
+    has_links: bool,
+    path: String,
+    inputs: Vec<(Input, usize)>,
+}
+
+fn identity<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn PackageRule + 'a>> {
+    Some(Box::new(Pass {
+        rules: IdentityRules::new(),
+        has_links: ctx.has("actors") && ctx.has("links"),
+        path: String::new(),
+        inputs: Vec::new(),
+    }))
+}
+
+impl PackageRule for Pass {
+    fn begin(&mut self, ds: &DatasetInfo<'_>, plan: &mut Plan) -> bool {
+        self.path = ds.ds.path.clone();
+        self.inputs = inputs(&ds.ds.name, self.has_links)
+            .into_iter()
+            .filter(|(_, fields)| fields.iter().all(|f| ds.schema.field(f).is_some()))
+            .map(|(input, fields)| (input, plan.slot_of(fields)))
+            .collect();
+        !self.inputs.is_empty()
+    }
+
+    fn observe(&mut self, f: &RecordFacts<'_>) {
+        for &(input, slot) in &self.inputs {
+            if let Some((_, text)) = f.key(slot) {
+                self.rules.record(input, text, &self.path, f.row, f.line);
+            }
+        }
+    }
+
+    fn finish(&mut self, cols: &Columns<'_>, out: &mut Vec<Diagnostic>) {
+        for mut d in std::mem::take(&mut self.rules).finish() {
+            cols.fill(&mut d);
+            out.push(d);
+        }
+    }
+}
 
 /// What a key set of a dataset feeds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -8,7 +8,51 @@ use std::collections::BTreeMap;
 use kpdata_diagnostics::rules::domain as dm;
 use kpdata_diagnostics::Diagnostic;
 
+use super::{Columns, DatasetInfo, PackageCtx, PackageRule, PackageRuleFor, Plan};
 use crate::keys::key_parts;
+use crate::record::RecordFacts;
+
+pub(super) const PACKAGE: &[PackageRuleFor] = &[vote_counts];
+
+/// The rule in the package pass: the role of the dataset being read, and its slot.
+struct Pass {
+    counts: VoteCounts,
+    path: String,
+    role: Option<(VoteRole, usize)>,
+}
+
+fn vote_counts<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn PackageRule + 'a>> {
+    (ctx.has("un_roll_calls") && ctx.has("un_votes")).then(|| {
+        Box::new(Pass {
+            counts: VoteCounts::new(),
+            path: String::new(),
+            role: None,
+        }) as Box<dyn PackageRule + 'a>
+    })
+}
+
+impl PackageRule for Pass {
+    fn begin(&mut self, ds: &DatasetInfo<'_>, plan: &mut Plan) -> bool {
+        self.path = ds.ds.path.clone();
+        self.role = vote_role(&ds.ds.name, true).map(|r| (r, plan.slot(&r.key_fields())));
+        self.role.is_some()
+    }
+
+    fn observe(&mut self, f: &RecordFacts<'_>) {
+        if let Some((role, slot)) = self.role {
+            if let Some((_, text)) = f.key(slot) {
+                self.counts.record(role, text, &self.path, f.row, f.line);
+            }
+        }
+    }
+
+    fn finish(&mut self, cols: &Columns<'_>, out: &mut Vec<Diagnostic>) {
+        for mut d in std::mem::take(&mut self.counts).finish() {
+            cols.fill(&mut d);
+            out.push(d);
+        }
+    }
+}
 
 /// What a dataset contributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

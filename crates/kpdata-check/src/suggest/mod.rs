@@ -3,7 +3,7 @@
 //! writes links: `kpdata link suggest` prints its suggestions and a curator accepts them.
 //!
 //! A pair is suggested when the actors have the same type, share no authority, are not linked
-//! yet, and share an identifier (other than list-internal numbers) or a name ([`name_key`]:
+//! yet, and share an identifier (other than list-internal numbers) or a name ([`name_key`](crate::names::name_key):
 //! case, diacritics, punctuation, hyphens and spacing folded; weak aliases are not used).
 //!
 //! | basis | when | score |
@@ -19,7 +19,11 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::names::{name_key, name_keys};
+use crate::names::name_keys;
+
+mod score;
+
+use score::{address_keys, compare_dobs, Dob, Scorer};
 
 /// Identifier schemes that number entries of one list: never evidence across lists. (A UN
 /// reference is evidence: the UK list states it on the entries it took over from the UN.)
@@ -82,25 +86,51 @@ struct Pair {
 /// All suggestions, best first (score, then link id).
 pub fn suggest(input: &Input) -> Vec<Suggestion> {
     let actors: BTreeMap<&str, &Actor> = input.actors.iter().map(|a| (a.id.as_str(), a)).collect();
-    let rank = |a: &Actor| {
-        a.authorities
-            .iter()
-            .filter_map(|x| input.authority_order.iter().position(|o| o == x))
-            .min()
-            .unwrap_or(usize::MAX)
-    };
-    // Actors already joined by links (directly or through others) are one target.
-    let mut group: BTreeMap<&str, &str> = BTreeMap::new();
-    fn root<'a>(g: &BTreeMap<&'a str, &'a str>, mut x: &'a str) -> &'a str {
-        while let Some(&up) = g.get(x) {
-            if up == x {
-                break;
-            }
-            x = up;
-        }
-        x
+    let found = find_pairs(input, &actors);
+    let mut dobs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (a, d) in &input.dobs {
+        dobs.entry(a).or_default().insert(d);
     }
-    for (a, b) in &input.links {
+    // How the dates of birth of each pair compare.
+    let relation: BTreeMap<&(String, String), Dob> = found
+        .keys()
+        .map(|k| {
+            (
+                k,
+                compare_dobs(dobs.get(k.0.as_str()), dobs.get(k.1.as_str())),
+            )
+        })
+        .collect();
+    let mut addresses: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
+    for (a, v) in &input.addresses {
+        for k in address_keys(v) {
+            addresses.entry(a).or_default().insert(k, v);
+        }
+    }
+    let mut scorer = Scorer {
+        actors,
+        dobs,
+        partners: BTreeMap::new(),
+        addresses,
+    };
+    scorer.count_partners(&relation);
+    let mut out: Vec<Suggestion> = found
+        .iter()
+        .filter_map(|((a, b), p)| scorer.suggestion(a, b, p, relation[&(a.clone(), b.clone())]))
+        .collect();
+    out.sort_by(|x, y| {
+        y.score
+            .cmp(&x.score)
+            .then_with(|| x.link_id.cmp(&y.link_id))
+    });
+    out
+}
+
+/// Actors already joined by links (directly or through others) are one target: each actor of a
+/// link → a parent, up to the group's root.
+fn link_groups(links: &[(String, String)]) -> BTreeMap<&str, &str> {
+    let mut group: BTreeMap<&str, &str> = BTreeMap::new();
+    for (a, b) in links {
         let (ra, rb) = (root(&group, a), root(&group, b));
         group.entry(ra).or_insert(ra);
         if ra != rb {
@@ -109,33 +139,34 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             group.entry(lo).or_insert(lo);
         }
     }
+    group
+}
+
+fn root<'a>(g: &BTreeMap<&'a str, &'a str>, mut x: &'a str) -> &'a str {
+    while let Some(&up) = g.get(x) {
+        if up == x {
+            break;
+        }
+        x = up;
+    }
+    x
+}
+
+/// Every candidate pair (the actor of the first authority first) with the identifiers and
+/// names both carry.
+fn find_pairs(input: &Input, actors: &BTreeMap<&str, &Actor>) -> BTreeMap<(String, String), Pair> {
+    let rank = |a: &Actor| {
+        a.authorities
+            .iter()
+            .filter_map(|x| input.authority_order.iter().position(|o| o == x))
+            .min()
+            .unwrap_or(usize::MAX)
+    };
+    let group = link_groups(&input.links);
     let joined = |x: &str, y: &str| {
         let (rx, ry) = (root(&group, x), root(&group, y));
         rx == ry && group.contains_key(rx)
     };
-    let mut dobs: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (a, d) in &input.dobs {
-        dobs.entry(a).or_default().insert(d);
-    }
-    // Evidence indexes: key -> actors carrying it.
-    let mut by_name: BTreeMap<String, Vec<(&str, &str, bool)>> = BTreeMap::new();
-    for (a, name, ty) in &input.names {
-        if ty == "weak_alias" {
-            continue;
-        }
-        for k in name_keys(name) {
-            let holders = by_name.entry(k).or_default();
-            if !holders.iter().any(|(x, n, _)| x == a && n == name) {
-                holders.push((a, name, ty == "primary"));
-            }
-        }
-    }
-    let mut by_id: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
-    for (a, scheme, value) in &input.identifiers {
-        if !LIST_INTERNAL.contains(&scheme.as_str()) {
-            by_id.entry((scheme, value)).or_default().insert(a);
-        }
-    }
     // A candidate pair, ordered (the actor of the first authority first), or None.
     let candidate = |x: &str, y: &str| -> Option<(String, String)> {
         let (ax, ay) = (actors.get(x)?, actors.get(y)?);
@@ -153,7 +184,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
         })
     };
     let mut found: BTreeMap<(String, String), Pair> = BTreeMap::new();
-    for ((scheme, value), holders) in &by_id {
+    for ((scheme, value), holders) in &id_index(input) {
         let h: Vec<&str> = holders.iter().copied().collect();
         for (i, x) in h.iter().enumerate() {
             for y in &h[i + 1..] {
@@ -171,7 +202,7 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             }
         }
     }
-    for holders in by_name.values() {
+    for holders in name_index(input).values() {
         for (i, (x, xn, xp)) in holders.iter().enumerate() {
             for (y, yn, yp) in &holders[i + 1..] {
                 if let Some(p) = candidate(x, y) {
@@ -192,265 +223,42 @@ pub fn suggest(input: &Input) -> Vec<Suggestion> {
             }
         }
     }
-    // How the dates of birth of each pair compare.
-    let dob_of = |x: &str| dobs.get(x);
-    let relation: BTreeMap<&(String, String), Dob> = found
-        .keys()
-        .map(|k| (k, compare_dobs(dob_of(&k.0), dob_of(&k.1))))
-        .collect();
-    // Ambiguity: how many plausible candidates (dates not in conflict) each actor has on the
-    // other side's list (a UK entry with one UN and one OFAC candidate is not ambiguous).
-    let list_of = |x: &str| -> String {
-        actors[x]
-            .authorities
-            .iter()
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("+")
-    };
-    let mut partners: BTreeMap<(&str, String), usize> = BTreeMap::new();
-    for (k, rel) in &relation {
-        if *rel != Dob::Conflict {
-            *partners.entry((&k.0, list_of(&k.1))).or_default() += 1;
-            *partners.entry((&k.1, list_of(&k.0))).or_default() += 1;
-        }
-    }
-    let mut addresses: BTreeMap<&str, BTreeMap<String, &str>> = BTreeMap::new();
-    for (a, v) in &input.addresses {
-        for k in address_keys(v) {
-            addresses.entry(a).or_default().insert(k, v);
-        }
-    }
-    let mut out: Vec<Suggestion> = Vec::new();
-    for ((a, b), p) in &found {
-        let shared_addresses: Vec<&str> =
-            match (addresses.get(a.as_str()), addresses.get(b.as_str())) {
-                (Some(x), Some(y)) => {
-                    let v: BTreeSet<&str> = x
-                        .iter()
-                        .filter(|(k, _)| y.contains_key(*k))
-                        .map(|(_, v)| *v)
-                        .collect();
-                    v.into_iter().collect()
-                }
-                _ => Vec::new(),
-            };
-        let (da, db) = (dobs.get(a.as_str()), dobs.get(b.as_str()));
-        let rel = relation[&(a.clone(), b.clone())];
-        let shared_dob: Option<&str> = match (da, db) {
-            (Some(x), Some(y)) => x.intersection(y).max_by_key(|d| (d.len(), **d)).copied(),
-            _ => None,
-        };
-        let count = |x: &str, other: &str| partners.get(&(x, list_of(other))).copied().unwrap_or(0);
-        let ambiguous = rel != Dob::Conflict && (count(a, b) > 1 || count(b, a) > 1);
-        let best_name = p
-            .names
-            .iter()
-            .max_by_key(|(n, (pa, pb))| (*pa && *pb, *pa || *pb, std::cmp::Reverse((*n).clone())));
-        let mut reasons: Vec<String> = Vec::new();
-        if !p.ids.is_empty() {
-            reasons.push(format!(
-                "identifiers both carry: {}",
-                p.ids
-                    .iter()
-                    .map(|(_, s, v)| format!("{s} {v}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        if !p.names.is_empty() {
-            reasons.push(format!(
-                "names both carry: {}",
-                p.names
-                    .keys()
-                    .map(String::as_str)
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            ));
-        }
-        let fmt_dobs = |d: Option<&BTreeSet<&str>>| {
-            d.map(|s| s.iter().copied().collect::<Vec<_>>().join(", "))
-                .unwrap_or_else(|| "none".into())
-        };
-        reasons.push(format!(
-            "dates of birth: {} / {}",
-            fmt_dobs(da),
-            fmt_dobs(db)
-        ));
-        reasons.push(rel.describe().to_string());
-        if !shared_addresses.is_empty() {
-            reasons.push(format!(
-                "addresses both carry: {}",
-                shared_addresses.join(" | ")
-            ));
-        }
-        let (ta, tb) = (&actors[a.as_str()].title, &actors[b.as_str()].title);
-        if !ta.is_empty() || !tb.is_empty() {
-            reasons.push(format!("titles: {ta} / {tb}"));
-        }
-        if ambiguous {
-            reasons.push(format!(
-                "ambiguous: {a} has {} plausible candidates on that list, {b} has {}",
-                count(a, b),
-                count(b, a)
-            ));
-        }
-        let (basis, scheme, value, date, mut score): (&'static str, String, String, String, i32) =
-            if let Some((_, s, v)) = p.ids.iter().next() {
-                let score = match rel {
-                    Dob::Conflict => 60,
-                    Dob::OneDayApart => 90,
-                    _ => 100,
-                };
-                (
-                    "shared_identifier",
-                    s.clone(),
-                    v.clone(),
-                    String::new(),
-                    score,
-                )
-            } else if let (Some((n, _)), Some(d)) = (best_name, shared_dob) {
-                let s = if d.len() == 10 { 90 } else { 75 };
-                (
-                    "name_and_birth_date",
-                    "name".into(),
-                    n.clone(),
-                    d.to_string(),
-                    s,
-                )
-            } else if let Some((n, (pa, pb))) = best_name {
-                let base = match rel {
-                    Dob::Compatible => 70,
-                    Dob::OneDayApart => 55,
-                    Dob::Conflict => 10,
-                    _ if *pa && *pb => 60,
-                    _ => 45,
-                };
-                let more = (p.names.len() as i32 - 1).clamp(0, 3) * 5
-                    + if shared_addresses.is_empty() { 0 } else { 10 };
-                (
-                    "reviewed",
-                    "name".into(),
-                    n.clone(),
-                    String::new(),
-                    base + more,
-                )
-            } else {
-                continue;
-            };
-        if ambiguous {
-            score -= 30;
-        }
-        let mut sources: BTreeSet<String> = BTreeSet::new();
-        for x in [a, b] {
-            sources.extend(actors[x.as_str()].source_ids.iter().cloned());
-        }
-        out.push(Suggestion {
-            link_id: format!("lnk-{}--{}", strip(a), strip(b)),
-            actor_id: a.clone(),
-            linked_actor_id: b.clone(),
-            basis,
-            evidence_scheme: scheme,
-            evidence_value: value,
-            evidence_date: date,
-            score: score.clamp(0, 100) as u8,
-            reasons: reasons.join("; "),
-            source_ids: sources.into_iter().collect(),
-        });
-    }
-    out.sort_by(|x, y| {
-        y.score
-            .cmp(&x.score)
-            .then_with(|| x.link_id.cmp(&y.link_id))
-    });
-    out
+    found
 }
 
-/// An address's comparison keys: the address without its country (the lists name countries
-/// differently, and OFAC's names may hold a comma: `Korea, North`), so without its last part
-/// and without its last two, folded like names. An address that is only a city and a country
-/// gives no key: too common to be evidence.
-fn address_keys(v: &str) -> Vec<String> {
-    let parts: Vec<&str> = v.split(", ").collect();
-    let mut out = Vec::new();
-    for drop in [1, 2] {
-        if parts.len() >= drop + 2 {
-            let k = name_key(&parts[..parts.len() - drop].join(", "));
-            if !k.is_empty() {
-                out.push(k);
+/// Name key → (actor, name, primary?) of the actors carrying it (weak aliases left out).
+fn name_index(input: &Input) -> BTreeMap<String, Vec<(&str, &str, bool)>> {
+    let mut by_name: BTreeMap<String, Vec<(&str, &str, bool)>> = BTreeMap::new();
+    for (a, name, ty) in &input.names {
+        if ty == "weak_alias" {
+            continue;
+        }
+        for k in name_keys(name) {
+            let holders = by_name.entry(k).or_default();
+            if !holders.iter().any(|(x, n, _)| x == a && n == name) {
+                holders.push((a, name, ty == "primary"));
             }
         }
     }
-    out
+    by_name
 }
 
-/// How two actors' dates of birth compare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Dob {
-    /// One actor or both have none.
-    Unknown,
-    /// A date both carry.
-    Shared,
-    /// No shared date, but one is a less precise form of the other (`1940`, `1940-02-26`).
-    Compatible,
-    /// Two days one day apart (and nothing closer).
-    OneDayApart,
-    /// Dates that cannot be the same day.
-    Conflict,
-}
-
-impl Dob {
-    fn describe(self) -> &'static str {
-        match self {
-            Dob::Unknown => "so not on both",
-            Dob::Shared => "so a date both carry",
-            Dob::Compatible => "so compatible, at different precision",
-            Dob::OneDayApart => "so one day apart",
-            Dob::Conflict => "so in conflict",
+/// (scheme, value) → the actors carrying it (list-internal numbers left out).
+fn id_index(input: &Input) -> BTreeMap<(&str, &str), BTreeSet<&str>> {
+    let mut by_id: BTreeMap<(&str, &str), BTreeSet<&str>> = BTreeMap::new();
+    for (a, scheme, value) in &input.identifiers {
+        if !LIST_INTERNAL.contains(&scheme.as_str()) {
+            by_id.entry((scheme, value)).or_default().insert(a);
         }
     }
-}
-
-fn day_number(d: &str) -> Option<i64> {
-    // Days since 0000-03-01 (proleptic Gregorian), for YYYY-MM-DD only.
-    if d.len() != 10 {
-        return None;
-    }
-    let (y, m, dd): (i64, i64, i64) = (
-        d[..4].parse().ok()?,
-        d[5..7].parse().ok()?,
-        d[8..].parse().ok()?,
-    );
-    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
-    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + dd - 1)
-}
-
-fn compare_dobs(a: Option<&BTreeSet<&str>>, b: Option<&BTreeSet<&str>>) -> Dob {
-    let (Some(a), Some(b)) = (a, b) else {
-        return Dob::Unknown;
-    };
-    let pairs = || a.iter().flat_map(|x| b.iter().map(move |y| (*x, *y)));
-    if pairs().any(|(x, y)| x == y) {
-        Dob::Shared
-    } else if pairs().any(|(x, y)| x.starts_with(y) || y.starts_with(x)) {
-        Dob::Compatible
-    } else if pairs().any(|(x, y)| match (day_number(x), day_number(y)) {
-        (Some(p), Some(q)) => (p - q).abs() == 1,
-        _ => false,
-    }) {
-        Dob::OneDayApart
-    } else {
-        Dob::Conflict
-    }
-}
-
-fn strip(id: &str) -> &str {
-    id.strip_prefix("act-").unwrap_or(id)
+    by_id
 }
 
 #[cfg(test)]
 mod tests {
+    use super::score::*;
     use super::*;
+    use crate::names::name_key;
 
     fn actor(id: &str, ty: &str, auth: &str) -> Actor {
         Actor {
@@ -578,6 +386,10 @@ mod tests {
         assert_eq!(c(&["1940"], &["1940-02-26"]), Dob::Compatible);
         assert_eq!(c(&["1969-07-22"], &["1969-07-23"]), Dob::OneDayApart);
         assert_eq!(c(&["1969-12-31"], &["1970-01-01"]), Dob::OneDayApart);
+        assert_eq!(c(&["2000-02-29"], &["2000-03-01"]), Dob::OneDayApart);
+        assert_eq!(c(&["1900-02-28"], &["1900-03-01"]), Dob::OneDayApart);
+        // Its own day counter took impossible days: 1950-02-30 was a day before 1950-03-03.
+        assert_eq!(c(&["1950-02-30"], &["1950-03-03"]), Dob::Conflict);
         assert_eq!(c(&["1949"], &["1950"]), Dob::Conflict);
         assert_eq!(c(&["1946", "1947"], &["1947"]), Dob::Shared);
         assert_eq!(compare_dobs(None, Some(&set(&["1947"]))), Dob::Unknown);

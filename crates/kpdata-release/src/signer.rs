@@ -1,38 +1,35 @@
 //! The signing key of `kpdata release --sign-key`: opened before anything is built (a wrong
 //! password or a key that is not the project's stops the release at once), then used to sign
-//! `SHA256SUMS`. The secret key stays outside the repository; its password comes from
-//! `KPDATA_SIGN_PASSWORD` or the terminal, never from an argument (argv is visible to every
-//! process and lands in shell history and CI logs).
+//! `SHA256SUMS`. The secret key stays outside the repository. Its password is asked for
+//! through a closure the caller passes (the binary reads `KPDATA_SIGN_PASSWORD` or the
+//! terminal): this crate reads no environment.
 
-use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use kpdata_git::{CommitId, Repo};
 use kpdata_package::{check_relative, Manifest, MANIFEST_FILE};
-use kpdata_release::sign::{self, Claim, SigningKey};
 
-use crate::Failure;
+use crate::sign::{self, Claim, SigningKey};
+use crate::ReleaseError;
 
-/// The environment variable that may hold the secret key's path (instead of --sign-key).
-pub const KEY_ENV: &str = "KPDATA_SIGN_KEY";
-/// The environment variable that may hold the secret key's password.
-pub const PASSWORD_ENV: &str = "KPDATA_SIGN_PASSWORD";
+/// Gives the secret key's password, asked only when the key is encrypted (`None`: no password).
+pub type Password<'a> = dyn Fn() -> Result<Option<String>, ReleaseError> + 'a;
 
+/// An opened secret key, checked against the package's committed public key.
 pub struct Signer {
     key: SigningKey,
     package: String,
 }
 
-/// The secret key path from the argument or the environment.
-pub fn key_path(arg: Option<&PathBuf>) -> Option<PathBuf> {
-    arg.cloned()
-        .or_else(|| std::env::var_os(KEY_ENV).map(PathBuf::from))
-        .filter(|p| !p.as_os_str().is_empty())
-}
-
 /// Opens the secret key at `path` and checks it against the public key that kpdata.toml
-/// names, both as committed at `head`.
-pub fn open(path: &Path, repo: &Repo, prefix: &str, head: &CommitId) -> Result<Signer, Failure> {
+/// names, both as committed at `head` (`prefix`: the package root inside the repository).
+pub fn open(
+    path: &Path,
+    repo: &Repo,
+    prefix: &str,
+    head: &CommitId,
+    password: &Password<'_>,
+) -> Result<Signer, ReleaseError> {
     let join = |rel: &str| {
         if prefix.is_empty() {
             rel.to_string()
@@ -42,7 +39,7 @@ pub fn open(path: &Path, repo: &Repo, prefix: &str, head: &CommitId) -> Result<S
     };
     if let (Ok(key), Ok(work)) = (path.canonicalize(), repo.workdir().canonicalize()) {
         if key.starts_with(&work) {
-            return Err(Failure::new(format!(
+            return Err(ReleaseError::new(format!(
                 "the secret key `{}` is inside the repository",
                 path.display()
             ))
@@ -50,7 +47,7 @@ pub fn open(path: &Path, repo: &Repo, prefix: &str, head: &CommitId) -> Result<S
         }
     }
     let secret = std::fs::read_to_string(path).map_err(|e| {
-        Failure::new(format!(
+        ReleaseError::new(format!(
             "cannot read the signing key `{}`: {e}",
             path.display()
         ))
@@ -61,33 +58,27 @@ pub fn open(path: &Path, repo: &Repo, prefix: &str, head: &CommitId) -> Result<S
         .flatten()
         .and_then(|b| String::from_utf8(b).ok())
         .and_then(|t| Manifest::parse(&t).ok())
-        .ok_or_else(|| Failure::new("cannot read kpdata.toml at HEAD"))?;
+        .ok_or_else(|| ReleaseError::new("cannot read kpdata.toml at HEAD"))?;
     let Some(rel) = manifest.release.public_key.clone() else {
         return Err(
-            Failure::new("kpdata.toml names no public key to sign for").hint(
+            ReleaseError::new("kpdata.toml names no public key to sign for").hint(
                 "commit the public key and name it: [release] public_key = \"keys/kpdata.pub\"",
             ),
         );
     };
-    check_relative(&rel).map_err(|e| Failure::new(format!("release.public_key `{rel}`: {e}")))?;
+    check_relative(&rel)
+        .map_err(|e| ReleaseError::new(format!("release.public_key `{rel}`: {e}")))?;
     let public = repo
         .read_file(head.as_str(), &join(&rel))
         .ok()
         .flatten()
         .and_then(|b| String::from_utf8(b).ok())
         .ok_or_else(|| {
-            Failure::new(format!("the public key `{rel}` is not committed at HEAD"))
+            ReleaseError::new(format!("the public key `{rel}` is not committed at HEAD"))
                 .hint("commit the public key: verify checks releases against the committed one")
         })?;
     let password = if sign::is_encrypted(&secret) {
-        match std::env::var(PASSWORD_ENV) {
-            Ok(p) => Some(p),
-            Err(_) if std::io::stdin().is_terminal() => Some(
-                rpassword::prompt_password("password of the signing key: ")
-                    .map_err(|e| Failure::new(format!("cannot read the password: {e}")))?,
-            ),
-            Err(_) => None,
-        }
+        password()?
     } else {
         None
     };
@@ -100,12 +91,17 @@ pub fn open(path: &Path, repo: &Repo, prefix: &str, head: &CommitId) -> Result<S
 
 impl Signer {
     /// The text of SHA256SUMS.minisig for `sums`, naming `version` and `commit`.
-    pub fn sign(&self, sums: &[u8], version: &str, commit: &CommitId) -> Result<String, Failure> {
+    pub fn sign(
+        &self,
+        sums: &[u8],
+        version: &str,
+        commit: &CommitId,
+    ) -> Result<String, ReleaseError> {
         let claim = Claim {
             package: self.package.clone(),
             version: version.to_string(),
             commit: commit.as_str().to_string(),
         };
-        Ok(sign::sign(&self.key, sums, &claim)?)
+        sign::sign(&self.key, sums, &claim)
     }
 }
