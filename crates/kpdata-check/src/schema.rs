@@ -209,6 +209,8 @@ pub const SPLIT_KEYWORDS: &[&str] = &[
     "minProperties",
     "maxProperties",
     "propertyNames",
+    "enum",
+    "const",
 ];
 
 #[derive(Clone)]

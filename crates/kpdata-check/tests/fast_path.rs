@@ -85,6 +85,8 @@ fn property() -> impl Strategy<Value = Value> {
         }),
         Just(json!({"type": "array", "x-separator": ";", "prefixItems": [{"const": "a"}, {"format": "date"}], "items": {"maxLength": 2}})),
         Just(json!({"type": "array", "x-separator": ";", "items": {"$ref": "#/$defs/code"}, "contains": {"const": "b"}, "minContains": 0})),
+        Just(json!({"$ref": "#/$defs/tree"})),
+        Just(json!({"type": "array", "x-separator": ";", "items": {"$ref": "#/$defs/tree"}})),
     ]
 }
 
@@ -122,6 +124,42 @@ fn record_kw() -> impl Strategy<Value = Value> {
         Just(
             json!({"anyOf": [{"properties": {"f0": {"format": "email"}}}, {"properties": {"f0": {"format": "uri"}}}]})
         ),
+        // `unevaluatedProperties`, with what the adjacent keywords and valid subschemas evaluate.
+        Just(json!({"properties": {"f0": true}, "unevaluatedProperties": false})),
+        Just(
+            json!({"anyOf": [{"properties": {"f0": {"const": "a"}}, "required": ["f0"]}, {"properties": {"f1": true}}],
+                   "unevaluatedProperties": {"maxLength": 1}})
+        ),
+        Just(
+            json!({"if": {"properties": {"f0": {"maxLength": 2}}}, "then": {"properties": {"f1": true}},
+                   "else": {"patternProperties": {"^f2$": true}}, "unevaluatedProperties": false})
+        ),
+        Just(
+            json!({"oneOf": [{"required": ["f0"], "properties": {"f0": true}}, {"required": ["f1"], "properties": {"f1": true}}],
+                   "unevaluatedProperties": {"type": "integer"}})
+        ),
+        Just(
+            json!({"allOf": [{"$ref": "#/$defs/rec"}], "dependentSchemas": {"f2": {"properties": {"f3": true}}},
+                   "unevaluatedProperties": false})
+        ),
+        Just(
+            json!({"not": {"properties": {"f1": true}}, "unevaluatedProperties": {"not": {"const": "x"}}})
+        ),
+        Just(
+            json!({"anyOf": [{"properties": {"f0": true}, "unevaluatedProperties": {"maxLength": 1}}, {"required": ["f3"]}],
+                   "unevaluatedProperties": false})
+        ),
+        Just(
+            json!({"allOf": [{"additionalProperties": {"maxLength": 3}}], "unevaluatedProperties": false})
+        ),
+        Just(
+            json!({"allOf": [{"properties": {"f1": true}}, {"unevaluatedProperties": false}], "properties": {"f2": true}})
+        ),
+        // `enum` and `const` on the record.
+        Just(json!({"enum": [{"f0": "a"}, {"f0": "b", "f1": 1}, "x", {"zz": 1}, {}]})),
+        Just(json!({"const": {"f0": "a", "f1": "b"}})),
+        Just(json!({"not": {"const": {}}})),
+        Just(json!({"anyOf": [{"const": {"f0": 1}}, {"required": ["f1"]}]})),
     ]
 }
 
@@ -130,7 +168,9 @@ fn defs() -> Value {
         "short": {"maxLength": 4},
         "code": {"type": "string", "pattern": "^[a-c]+$"},
         "small": {"maximum": 10},
-        "rec": {"anyOf": [{"required": ["f0"]}, {"properties": {"f1": {"const": "x"}}}]}
+        "rec": {"anyOf": [{"required": ["f0"]}, {"properties": {"f1": {"const": "x"}}}]},
+        // Recursive: an item is never an array, so the cycle ends on each value.
+        "tree": {"type": ["string", "integer", "array"], "items": {"$ref": "#/$defs/tree"}, "maxLength": 2}
     })
 }
 
@@ -198,6 +238,7 @@ proptest! {
         rec in prop::collection::vec(record_kw(), 0..3),
         required in prop::collection::vec(prop::bool::ANY, 4),
         cells in prop::collection::vec(cell(), 4),
+        open in prop::bool::ANY,
     ) {
         let mut properties = Map::new();
         let mut req = Vec::new();
@@ -208,6 +249,10 @@ proptest! {
             }
         }
         let mut schema_json = json!({"type": "object", "additionalProperties": false, "required": req, "properties": properties, "$defs": defs()});
+        // An open record schema: `unevaluatedProperties` at the root then has work to do.
+        if open {
+            schema_json.as_object_mut().unwrap().remove("additionalProperties");
+        }
         if props.len() >= 2 && required[3] {
             schema_json["dependentRequired"] = json!({"f0": ["f1"]});
         }
@@ -270,16 +315,23 @@ proptest! {
 fn record_keywords_outside_the_subset_leave_the_schema_to_jsonschema_and_say_where() {
     for (s, at) in [
         (
-            json!({"type": "object", "unevaluatedProperties": false, "properties": {}}),
-            "/unevaluatedProperties",
-        ),
-        (
-            json!({"allOf": [{"enum": [{}]}], "properties": {}}),
-            "/allOf/0/enum",
+            json!({"type": "object", "$dynamicRef": "#meta", "properties": {}}),
+            "/$dynamicRef",
         ),
         (
             json!({"$defs": {"r": {"$ref": "#/$defs/r"}}, "$ref": "#/$defs/r"}),
             "/$defs/r",
+        ),
+        // A cycle on the record never goes into an item: it would not end.
+        (
+            json!({"$defs": {"r": {"anyOf": [{"required": ["a"]}, {"$ref": "#/$defs/r"}]}},
+                   "allOf": [{"$ref": "#/$defs/r"}], "properties": {"a": {}}}),
+            "/$defs/r",
+        ),
+        (
+            json!({"type": "object", "unevaluatedProperties": false,
+                   "properties": (0..65).map(|i| (format!("p{i}"), json!({}))).collect::<Map<_, _>>()}),
+            "/unevaluatedProperties",
         ),
     ] {
         let schema = RecordSchema::from_value("s.json", s.clone()).unwrap();
@@ -479,13 +531,13 @@ fn multiple_of_agrees_with_jsonschema_on_a_grid() {
 
 #[test]
 fn explain_speed_says_when_every_row_goes_whole() {
-    let s = json!({"type": "object", "unevaluatedProperties": false, "properties": {"a": {}}});
+    let s = json!({"type": "object", "$dynamicRef": "#meta", "properties": {"a": {}}});
     let lines = kpdata_check::files::explain_speed(&RecordSchema::from_value("s.json", s).unwrap());
     assert_eq!(
         lines,
         vec![
             "s.json: every row is validated whole by jsonschema, because of:".to_string(),
-            "  `/unevaluatedProperties`: `unevaluatedProperties` on the record is not compiled; every row is validated whole by jsonschema".to_string(),
+            "  `/$dynamicRef`: `$dynamicRef` on the record is not compiled; every row is validated whole by jsonschema".to_string(),
         ]
     );
 }

@@ -32,9 +32,9 @@ pub struct Slow {
     pub reason: String,
 }
 
-type Res<T> = Result<T, Slow>;
+pub(super) type Res<T> = Result<T, Slow>;
 
-fn slow<T>(pointer: &str, reason: impl Into<String>) -> Res<T> {
+pub(super) fn slow<T>(pointer: &str, reason: impl Into<String>) -> Res<T> {
     Err(Slow {
         pointer: pointer.to_string(),
         reason: reason.into(),
@@ -102,10 +102,18 @@ pub fn escape(seg: &str) -> String {
 
 pub struct Compiler<'s> {
     root: &'s Value,
-    schema: &'s RecordSchema,
+    pub(super) schema: &'s RecordSchema,
     pub nodes: Vec<Node>,
     memo: HashMap<(String, Level), NodeId>,
-    active: Vec<(String, Level)>,
+    /// The subschemas being compiled, each with the number of `items`-like keywords passed
+    /// on the way to it (`descents`).
+    active: Vec<((String, Level), usize)>,
+    /// How many keywords that apply to the items of a value (`items`, `prefixItems`,
+    /// `contains`) lead to the subschema being compiled.
+    descents: usize,
+    /// Whether the schema has `unevaluatedProperties` anywhere: keywords then also compile
+    /// what they evaluate.
+    pub(super) annotations: bool,
     pub notes: Vec<SpeedNote>,
     /// Whether some keyword sees properties that are not schema fields (extra CSV columns of
     /// an open schema); files with such columns then skip the fast path.
@@ -122,6 +130,8 @@ impl<'s> Compiler<'s> {
             nodes: Vec::new(),
             memo: HashMap::new(),
             active: Vec::new(),
+            descents: 0,
+            annotations: mentions(&schema.json, "unevaluatedProperties"),
             notes: Vec::new(),
             sees_extras: None,
             root_tags: Vec::new(),
@@ -133,7 +143,7 @@ impl<'s> Compiler<'s> {
         self.nodes.len() - 1
     }
 
-    fn extras(&mut self, pointer: &str) {
+    pub(super) fn extras(&mut self, pointer: &str) {
         if self.sees_extras.is_none() {
             self.sees_extras = Some(pointer.to_string());
         }
@@ -141,24 +151,33 @@ impl<'s> Compiler<'s> {
 
     /// Compiles the subschema `v` at `pointer` for `level`. A value-level subschema that cannot
     /// be compiled is delegated when it can be.
+    ///
+    /// Each subschema gets its id before its keywords are compiled, so a `$ref` back to a
+    /// subschema being compiled (a cycle) refers to it. A cycle must pass through `items`,
+    /// `prefixItems` or `contains`: an item of a cell is never an array, so its evaluation
+    /// ends. Any other cycle would not end (nor would jsonschema's), and is not compiled.
     pub fn node(&mut self, v: &'s Value, pointer: &str, level: Level) -> Res<NodeId> {
         let key = (pointer.to_string(), level);
+        if let Some(&(_, descents)) = self.active.iter().find(|(k, _)| *k == key) {
+            if descents == self.descents {
+                return slow(pointer, "a `$ref` cycle that never goes into an item");
+            }
+        }
         if let Some(&id) = self.memo.get(&key) {
             return Ok(id);
         }
-        if self.active.contains(&key) {
-            return slow(pointer, "a recursive `$ref`");
-        }
-        self.active.push(key.clone());
-        let result = self.compile(v, pointer, level);
+        let id = self.push(Node::default());
+        self.memo.insert(key.clone(), id);
+        self.active.push((key.clone(), self.descents));
+        let result = self.compile(v, pointer, level, id);
         self.active.pop();
-        let id = match result {
-            Ok(node) if pointer.is_empty() && level == Level::Record => {
-                let id = self.push(node);
-                self.prune_root(id);
-                id
+        match result {
+            Ok(node) => {
+                self.nodes[id] = node;
+                if pointer.is_empty() && level == Level::Record {
+                    self.prune_root(id);
+                }
             }
-            Ok(node) => self.push(node),
             Err(why) if level == Level::Value => match subschema_validator(self.root, v) {
                 Some(validator) => {
                     self.notes.push(SpeedNote {
@@ -169,14 +188,27 @@ impl<'s> Compiler<'s> {
                             if pointer.is_empty() { "/" } else { pointer }
                         ),
                     });
-                    self.push(Node::new(vec![Op::Delegate(validator)]))
+                    self.nodes[id] = Node::new(vec![Op::Delegate(validator)]);
                 }
-                None => return Err(why),
+                None => {
+                    self.memo.remove(&key);
+                    return Err(why);
+                }
             },
-            Err(why) => return Err(why),
-        };
-        self.memo.insert(key, id);
+            Err(why) => {
+                self.memo.remove(&key);
+                return Err(why);
+            }
+        }
         Ok(id)
+    }
+
+    /// Compiles a subschema that applies to the items of a value.
+    fn item_node(&mut self, v: &'s Value, pointer: &str) -> Res<NodeId> {
+        self.descents += 1;
+        let id = self.node(v, pointer, Level::Value);
+        self.descents -= 1;
+        id
     }
 
     fn list(&mut self, v: &'s Value, pointer: &str, level: Level) -> Res<Vec<NodeId>> {
@@ -190,11 +222,7 @@ impl<'s> Compiler<'s> {
             .collect()
     }
 
-    fn slot(&self, name: &Value) -> Option<Option<usize>> {
-        Some(self.schema.field_index(name.as_str()?))
-    }
-
-    fn compile(&mut self, v: &'s Value, pointer: &str, level: Level) -> Res<Node> {
+    fn compile(&mut self, v: &'s Value, pointer: &str, level: Level, id: NodeId) -> Res<Node> {
         let obj = match v {
             Value::Bool(true) => return Ok(Node::default()),
             Value::Bool(false) => return Ok(Node::new(vec![Op::False])),
@@ -205,16 +233,56 @@ impl<'s> Compiler<'s> {
         let root = pointer.is_empty() && level == Level::Record;
         for (k, x) in obj {
             let before = ops.len();
-            self.keyword(obj, k, x, pointer, level, &mut ops)?;
+            self.keyword(obj, id, k, x, pointer, level, &mut ops)?;
             if root {
                 self.root_tags
                     .extend((before..ops.len()).map(|_| k.clone()));
             }
         }
+        if !root {
+            ops = self.inline_all_of(ops);
+        }
         Ok(match level {
             Level::Value => Node::value(ops),
             Level::Record => Node::new(ops),
         })
+    }
+
+    /// `allOf` (and `$ref`) of compiled subschemas inlined: their keywords join the node's,
+    /// so a value pays no dispatch per subschema. Not at the root (its keywords are split by
+    /// name), nor for a subschema still being compiled (a cycle), with array keywords (a node
+    /// has one of each) or with `unevaluatedProperties` (it sees its own node).
+    fn inline_all_of(&self, ops: Vec<Op>) -> Vec<Op> {
+        let inlinable = |id: NodeId| {
+            !self
+                .active
+                .iter()
+                .any(|(k, _)| self.memo.get(k) == Some(&id))
+                && !self.nodes[id].ops.iter().any(|op| {
+                    matches!(
+                        op,
+                        Op::PrefixItems(_)
+                            | Op::Items(..)
+                            | Op::Contains(..)
+                            | Op::MinItems(_)
+                            | Op::MaxItems(_)
+                            | Op::UniqueItems
+                            | Op::Unevaluated(..)
+                    )
+                })
+        };
+        let mut out = Vec::with_capacity(ops.len());
+        for op in ops {
+            match op {
+                Op::AllOf(ids) if ids.iter().all(|&c| inlinable(c)) => {
+                    for c in ids {
+                        out.extend(self.nodes[c].to_ops());
+                    }
+                }
+                op => out.push(op),
+            }
+        }
+        out
     }
 
     /// Drops root ops that always hold (`type: object` on the record, nothing to keep absent)
@@ -238,9 +306,11 @@ impl<'s> Compiler<'s> {
     }
 
     /// Compiles keyword `k` of the subschema `obj` at `pointer` into `ops`.
+    #[allow(clippy::too_many_arguments)]
     fn keyword(
         &mut self,
         obj: &'s Map<String, Value>,
+        id: NodeId,
         k: &String,
         x: &'s Value,
         pointer: &str,
@@ -295,7 +365,7 @@ impl<'s> Compiler<'s> {
                 // Without `if`, `then` and `else` are ignored.
                 "then" | "else" => {}
                 "$ref" => ops.push(Op::AllOf(vec![self.reference(x, &at, level)?])),
-                _ if level == Level::Record => self.record_keyword(obj, k, x, &at, ops)?,
+                _ if level == Level::Record => self.record_keyword(obj, id, k, x, &at, ops)?,
                 _ => self.value_keyword(obj, k, x, &at, ops)?,
             }
         }
@@ -316,169 +386,6 @@ impl<'s> Compiler<'s> {
             return slow(at, "a `$ref` into a subschema with its own `$id`");
         }
         self.node(sub, target, level)
-    }
-
-    fn record_keyword(
-        &mut self,
-        obj: &'s Map<String, Value>,
-        k: &str,
-        x: &'s Value,
-        at: &str,
-        ops: &mut Vec<Op>,
-    ) -> Res<()> {
-        let closed_root = self.schema.closed;
-        match k {
-            "required" => {
-                let names = x
-                    .as_array()
-                    .ok_or(())
-                    .or_else(|_| slow(at, "not an array"))?;
-                let slots = names
-                    .iter()
-                    .map(|n| self.slot(n))
-                    .collect::<Option<Vec<_>>>();
-                let slots = slots.ok_or(()).or_else(|_| slow(at, "not names"))?;
-                if !closed_root && slots.contains(&None) {
-                    self.extras(at);
-                }
-                ops.push(Op::Required(slots));
-            }
-            "properties" => {
-                let props = x
-                    .as_object()
-                    .ok_or(())
-                    .or_else(|_| slow(at, "not an object"))?;
-                let mut out = Vec::new();
-                for (name, sub) in props {
-                    let node = self.node(sub, &format!("{at}/{}", escape(name)), Level::Value)?;
-                    match self.schema.field_index(name) {
-                        Some(i) => out.push((i, node)),
-                        None if closed_root => {}
-                        None => self.extras(at),
-                    }
-                }
-                ops.push(Op::Props(out, true));
-            }
-            "patternProperties" => {
-                let props = x
-                    .as_object()
-                    .ok_or(())
-                    .or_else(|_| slow(at, "not an object"))?;
-                let mut out = Vec::new();
-                for (pattern, sub) in props {
-                    let node =
-                        self.node(sub, &format!("{at}/{}", escape(pattern)), Level::Value)?;
-                    let p = compile_pattern(pattern)
-                        .ok_or(())
-                        .or_else(|_| slow(at, "a pattern the fast path cannot run"))?;
-                    for (i, f) in self.schema.fields.iter().enumerate() {
-                        if p.is_match(&f.name) {
-                            out.push((i, node));
-                        }
-                    }
-                }
-                self.extras(at);
-                ops.push(Op::Props(out, false));
-            }
-            "additionalProperties" => {
-                let named = |n: &str| {
-                    obj.get("properties").and_then(|p| p.get(n)).is_some()
-                        || obj
-                            .get("patternProperties")
-                            .and_then(Value::as_object)
-                            .is_some_and(|pp| {
-                                pp.keys()
-                                    .any(|p| compile_pattern(p).is_none_or(|r| r.is_match(n)))
-                            })
-                };
-                let others: Vec<usize> = (0..self.schema.fields.len())
-                    .filter(|&i| !named(&self.schema.fields[i].name))
-                    .collect();
-                if !(at == "/additionalProperties" && closed_root) {
-                    self.extras(at);
-                }
-                match x {
-                    Value::Bool(true) => {}
-                    Value::Bool(false) => ops.push(Op::Absent(others)),
-                    _ => {
-                        let node = self.node(x, at, Level::Value)?;
-                        ops.push(Op::Props(
-                            others.into_iter().map(|i| (i, node)).collect(),
-                            false,
-                        ));
-                    }
-                }
-            }
-            "dependentRequired" => {
-                let deps = x
-                    .as_object()
-                    .ok_or(())
-                    .or_else(|_| slow(at, "not an object"))?;
-                for (name, others) in deps {
-                    let list = others
-                        .as_array()
-                        .ok_or(())
-                        .or_else(|_| slow(at, "not an array"))?;
-                    let slots = list
-                        .iter()
-                        .map(|n| self.slot(n))
-                        .collect::<Option<Vec<_>>>();
-                    let slots = slots.ok_or(()).or_else(|_| slow(at, "not names"))?;
-                    if !closed_root && slots.contains(&None) {
-                        self.extras(at);
-                    }
-                    match self.schema.field_index(name) {
-                        Some(i) => ops.push(Op::DependentRequired(i, slots)),
-                        None if closed_root => {}
-                        None => self.extras(at),
-                    }
-                }
-            }
-            "dependentSchemas" => {
-                let deps = x
-                    .as_object()
-                    .ok_or(())
-                    .or_else(|_| slow(at, "not an object"))?;
-                for (name, sub) in deps {
-                    let node = self.node(sub, &format!("{at}/{}", escape(name)), Level::Record)?;
-                    match self.schema.field_index(name) {
-                        Some(i) => ops.push(Op::DependentSchema(i, node)),
-                        None if closed_root => {}
-                        None => self.extras(at),
-                    }
-                }
-            }
-            "minProperties" | "maxProperties" => {
-                let n = x.as_u64().ok_or(()).or_else(|_| slow(at, "not a count"))?;
-                self.extras(at);
-                ops.push(if k == "minProperties" {
-                    Op::PropertyCount(Some(n), None)
-                } else {
-                    Op::PropertyCount(None, Some(n))
-                });
-            }
-            "propertyNames" => {
-                let node = self.node(x, at, Level::Value)?;
-                self.extras(at);
-                let graph = Graph {
-                    nodes: &self.nodes,
-                    types: &[],
-                };
-                let (mut absent, mut unknown) = (Vec::new(), Vec::new());
-                for (i, f) in self.schema.fields.iter().enumerate() {
-                    let name = Val::new(&kpdata_package::FieldType::String, &f.name);
-                    match graph.value(node, &name) {
-                        super::Verdict::Valid => {}
-                        super::Verdict::Invalid => absent.push(i),
-                        super::Verdict::Unknown => unknown.push(i),
-                    }
-                }
-                ops.push(Op::Absent(absent));
-                ops.push(Op::UnknownIfPresent(unknown));
-            }
-            _ => return slow(at, format!("`{k}` on the record is not compiled")),
-        }
-        Ok(())
     }
 
     fn value_keyword(
@@ -550,7 +457,17 @@ impl<'s> Compiler<'s> {
                     ops.push(Op::UniqueItems);
                 }
             }
-            "prefixItems" => ops.push(Op::PrefixItems(self.list(x, at, Level::Value)?)),
+            "prefixItems" => {
+                let Some(items) = x.as_array() else {
+                    return slow(at, "not an array");
+                };
+                let ids = items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| self.item_node(s, &format!("{at}/{i}")))
+                    .collect::<Res<_>>()?;
+                ops.push(Op::PrefixItems(ids));
+            }
             "items" => {
                 if x.is_array() {
                     return slow(at, "the array form of `items` (not draft 2020-12)");
@@ -559,10 +476,10 @@ impl<'s> Compiler<'s> {
                     .get("prefixItems")
                     .and_then(Value::as_array)
                     .map_or(0, Vec::len);
-                ops.push(Op::Items(skip, self.node(x, at, Level::Value)?));
+                ops.push(Op::Items(skip, self.item_node(x, at)?));
             }
             "contains" => {
-                let node = self.node(x, at, Level::Value)?;
+                let node = self.item_node(x, at)?;
                 let min = obj.get("minContains").map_or(Some(1), Value::as_u64);
                 let max = obj.get("maxContains").map(|m| m.as_u64());
                 let (Some(min), Some(max)) = (min, max.map_or(Some(None), |m| m.map(Some))) else {
@@ -607,7 +524,7 @@ fn exact_limit(n: &serde_json::Number) -> Option<f64> {
     }
 }
 
-fn compile_pattern(p: &str) -> Option<Pattern> {
+pub(super) fn compile_pattern(p: &str) -> Option<Pattern> {
     Pattern::new(&jsonschema_regex::to_rust_regex(p).ok()?)
 }
 
@@ -617,6 +534,15 @@ fn has_id(v: &Value) -> bool {
             .iter()
             .any(|(k, x)| k == "$id" || k == "$anchor" || has_id(x)),
         Value::Array(a) => a.iter().any(has_id),
+        _ => false,
+    }
+}
+
+/// Whether `key` is a key of some object in `v`.
+fn mentions(v: &Value, key: &str) -> bool {
+    match v {
+        Value::Object(m) => m.iter().any(|(k, x)| k == key || mentions(x, key)),
+        Value::Array(a) => a.iter().any(|x| mentions(x, key)),
         _ => false,
     }
 }

@@ -7,7 +7,9 @@
 //! `contains`, `minItems`/`maxItems`, `uniqueItems`, `required`, `properties`,
 //! `patternProperties`, `additionalProperties`, `dependentRequired`, `dependentSchemas`,
 //! `minProperties`/`maxProperties`, `propertyNames`, `allOf`/`anyOf`/`oneOf`/`not`,
-//! `if`/`then`/`else` and local `$ref`s (`#/$defs/...`), at any depth. [`node`] evaluates it in
+//! `if`/`then`/`else`, local `$ref`s (`#/$defs/...`; a cycle when it goes through `items`),
+//! `unevaluatedProperties` and record-level `enum`/`const` ([`annot`]), at any depth.
+//! [`node`] evaluates it in
 //! three-valued logic. It decides only the verdict: a row the fast path rejects (or cannot
 //! decide) is validated again by the `jsonschema` crate, which produces the findings. A cell
 //! whose subschema holds a keyword the compiler does not take is validated alone by
@@ -15,8 +17,10 @@
 //! whole schema to `jsonschema`. [`FastSchema::explain`] says which. `tests/fast_path.rs`
 //! checks the verdicts against the `jsonschema` crate on generated schemas and records.
 
+mod annot;
 mod compile;
 mod node;
+mod record_kw;
 mod scalar;
 pub mod stdformat;
 

@@ -12,6 +12,7 @@ use kpdata_package::FieldType;
 use kpdata_read::typing::{parse_integer, parse_number, split_array, typed_value};
 use serde_json::{Number, Value};
 
+use super::annot::{Mask, RecordValue};
 use super::scalar::{
     any, format_holds, in_enum, not, number_op, one, string_op, type_bits, Unique,
 };
@@ -46,6 +47,13 @@ pub enum Op {
     /// Fields whose presence leaves the verdict to `jsonschema`.
     UnknownIfPresent(Vec<usize>),
     DependentRequired(usize, Vec<Option<usize>>),
+    /// `unevaluatedProperties` of the node (the first id) with its subschema (the second).
+    Unevaluated(NodeId, NodeId),
+    /// Fields a keyword evaluates without checking them (`additionalProperties`), for
+    /// `unevaluatedProperties`; always holds.
+    Evaluates(Mask),
+    /// `enum`/`const` on the record.
+    RecordEnum(Vec<RecordValue>),
     DependentSchema(usize, NodeId),
     PropertyCount(Option<u64>, Option<u64>),
     // Value-level keywords.
@@ -112,6 +120,8 @@ struct Simple {
     max_length: Option<u64>,
     format: Option<FormatOp>,
     pattern: Option<Box<Pattern>>,
+    /// An `enum` (or `const`) of strings only: a value must be one of them.
+    strings: Option<Box<[String]>>,
 }
 
 impl Node {
@@ -133,10 +143,46 @@ impl Node {
                 Op::MaxLength(m) if simple.max_length.is_none() => simple.max_length = Some(m),
                 Op::Format(f) if simple.format.is_none() => simple.format = Some(f),
                 Op::Pattern(p) if simple.pattern.is_none() => simple.pattern = Some(p),
+                Op::Enum(vals) if simple.strings.is_none() && vals.iter().all(Value::is_string) => {
+                    let strings = vals.iter().filter_map(Value::as_str).map(String::from);
+                    simple.strings = Some(strings.collect())
+                }
                 op => rest.push(op),
             }
         }
         Node { ops: rest, simple }
+    }
+
+    /// Whether the node holds for every string (no keyword but a `type` that allows strings).
+    pub fn holds_any_string(&self) -> bool {
+        let s = &self.simple;
+        self.ops.is_empty()
+            && (s.types == 0 || s.types & T_STRING != 0)
+            && s.min_length.is_none_or(|m| m == 0)
+            && s.max_length.is_none()
+            && s.format.is_none()
+            && s.pattern.is_none()
+            && s.strings.is_none()
+    }
+
+    /// The node's keywords as ops again (its plain keywords included), to inline it.
+    pub fn to_ops(&self) -> Vec<Op> {
+        let s = &self.simple;
+        let mut ops = Vec::new();
+        if s.types != 0 {
+            ops.push(Op::Type(s.types));
+        }
+        ops.extend(s.min_length.map(Op::MinLength));
+        ops.extend(s.max_length.map(Op::MaxLength));
+        ops.extend(s.format.clone().map(Op::Format));
+        ops.extend(s.pattern.clone().map(Op::Pattern));
+        if let Some(strings) = &s.strings {
+            ops.push(Op::Enum(
+                strings.iter().map(|x| Value::String(x.clone())).collect(),
+            ));
+        }
+        ops.extend(self.ops.iter().cloned());
+        ops
     }
 }
 
@@ -146,7 +192,10 @@ impl Simple {
         if self.types != 0 && self.types & type_bits(k) == 0 {
             return false;
         }
-        let Kind::Str(s) = k else { return true };
+        let Kind::Str(s) = k else {
+            // A string `enum` holds no other kind of value.
+            return self.strings.is_none();
+        };
         self.holds_text(s)
     }
 
@@ -162,6 +211,13 @@ impl Simple {
             || self
                 .max_length
                 .is_some_and(|m| bytes > m && s.chars().count() as u64 > m)
+        {
+            return false;
+        }
+        if self
+            .strings
+            .as_ref()
+            .is_some_and(|e| !e.iter().any(|x| x == s))
         {
             return false;
         }
@@ -326,6 +382,8 @@ impl<'s> Graph<'s> {
             Op::DependentSchema(i, node) if cell(*i).is_some() => {
                 all!(acc, self.record(*node, cell, None))
             }
+            Op::Unevaluated(parent, sub) => all!(acc, self.unevaluated(*parent, *sub, cell)),
+            Op::RecordEnum(values) => all!(acc, self.record_enum(values, cell)),
             Op::PropertyCount(min, max) => {
                 let n = (0..self.types.len()).filter(|&i| cell(i).is_some()).count() as u64;
                 all!(
