@@ -52,23 +52,71 @@ pub fn unpublishable_number(ty: &FieldType, cell: &str) -> Option<String> {
         }),
         FieldType::Number => {
             parse_number(cell)?;
-            let f: f64 = cell.parse().ok()?;
-            let (neg, digits, point) = crate::json::decimal_key(cell);
-            let published = crate::json::decimal_key(&format!("{f:e}"));
-            let same = published.1 == digits
-                && (digits.is_empty() || (published.0 == neg && published.2 == point));
-            (!same).then(|| {
-                format!(
-                    "the number {} has no exact double; a release would publish it as {f:e}",
-                    kpdata_diagnostics::escape_value(cell, 40)
-                )
-            })
+            if short_decimal(cell) {
+                return None;
+            }
+            exact_double(cell)
         }
         FieldType::Array { separator, item } => split_array(cell, separator)
             .filter(|part| !part.is_empty())
             .find_map(|part| unpublishable_number(item, part)),
         _ => None,
     }
+}
+
+/// Whether a number literal has at most 15 significant digits and a magnitude well inside the
+/// normal doubles (1e-300 to 1e300): such a decimal is the shortest text of its nearest double
+/// (IEEE 754 doubles keep 15 decimal digits), so it is published unchanged without formatting
+/// it. Almost every cell of a real dataset is one. No allocation.
+fn short_decimal(cell: &str) -> bool {
+    let t = cell.strip_prefix('-').unwrap_or(cell);
+    let (mantissa, exp) = match t.find(['e', 'E']) {
+        Some(i) => (&t[..i], &t[i + 1..]),
+        None => (t, ""),
+    };
+    let exp_digits = exp.trim_start_matches(['+', '-']);
+    if exp_digits.len() > 3 {
+        return false;
+    }
+    let mut e: i64 = exp_digits
+        .bytes()
+        .fold(0, |v, c| v * 10 + i64::from(c - b'0'));
+    if exp.starts_with('-') {
+        e = -e;
+    }
+    // Significant digits: from the first non-zero digit to the last; and the position of the
+    // first non-zero digit relative to the decimal point.
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = int.bytes().chain(frac.bytes());
+    let (mut first, mut last, mut at) = (None, 0usize, 0usize);
+    for c in digits {
+        if c != b'0' {
+            first.get_or_insert(at);
+            last = at;
+        }
+        at += 1;
+    }
+    let Some(first) = first else {
+        return true; // zero
+    };
+    let point = int.len() as i64 - first as i64 + e;
+    last - first < 15 && (-300..=300).contains(&point)
+}
+
+/// The slow judgement of [`unpublishable_number`] for a number literal: format its double and
+/// compare the digits.
+fn exact_double(cell: &str) -> Option<String> {
+    let f: f64 = cell.parse().ok()?;
+    let (neg, digits, point) = crate::json::decimal_key(cell);
+    let published = crate::json::decimal_key(&format!("{f:e}"));
+    let same = published.1 == digits
+        && (digits.is_empty() || (published.0 == neg && published.2 == point));
+    (!same).then(|| {
+        format!(
+            "the number {} has no exact double; a release would publish it as {f:e}",
+            kpdata_diagnostics::escape_value(cell, 40)
+        )
+    })
 }
 
 /// Splits an array cell on its separator. Items are not trimmed: `a; b` has the item ` b`,
@@ -237,6 +285,54 @@ mod tests {
         };
         assert!(unpublishable_number(&arr, "1;1e-400").is_some());
         assert_eq!(unpublishable_number(&arr, "1;;2"), None);
+    }
+
+    proptest::proptest! {
+        /// The no-formatting path never says "publishable" where formatting the double would
+        /// say otherwise.
+        #[test]
+        fn short_decimals_agree_with_formatting(
+            neg in proptest::bool::ANY,
+            int in "(0|[1-9][0-9]{0,17})",
+            frac in proptest::option::of("[0-9]{1,18}"),
+            exp in proptest::option::of(-330i64..330),
+        ) {
+            let mut cell = format!("{}{int}", if neg { "-" } else { "" });
+            if let Some(f) = &frac {
+                cell.push('.');
+                cell.push_str(f);
+            }
+            if let Some(e) = exp {
+                cell.push_str(&format!("e{e}"));
+            }
+            proptest::prop_assume!(parse_number(&cell).is_some());
+            if short_decimal(&cell) {
+                proptest::prop_assert_eq!(exact_double(&cell), None, "{}", cell);
+            }
+        }
+    }
+
+    #[test]
+    fn short_decimals_skip_formatting_only_when_exact() {
+        for short in [
+            "0",
+            "-0.0",
+            "1.5",
+            "123456789012345",
+            "1.23456789012345e299",
+            "0.000e-999",
+        ] {
+            assert!(short_decimal(short), "{short}");
+        }
+        for long in [
+            "1234567890123456",
+            "0.30000000000000001",
+            "1e301",
+            "1e-302",
+            "1e1000",
+        ] {
+            assert!(!short_decimal(long), "{long}");
+        }
     }
 
     #[test]
