@@ -329,7 +329,7 @@ def frictionless_package(dst: Path, designations_path: str) -> None:
     sources_schema = {
         "fields": [{"name": n, "type": "string"} for n in
                    ["source_id", "type", "tier", "title", "publisher", "url", "issued", "accessed",
-                    "archive_path", "sha256", "sensitivity", "note"]],
+                    "archive_path", "sha256", "custody", "obtained_from", "sensitivity", "note"]],
         "primaryKey": ["source_id"],
         "missingValues": [""],
     }
@@ -367,7 +367,7 @@ def generate(args) -> None:
     with open(dst / "datasets" / "sources.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["source_id", "type", "tier", "title", "publisher", "url", "issued", "accessed",
-                    "archive_path", "sha256", "sensitivity", "note"])
+                    "archive_path", "sha256", "custody", "obtained_from", "sensitivity", "note"])
         for s in range(n_src):
             sid = f"src-gen-{s:05d}"
             official = s % 10 < 7 or s == 0
@@ -382,7 +382,8 @@ def generate(args) -> None:
                         f"Generated document {s} on {WORDS[s % len(WORDS)]} measures",
                         "Generated Publisher " + str(s % 37),
                         f"https://example.org/documents/{s}/index.html",
-                        day(issued), day(accessed), rel, hashlib.sha256(data).hexdigest(), "public",
+                        day(issued), day(accessed), rel, hashlib.sha256(data).hexdigest(), "exact_copy",
+                        f"https://example.org/documents/{s}/source.txt", "public",
                         "Generated for benchmarks; the archived text is synthetic."])
             sources.append((sid, official, issued, text.split()))
     official_ids = [s[0] for s in sources if s[1]]
