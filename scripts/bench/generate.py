@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deterministic generator of a synthetic kpdata package for benchmarks (standard library only).
 
-    python3 scripts/bench/generate.py --rows 1000000 --out bench-data/1000000
+    python3 scripts/bench/generate.py --rows 1000000 --out bench-data/1000000 --custody
     python3 scripts/bench/generate.py --rows 1000000 --out bench-data/1000000-bad --bad-fraction 0.01 --standalone-only
 
 A package at N rows is shaped like the real one (same schemas, copied from the repository):
@@ -84,6 +84,12 @@ AUTHORITIES = ["us_ofac", "us_state", "us_president", "unsc", "un_1718_committee
 STATEMENT_TYPES = ["spokesperson_statement", "official_remark"]
 
 DAY0 = dt.date(2006, 1, 1)
+
+
+# `custody` and `obtained_from` of the sources (rule KP418), with --custody: a package
+# `kpdata release` accepts. Off by default for now, so that the generated package, and with it
+# scripts/snapshot-outputs.sh's findings, stay those of the session's baseline.
+CUSTODY_FIELDS: list = []
 
 
 def day(n: int) -> str:
@@ -329,7 +335,7 @@ def frictionless_package(dst: Path, designations_path: str) -> None:
     sources_schema = {
         "fields": [{"name": n, "type": "string"} for n in
                    ["source_id", "type", "tier", "title", "publisher", "url", "issued", "accessed",
-                    "archive_path", "sha256", "sensitivity", "note"]],
+                    "archive_path", "sha256", *CUSTODY_FIELDS, "sensitivity", "note"]],
         "primaryKey": ["source_id"],
         "missingValues": [""],
     }
@@ -367,7 +373,7 @@ def generate(args) -> None:
     with open(dst / "datasets" / "sources.csv", "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["source_id", "type", "tier", "title", "publisher", "url", "issued", "accessed",
-                    "archive_path", "sha256", "sensitivity", "note"])
+                    "archive_path", "sha256", *CUSTODY_FIELDS, "sensitivity", "note"])
         for s in range(n_src):
             sid = f"src-gen-{s:05d}"
             official = s % 10 < 7 or s == 0
@@ -382,7 +388,9 @@ def generate(args) -> None:
                         f"Generated document {s} on {WORDS[s % len(WORDS)]} measures",
                         "Generated Publisher " + str(s % 37),
                         f"https://example.org/documents/{s}/index.html",
-                        day(issued), day(accessed), rel, hashlib.sha256(data).hexdigest(), "public",
+                        day(issued), day(accessed), rel, hashlib.sha256(data).hexdigest(),
+                        *(["exact_copy", f"https://example.org/documents/{s}/source.txt"] if CUSTODY_FIELDS else []),
+                        "public",
                         "Generated for benchmarks; the archived text is synthetic."])
             sources.append((sid, official, issued, text.split()))
     official_ids = [s[0] for s in sources if s[1]]
@@ -554,11 +562,15 @@ def main(argv=None) -> int:
     p.add_argument("--rows", type=int, required=True, help="designation rows")
     p.add_argument("--out", required=True, help="output folder (e.g. bench-data/1000000)")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--custody", action="store_true",
+                   help="give the sources custody and obtained_from (needed by `kpdata release`)")
     p.add_argument("--sources", type=int, default=1000, help="registry rows, each with an archived text")
     p.add_argument("--bad-fraction", type=float, default=0.0, help="fraction of cells to corrupt (e.g. 0.01)")
     p.add_argument("--standalone-only", action="store_true",
                    help="write the standalone designations.csv (+ the files it needs), no statements or manifest")
     args = p.parse_args(argv)
+    if args.custody:
+        CUSTODY_FIELDS[:] = ["custody", "obtained_from"]
     generate(args)
     return 0
 

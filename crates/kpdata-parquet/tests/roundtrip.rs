@@ -255,3 +255,38 @@ fn datasets_without_published_rows_encode_empty_typed_files() {
         assert_eq!(df.dtypes(), typed.dtypes(), "{name}");
     }
 }
+
+/// `write_parquet` encodes the data once, taking the footer's Arrow schema from the frame's
+/// empty twin: that holds only while the schema polars writes depends on the columns alone.
+#[test]
+fn footer_arrow_schema_does_not_depend_on_the_rows() {
+    let footer = |bytes: Vec<u8>| {
+        let mut reader = ParquetReader::new(Cursor::new(bytes));
+        let md = reader.get_metadata().unwrap().clone();
+        let kv = md.key_value_metadata.clone().unwrap();
+        kv.into_iter()
+            .find(|k| k.key == "ARROW:schema")
+            .and_then(|k| k.value)
+            .unwrap()
+    };
+    for f in frames() {
+        let mut df = to_dataframe(&f).unwrap();
+        let mut empty = df.clear();
+        assert!(df.height() > 0 && empty.height() == 0, "{}", f.name);
+        let full = footer(write_parquet(&mut df).unwrap());
+        assert_eq!(
+            full,
+            footer(write_parquet(&mut empty).unwrap()),
+            "{}",
+            f.name
+        );
+        // The same footer whichever rows are written, and no view type in it.
+        assert_eq!(
+            full,
+            footer(write_parquet(&mut df.slice(1, 1)).unwrap()),
+            "{}",
+            f.name
+        );
+        assert!(!full.is_empty());
+    }
+}

@@ -138,8 +138,9 @@ fn write_data(
 }
 
 /// Builds every file of release `version` of `input` and writes each to `out` as soon as it
-/// is made: the data files of one dataset at a time (its JSON written on a second thread
-/// while the encoder makes the Parquet file), each hashed as it is written. Each dataset's
+/// is made: the data files of one dataset at a time (its JSON and CSV written on a second
+/// thread and `targets` gathering from it on a third while the encoder makes the Parquet
+/// file), each hashed as it is written. Each dataset's
 /// CSV bytes are dropped from `input` once its frame is built, so the release holds one
 /// dataset's frame at a time, never the files it writes.
 pub fn build_into(
@@ -158,8 +159,17 @@ pub fn build_into(
     for ds in input.datasets.iter_mut() {
         progress(&format!("encoding {}", ds.dataset.name));
         let frame = Frame::take_input(ds, limits)?;
-        write_data(out, &mut files, &frame, encoder)?;
-        targets.absorb(&frame)?;
+        // `targets` gathers from the frame on a thread of its own while its files are made.
+        let (written, absorbed) = std::thread::scope(|s| {
+            let absorbing = s.spawn(|| targets.absorb(&frame));
+            let written = write_data(out, &mut files, &frame, encoder);
+            let absorbed = absorbing
+                .join()
+                .unwrap_or_else(|_| Err(ReleaseError::new("building `targets` panicked")));
+            (written, absorbed)
+        });
+        written?;
+        absorbed?;
         put(
             out,
             &mut files,

@@ -11,7 +11,7 @@ use kpdata_read::{Batch, CsvReader};
 
 use crate::column::columns_of;
 pub use crate::column::{Column, ColumnType, Derived};
-use crate::dates::Part;
+use crate::dates::{bounds, Bounds, Part};
 use crate::input::DatasetInput;
 use crate::ReleaseError;
 
@@ -216,6 +216,7 @@ impl Frame {
         let mut frame: Option<Frame> = None;
         let mut sources: Vec<Src> = Vec::new();
         let mut sensitivity = None;
+        let mut spans: Vec<(usize, Bounds)> = Vec::new();
         loop {
             let Parsed {
                 batch,
@@ -286,25 +287,39 @@ impl Frame {
                         continue;
                     }
                 }
+                // The span of each partial date of the row, worked out once for its three
+                // typed columns.
+                spans.clear();
                 for (c, src) in sources.iter().enumerate() {
                     let col = &f.columns[c];
-                    let typed;
                     let cell = match *src {
                         Src::Cell(i) => i.and_then(|i| rec.value(i)),
-                        Src::Date(i, part) => match i.and_then(|i| rec.value(i)) {
+                        Src::Date(i, part) => match i.and_then(|i| Some((i, rec.value(i)?))) {
                             None => None,
-                            Some(text) => {
-                                typed = part.of(text).ok_or_else(|| {
-                                    ReleaseError::new(format!(
-                                        "{path} row {} (line {}), field `{}`: `{}` is not a partial date",
-                                        rec.row,
-                                        rec.line,
-                                        col.name,
-                                        kpdata_diagnostics::escape_value(text, 80)
-                                    ))
-                                    .hint("run `kpdata validate` and fix the errors it reports")
-                                })?;
-                                Some(typed.as_str())
+                            Some((i, text)) => {
+                                let at = match spans.iter().position(|(j, _)| *j == i) {
+                                    Some(at) => at,
+                                    None => {
+                                        let b = bounds(text).ok_or_else(|| {
+                                            ReleaseError::new(format!(
+                                                "{path} row {} (line {}), field `{}`: `{}` is not a partial date",
+                                                rec.row,
+                                                rec.line,
+                                                col.name,
+                                                kpdata_diagnostics::escape_value(text, 80)
+                                            ))
+                                            .hint("run `kpdata validate` and fix the errors it reports")
+                                        })?;
+                                        spans.push((i, b));
+                                        spans.len() - 1
+                                    }
+                                };
+                                let b = &spans[at].1;
+                                Some(match part {
+                                    Part::Start => b.start.as_str(),
+                                    Part::End => b.end.as_str(),
+                                    Part::Precision => b.precision,
+                                })
                             }
                         },
                     };
@@ -535,63 +550,5 @@ mod order_tests {
 }
 
 #[cfg(test)]
-mod sort_tests {
-    use super::sort_by_text;
-    use proptest::prelude::*;
-
-    /// The plain stable sort by value (nulls first), file position breaking ties.
-    fn reference(cells: &[Option<String>]) -> Vec<u32> {
-        let mut pairs: Vec<(Option<&str>, u32)> = cells
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.as_deref(), i as u32))
-            .collect();
-        pairs.sort();
-        pairs.into_iter().map(|(_, i)| i).collect()
-    }
-
-    fn sorted(cells: &[Option<String>]) -> Vec<u32> {
-        sort_by_text(
-            cells
-                .iter()
-                .enumerate()
-                .map(|(i, c)| (c.as_deref(), i as u32)),
-        )
-    }
-
-    #[test]
-    fn shared_prefixes_padding_and_nulls() {
-        let cells: Vec<Option<String>> = [
-            Some("des-ofac-10001"),
-            None,
-            Some("des-un-kpi-013-amended-2017-08-05"),
-            Some("des-un-kpi-013-amended-2017-08-04"),
-            Some("des-"),
-            Some("des-\0"),
-            Some("des-ofac-10001"),
-            None,
-            Some("des-ofac-9"),
-        ]
-        .iter()
-        .map(|c| c.map(str::to_string))
-        .collect();
-        assert_eq!(sorted(&cells), vec![1, 7, 4, 5, 0, 6, 8, 3, 2]);
-        assert_eq!(sorted(&cells), reference(&cells));
-        assert!(sorted(&[]).is_empty());
-    }
-
-    proptest! {
-        #[test]
-        fn equals_the_plain_sort(
-            prefix in "[a-c\\x00é]{0,20}",
-            cells in proptest::collection::vec(
-                proptest::option::weighted(0.9, "[a-c\\x00é]{0,20}"),
-                0..60,
-            ),
-        ) {
-            let cells: Vec<Option<String>> =
-                cells.into_iter().map(|c| c.map(|c| format!("{prefix}{c}"))).collect();
-            prop_assert_eq!(sorted(&cells), reference(&cells));
-        }
-    }
-}
+#[path = "frame_sort_tests.rs"]
+mod sort_tests;

@@ -13,7 +13,7 @@
 //! (`actor_ids` holds one id); when links between lists are published, a target can gather the
 //! actors the links join without changing the columns.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::HashMap;
 
 use kpdata_package::ForeignKey;
 
@@ -41,19 +41,52 @@ struct Acc {
     primary_name: Option<String>,
     names: Vec<String>,
     identifiers: Vec<String>,
-    authorities: BTreeSet<String>,
-    programs: BTreeSet<String>,
+    /// Authorities, programs and sources as ids of [`Words`], each once.
+    authorities: Vec<u32>,
+    programs: Vec<u32>,
     /// (start, end, text) of the earliest and the latest listing date.
     first: Option<(String, String, String)>,
     latest: Option<(String, String, String)>,
     designations: i64,
-    sources: BTreeSet<String>,
+    sources: Vec<u32>,
+}
+
+/// The distinct authorities, programs and source ids seen, each stored once: an actor's sets
+/// hold small numbers (no string allocated or compared per row), sorted as text at the end.
+#[derive(Debug, Default)]
+struct Words {
+    ids: HashMap<String, u32>,
+    texts: Vec<String>,
+}
+
+impl Words {
+    fn id(&mut self, text: &str) -> u32 {
+        if let Some(&id) = self.ids.get(text) {
+            return id;
+        }
+        let id = self.texts.len() as u32;
+        self.texts.push(text.to_string());
+        self.ids.insert(text.to_string(), id);
+        id
+    }
+
+    /// The texts of `ids`, sorted, joined with the separator (`None` when there are none).
+    fn joined(&self, ids: &[u32]) -> Option<String> {
+        let mut texts: Vec<&str> = ids
+            .iter()
+            .map(|&i| self.texts[i as usize].as_str())
+            .collect();
+        texts.sort_unstable();
+        (!texts.is_empty()).then(|| texts.join(SEPARATOR))
+    }
 }
 
 /// The `targets` dataset being gathered, one frame at a time.
 #[derive(Debug, Default)]
 pub struct Targets {
-    actors: BTreeMap<String, Acc>,
+    /// By actor id (sorted when the frame is made).
+    actors: HashMap<String, Acc>,
+    words: Words,
     seen_actors: bool,
     seen_designations: bool,
 }
@@ -85,20 +118,23 @@ impl Targets {
     fn each(
         &mut self,
         frame: &Frame,
-        mut f: impl FnMut(&mut Acc, &[Option<&str>]) -> Result<(), ReleaseError>,
+        mut f: impl FnMut(&mut Acc, &mut Words, &[Option<&str>]) -> Result<(), ReleaseError>,
     ) -> Result<(), ReleaseError> {
         let [actor, sources] = cols(frame, ["actor_id", "source_ids"]);
         let Some(actor) = actor else {
             return Ok(());
         };
+        let mut cells: Vec<Option<&str>> = Vec::with_capacity(frame.columns.len());
         for row in 0..frame.len() {
-            let cells: Vec<Option<&str>> = frame.row_cells(row).collect();
+            cells.clear();
+            cells.extend(frame.row_cells(row));
             let Some(acc) = cells[actor].and_then(|id| self.actors.get_mut(id)) else {
                 continue; // not a published actor
             };
-            acc.sources
-                .extend(list(sources.and_then(|s| cells[s])).map(str::to_string));
-            f(acc, &cells)?;
+            for s in list(sources.and_then(|s| cells[s])) {
+                add(&mut acc.sources, self.words.id(s));
+            }
+            f(acc, &mut self.words, &cells)?;
         }
         Ok(())
     }
@@ -117,12 +153,12 @@ impl Targets {
                 acc.primary_name = name.and_then(|i| cells[i]).map(str::to_string);
             }
         }
-        self.each(frame, |_, _| Ok(()))
+        self.each(frame, |_, _, _| Ok(()))
     }
 
     fn names(&mut self, frame: &Frame) -> Result<(), ReleaseError> {
         let [name] = cols(frame, ["name"]);
-        self.each(frame, |acc, cells| {
+        self.each(frame, |acc, _, cells| {
             if let Some(n) = name.and_then(|i| cells[i]) {
                 if !acc.names.iter().any(|x| x == n) {
                     acc.names.push(item(n, "name")?);
@@ -134,7 +170,7 @@ impl Targets {
 
     fn identifiers(&mut self, frame: &Frame) -> Result<(), ReleaseError> {
         let [scheme, value] = cols(frame, ["scheme", "value"]);
-        self.each(frame, |acc, cells| {
+        self.each(frame, |acc, _, cells| {
             if let (Some(s), Some(v)) =
                 (scheme.and_then(|i| cells[i]), value.and_then(|i| cells[i]))
             {
@@ -151,13 +187,15 @@ impl Targets {
         self.seen_designations = true;
         let [authority, programs, action, date] =
             cols(frame, ["authority", "programs", "action", "action_date"]);
-        self.each(frame, |acc, cells| {
+        self.each(frame, |acc, words, cells| {
             acc.designations += 1;
             let get = |i: Option<usize>| i.and_then(|i| cells[i]);
             if let Some(a) = get(authority) {
-                acc.authorities.insert(a.to_string());
+                add(&mut acc.authorities, words.id(a));
             }
-            acc.programs.extend(list(get(programs)).map(str::to_string));
+            for p in list(get(programs)) {
+                add(&mut acc.programs, words.id(p));
+            }
             let listing = get(action).is_some_and(|a| LISTING_ACTIONS.contains(&a));
             if let (true, Some(text)) = (listing, get(date)) {
                 if let Some(b) = bounds(text) {
@@ -197,7 +235,9 @@ impl Targets {
         };
         // Row by row into the frame: one row's strings at a time, not every cell at once.
         let mut frame = Frame::new(TARGETS, columns());
-        for (id, a) in &self.actors {
+        let mut actors: Vec<(&String, &Acc)> = self.actors.iter().collect();
+        actors.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (id, a) in actors {
             let mut row = vec![
                 Some(id.clone()),
                 Some(id.clone()),
@@ -205,16 +245,23 @@ impl Targets {
                 a.primary_name.clone(),
                 join(&mut a.names.iter()),
                 join(&mut a.identifiers.iter()),
-                join(&mut a.authorities.iter()),
-                join(&mut a.programs.iter()),
+                self.words.joined(&a.authorities),
+                self.words.joined(&a.programs),
             ];
             row.extend(date_cells(&a.first));
             row.extend(date_cells(&a.latest));
             row.push(Some(a.designations.to_string()));
-            row.push(join(&mut a.sources.iter()));
+            row.push(self.words.joined(&a.sources));
             frame.push_row(row.iter().map(Option::as_deref));
         }
         Some(frame)
+    }
+}
+
+/// Adds `id` to `set` unless it holds it already.
+fn add(set: &mut Vec<u32>, id: u32) {
+    if !set.contains(&id) {
+        set.push(id);
     }
 }
 
