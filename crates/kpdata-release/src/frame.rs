@@ -6,7 +6,7 @@ use std::io;
 use std::sync::mpsc;
 
 use kpdata_diagnostics::Severity;
-use kpdata_package::Limits;
+use kpdata_package::{KeyOrder, Limits};
 use kpdata_read::{Batch, CsvReader};
 
 use crate::column::columns_of;
@@ -478,27 +478,16 @@ struct Parsed {
     header: Option<Vec<String>>,
 }
 
-/// Orders two cells of a column by their typed values (nulls first).
+/// Orders two cells of a column by their typed values (nulls first): the package's one
+/// primary-key order ([`kpdata_package::KeyOrder`]), which `validate` (KP304) and `kpdata fix`
+/// use for datasets declared `sorted`.
 pub fn compare_cells(ty: &ColumnType, a: Option<&str>, b: Option<&str>) -> Ordering {
-    match (a, b) {
-        (None, None) => Ordering::Equal,
-        (None, Some(_)) => Ordering::Less,
-        (Some(_), None) => Ordering::Greater,
-        (Some(a), Some(b)) => {
-            let typed = match ty {
-                ColumnType::Integer => match (a.parse::<i64>(), b.parse::<i64>()) {
-                    (Ok(x), Ok(y)) => Some(x.cmp(&y)),
-                    _ => None,
-                },
-                ColumnType::Number => match (a.parse::<f64>(), b.parse::<f64>()) {
-                    (Ok(x), Ok(y)) => Some(x.total_cmp(&y)),
-                    _ => None,
-                },
-                _ => None,
-            };
-            typed.unwrap_or_else(|| a.cmp(b))
-        }
-    }
+    let order = match ty {
+        ColumnType::Integer => KeyOrder::Integer,
+        ColumnType::Number => KeyOrder::Number,
+        _ => KeyOrder::Text,
+    };
+    order.compare(a, b)
 }
 
 #[cfg(test)]
