@@ -109,7 +109,8 @@ impl RecordRule for EventDates {
 struct Quotes<'a> {
     field: Option<usize>,
     required: bool,
-    /// (source id, folded quote) → found, shared by the workers of the file.
+    /// (source id, folded quote) → found, shared by the workers of the file. Only a hit
+    /// skips work: the message of a miss (its closest passage) never depends on the cache.
     cache: &'a Mutex<HashMap<(String, String), bool>>,
 }
 
@@ -169,24 +170,26 @@ impl Quotes<'_> {
         let mut texts = Vec::new();
         for s in known {
             let key = (s.id.clone(), folded.clone());
-            if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).copied()) {
-                if hit {
-                    return None;
-                }
-                continue;
+            let cached = self.cache.lock().ok().and_then(|c| c.get(&key).copied());
+            if cached == Some(true) {
+                return None;
             }
             let Some(text) = registry.text(&s.id) else {
                 continue;
             };
-            let hit = text.contains(&folded);
-            if let Ok(mut c) = self.cache.lock() {
-                if c.len() < 100_000 {
-                    c.insert(key, hit);
+            if cached.is_none() {
+                let hit = text.contains(&folded);
+                if let Ok(mut c) = self.cache.lock() {
+                    if c.len() < 100_000 {
+                        c.insert(key, hit);
+                    }
+                }
+                if hit {
+                    return None;
                 }
             }
-            if hit {
-                return None;
-            }
+            // A quote known to be missing still gets its closest passage: every record's
+            // message is the same whichever worker saw the quote first.
             texts.push((s, text));
         }
         let closest = texts
