@@ -6,6 +6,7 @@ use std::sync::Arc;
 use kpdata_diagnostics::Report;
 use kpdata_package::{Limits, RecordSchema};
 
+use crate::dates::Day;
 use crate::fast::FastSchema;
 use crate::pipeline::{check_csv, check_values};
 use crate::record::{DatasetContext, Policy};
@@ -35,13 +36,15 @@ pub fn explain_speed(schema: &RecordSchema) -> Vec<String> {
     lines
 }
 
-/// Checks every input against `schema`. A schema that cannot be compiled is a finding too.
+/// Checks every input against `schema`, dates against `reference` when given. A schema that
+/// cannot be compiled is a finding too.
 pub fn validate_files(
     schema: &RecordSchema,
     inputs: Vec<Input>,
     limits: &Limits,
     jobs: usize,
     cap: usize,
+    reference: Option<Day>,
 ) -> std::io::Result<Report> {
     let mut report = Report::new(cap);
     let compiled = match CompiledSchema::compile(&schema.json, &schema.path) {
@@ -57,7 +60,10 @@ pub fn validate_files(
             &input.display,
             schema.clone(),
             compiled.clone(),
-            Policy::default(),
+            Policy {
+                reference,
+                ..Policy::default()
+            },
             None,
             Vec::new(),
         );

@@ -55,7 +55,7 @@ fn schema_mode_counts_findings_beyond_the_cap() {
             reader: Box::new(std::io::Cursor::new(data)),
             json: false,
         };
-        validate_files(&schema, vec![input], &Limits::default(), 2, 50).unwrap()
+        validate_files(&schema, vec![input], &Limits::default(), 2, 50, None).unwrap()
     });
     let (d, s, sum) = report.finish();
     assert_eq!(d.len(), 50);
@@ -128,7 +128,7 @@ fn json_reader_counts_findings_beyond_the_cap() {
             reader: Box::new(std::io::Cursor::new(data)),
             json: true,
         };
-        validate_files(&schema, vec![input], &Limits::default(), 2, 50).unwrap()
+        validate_files(&schema, vec![input], &Limits::default(), 2, 50, None).unwrap()
     });
     let (d, s, sum) = report.finish();
     let dup: Vec<_> = d

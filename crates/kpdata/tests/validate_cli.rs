@@ -289,3 +289,49 @@ fn rule_docs_do_not_drift() {
         assert_eq!(disk, text, "docs/rules/{f} is out of date: run KPDATA_BLESS=1 cargo test -p kpdata --test validate_cli");
     }
 }
+
+#[test]
+fn schema_mode_judges_dates_against_a_given_reference_date() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("x.csv"),
+        "id,d\na,2030-01-01\nb,2020-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("s.json"),
+        r#"{"type":"object","properties":{"id":{"type":"string"},"d":{"type":"string","format":"date"}}}"#,
+    )
+    .unwrap();
+    let with = KPDATA.run(
+        dir.path(),
+        &[
+            "validate",
+            "--schema",
+            "s.json",
+            "x.csv",
+            "--reference-date",
+            "2026-12-01",
+        ],
+    );
+    assert_eq!(with.status.code(), Some(1));
+    let out = stdout(&with);
+    assert!(out.contains("KP410"), "{out}");
+    assert!(out.contains("x.csv:2:2"), "{out}");
+    assert_eq!(out.matches("KP410").count(), 1, "{out}");
+    // Without a reference date nothing is judged "in the future".
+    let without = KPDATA.run(dir.path(), &["validate", "--schema", "s.json", "x.csv"]);
+    assert_eq!(without.status.code(), Some(0), "{}", stdout(&without));
+    let bad = KPDATA.run(
+        dir.path(),
+        &[
+            "validate",
+            "--schema",
+            "s.json",
+            "x.csv",
+            "--reference-date",
+            "2026-13-01",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}

@@ -37,7 +37,8 @@ pub struct ValidateArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// Judge "in the future" against this date (YYYY-MM-DD) instead of HEAD's commit time
+    /// Judge "in the future" against this date (YYYY-MM-DD) instead of HEAD's commit time (with
+    /// --schema, dates are judged only against a date given here)
     #[arg(long, value_name = "DATE")]
     pub reference_date: Option<String>,
     /// Findings listed per rule per file (0 = all); overrides limits.findings_per_rule
@@ -132,14 +133,8 @@ fn tracked_files(root: &Path) -> Option<std::sync::Arc<std::collections::BTreeSe
 
 /// `--reference-date`, or the day of HEAD's commit: never the wall clock.
 fn reference_day(root: &Path, given: Option<&str>) -> Result<Option<Day>, Failure> {
-    if let Some(s) = given {
-        let d = PartialDate::parse(s)
-            .filter(|d| d.day.is_some())
-            .ok_or_else(|| {
-                Failure::new(format!("`{s}` is not a date"))
-                    .hint("write the reference date as YYYY-MM-DD")
-            })?;
-        return Ok(Some(d.earliest()));
+    if let Some(day) = given_day(given)? {
+        return Ok(Some(day));
     }
     match kpdata_git::Repo::discover(root).and_then(|r| r.commit_time("HEAD")) {
         Ok(t) => Ok(Some(day_of_timestamp(t))),
@@ -151,6 +146,20 @@ fn reference_day(root: &Path, given: Option<&str>) -> Result<Option<Day>, Failur
             Ok(None)
         }
     }
+}
+
+/// `--reference-date` as a day, if given.
+fn given_day(given: Option<&str>) -> Result<Option<Day>, Failure> {
+    let Some(s) = given else {
+        return Ok(None);
+    };
+    let d = PartialDate::parse(s)
+        .filter(|d| d.day.is_some())
+        .ok_or_else(|| {
+            Failure::new(format!("`{s}` is not a date"))
+                .hint("write the reference date as YYYY-MM-DD")
+        })?;
+    Ok(Some(d.earliest()))
 }
 
 fn validate_with_schema(
@@ -205,7 +214,11 @@ fn validate_with_schema(
         });
     }
     let cap = args.max_per_rule.unwrap_or(limits.findings_per_rule) as usize;
-    Ok(validate_files(&schema, inputs, &limits, jobs, cap)?)
+    // With --schema the files need not be in a repository: only a given date is a reference.
+    let reference = given_day(args.reference_date.as_deref())?;
+    Ok(validate_files(
+        &schema, inputs, &limits, jobs, cap, reference,
+    )?)
 }
 
 fn read_regular(p: &Path, max: u64) -> std::io::Result<Vec<u8>> {
