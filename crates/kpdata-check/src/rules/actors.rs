@@ -224,51 +224,13 @@ impl UnRefActorType {
 }
 
 /// KP702 in the package pass.
-struct UnRefPass {
-    rule: UnRefActorType,
-    has: HashSet<String>,
-    path: String,
-    cur: Vec<(Role, usize)>,
-}
-
 fn un_ref_actor_type<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn PackageRule + 'a>> {
-    Some(Box::new(UnRefPass {
+    Some(Box::new(RolePass {
         rule: UnRefActorType::new(),
         has: names_of(ctx),
         path: String::new(),
         cur: Vec::new(),
     }))
-}
-
-impl PackageRule for UnRefPass {
-    fn begin(&mut self, ds: &DatasetInfo<'_>, plan: &mut Plan) -> bool {
-        self.path = ds.ds.path.clone();
-        let has = |n: &str| self.has.contains(n);
-        let wanted = |r: Role| matches!(r, Role::Actors | Role::References { .. });
-        self.cur = plan_roles(ds, has, wanted, plan);
-        !self.cur.is_empty()
-    }
-
-    fn observe(&mut self, f: &RecordFacts<'_>) {
-        for &(role, slot) in &self.cur {
-            if let Some((_, text)) = f.key(slot) {
-                self.rule.record(role, text, &self.path, f.row, f.line);
-            }
-        }
-    }
-
-    fn end(&mut self, _: &DatasetInfo<'_>, _: &Columns<'_>, _: &mut Vec<Diagnostic>) {
-        for &(role, _) in &self.cur {
-            self.rule.end_of(role);
-        }
-    }
-
-    fn finish(&mut self, cols: &Columns<'_>, out: &mut Vec<Diagnostic>) {
-        for mut d in std::mem::take(&mut self.rule).finish() {
-            cols.fill(&mut d);
-            out.push(d);
-        }
-    }
 }
 
 /// A designation kept until `actors` and `actor_names` are complete.
@@ -370,18 +332,11 @@ impl DesignationActorUnnamed {
 }
 
 /// KP920 in the package pass.
-struct UnnamedPass {
-    rule: DesignationActorUnnamed,
-    has: HashSet<String>,
-    path: String,
-    cur: Vec<(Role, usize)>,
-}
-
 fn designation_actor_unnamed<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn PackageRule + 'a>> {
     if !(ctx.has("designations") && ctx.has("actor_names")) {
         return None;
     }
-    Some(Box::new(UnnamedPass {
+    Some(Box::new(RolePass {
         rule: DesignationActorUnnamed::default(),
         has: names_of(ctx),
         path: String::new(),
@@ -389,12 +344,59 @@ fn designation_actor_unnamed<'a>(ctx: &PackageCtx<'a>) -> Option<Box<dyn Package
     }))
 }
 
-impl PackageRule for UnnamedPass {
+/// A rule fed the keys of the datasets by their roles (KP702, KP920).
+trait RoleRule: Default {
+    /// The roles whose keys the rule is fed.
+    fn wants(role: Role) -> bool;
+    fn record(&mut self, role: Role, key: &str, path: &str, row: u64, line: u64);
+    fn end_of(&mut self, role: Role);
+    fn finish(self) -> Vec<Diagnostic>;
+}
+
+impl RoleRule for UnRefActorType {
+    fn wants(role: Role) -> bool {
+        matches!(role, Role::Actors | Role::References { .. })
+    }
+    fn record(&mut self, role: Role, key: &str, path: &str, row: u64, line: u64) {
+        UnRefActorType::record(self, role, key, path, row, line);
+    }
+    fn end_of(&mut self, role: Role) {
+        UnRefActorType::end_of(self, role);
+    }
+    fn finish(self) -> Vec<Diagnostic> {
+        UnRefActorType::finish(self)
+    }
+}
+
+impl RoleRule for DesignationActorUnnamed {
+    fn wants(role: Role) -> bool {
+        matches!(role, Role::Actors | Role::Names | Role::Designations)
+    }
+    fn record(&mut self, role: Role, key: &str, path: &str, row: u64, line: u64) {
+        DesignationActorUnnamed::record(self, role, key, path, row, line);
+    }
+    fn end_of(&mut self, role: Role) {
+        DesignationActorUnnamed::end_of(self, role);
+    }
+    fn finish(self) -> Vec<Diagnostic> {
+        DesignationActorUnnamed::finish(self)
+    }
+}
+
+/// The package pass of a [`RoleRule`]: asks for the key of each role the rule wants, feeds
+/// the rule in record order, and hands its findings over at the end.
+struct RolePass<R> {
+    rule: R,
+    has: HashSet<String>,
+    path: String,
+    cur: Vec<(Role, usize)>,
+}
+
+impl<R: RoleRule> PackageRule for RolePass<R> {
     fn begin(&mut self, ds: &DatasetInfo<'_>, plan: &mut Plan) -> bool {
         self.path = ds.ds.path.clone();
         let has = |n: &str| self.has.contains(n);
-        let wanted = |r: Role| matches!(r, Role::Actors | Role::Names | Role::Designations);
-        self.cur = plan_roles(ds, has, wanted, plan);
+        self.cur = plan_roles(ds, has, R::wants, plan);
         !self.cur.is_empty()
     }
 
