@@ -503,7 +503,10 @@ impl<'s> Graph<'s> {
         }
         let (mut count, mut hits, mut unknown_hits) = (0u64, 0u64, false);
         let mut seen = Unique::default();
-        for (j, item) in v.items().enumerate() {
+        // The (large) items iterator is walked in place: moving it into `enumerate` or a `for`
+        // loop costs a copy of it per array value (a few % of the own schema's time).
+        let mut it = v.items();
+        for (j, item) in it.by_ref().enumerate() {
             count += 1;
             if let Some(&n) = prefix.get(j) {
                 all!(acc, self.value(n, &item));
