@@ -102,6 +102,11 @@ impl RecordView for CsvView<'_> {
     fn text(&self, field: usize) -> Option<&str> {
         self.texts[field]
     }
+    fn all_printable_ascii(&self) -> bool {
+        self.rec
+            .all_text()
+            .is_some_and(crate::text::is_printable_ascii)
+    }
     fn items(&self, field: usize) -> Vec<&str> {
         let Some(text) = self.text(field) else {
             return Vec::new();

@@ -47,6 +47,11 @@ pub trait RecordView {
     fn column(&self, field: usize) -> Option<u64>;
     /// Whether `text` gives the cells as written, so the fast path may judge them.
     fn is_csv(&self) -> bool;
+    /// Whether every text of the record is known at once to be printable ASCII (then it has
+    /// no invisible character and is NFC); `false` when unknown.
+    fn all_printable_ascii(&self) -> bool {
+        false
+    }
 }
 
 /// A JSON object as a record.

@@ -41,50 +41,67 @@ fn text(ds: &DatasetContext, _: Worker) -> Option<Box<dyn RecordRule + '_>> {
 
 impl RecordRule for Text {
     fn check(&mut self, rec: &RecordCtx<'_>, out: &mut Vec<Diagnostic>) {
-        for &(i, stringy) in &self.fields {
-            let spec = &rec.ds.schema.fields[i];
-            // Printable ASCII has no invisible characters, is NFC, and needs only the formula
-            // check: most cells end here.
-            if let Some(t) = rec.text(i) {
-                if is_printable_ascii(t) && !(stringy && looks_like_formula(t)) {
-                    continue;
+        // One pass over the whole record when it is printable ASCII (most are): then only the
+        // formula check is left, on the plain string fields.
+        if rec.view.all_printable_ascii() {
+            for &(i, stringy) in &self.fields {
+                if stringy && rec.text(i).is_some_and(looks_like_formula) {
+                    self.check_field(rec, i, stringy, out);
                 }
             }
-            for s in rec.view.items(i) {
-                let bad = match spec.kind {
-                    FieldKind::Id | FieldKind::Name => first_invisible(s),
-                    FieldKind::Text => first_invisible_in_text(s),
-                    FieldKind::Other => first_invisible_in_cell(s),
-                };
-                if let Some((n, c)) = bad {
-                    out.push(rec.at(
-                        &rs::INVISIBLE_CHARACTER,
-                        i,
-                        format!(
-                            "`{}` has the invisible character {} at character {}",
-                            escape_value(s, 80),
-                            describe_char(c),
-                            n + 1
-                        ),
-                    ));
-                }
-                if matches!(spec.kind, FieldKind::Name | FieldKind::Text) && !is_nfc(s) {
-                    out.push(rec.at(
-                        &rs::NOT_NFC,
-                        i,
-                        format!("`{}` is not in Unicode NFC", escape_value(s, 80)),
-                    ));
-                }
-                if stringy && looks_like_formula(s) {
-                    out.push(rec.at(
-                        &st::FORMULA_INJECTION,
-                        i,
-                        format!(
-                            "`{}` starts with a character a spreadsheet runs as a formula",
-                            escape_value(s, 80)
-                        ),
-                    ));
-                }
+            return;
+        }
+        for &(i, stringy) in &self.fields {
+            self.check_field(rec, i, stringy, out);
+        }
+    }
+}
+
+impl Text {
+    /// The text checks of field `i`.
+    fn check_field(&self, rec: &RecordCtx<'_>, i: usize, stringy: bool, out: &mut Vec<Diagnostic>) {
+        let spec = &rec.ds.schema.fields[i];
+        // Printable ASCII has no invisible characters, is NFC, and needs only the formula
+        // check: most cells end here.
+        if let Some(t) = rec.text(i) {
+            if is_printable_ascii(t) && !(stringy && looks_like_formula(t)) {
+                return;
+            }
+        }
+        for s in rec.view.items(i) {
+            let bad = match spec.kind {
+                FieldKind::Id | FieldKind::Name => first_invisible(s),
+                FieldKind::Text => first_invisible_in_text(s),
+                FieldKind::Other => first_invisible_in_cell(s),
+            };
+            if let Some((n, c)) = bad {
+                out.push(rec.at(
+                    &rs::INVISIBLE_CHARACTER,
+                    i,
+                    format!(
+                        "`{}` has the invisible character {} at character {}",
+                        escape_value(s, 80),
+                        describe_char(c),
+                        n + 1
+                    ),
+                ));
+            }
+            if matches!(spec.kind, FieldKind::Name | FieldKind::Text) && !is_nfc(s) {
+                out.push(rec.at(
+                    &rs::NOT_NFC,
+                    i,
+                    format!("`{}` is not in Unicode NFC", escape_value(s, 80)),
+                ));
+            }
+            if stringy && looks_like_formula(s) {
+                out.push(rec.at(
+                    &st::FORMULA_INJECTION,
+                    i,
+                    format!(
+                        "`{}` starts with a character a spreadsheet runs as a formula",
+                        escape_value(s, 80)
+                    ),
+                ));
             }
         }
     }

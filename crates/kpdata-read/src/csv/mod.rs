@@ -153,6 +153,16 @@ impl<'a> RecordRef<'a> {
             Some(c) => Cell::Value(&self.text[c.start..c.end]),
         }
     }
+    /// The text of every cell of the record in one slice (the cells are stored one after
+    /// the other; a plain line keeps its commas between them), or `None` when a cell could not
+    /// be read. For checks that hold for a whole record at once, such as "all printable ASCII".
+    pub fn all_text(&self) -> Option<&'a str> {
+        let (first, last) = (self.cells.first()?, self.cells.last()?);
+        if self.has_invalid() {
+            return None;
+        }
+        self.text.get(first.start..last.end)
+    }
     /// Whether a cell could not be read (invalid UTF-8, too large, unterminated).
     pub fn has_invalid(&self) -> bool {
         self.cells.iter().any(|c| c.kind == CellKind::Invalid)
