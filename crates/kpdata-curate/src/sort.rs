@@ -75,20 +75,19 @@ pub fn reorder(
         let after = spans.get(slot + 1).map_or(bytes.len(), |s| s.0);
         out.extend_from_slice(&bytes[spans[slot].1..after]);
     }
-    let moved: Vec<usize> = order
+    // The records that move, in file order, with the lines where they start before and after
+    // (each list of offsets is ascending, so one pass over each file gives all the lines).
+    let moved: Vec<usize> = (0..data.len()).filter(|&r| order[r] != r).collect();
+    let from = lines_at(bytes, moved.iter().map(|&r| spans[r].0));
+    let mut to_line = vec![0u64; data.len()];
+    let landed: Vec<usize> = order.iter().copied().filter(|&r| order[r] != r).collect();
+    for (r, line) in landed
         .iter()
-        .enumerate()
-        .filter(|(slot, &r)| *slot != r)
-        .map(|(_, &r)| r)
-        .collect();
-    let mut moved_sorted = moved.clone();
-    moved_sorted.sort_unstable();
-    let from = lines_at(bytes, moved_sorted.iter().map(|&r| spans[r].0));
-    let mut by_new: Vec<usize> = moved_sorted.clone();
-    by_new.sort_unstable_by_key(|&r| new_starts[r]);
-    let to = lines_at(&out, by_new.iter().map(|&r| new_starts[r]));
-    let to_of = |r: usize| to[by_new.iter().position(|&x| x == r).unwrap_or(0)];
-    let moves = moved_sorted
+        .zip(lines_at(&out, landed.iter().map(|&r| new_starts[r])))
+    {
+        to_line[*r] = line;
+    }
+    let moves = moved
         .iter()
         .zip(from)
         .map(|(&r, from_line)| Move {
@@ -98,7 +97,7 @@ pub fn reorder(
                 .collect::<Vec<_>>()
                 .join(", "),
             from_line,
-            to_line: to_of(r),
+            to_line: to_line[r],
         })
         .collect();
     Some((

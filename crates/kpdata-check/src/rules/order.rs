@@ -4,7 +4,7 @@
 
 use kpdata_diagnostics::rules::keys as kr;
 use kpdata_diagnostics::Diagnostic;
-use kpdata_package::{compare_keys, KeyOrder, RecordSchema};
+use kpdata_package::{KeyOrder, RecordSchema};
 
 use super::{Columns, DatasetInfo, PackageCtx, PackageRule, PackageRuleFor, Plan};
 use crate::keys::{show_key, KEY_SEPARATOR};
@@ -100,9 +100,15 @@ impl OrderCheck {
         let key = key?;
         let mut out = None;
         if let Some((prev, prev_line)) = &self.prev {
-            let a: Vec<Option<&str>> = prev.split(KEY_SEPARATOR).map(Some).collect();
-            let b: Vec<Option<&str>> = key.split(KEY_SEPARATOR).map(Some).collect();
-            if compare_keys(&self.orders, &b, &a).is_lt() {
+            // Part by part, as `compare_keys` does, without collecting the parts per record.
+            let lower = self
+                .orders
+                .iter()
+                .zip(key.split(KEY_SEPARATOR).zip(prev.split(KEY_SEPARATOR)))
+                .map(|(o, (b, a))| o.compare(Some(b), Some(a)))
+                .find(|c| c.is_ne())
+                .is_some_and(|c| c.is_lt());
+            if lower {
                 out = Some(
                     Diagnostic::new(
                         &kr::KEY_ORDER,
@@ -119,7 +125,15 @@ impl OrderCheck {
                 );
             }
         }
-        self.prev = Some((key.to_string(), line));
+        // The previous key's buffer is reused: no allocation per record.
+        match &mut self.prev {
+            Some((prev, prev_line)) => {
+                prev.clear();
+                prev.push_str(key);
+                *prev_line = line;
+            }
+            None => self.prev = Some((key.to_string(), line)),
+        }
         out
     }
 }

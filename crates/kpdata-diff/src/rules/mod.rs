@@ -46,6 +46,16 @@ impl Effect {
         }
     }
 
+    /// The effect of a change that may admit values (`admits`) and may reject values
+    /// (`rejects`): one alone says which way it goes, both or neither cannot be said.
+    fn of(admits: bool, rejects: bool) -> Effect {
+        match (admits, rejects) {
+            (true, false) => Effect::Loosens,
+            (false, true) => Effect::Tightens,
+            _ => Effect::Changes,
+        }
+    }
+
     fn flipped(self) -> Effect {
         match self {
             Effect::Loosens => Effect::Tightens,

@@ -202,11 +202,7 @@ fn compare_keyword(
             let (ta, tb) = (types(a), types(b));
             let added = tb.iter().any(|t| !ta.contains(t));
             let removed = ta.iter().any(|t| !tb.contains(t));
-            let effect = match (added, removed) {
-                (true, false) => Effect::Loosens,
-                (false, true) => Effect::Tightens,
-                _ => Effect::Changes,
-            };
+            let effect = Effect::of(added, removed);
             ctx.push(
                 &here,
                 effect,
@@ -282,11 +278,7 @@ fn compare_keyword(
             let strict = |v: Option<&Value>| {
                 matches!(v.and_then(Value::as_str), Some("id") | Some("name"))
             };
-            let effect = match (strict(a), strict(b)) {
-                (true, false) => Effect::Loosens,
-                (false, true) => Effect::Tightens,
-                _ => Effect::Changes,
-            };
+            let effect = Effect::of(strict(a) && !strict(b), !strict(a) && strict(b));
             ctx.push(
                 &here,
                 effect,
