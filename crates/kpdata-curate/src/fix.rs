@@ -92,7 +92,7 @@ pub fn plan(pkg: &Package, rehash: &[String]) -> Result<Vec<FileFix>, CurateErro
         if !ds.path.to_ascii_lowercase().ends_with(".csv") {
             continue;
         }
-        let Ok(bytes) = pkg.root.read(&ds.path) else {
+        let Ok(bytes) = crate::read_data(pkg, &ds.path) else {
             continue; // a missing file is a finding of `validate`, not something to fix
         };
         let records = spans::records(&bytes);
@@ -142,7 +142,7 @@ pub fn plan(pkg: &Package, rehash: &[String]) -> Result<Vec<FileFix>, CurateErro
                             .ok_or_else(|| {
                                 CurateError::new(format!("source `{id}` has no archive_path"))
                             })?;
-                        let archived = pkg.root.read(path)?;
+                        let archived = crate::read_data(pkg, path)?;
                         let sha = kpdata_base::sha256_hex(&archived);
                         if sha != new {
                             new = sha;

@@ -26,8 +26,15 @@ pub(crate) fn registry_table(
     let (ds, _) = pkg
         .dataset(name)
         .ok_or_else(|| CurateError::new(format!("the package has no registry dataset `{name}`")))?;
-    let bytes = pkg.root.read(&ds.path)?;
+    let bytes = read_data(pkg, &ds.path)?;
     let (table, _) = kpdata_read::read_table(&bytes[..], &ds.path, &pkg.manifest.limits)
         .map_err(|e| CurateError::new(format!("cannot read the registry: {e}")))?;
     Ok((ds.path.clone(), table))
+}
+
+/// Reads a data file of the package (a dataset, the registry, an archived source) up to the
+/// package's `limits.file_size`, the limit `validate` applies (`Root::read` is for manifest-sized
+/// files: 16 MiB).
+pub(crate) fn read_data(pkg: &kpdata_package::Package, rel: &str) -> Result<Vec<u8>, CurateError> {
+    pkg.root.read_limited(rel, pkg.manifest.limits.file_size)
 }

@@ -158,7 +158,7 @@ pub fn add(pkg: &Package, file: &Path, new: &NewSource) -> Result<Added, CurateE
     let id = source_id(new, &table, &file_name)?;
     let archive_path = free_archive_path(pkg, new, &file_name)?;
     let row = registry_row(new, &table, &id, &archive_path, &sha)?;
-    let registry_bytes = pkg.root.read(&registry_path)?;
+    let registry_bytes = crate::read_data(pkg, &registry_path)?;
     let line = registry_line(&registry_bytes, &row)?;
     write_both(pkg, &registry_path, &archive_path, &bytes, &line)?;
     Ok(Added {

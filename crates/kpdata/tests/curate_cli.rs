@@ -369,3 +369,55 @@ fn fix_sorting_keeps_every_record_byte_for_byte() {
     assert_eq!(x, y, "sorting added or removed bytes");
     assert_eq!(validate(dir).status.code(), Some(0));
 }
+
+#[test]
+fn fix_sorts_a_dataset_larger_than_a_manifest_sized_file() {
+    // Data files are read up to `limits.file_size`, not the 16 MiB of manifests and schemas:
+    // a large sorted dataset was skipped silently.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    fs::create_dir_all(d.join("datasets")).unwrap();
+    fs::create_dir_all(d.join("schemas")).unwrap();
+    fs::write(
+        d.join("kpdata.toml"),
+        "[package]\nname = \"big\"\ntitle = \"Big\"\n\n[[dataset]]\nname = \"records\"\npath = \"datasets/records.csv\"\nschema = \"schemas/records.schema.json\"\nprimary_key = [\"record_id\"]\ncite = \"optional\"\nsorted = true\n",
+    )
+    .unwrap();
+    fs::write(
+        d.join("schemas/records.schema.json"),
+        r#"{"type": "object", "properties": {"record_id": {"type": "integer"}, "text": {"type": "string"}}}"#,
+    )
+    .unwrap();
+    let filler = "x".repeat(90);
+    let mut csv = String::from("record_id,text\n");
+    for i in (0..200_000u32).rev() {
+        csv.push_str(&format!("{i},{filler}\n"));
+    }
+    assert!(csv.len() > 16 << 20);
+    let path = d.join("datasets/records.csv");
+    fs::write(&path, &csv).unwrap();
+    let f = KPDATA.run(d, &["fix"]);
+    assert_eq!(
+        f.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&f.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&f.stdout).contains("200000 of 200000 move"),
+        "{}",
+        String::from_utf8_lossy(&f.stdout)
+    );
+    let sorted = fs::read_to_string(&path).unwrap();
+    let ids: Vec<u32> = sorted
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        (0..200_000).collect::<Vec<_>>(),
+        "integer keys by value"
+    );
+    assert_eq!(sorted.len(), csv.len());
+}
